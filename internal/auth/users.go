@@ -1,0 +1,272 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/kaa-plattform/kaa/internal/audit"
+	"github.com/kaa-plattform/kaa/internal/db"
+)
+
+// Sign-in errors. The web layer shows both with the same message.
+var (
+	ErrBadCredentials = errors.New("auth: wrong e-mail or password")
+	ErrThrottled      = errors.New("auth: too many failed sign-ins")
+	// ErrSessionInvalid means the session's user is gone, deactivated, or
+	// signed in before their password or roles last changed.
+	ErrSessionInvalid = errors.New("auth: session no longer valid")
+	// ErrWrongPassword means the current password given at a password change is wrong.
+	ErrWrongPassword = errors.New("auth: current password is wrong")
+)
+
+// NormalizeEmail lower-cases and trims an e-mail address and reports whether
+// it looks like one.
+func NormalizeEmail(s string) (string, bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	a, err := mail.ParseAddress(s)
+	return s, err == nil && a.Address == s
+}
+
+// SignIn checks email and password and returns the user's id. Every attempt is
+// written to the security log. It returns ErrThrottled while the account or
+// the client address is locked, and ErrBadCredentials for an unknown account,
+// a deactivated one or a wrong password, without telling which.
+func SignIn(ctx context.Context, pool *pgxpool.Pool, t Throttle, email, password, addr string) (int, error) {
+	email, _ = NormalizeEmail(email)
+	var userID int
+	var result error
+	err := db.InGlobal(ctx, pool, 0, func(tx pgx.Tx) error {
+		var hash string
+		var active bool
+		err := tx.QueryRow(ctx, `SELECT id, password_hash, active FROM users WHERE email = $1`, email).
+			Scan(&userID, &hash, &active)
+		if errors.Is(err, pgx.ErrNoRows) {
+			userID, hash = 0, ""
+		} else if err != nil {
+			return fmt.Errorf("auth: sign in: %w", err)
+		}
+		locked, err := t.Locked(ctx, tx, email, addr)
+		if err != nil {
+			return err
+		}
+		if locked {
+			VerifyPassword(password, "") // same time as any other refusal
+			result = ErrThrottled
+			return audit.RecordSecurity(ctx, tx, audit.SecurityEvent{UserID: userID, Action: "session.signin_throttled"})
+		}
+		if !VerifyPassword(password, hash) || !active {
+			result = ErrBadCredentials
+			if err := t.Fail(ctx, tx, email, addr); err != nil {
+				return err
+			}
+			return audit.RecordSecurity(ctx, tx, audit.SecurityEvent{UserID: userID, Action: "session.signin_failed",
+				Detail: map[string]any{"known_account": userID != 0, "active": active}})
+		}
+		if err := t.Succeed(ctx, tx, email); err != nil {
+			return err
+		}
+		return audit.RecordSecurity(ctx, tx, audit.SecurityEvent{UserID: userID, Action: "session.signin"})
+	})
+	if err != nil {
+		return 0, err
+	}
+	if result != nil {
+		return 0, result
+	}
+	return userID, nil
+}
+
+// LoadPrincipal loads the user behind a session authenticated at authAt, with
+// every role they hold. Returns ErrSessionInvalid when the user is gone or
+// deactivated, or changed password or roles after authAt.
+func LoadPrincipal(ctx context.Context, pool *pgxpool.Pool, userID int, authAt time.Time) (*Principal, error) {
+	p := &Principal{UserID: userID}
+	err := db.InGlobal(ctx, pool, userID, func(tx pgx.Tx) error {
+		var active bool
+		var validAfter time.Time
+		err := tx.QueryRow(ctx, `
+			SELECT name, email, is_system_admin, must_change_password, active, sessions_valid_after
+			FROM users WHERE id = $1`, userID).
+			Scan(&p.Name, &p.Email, &p.SystemAdmin, &p.MustChangePassword, &active, &validAfter)
+		if errors.Is(err, pgx.ErrNoRows) || (err == nil && (!active || authAt.Before(validAfter))) {
+			return ErrSessionInvalid
+		}
+		if err != nil {
+			return fmt.Errorf("auth: load user: %w", err)
+		}
+		// Own memberships are readable through the policy on app.user_id.
+		rows, _ := tx.Query(ctx, `
+			SELECT o.id, o.key, o.name, array_agg(m.role ORDER BY m.role)
+			FROM memberships m JOIN orgs o ON o.id = m.tenant_id
+			WHERE m.user_id = $1
+			GROUP BY o.id ORDER BY o.name`, userID)
+		p.Orgs, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Org, error) {
+			var o Org
+			err := r.Scan(&o.ID, &o.Key, &o.Name, &o.Roles)
+			return o, err
+		})
+		if err != nil {
+			return fmt.Errorf("auth: load memberships: %w", err)
+		}
+		rows, _ = tx.Query(ctx, `
+			SELECT p.id, p.key, p.name, array_agg(r.role ORDER BY r.role)
+			FROM project_roles r JOIN projects p ON p.id = r.project_id
+			WHERE r.user_id = $1
+			GROUP BY p.id ORDER BY p.name`, userID)
+		p.Projects, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Project, error) {
+			var pr Project
+			err := r.Scan(&pr.ID, &pr.Key, &pr.Name, &pr.Roles)
+			return pr, err
+		})
+		if err != nil {
+			return fmt.Errorf("auth: load project roles: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// ChangePassword sets a user's own password after checking the current one,
+// and ends every other session of the user (sessions authenticated before now).
+// Returns ErrWrongPassword when current does not match.
+func ChangePassword(ctx context.Context, pool *pgxpool.Pool, userID int, current, next string) (changedAt time.Time, err error) {
+	err = db.InGlobal(ctx, pool, userID, func(tx pgx.Tx) error {
+		var hash string
+		if err := tx.QueryRow(ctx, `SELECT password_hash FROM users WHERE id = $1 FOR UPDATE`, userID).Scan(&hash); err != nil {
+			return fmt.Errorf("auth: change password: %w", err)
+		}
+		if !VerifyPassword(current, hash) {
+			return ErrWrongPassword
+		}
+		newHash, err := HashPassword(next)
+		if err != nil {
+			return err
+		}
+		if err := tx.QueryRow(ctx, `
+			UPDATE users SET password_hash = $2, must_change_password = false, sessions_valid_after = clock_timestamp()
+			WHERE id = $1 RETURNING sessions_valid_after`, userID, newHash).Scan(&changedAt); err != nil {
+			return fmt.Errorf("auth: change password: %w", err)
+		}
+		return audit.RecordSecurity(ctx, tx, audit.SecurityEvent{UserID: userID, Action: "user.password_changed"})
+	})
+	return changedAt, err
+}
+
+// TenantUser is a user as their municipality's administrator sees them.
+type TenantUser struct {
+	ID     int
+	Email  string
+	Name   string
+	Active bool
+	Roles  []Role
+}
+
+// ListTenantUsers lists the users holding a role in the tenant of tx, and
+// records the read in the audit log.
+func ListTenantUsers(ctx context.Context, tx db.Tx) ([]TenantUser, error) {
+	rows, _ := tx.Query(ctx, `
+		SELECT u.id, u.email, u.name, u.active, array_agg(m.role ORDER BY m.role)
+		FROM memberships m JOIN users u ON u.id = m.user_id
+		WHERE m.tenant_id = $1
+		GROUP BY u.id ORDER BY u.name, u.id`, tx.TenantID)
+	users, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (TenantUser, error) {
+		var u TenantUser
+		err := r.Scan(&u.ID, &u.Email, &u.Name, &u.Active, &u.Roles)
+		return u, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("auth: list users: %w", err)
+	}
+	return users, audit.Record(ctx, tx, audit.Event{Action: "user.list", RecordType: "user",
+		Detail: map[string]any{"count": len(users)}})
+}
+
+// NewUser is what an administrator fills in to give someone access.
+type NewUser struct {
+	Email    string
+	Name     string
+	Password string // initial password; the user must change it at first sign-in
+	Roles    []Role
+}
+
+// CreateTenantUser gives a person roles in the tenant of tx. A new address
+// gets a new account that must change its password at first sign-in; an
+// existing account keeps its name and password and gains the roles (returned
+// existed = true). Returns ErrConflict when the account already holds a role here.
+func CreateTenantUser(ctx context.Context, tx db.Tx, u NewUser) (id int, existed bool, err error) {
+	err = tx.QueryRow(ctx, `SELECT id FROM users WHERE email = $1`, u.Email).Scan(&id)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		hash, err := HashPassword(u.Password)
+		if err != nil {
+			return 0, false, err
+		}
+		err = tx.QueryRow(ctx, `
+			INSERT INTO users (email, name, password_hash, must_change_password)
+			VALUES ($1, $2, $3, true) RETURNING id`, u.Email, u.Name, hash).Scan(&id)
+		if err != nil {
+			return 0, false, fmt.Errorf("auth: create user: %w", err)
+		}
+		if err := audit.Record(ctx, tx, audit.Event{Action: "user.create", RecordType: "user", RecordID: strconv.Itoa(id)}); err != nil {
+			return 0, false, err
+		}
+	case err != nil:
+		return 0, false, fmt.Errorf("auth: create user: %w", err)
+	default:
+		existed = true
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT count(*) FROM memberships WHERE tenant_id = $1 AND user_id = $2`,
+			tx.TenantID, id).Scan(&n); err != nil {
+			return 0, false, fmt.Errorf("auth: create user: %w", err)
+		}
+		if n > 0 {
+			return id, true, fmt.Errorf("auth: create user: %w", db.ErrConflict)
+		}
+	}
+	return id, existed, SetTenantRoles(ctx, tx, id, u.Roles)
+}
+
+// SetTenantRoles replaces the roles of user id in the tenant of tx. No roles
+// removes the user from the tenant; an account left with no role anywhere is
+// deactivated. The user's sessions end, so the change takes effect at once.
+// Returns ErrNotFound unless the user is new here or already holds a role here.
+func SetTenantRoles(ctx context.Context, tx db.Tx, id int, roles []Role) error {
+	var before []Role
+	err := tx.QueryRow(ctx, `
+		SELECT coalesce(array_agg(role ORDER BY role), '{}') FROM memberships
+		WHERE tenant_id = $1 AND user_id = $2`, tx.TenantID, id).Scan(&before)
+	if err != nil {
+		return fmt.Errorf("auth: set roles: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM memberships WHERE tenant_id = $1 AND user_id = $2`, tx.TenantID, id); err != nil {
+		return fmt.Errorf("auth: set roles: %w", err)
+	}
+	for _, r := range roles {
+		if _, err := tx.Exec(ctx, `
+			INSERT INTO memberships (tenant_id, user_id, role, created_by) VALUES ($1, $2, $3, NULLIF($4, 0))`,
+			tx.TenantID, id, r, tx.UserID); err != nil {
+			return fmt.Errorf("auth: set roles: %w", err)
+		}
+	}
+	// Deactivate an account that holds nothing anywhere; reactivate one given roles.
+	if _, err := tx.Exec(ctx, `
+		UPDATE users SET
+		    sessions_valid_after = CASE WHEN $3 THEN sessions_valid_after ELSE clock_timestamp() END,
+		    active = $2 OR user_has_any_role($1)
+		WHERE id = $1`, id, len(roles) > 0, len(before) == 0); err != nil {
+		return fmt.Errorf("auth: set roles: %w", err)
+	}
+	return audit.Record(ctx, tx, audit.Event{Action: "membership.change", RecordType: "user", RecordID: strconv.Itoa(id),
+		Detail: map[string]any{"before": before, "after": roles}})
+}

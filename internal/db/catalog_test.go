@@ -1,0 +1,302 @@
+package db_test
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/kaa-plattform/kaa/internal/db"
+	"github.com/kaa-plattform/kaa/internal/pgtest"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// tenantTables lists every table with a tenant_id column.
+func tenantTables(t *testing.T, d *pgtest.DB) []string {
+	t.Helper()
+	rows, _ := d.Owner.Query(context.Background(), `
+		SELECT c.relname FROM pg_attribute a
+		JOIN pg_class c ON c.oid = a.attrelid
+		JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE a.attname = 'tenant_id' AND NOT a.attisdropped AND n.nspname = 'public' AND c.relkind IN ('r', 'p')
+		ORDER BY 1`)
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(names) < 2 {
+		t.Fatalf("found only %d tenant tables: %v", len(names), names)
+	}
+	return names
+}
+
+func TestCatalog(t *testing.T) {
+	d := pgtest.New(t)
+	ctx := context.Background()
+	tables := tenantTables(t, d)
+
+	t.Run("RLSEnabledAndForced", func(t *testing.T) {
+		for _, tbl := range tables {
+			var enabled, forced bool
+			if err := d.Owner.QueryRow(ctx, `SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE relname = $1 AND relnamespace = 'public'::regnamespace`, tbl).Scan(&enabled, &forced); err != nil {
+				t.Fatal(err)
+			}
+			if !enabled || !forced {
+				t.Errorf("%s: row level security enabled=%v forced=%v, want both", tbl, enabled, forced)
+			}
+		}
+	})
+
+	t.Run("TenantIDLeadsPrimaryAndForeignKeys", func(t *testing.T) {
+		for _, tbl := range tables {
+			rows, _ := d.Owner.Query(ctx, `
+				SELECT con.conname, con.contype::text, a.attname
+				FROM pg_constraint con
+				JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = con.conkey[1]
+				WHERE con.conrelid = ('public.' || $1)::regclass AND con.contype IN ('p', 'f', 'u')`, tbl)
+			type key struct{ Name, Kind, First string }
+			keys, err := pgx.CollectRows(rows, pgx.RowToStructByPos[key])
+			if err != nil {
+				t.Fatal(err)
+			}
+			hasPK := false
+			for _, k := range keys {
+				if k.Kind == "p" {
+					hasPK = true
+				}
+				// A foreign key to a global table (users, orgs) may lead with its own column.
+				if k.Kind != "f" && k.First != "tenant_id" {
+					t.Errorf("%s: %s (%s) starts with %s, want tenant_id", tbl, k.Name, k.Kind, k.First)
+				}
+			}
+			if !hasPK {
+				t.Errorf("%s: no primary key", tbl)
+			}
+			// Every foreign key to another tenant table carries tenant_id first.
+			rows, _ = d.Owner.Query(ctx, `
+				SELECT con.conname, ref.relname, a.attname
+				FROM pg_constraint con
+				JOIN pg_class ref ON ref.oid = con.confrelid
+				JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = con.conkey[1]
+				WHERE con.conrelid = ('public.' || $1)::regclass AND con.contype = 'f'
+				  AND EXISTS (SELECT 1 FROM pg_attribute ra WHERE ra.attrelid = con.confrelid AND ra.attname = 'tenant_id')`, tbl)
+			fks, err := pgx.CollectRows(rows, pgx.RowToStructByPos[key])
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, fk := range fks {
+				if fk.First != "tenant_id" {
+					t.Errorf("%s: foreign key %s to tenant table %s starts with %s", tbl, fk.Name, fk.Kind, fk.First)
+				}
+			}
+		}
+	})
+
+	t.Run("UniqueIndexesStartWithTenantID", func(t *testing.T) {
+		for _, tbl := range tables {
+			rows, _ := d.Owner.Query(ctx, `
+				SELECT i.relname, a.attname
+				FROM pg_index x
+				JOIN pg_class i ON i.oid = x.indexrelid
+				LEFT JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = x.indkey[0]
+				WHERE x.indrelid = ('public.' || $1)::regclass AND x.indisunique`, tbl)
+			type idx struct {
+				Name  string
+				First *string
+			}
+			idxs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[idx])
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, i := range idxs {
+				if i.First == nil || *i.First != "tenant_id" {
+					t.Errorf("%s: unique index %s does not start with tenant_id: it would tell one tenant what another holds", tbl, i.Name)
+				}
+			}
+		}
+	})
+
+	t.Run("ServingRoleIsPowerless", func(t *testing.T) {
+		var super, bypass bool
+		var owned int
+		err := d.Owner.QueryRow(ctx, `
+			SELECT r.rolsuper, r.rolbypassrls,
+			       (SELECT count(*) FROM pg_class c WHERE c.relowner = r.oid)
+			     + (SELECT count(*) FROM pg_proc p WHERE p.proowner = r.oid)
+			FROM pg_roles r WHERE r.rolname = 'kaa_app'`).Scan(&super, &bypass, &owned)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if super || bypass || owned != 0 {
+			t.Errorf("kaa_app: superuser=%v bypassrls=%v owns %d objects; want none of it", super, bypass, owned)
+		}
+		var connectedAs string
+		d.App.QueryRow(ctx, `SELECT current_user`).Scan(&connectedAs)
+		if connectedAs != "kaa_app" {
+			t.Errorf("app pool connects as %q", connectedAs)
+		}
+		var member bool
+		d.Owner.QueryRow(ctx, `SELECT pg_has_role('kaa_app', 'kaa_aggregate', 'MEMBER')`).Scan(&member)
+		if member {
+			t.Error("kaa_app is a member of kaa_aggregate and could read across tenants")
+		}
+	})
+
+	t.Run("NoTenantSetSeesNothing", func(t *testing.T) {
+		// Fill every tenant table with at least one row as the owner.
+		seedTwoTenants(t, d)
+		for _, tbl := range tables {
+			var owner int
+			d.Owner.QueryRow(ctx, `SELECT count(*) FROM `+pgx.Identifier{tbl}.Sanitize()).Scan(&owner)
+			if owner == 0 {
+				t.Fatalf("%s: the test has no rows to hide; extend seedTwoTenants", tbl)
+			}
+			var n int
+			err := db.InGlobal(ctx, d.App, 0, func(tx pgx.Tx) error {
+				return tx.QueryRow(ctx, `SELECT count(*) FROM `+pgx.Identifier{tbl}.Sanitize()).Scan(&n)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != 0 {
+				t.Errorf("%s: %d rows visible with no tenant set", tbl, n)
+			}
+			// A plain pooled query outside any transaction sees nothing either.
+			d.App.QueryRow(ctx, `SELECT count(*) FROM `+pgx.Identifier{tbl}.Sanitize()).Scan(&n)
+			if n != 0 {
+				t.Errorf("%s: %d rows visible outside a tenant transaction", tbl, n)
+			}
+		}
+	})
+
+	t.Run("TenantSeesOnlyItself", func(t *testing.T) {
+		a, b := seedTwoTenants(t, d)
+		for _, tbl := range tables {
+			err := db.InTenant(ctx, d.App, a, 0, func(tx db.Tx) error {
+				var foreign int
+				err := tx.QueryRow(ctx, `SELECT count(*) FROM `+pgx.Identifier{tbl}.Sanitize()+` WHERE tenant_id <> $1`, a).Scan(&foreign)
+				if foreign != 0 {
+					t.Errorf("%s: tenant %d sees %d rows of others", tbl, a, foreign)
+				}
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		err := db.InTenant(ctx, d.App, a, 0, func(tx db.Tx) error {
+			_, err := tx.Exec(ctx, `INSERT INTO audit_events (tenant_id, action) VALUES ($1, 'test.write')`, b)
+			return err
+		})
+		var pgErr *pgconn.PgError
+		if !errors.As(err, &pgErr) || pgErr.Code != "42501" {
+			t.Errorf("writing a row of tenant %d as tenant %d: err = %v, want SQLSTATE 42501", b, a, err)
+		}
+	})
+
+	t.Run("SettingDoesNotOutliveTransaction", func(t *testing.T) {
+		a, _ := seedTwoTenants(t, d)
+		conn, err := d.App.Acquire(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Release()
+		tx, _ := conn.Begin(ctx)
+		tx.Exec(ctx, `SELECT set_config('app.tenant_id', $1, true)`, itoa(a))
+		tx.Commit(ctx)
+		var n int
+		conn.QueryRow(ctx, `SELECT count(*) FROM audit_events`).Scan(&n)
+		if n != 0 {
+			t.Errorf("after the transaction the same connection still sees %d rows", n)
+		}
+	})
+
+	t.Run("AuditIsAppendOnly", func(t *testing.T) {
+		a, _ := seedTwoTenants(t, d)
+		for _, stmt := range []string{`UPDATE audit_events SET action = 'x.y'`, `DELETE FROM audit_events`, `UPDATE security_events SET action = 'x.y'`, `DELETE FROM security_events`, `TRUNCATE audit_events`} {
+			err := db.InTenant(ctx, d.App, a, 0, func(tx db.Tx) error {
+				_, err := tx.Exec(ctx, stmt)
+				return err
+			})
+			var pgErr *pgconn.PgError
+			if !errors.As(err, &pgErr) || pgErr.Code != "42501" {
+				t.Errorf("%s as the serving role: err = %v, want permission denied", stmt, err)
+			}
+		}
+	})
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+// seedTwoTenants writes, as the owner, two organisations and a row for each in
+// every tenant table, and returns their ids.
+func seedTwoTenants(t *testing.T, d *pgtest.DB) (a, b int) {
+	t.Helper()
+	ctx := context.Background()
+	err := d.Owner.QueryRow(ctx, `
+		WITH o AS (
+			INSERT INTO orgs (key, name, kind) VALUES ('9901', 'Testkommun A', 'municipality'), ('9902', 'Testkommun B', 'municipality')
+			ON CONFLICT (key) DO UPDATE SET name = excluded.name RETURNING id, key)
+		SELECT (SELECT id FROM o WHERE key = '9901'), (SELECT id FROM o WHERE key = '9902')`).Scan(&a, &b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var u int
+	if err := d.Owner.QueryRow(ctx, `
+		INSERT INTO users (email, name, password_hash) VALUES ('catalog@test.invalid', 'Test', 'x')
+		ON CONFLICT (email) DO UPDATE SET name = excluded.name RETURNING id`).Scan(&u); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []int{a, b} {
+		if _, err := d.Owner.Exec(ctx, `
+			INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, 'coordinator') ON CONFLICT DO NOTHING;`, id, u); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := d.Owner.Exec(ctx, `INSERT INTO audit_events (tenant_id, action) VALUES ($1, 'test.seed')`, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return a, b
+}
+
+func TestMigrationsUpDownUp(t *testing.T) {
+	url := pgtest.NewEmpty(t)
+	m, err := db.NewMigrator(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	countTables := func() int {
+		conn, err := pgx.Connect(context.Background(), url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(context.Background())
+		var n int
+		conn.QueryRow(context.Background(), `SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'schema_migrations'`).Scan(&n)
+		return n
+	}
+	if err := m.Up(); err != nil {
+		t.Fatalf("up from empty: %v", err)
+	}
+	v, dirty, _ := m.Version()
+	if v == 0 || dirty || countTables() == 0 {
+		t.Fatalf("after up: version %d dirty %v tables %d", v, dirty, countTables())
+	}
+	if err := m.Down(); err != nil {
+		t.Fatalf("down to zero: %v", err)
+	}
+	if v, _, _ := m.Version(); v != 0 || countTables() != 0 {
+		t.Fatalf("after down: version %d, %d tables left", v, countTables())
+	}
+	if err := m.Up(); err != nil {
+		t.Fatalf("up again: %v", err)
+	}
+	if v2, _, _ := m.Version(); v2 != v {
+		t.Fatalf("up again reached version %d, first time %d", v2, v)
+	}
+}

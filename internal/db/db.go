@@ -1,0 +1,91 @@
+// Package db opens the PostgreSQL pool, runs migrations and holds the one
+// transaction helper through which every query of a tenant runs.
+package db
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// Sentinel errors that store functions wrap; the web layer maps them to statuses.
+var (
+	// ErrNotFound means the record does not exist or belongs to another tenant.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict means the write collides with an existing record.
+	ErrConflict = errors.New("conflict")
+)
+
+// Open connects a pool to url and checks the connection.
+func Open(ctx context.Context, url string) (*pgxpool.Pool, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("db: parse url: %w", err)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("db: open: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("db: ping: %w", err)
+	}
+	return pool, nil
+}
+
+// Tx is a transaction scoped to one tenant and one acting user: PostgreSQL's
+// row-level security sees TenantID through app.tenant_id. Store functions take
+// it as their first argument after the context so the scope cannot be forgotten,
+// and also filter on TenantID explicitly so a distributed database can route
+// the query to one shard.
+type Tx struct {
+	pgx.Tx
+	TenantID int
+	UserID   int
+}
+
+// InTenant runs fn in a transaction whose row-level security scope is tenantID,
+// acting as userID (0 for the system). The settings are transaction-local, so
+// a pooled connection never carries them into another request. fn's error
+// rolls everything back.
+func InTenant(ctx context.Context, pool *pgxpool.Pool, tenantID, userID int, fn func(Tx) error) error {
+	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx,
+			`SELECT set_config('app.tenant_id', $1, true), set_config('app.user_id', $2, true)`,
+			strconv.Itoa(tenantID), idString(userID)); err != nil {
+			return fmt.Errorf("db: set tenant: %w", err)
+		}
+		return fn(Tx{Tx: tx, TenantID: tenantID, UserID: userID})
+	})
+}
+
+// InGlobal runs fn in a transaction with no tenant set: tenant tables show no
+// rows. userID, when not 0, lets the user read their own memberships.
+func InGlobal(ctx context.Context, pool *pgxpool.Pool, userID int, fn func(pgx.Tx) error) error {
+	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if userID != 0 {
+			if _, err := tx.Exec(ctx, `SELECT set_config('app.user_id', $1, true)`, idString(userID)); err != nil {
+				return fmt.Errorf("db: set user: %w", err)
+			}
+		}
+		return fn(tx)
+	})
+}
+
+func idString(id int) string {
+	if id == 0 {
+		return ""
+	}
+	return strconv.Itoa(id)
+}
+
+// IsUniqueViolation reports whether err is PostgreSQL's unique_violation.
+func IsUniqueViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "23505"
+}

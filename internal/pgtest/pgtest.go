@@ -1,0 +1,188 @@
+// Package pgtest gives each test its own migrated PostgreSQL database: one
+// server per test binary, a migrated template database, and a cheap clone of
+// it per test.
+package pgtest
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/kaa-plattform/kaa/internal/db"
+	"github.com/kaa-plattform/kaa/internal/pglocal"
+)
+
+// AppPassword is the serving role's password on the test server.
+const AppPassword = "kaa-app-test"
+
+var (
+	startOnce sync.Once
+	server    *pglocal.Server
+	tmpDir    string
+	startErr  error
+
+	mu        sync.Mutex // serialises CREATE DATABASE ... TEMPLATE
+	templates = map[string]bool{}
+	counter   atomic.Int64
+)
+
+// Main runs the tests of a package and stops the server afterwards. Call it
+// from TestMain.
+func Main(m *testing.M) {
+	code := m.Run()
+	if server != nil {
+		server.Stop()
+		os.RemoveAll(tmpDir)
+	}
+	os.Exit(code)
+}
+
+func start() {
+	sweepStale()
+	tmpDir, startErr = os.MkdirTemp("", "kaa-pgtest-")
+	if startErr != nil {
+		return
+	}
+	os.WriteFile(filepath.Join(tmpDir, "owner.pid"), []byte(strconv.Itoa(os.Getpid())), 0o600)
+	os.Chmod(tmpDir, 0o711)
+	ctx := context.Background()
+	var logFile *os.File
+	if os.Getenv("KAA_PGTEST_LOG") != "" {
+		logFile = os.Stderr
+	}
+	server, startErr = pglocal.Start(ctx, pglocal.Options{DataDir: filepath.Join(tmpDir, "data"), Fast: true, Log: logFile})
+	if startErr != nil {
+		return
+	}
+	startErr = exec(ctx, server.AdminURL("postgres"),
+		`CREATE ROLE kaa_app LOGIN PASSWORD '`+AppPassword+`' NOSUPERUSER NOBYPASSRLS`)
+}
+
+// sweepStale removes the folders of test servers whose test binary is gone
+// (a killed test run leaves them behind).
+func sweepStale() {
+	dirs, _ := filepath.Glob(filepath.Join(os.TempDir(), "kaa-pgtest-*"))
+	for _, d := range dirs {
+		b, err := os.ReadFile(filepath.Join(d, "owner.pid"))
+		if err != nil {
+			continue
+		}
+		pid, _ := strconv.Atoi(strings.TrimSpace(string(b)))
+		if pid > 0 && syscall.Kill(pid, 0) == nil {
+			continue
+		}
+		os.RemoveAll(d)
+	}
+}
+
+func exec(ctx context.Context, url, sql string) error {
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	_, err = conn.Exec(ctx, sql)
+	return err
+}
+
+// DB is one test's database.
+type DB struct {
+	Name     string
+	OwnerURL string // schema owner (superuser): migrations, seeds, catalog checks
+	AppURL   string // serving role kaa_app: what the server uses
+	Owner    *pgxpool.Pool
+	App      *pgxpool.Pool
+}
+
+// Server returns the test binary's PostgreSQL server, starting it on first use.
+func Server(t testing.TB) *pglocal.Server {
+	t.Helper()
+	startOnce.Do(start)
+	if startErr != nil {
+		t.Fatalf("pgtest: %v", startErr)
+	}
+	return server
+}
+
+// New returns a fresh, migrated, empty database.
+func New(t testing.TB) *DB {
+	t.Helper()
+	return NewFrom(t, "migrated", nil)
+}
+
+// NewFrom returns a fresh database cloned from the template called name,
+// which is built once per test binary by migrating and then calling fill
+// (which may be nil) with the template's owner URL.
+func NewFrom(t testing.TB, name string, fill func(ctx context.Context, ownerURL string) error) *DB {
+	t.Helper()
+	srv := Server(t)
+	ctx := context.Background()
+	tpl := "tpl_" + name
+	mu.Lock()
+	if !templates[name] {
+		if err := buildTemplate(ctx, srv, tpl, fill); err != nil {
+			mu.Unlock()
+			t.Fatalf("pgtest: template %s: %v", name, err)
+		}
+		templates[name] = true
+	}
+	dbName := fmt.Sprintf("t_%d", counter.Add(1))
+	err := exec(ctx, srv.AdminURL("postgres"), fmt.Sprintf(`CREATE DATABASE %s TEMPLATE %s`, dbName, tpl))
+	mu.Unlock()
+	if err != nil {
+		t.Fatalf("pgtest: create database: %v", err)
+	}
+	d := &DB{Name: dbName, OwnerURL: srv.AdminURL(dbName), AppURL: srv.URL("kaa_app", AppPassword, dbName)}
+	if d.Owner, err = db.Open(ctx, d.OwnerURL); err != nil {
+		t.Fatal(err)
+	}
+	if d.App, err = db.Open(ctx, d.AppURL); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		d.App.Close()
+		d.Owner.Close()
+		exec(context.Background(), srv.AdminURL("postgres"), `DROP DATABASE `+dbName+` WITH (FORCE)`)
+	})
+	return d
+}
+
+// NewEmpty returns a database with no schema at all, for migration tests.
+func NewEmpty(t testing.TB) (ownerURL string) {
+	t.Helper()
+	srv := Server(t)
+	dbName := fmt.Sprintf("e_%d", counter.Add(1))
+	if err := exec(context.Background(), srv.AdminURL("postgres"), `CREATE DATABASE `+dbName); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		exec(context.Background(), srv.AdminURL("postgres"), `DROP DATABASE `+dbName+` WITH (FORCE)`)
+	})
+	return srv.AdminURL(dbName)
+}
+
+func buildTemplate(ctx context.Context, srv *pglocal.Server, tpl string, fill func(context.Context, string) error) error {
+	if err := exec(ctx, srv.AdminURL("postgres"), `CREATE DATABASE `+tpl); err != nil {
+		return err
+	}
+	url := srv.AdminURL(tpl)
+	if err := db.Migrate(url); err != nil {
+		return err
+	}
+	if fill != nil {
+		if err := fill(ctx, url); err != nil {
+			return err
+		}
+	}
+	return nil
+}
