@@ -15,6 +15,7 @@ DROP TABLE projects;
 DROP TABLE memberships;
 DROP TABLE users;
 DROP TABLE orgs;
+DROP FUNCTION org_admin_counts();
 DROP FUNCTION user_has_any_role(integer);
 DROP FUNCTION app_user_id();
 DROP FUNCTION app_tenant_id();

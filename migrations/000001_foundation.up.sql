@@ -196,8 +196,20 @@ GRANT SELECT ON memberships, project_roles, users TO kaa_aggregate;
 CREATE POLICY aggregate_read ON memberships FOR SELECT TO kaa_aggregate USING (true);
 ALTER FUNCTION user_has_any_role(integer) OWNER TO kaa_aggregate;
 
+-- How many administrators each organisation has, for the system administrator's
+-- list: counts only, no names.
+CREATE FUNCTION org_admin_counts() RETURNS TABLE (org_id integer, admins bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
+    AS $$
+        SELECT m.tenant_id, count(*) FROM memberships m
+        JOIN users u ON u.id = m.user_id AND u.active
+        WHERE m.role = 'municipality_admin' GROUP BY m.tenant_id
+    $$;
+REVOKE ALL ON FUNCTION org_admin_counts() FROM PUBLIC;
+ALTER FUNCTION org_admin_counts() OWNER TO kaa_aggregate;
+
 GRANT USAGE ON SCHEMA public TO kaa_app;
-GRANT EXECUTE ON FUNCTION user_has_any_role(integer) TO kaa_app;
+GRANT EXECUTE ON FUNCTION user_has_any_role(integer), org_admin_counts() TO kaa_app;
 GRANT EXECUTE ON FUNCTION app_tenant_id(), app_user_id() TO kaa_app;
 GRANT SELECT, INSERT, UPDATE ON orgs, projects, subprojects TO kaa_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON project_orgs, project_targets TO kaa_app;

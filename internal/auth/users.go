@@ -35,13 +35,16 @@ func NormalizeEmail(s string) (string, bool) {
 	return s, err == nil && a.Address == s
 }
 
-// SignIn checks email and password and returns the user's id. Every attempt is
+// SignIn checks email and password and returns the user's id and the
+// database's time of sign-in (sessions compare it with sessions_valid_after,
+// so both come from one clock). Every attempt is
 // written to the security log. It returns ErrThrottled while the account or
 // the client address is locked, and ErrBadCredentials for an unknown account,
 // a deactivated one or a wrong password, without telling which.
-func SignIn(ctx context.Context, pool *pgxpool.Pool, t Throttle, email, password, addr string) (int, error) {
+func SignIn(ctx context.Context, pool *pgxpool.Pool, t Throttle, email, password, addr string) (int, time.Time, error) {
 	email, _ = NormalizeEmail(email)
 	var userID int
+	var at time.Time
 	var result error
 	err := db.InGlobal(ctx, pool, 0, func(tx pgx.Tx) error {
 		var hash string
@@ -73,15 +76,18 @@ func SignIn(ctx context.Context, pool *pgxpool.Pool, t Throttle, email, password
 		if err := t.Succeed(ctx, tx, email); err != nil {
 			return err
 		}
+		if err := tx.QueryRow(ctx, `SELECT clock_timestamp()`).Scan(&at); err != nil {
+			return fmt.Errorf("auth: sign in: %w", err)
+		}
 		return audit.RecordSecurity(ctx, tx, audit.SecurityEvent{UserID: userID, Action: "session.signin"})
 	})
 	if err != nil {
-		return 0, err
+		return 0, at, err
 	}
 	if result != nil {
-		return 0, result
+		return 0, at, result
 	}
-	return userID, nil
+	return userID, at, nil
 }
 
 // LoadPrincipal loads the user behind a session authenticated at authAt, with

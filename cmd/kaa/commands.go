@@ -1,0 +1,134 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/kaa-plattform/kaa/internal/audit"
+	"github.com/kaa-plattform/kaa/internal/auth"
+	"github.com/kaa-plattform/kaa/internal/config"
+	"github.com/kaa-plattform/kaa/internal/db"
+	"github.com/kaa-plattform/kaa/internal/seed"
+)
+
+func needOwnerURL(cfg config.Config) error {
+	if cfg.DatabaseURL == "" {
+		return errors.New("DATABASE_URL is not set: it connects as the owner of the schema")
+	}
+	return nil
+}
+
+func migrateCmd(cfg config.Config, args []string, stdout io.Writer) error {
+	if err := needOwnerURL(cfg); err != nil {
+		return err
+	}
+	if len(args) == 0 {
+		return errors.New("migrate: want up, down --all or version")
+	}
+	m, err := db.NewMigrator(cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	switch {
+	case args[0] == "up":
+		err = m.Up()
+	case args[0] == "down" && len(args) == 2 && args[1] == "--all":
+		err = m.Down()
+	case args[0] == "down":
+		return errors.New("migrate: down reverts every migration and needs --all to say so")
+	case args[0] == "version":
+	default:
+		return fmt.Errorf("migrate: unknown subcommand %q", args[0])
+	}
+	if err != nil {
+		return fmt.Errorf("migrate %s: %w", args[0], err)
+	}
+	v, dirty, err := m.Version()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "schema version %d", v)
+	if dirty {
+		fmt.Fprint(stdout, " (dirty: a migration failed half-way; fix it and force the version)")
+	}
+	fmt.Fprintln(stdout)
+	return nil
+}
+
+func seedCmd(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
+	if err := needOwnerURL(cfg); err != nil {
+		return err
+	}
+	if len(args) != 1 || args[0] != "demo" {
+		return errors.New("seed: want: seed demo")
+	}
+	pool, err := db.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	if err := seed.Demo(ctx, pool); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "demo data loaded")
+	return nil
+}
+
+// userCmd creates an account with a temporary password, printed once; the
+// first system administrator is made this way.
+func userCmd(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "create" {
+		return errors.New("user: want: user create --email E --name N [--system-admin]")
+	}
+	if err := needOwnerURL(cfg); err != nil {
+		return err
+	}
+	fs := flag.NewFlagSet("user create", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	email := fs.String("email", "", "the user's e-mail address (their sign-in name)")
+	name := fs.String("name", "", "the user's full name")
+	sysAdmin := fs.Bool("system-admin", false, "make the user a system administrator")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	addr, ok := auth.NormalizeEmail(*email)
+	if !ok || *name == "" {
+		return errors.New("user create: --email must be an e-mail address and --name must not be empty")
+	}
+	password := rand.Text()
+	hash, err := auth.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	pool, err := db.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	err = db.InGlobal(ctx, pool, 0, func(tx pgx.Tx) error {
+		var id int
+		err := tx.QueryRow(ctx, `
+			INSERT INTO users (email, name, password_hash, is_system_admin, must_change_password)
+			VALUES ($1, $2, $3, $4, true) RETURNING id`, addr, *name, hash, *sysAdmin).Scan(&id)
+		if db.IsUniqueViolation(err) {
+			return fmt.Errorf("user create: an account with e-mail %s already exists", addr)
+		}
+		if err != nil {
+			return err
+		}
+		return audit.RecordSecurity(ctx, tx, audit.SecurityEvent{UserID: id, Action: "user.create",
+			Detail: map[string]any{"system_admin": *sysAdmin, "via": "command line"}})
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "created %s; temporary password (shown once, must be changed at first sign-in): %s\n", addr, password)
+	return nil
+}

@@ -1,0 +1,113 @@
+// Command kaa is the whole product in one binary: the web server, migrations,
+// demo data, the newcomer's `kaa dev`, and operators' commands.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/kaa-plattform/kaa/internal/config"
+	"github.com/kaa-plattform/kaa/internal/db"
+	"github.com/kaa-plattform/kaa/internal/ui"
+)
+
+const usage = `usage: kaa <command>
+
+  serve                     serve the web interface (APP_DATABASE_URL)
+  migrate up|down --all|version
+                            apply, revert or show migrations (DATABASE_URL)
+  seed demo                 load the demo organisations, projects and accounts (DATABASE_URL)
+  dev                       start a throwaway PostgreSQL unless DATABASE_URL is set,
+                            migrate, seed the demo and serve
+  user create --email E --name N [--system-admin]
+                            create an account with a temporary password (DATABASE_URL)
+
+Configuration is read from environment variables; see README.md.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "kaa:", err)
+		os.Exit(1)
+	}
+}
+
+// run is the program: main only binds it to the process, so tests can boot
+// the whole thing with their own arguments, environment and output.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stdout, usage)
+		return errors.New("no command given")
+	}
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(stdout, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	switch args[0] {
+	case "serve":
+		if cfg.AppDatabaseURL == "" {
+			return errors.New("serve: APP_DATABASE_URL is not set: the server connects as the serving role kaa_app (see docs/operations.md)")
+		}
+		return serve(ctx, cfg, log, stdout)
+	case "migrate":
+		return migrateCmd(cfg, args[1:], stdout)
+	case "seed":
+		return seedCmd(ctx, cfg, args[1:], stdout)
+	case "dev":
+		return dev(ctx, cfg, log, stdout)
+	case "user":
+		return userCmd(ctx, cfg, args[1:], stdout)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stdout, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+// serve runs the web server until ctx ends, then shuts down gracefully.
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
+	pool, err := db.Open(ctx, cfg.AppDatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	h := ui.New(pool, cfg, log)
+	defer h.Close()
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           h.Router(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      5 * time.Minute, // exports stream for a while
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "public_url", cfg.PublicURL)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdownCtx)
+}

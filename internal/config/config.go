@@ -1,0 +1,97 @@
+// Package config reads the program's configuration from environment variables
+// into one struct. Every variable is documented in the README.
+package config
+
+import (
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is everything the program can be told from outside.
+type Config struct {
+	// Addr is where the server listens (KAA_ADDR, default ":8080").
+	Addr string
+	// DatabaseURL connects as the schema owner, for migrations and seeding (DATABASE_URL).
+	DatabaseURL string
+	// AppDatabaseURL connects as the serving role kaa_app, which owns nothing and
+	// is bound by row-level security (APP_DATABASE_URL).
+	AppDatabaseURL string
+	// PublicURL is the address users reach the service at (KAA_PUBLIC_URL). An
+	// https URL turns on Secure cookies with the __Host- prefix and HSTS.
+	PublicURL string
+	// SessionIdleTimeout ends a session after this long without a request
+	// (KAA_SESSION_IDLE_TIMEOUT, default 30m).
+	SessionIdleTimeout time.Duration
+	// SessionLifetime ends a session this long after sign-in, whatever happens
+	// (KAA_SESSION_LIFETIME, default 10h).
+	SessionLifetime time.Duration
+	// TrustProxy takes the client address from X-Forwarded-For, for use behind
+	// a reverse proxy that sets it (KAA_TRUST_PROXY, default false).
+	TrustProxy bool
+	// LogLevel is debug, info, warn or error (KAA_LOG_LEVEL, default info).
+	LogLevel slog.Level
+	// DevDir holds the throwaway database of `kaa dev` (KAA_DEV_DIR, default .dev).
+	DevDir string
+}
+
+// Load reads the configuration through getenv.
+func Load(getenv func(string) string) (Config, error) {
+	c := Config{
+		Addr:               or(getenv("KAA_ADDR"), ":8080"),
+		DatabaseURL:        getenv("DATABASE_URL"),
+		AppDatabaseURL:     getenv("APP_DATABASE_URL"),
+		PublicURL:          strings.TrimRight(or(getenv("KAA_PUBLIC_URL"), "http://localhost:8080"), "/"),
+		SessionIdleTimeout: 30 * time.Minute,
+		SessionLifetime:    10 * time.Hour,
+		DevDir:             or(getenv("KAA_DEV_DIR"), ".dev"),
+	}
+	var err error
+	if c.SessionIdleTimeout, err = duration(getenv, "KAA_SESSION_IDLE_TIMEOUT", c.SessionIdleTimeout); err != nil {
+		return c, err
+	}
+	if c.SessionLifetime, err = duration(getenv, "KAA_SESSION_LIFETIME", c.SessionLifetime); err != nil {
+		return c, err
+	}
+	if c.SessionLifetime > 12*time.Hour {
+		return c, fmt.Errorf("config: KAA_SESSION_LIFETIME is %v; at most 12h is allowed", c.SessionLifetime)
+	}
+	if v := getenv("KAA_TRUST_PROXY"); v != "" {
+		if c.TrustProxy, err = strconv.ParseBool(v); err != nil {
+			return c, fmt.Errorf("config: KAA_TRUST_PROXY: %w", err)
+		}
+	}
+	if v := getenv("KAA_LOG_LEVEL"); v != "" {
+		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
+			return c, fmt.Errorf("config: KAA_LOG_LEVEL: %w", err)
+		}
+	}
+	if !strings.HasPrefix(c.PublicURL, "http://") && !strings.HasPrefix(c.PublicURL, "https://") {
+		return c, fmt.Errorf("config: KAA_PUBLIC_URL must start with http:// or https://, got %q", c.PublicURL)
+	}
+	return c, nil
+}
+
+// HTTPS reports whether users reach the service over https.
+func (c Config) HTTPS() bool { return strings.HasPrefix(c.PublicURL, "https://") }
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+func duration(getenv func(string) string, name string, def time.Duration) (time.Duration, error) {
+	v := getenv(name)
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("config: %s: want a duration such as 30m or 10h, got %q", name, v)
+	}
+	return d, nil
+}

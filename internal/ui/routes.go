@@ -1,0 +1,105 @@
+package ui
+
+import (
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/kaa-plattform/kaa/internal/auth"
+)
+
+// Scope says who may reach a route at all; Roles narrows it further.
+type Scope int
+
+// The scopes of a route.
+const (
+	Public   Scope = iota // anyone, signed in or not
+	SignedIn              // any signed-in user
+	Tenant                // a member of the municipality {tenant} with one of Roles
+	Project               // a member of the project {project} with one of Roles
+	System                // a system administrator
+)
+
+// Route is one line of the route table.
+type Route struct {
+	Method  string
+	Pattern string
+	Scope   Scope
+	Roles   []auth.Role
+	handler http.HandlerFunc
+}
+
+var (
+	coordinator = []auth.Role{auth.Coordinator}
+	tenantStaff = []auth.Role{auth.Coordinator, auth.MunicipalityAdmin}
+	tenantAdmin = []auth.Role{auth.MunicipalityAdmin}
+	projectAll  = []auth.Role{auth.ProjectLeader, auth.Evaluator}
+)
+
+// Routes is the whole surface of the web interface, with who may use each route.
+func (h *Handler) Routes() []Route {
+	return []Route{
+		// Anyone.
+		{"GET", "/logga-in", Public, nil, h.signInPage},
+		{"POST", "/logga-in", Public, nil, h.signIn},
+		{"GET", "/healthz", Public, nil, h.healthz},
+		{"GET", "/readyz", Public, nil, h.readyz},
+		{"GET", "/metrics", Public, nil, h.metrics.handler().ServeHTTP},
+		{"GET", "/static/*", Public, nil, h.assets.ServeHTTP},
+
+		// Any signed-in user.
+		{"GET", "/", SignedIn, nil, h.start},
+		{"POST", "/logga-ut", SignedIn, nil, h.signOut},
+		{"GET", "/konto/losenord", SignedIn, nil, h.passwordPage},
+		{"POST", "/konto/losenord", SignedIn, nil, h.changePassword},
+
+		// A municipality (or partner organisation), by role.
+		{"GET", "/k/{tenant}/", Tenant, tenantStaff, h.tenantHome},
+		{"GET", "/k/{tenant}/anvandare", Tenant, tenantAdmin, h.users},
+		{"POST", "/k/{tenant}/anvandare", Tenant, tenantAdmin, h.createUser},
+		{"GET", "/k/{tenant}/anvandare/{user}", Tenant, tenantAdmin, h.userEdit},
+		{"POST", "/k/{tenant}/anvandare/{user}/roller", Tenant, tenantAdmin, h.userRoles},
+		{"POST", "/k/{tenant}/anvandare/{user}/inaktivera", Tenant, tenantAdmin, h.userDeactivate},
+
+		// A project umbrella: aggregates only.
+		{"GET", "/p/{project}/", Project, projectAll, h.projectHome},
+
+		// System administration: no personal data.
+		{"GET", "/admin/", System, nil, h.admin},
+		{"POST", "/admin/organisationer", System, nil, h.createOrg},
+		{"POST", "/admin/administratorer", System, nil, h.createFirstAdmin},
+	}
+}
+
+// Router returns the HTTP handler serving every route.
+func (h *Handler) Router() http.Handler {
+	r := chi.NewRouter()
+	r.Use(h.requestID, h.logRequests, h.recoverPanic, h.securityHeaders,
+		h.sessions.LoadAndSave, h.crossOrigin, h.authenticate)
+	r.NotFound(h.notFound)
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		h.renderError(w, r, http.StatusMethodNotAllowed, "Det går inte att göra så här", "Sidan finns, men inte för den här typen av anrop.")
+	})
+	for _, rt := range h.Routes() {
+		var next http.Handler = rt.handler
+		switch rt.Scope {
+		case SignedIn:
+			next = h.requireUser(next)
+		case Tenant:
+			next = h.requireUser(h.requireTenant(rt.Roles, next))
+		case Project:
+			next = h.requireUser(h.requireProject(rt.Roles, next))
+		case System:
+			next = h.requireUser(h.requireSystemAdmin(next))
+		}
+		r.Method(rt.Method, rt.Pattern, next)
+	}
+	// /k/{tenant} without the slash: same page.
+	r.Get("/k/{tenant}", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
+	})
+	r.Get("/p/{project}", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
+	})
+	return r
+}

@@ -1,0 +1,82 @@
+// Package ui is the web interface: the routes, their middleware and one
+// handler per page or action.
+package ui
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/pgxstore"
+	"github.com/alexedwards/scs/v2"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/kaa-plattform/kaa/internal/auth"
+	"github.com/kaa-plattform/kaa/internal/config"
+	"github.com/kaa-plattform/kaa/web"
+)
+
+// Handler holds what every handler needs. It is built once in main.
+type Handler struct {
+	pool     *pgxpool.Pool
+	sessions *scs.SessionManager
+	log      *slog.Logger
+	cfg      config.Config
+	assets   *web.Assets
+	throttle auth.Throttle
+	metrics  *metrics
+	store    *pgxstore.PostgresStore
+}
+
+// New builds the web interface on pool, which must connect as the serving role.
+func New(pool *pgxpool.Pool, cfg config.Config, log *slog.Logger) *Handler {
+	h := &Handler{pool: pool, cfg: cfg, log: log, assets: web.NewAssets(), throttle: auth.DefaultThrottle}
+	// Expired sessions are removed by the store's cleanup goroutine every 5 minutes.
+	h.store = pgxstore.NewWithCleanupInterval(pool, 5*time.Minute)
+	s := scs.New()
+	s.Store = h.store
+	s.IdleTimeout = cfg.SessionIdleTimeout
+	s.Lifetime = cfg.SessionLifetime
+	s.HashTokenInStore = true
+	s.Cookie.Name = "kaa_session"
+	s.Cookie.HttpOnly = true
+	s.Cookie.SameSite = http.SameSiteLaxMode
+	s.Cookie.Persist = false
+	s.Cookie.Path = "/"
+	if cfg.HTTPS() {
+		s.Cookie.Name = "__Host-kaa_session"
+		s.Cookie.Secure = true
+	}
+	s.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { h.serverError(w, r, err) }
+	h.sessions = s
+	h.metrics = newMetrics(pool)
+	return h
+}
+
+// SetThrottle replaces the sign-in throttle (tests use a small one).
+func (h *Handler) SetThrottle(t auth.Throttle) { h.throttle = t }
+
+// Close stops the session store's cleanup.
+func (h *Handler) Close() { h.store.StopCleanup() }
+
+// Session keys.
+const (
+	sessUserID = "user_id"
+	sessAuthAt = "auth_at" // unix nanoseconds of sign-in
+	sessTenant = "tenant"  // key of the municipality or project being worked in
+	sessFlash  = "flash"
+)
+
+type ctxKey int
+
+const (
+	principalKey ctxKey = iota
+	orgKey
+	projectKey
+)
+
+func principalFrom(ctx context.Context) *auth.Principal {
+	p, _ := ctx.Value(principalKey).(*auth.Principal)
+	return p
+}

@@ -1,0 +1,158 @@
+package ui
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/kaa-plattform/kaa/internal/audit"
+	"github.com/kaa-plattform/kaa/internal/auth"
+	"github.com/kaa-plattform/kaa/internal/db"
+	"github.com/kaa-plattform/kaa/internal/ui/views"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// signInFailed is the one message for every refused sign-in: it does not tell
+// whether the account exists, the password was wrong or the account is locked.
+const signInFailed = "Inloggningen misslyckades. Kontrollera e-postadress och lösenord. Efter flera misslyckade försök spärras inloggningen en stund."
+
+func (h *Handler) signInPage(w http.ResponseWriter, r *http.Request) {
+	if principalFrom(r.Context()) != nil {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return
+	}
+	h.render(w, r, http.StatusOK, views.SignIn(h.page(r, "Logga in"), views.SignInForm{}))
+}
+
+func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	r.Body = http.MaxBytesReader(w, r.Body, 4096)
+	email, password := r.PostFormValue("email"), r.PostFormValue("password")
+	uid, at, err := auth.SignIn(ctx, h.pool, h.throttle, email, password, h.clientAddr(r))
+	if errors.Is(err, auth.ErrBadCredentials) || errors.Is(err, auth.ErrThrottled) {
+		status := http.StatusUnauthorized
+		if errors.Is(err, auth.ErrThrottled) {
+			status = http.StatusTooManyRequests
+		}
+		h.render(w, r, status, views.SignIn(h.page(r, "Logga in"), views.SignInForm{Email: email, Error: signInFailed}))
+		return
+	}
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	// A new token at sign-in: a token planted before sign-in is worthless after it.
+	if err := h.sessions.RenewToken(ctx); err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	h.sessions.Put(ctx, sessUserID, uid)
+	h.sessions.Put(ctx, sessAuthAt, at.UnixNano())
+	h.sessions.Remove(ctx, sessTenant)
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+func (h *Handler) signOut(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	p := principalFrom(ctx)
+	err := db.InGlobal(ctx, h.pool, 0, func(tx pgx.Tx) error {
+		return audit.RecordSecurity(ctx, tx, audit.SecurityEvent{UserID: p.UserID, Action: "session.signout"})
+	})
+	if err == nil {
+		err = h.sessions.Destroy(ctx)
+	}
+	if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/logga-in", http.StatusSeeOther)
+}
+
+// start sends a user with one place to work straight there, and shows the
+// others a choice.
+func (h *Handler) start(w http.ResponseWriter, r *http.Request) {
+	p := principalFrom(r.Context())
+	places := len(p.Orgs) + len(p.Projects)
+	if p.SystemAdmin {
+		places++
+	}
+	if places == 1 {
+		switch {
+		case len(p.Orgs) == 1:
+			http.Redirect(w, r, "/k/"+p.Orgs[0].Key+"/", http.StatusSeeOther)
+		case len(p.Projects) == 1:
+			http.Redirect(w, r, "/p/"+p.Projects[0].Key+"/", http.StatusSeeOther)
+		default:
+			http.Redirect(w, r, "/admin/", http.StatusSeeOther)
+		}
+		return
+	}
+	h.render(w, r, http.StatusOK, views.Start(h.page(r, "Start"),
+		views.StartView{Orgs: p.Orgs, Projects: p.Projects, SystemAdmin: p.SystemAdmin}))
+}
+
+func (h *Handler) passwordPage(w http.ResponseWriter, r *http.Request) {
+	p := principalFrom(r.Context())
+	h.render(w, r, http.StatusOK, views.ChangePassword(h.page(r, "Byt lösenord"), views.PasswordForm{Must: p.MustChangePassword}))
+}
+
+func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	p := principalFrom(ctx)
+	r.Body = http.MaxBytesReader(w, r.Body, 4096)
+	current, next, confirm := r.PostFormValue("current"), r.PostFormValue("new"), r.PostFormValue("confirm")
+	var errs views.Errors
+	if current == "" {
+		errs.Add("current", "Skriv ditt nuvarande lösenord.")
+	}
+	if msg := auth.PasswordProblem(next); msg != "" {
+		errs.Add("new", msg)
+	} else if next == current {
+		errs.Add("new", "Det nya lösenordet måste skilja sig från det nuvarande.")
+	}
+	if confirm != next {
+		errs.Add("confirm", "Lösenorden är inte lika. Skriv det nya lösenordet två gånger.")
+	}
+	var changedAt time.Time
+	if !errs.Any() {
+		var err error
+		changedAt, err = auth.ChangePassword(ctx, h.pool, p.UserID, current, next)
+		if errors.Is(err, auth.ErrWrongPassword) {
+			errs.Add("current", "Det nuvarande lösenordet stämmer inte.")
+		} else if err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+	}
+	if errs.Any() {
+		h.render(w, r, http.StatusUnprocessableEntity, views.ChangePassword(h.page(r, "Byt lösenord"),
+			views.PasswordForm{Must: p.MustChangePassword, Errors: errs}))
+		return
+	}
+	// Every other session of the user ended with the change; this one goes on
+	// with a new token.
+	if err := h.sessions.RenewToken(ctx); err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	h.sessions.Put(ctx, sessAuthAt, changedAt.Add(time.Microsecond).UnixNano())
+	h.flash(r, "Ditt lösenord är bytt. Du har loggats ut på alla andra enheter.")
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+func (h *Handler) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok\n"))
+}
+
+func (h *Handler) readyz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if err := h.pool.Ping(r.Context()); err != nil {
+		h.log.Warn("not ready", "err", err)
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("database unreachable\n"))
+		return
+	}
+	w.Write([]byte("ok\n"))
+}
