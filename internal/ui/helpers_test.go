@@ -1,0 +1,156 @@
+package ui_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kaa-plattform/kaa/internal/auth"
+	"github.com/kaa-plattform/kaa/internal/config"
+	"github.com/kaa-plattform/kaa/internal/pgtest"
+	"github.com/kaa-plattform/kaa/internal/seed"
+	"github.com/kaa-plattform/kaa/internal/ui"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// app is the real router over a fresh copy of the demo database.
+type app struct {
+	t   *testing.T
+	db  *pgtest.DB
+	h   *ui.Handler
+	srv *httptest.Server
+}
+
+type option func(*config.Config)
+
+func newApp(t *testing.T, opts ...option) *app {
+	t.Helper()
+	d := pgtest.NewFrom(t, "demo", func(ctx context.Context, ownerURL string) error {
+		pool, err := pgxpool.New(ctx, ownerURL)
+		if err != nil {
+			return err
+		}
+		defer pool.Close()
+		return seed.Demo(ctx, pool)
+	})
+	cfg, err := config.Load(func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	h := ui.New(d.App, cfg, slog.New(slog.NewJSONHandler(io.Discard, nil)))
+	h.SetThrottle(auth.Throttle{MaxPerAccount: 3, MaxPerAddr: 1000, Window: time.Minute})
+	srv := httptest.NewServer(h.Router())
+	t.Cleanup(func() { srv.Close(); h.Close() })
+	return &app{t: t, db: d, h: h, srv: srv}
+}
+
+// client is one browser: its own cookie jar, no automatic redirects.
+type client struct {
+	a   *app
+	c   *http.Client
+	jar *cookiejar.Jar
+}
+
+func (a *app) client() *client {
+	jar, _ := cookiejar.New(nil)
+	return &client{a: a, jar: jar, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}}
+}
+
+type response struct {
+	Status   int
+	Body     string
+	Location string
+	Header   http.Header
+}
+
+func (c *client) do(method, path string, form url.Values, hdr map[string]string) response {
+	c.a.t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequest(method, c.a.srv.URL+path, body)
+	if err != nil {
+		c.a.t.Fatal(err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	res, err := c.c.Do(req)
+	if err != nil {
+		c.a.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return response{Status: res.StatusCode, Body: string(b), Location: res.Header.Get("Location"), Header: res.Header}
+}
+
+func (c *client) get(path string) response { return c.do("GET", path, nil, nil) }
+
+func (c *client) post(path string, form url.Values) response {
+	if form == nil {
+		form = url.Values{}
+	}
+	return c.do("POST", path, form, nil)
+}
+
+// signIn signs in with the demo password and fails the test unless it works.
+func (c *client) signIn(email string) {
+	c.a.t.Helper()
+	c.signInWith(email, seed.DemoPassword)
+}
+
+func (c *client) signInWith(email, password string) {
+	c.a.t.Helper()
+	res := c.post("/logga-in", url.Values{"email": {email}, "password": {password}})
+	if res.Status != http.StatusSeeOther || res.Location != "/" {
+		c.a.t.Fatalf("sign in as %s: status %d location %q", email, res.Status, res.Location)
+	}
+}
+
+func (c *client) sessionCookie() *http.Cookie {
+	u, _ := url.Parse(c.a.srv.URL)
+	for _, ck := range c.jar.Cookies(u) {
+		if strings.HasSuffix(ck.Name, "kaa_session") {
+			return ck
+		}
+	}
+	return nil
+}
+
+// count runs a counting query as the owner (bypassing row-level security).
+func (a *app) count(sql string, args ...any) int {
+	a.t.Helper()
+	var n int
+	if err := a.db.Owner.QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
+		a.t.Fatal(err)
+	}
+	return n
+}
+
+func (a *app) userID(email string) int {
+	return a.count(`SELECT id FROM users WHERE email = $1`, email)
+}
+
+func (a *app) orgID(key string) int {
+	return a.count(`SELECT id FROM orgs WHERE key = $1`, key)
+}
+

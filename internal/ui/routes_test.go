@@ -1,0 +1,157 @@
+package ui_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/kaa-plattform/kaa/internal/auth"
+	"github.com/kaa-plattform/kaa/internal/ui"
+)
+
+// persona is a demo user and what they hold in Osby (1273) and in Within.
+type persona struct {
+	email        string
+	osbyRoles    []auth.Role
+	withinRoles  []auth.Role
+	systemAdmin  bool
+	foreignTrial bool // a member of another municipality or project only
+}
+
+var personas = []persona{
+	{email: "samordnare@osby.demo", osbyRoles: []auth.Role{auth.Coordinator}},
+	{email: "admin@osby.demo", osbyRoles: []auth.Role{auth.MunicipalityAdmin}},
+	{email: "projektledare@within.demo", withinRoles: []auth.Role{auth.ProjectLeader}},
+	{email: "utvarderare@within.demo", withinRoles: []auth.Role{auth.Evaluator}},
+	{email: "systemadmin@kaa.demo", systemAdmin: true},
+	{email: "samordnare@horby.demo", foreignTrial: true},
+	{email: "admin@horby.demo", foreignTrial: true},
+	{email: "projektledare@klarframtid.demo", foreignTrial: true},
+	{email: "flera@within.demo", osbyRoles: []auth.Role{auth.Coordinator}, withinRoles: []auth.Role{auth.ProjectLeader}},
+}
+
+// expect returns the status class a persona must get on a route in Osby / Within.
+func (p persona) expect(rt ui.Route) string {
+	switch rt.Scope {
+	case ui.Tenant:
+		if len(p.osbyRoles) == 0 {
+			return "404"
+		}
+		if !auth.HasAny(p.osbyRoles, rt.Roles) {
+			return "403"
+		}
+	case ui.Project:
+		if len(p.withinRoles) == 0 {
+			return "404"
+		}
+		if !auth.HasAny(p.withinRoles, rt.Roles) {
+			return "403"
+		}
+	case ui.System:
+		if !p.systemAdmin {
+			return "403"
+		}
+	}
+	return "allowed"
+}
+
+func classify(res response) string {
+	switch {
+	case res.Status == http.StatusSeeOther && res.Location == "/logga-in":
+		return "sign-in"
+	case res.Status == http.StatusNotFound:
+		return "404"
+	case res.Status == http.StatusForbidden:
+		return "403"
+	case res.Status == http.StatusOK, res.Status == http.StatusSeeOther, res.Status == http.StatusMovedPermanently,
+		res.Status == http.StatusUnprocessableEntity:
+		return "allowed"
+	}
+	return fmt.Sprintf("status %d", res.Status)
+}
+
+// TestRouteTable walks every route with every role, with another
+// municipality's users and signed out, and checks the answer.
+func TestRouteTable(t *testing.T) {
+	a := newApp(t)
+	ctx := context.Background()
+	// A user of Osby for the {user} routes, so deactivating one harms no persona.
+	a.db.Owner.Exec(ctx, `INSERT INTO users (email, name, password_hash) VALUES ('extra@osby.demo', 'Extra', 'x')`)
+	extra := a.userID("extra@osby.demo")
+	restoreExtra := func() {
+		a.db.Owner.Exec(ctx, `INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, 'coordinator') ON CONFLICT DO NOTHING`, a.orgID("1273"), extra)
+		a.db.Owner.Exec(ctx, `UPDATE users SET active = true WHERE id = $1`, extra)
+	}
+	restoreExtra()
+	path := func(pattern string) string {
+		r := strings.NewReplacer("{tenant}", "1273", "{project}", "within", "{user}", strconv.Itoa(extra), "*", "x")
+		return r.Replace(pattern)
+	}
+
+	clients := map[string]*client{}
+	signedIn := func(p persona) *client {
+		c := clients[p.email]
+		if c == nil {
+			c = a.client()
+			c.signIn(p.email)
+			clients[p.email] = c
+		}
+		return c
+	}
+
+	routes := a.h.Routes()
+	allowedSeen := map[string]bool{}
+	for _, rt := range routes {
+		name := rt.Method + " " + rt.Pattern
+		if rt.Scope == ui.Public {
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			anon := a.client()
+			if got := classify(anon.do(rt.Method, path(rt.Pattern), map[string][]string{}, nil)); got != "sign-in" {
+				t.Errorf("signed out: got %s, want sign-in", got)
+			}
+			for _, p := range personas {
+				c := signedIn(p)
+				res := c.do(rt.Method, path(rt.Pattern), map[string][]string{}, nil)
+				got, want := classify(res), p.expect(rt)
+				if rt.Pattern == "/logga-ut" && got == "sign-in" {
+					// Signing out lands on the sign-in page; check that it really ended the session.
+					if after := classify(c.get("/")); after != "sign-in" {
+						t.Errorf("%s: still signed in after signing out (%s)", p.email, after)
+					}
+					got = "allowed"
+				}
+				if got != want {
+					t.Errorf("%s: got %s, want %s", p.email, got, want)
+				}
+				if got == "allowed" {
+					allowedSeen[name] = true
+				}
+				if rt.Pattern == "/logga-ut" && res.Status == http.StatusSeeOther {
+					delete(clients, p.email) // signed out: sign in again next time
+				}
+				restoreExtra()
+			}
+			// An organisation that does not exist looks like a foreign one.
+			if rt.Scope == ui.Tenant {
+				c := signedIn(personas[1])
+				if got := classify(c.do(rt.Method, strings.Replace(path(rt.Pattern), "/k/1273/", "/k/9999/", 1), map[string][]string{}, nil)); got != "404" {
+					t.Errorf("unknown municipality: got %s, want 404", got)
+				}
+			}
+		})
+	}
+	for _, rt := range routes {
+		if rt.Scope != ui.Public && !allowedSeen[rt.Method+" "+rt.Pattern] {
+			t.Errorf("%s %s: no persona was let in; the table test does not cover it", rt.Method, rt.Pattern)
+		}
+	}
+	if !slices.ContainsFunc(routes, func(r ui.Route) bool { return r.Scope == ui.Tenant }) {
+		t.Fatal("no tenant routes")
+	}
+}
