@@ -16,7 +16,7 @@ test: deps
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
-	$(GO) tool templ generate -path internal >/dev/null
+	$(GO) tool templ generate >/dev/null
 	@git diff --exit-code -- '*_templ.go' || { echo "templ output is stale: run 'make generate' and commit"; exit 1; }
 
 ## deps: install PostgreSQL's server binaries when missing (Debian/Ubuntu)
@@ -25,7 +25,7 @@ deps:
 
 ## generate: regenerate the templ components
 generate:
-	$(GO) tool templ generate -path internal
+	$(GO) tool templ generate
 
 ## build: the kaa binary in bin/
 build:

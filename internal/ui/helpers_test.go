@@ -153,4 +153,3 @@ func (a *app) userID(email string) int {
 func (a *app) orgID(key string) int {
 	return a.count(`SELECT id FROM orgs WHERE key = $1`, key)
 }
-
