@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -35,6 +36,29 @@ type option func(*config.Config)
 
 func newApp(t *testing.T, opts ...option) *app {
 	t.Helper()
+	return newAppWithLog(t, io.Discard, opts...)
+}
+
+// syncBuffer is a log destination that tests can read while the server writes.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func newAppWithLog(t *testing.T, logTo io.Writer, opts ...option) *app {
+	t.Helper()
 	d := pgtest.NewFrom(t, "demo", func(ctx context.Context, ownerURL string) error {
 		pool, err := pgxpool.New(ctx, ownerURL)
 		if err != nil {
@@ -50,7 +74,7 @@ func newApp(t *testing.T, opts ...option) *app {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	h := ui.New(d.App, cfg, slog.New(slog.NewJSONHandler(io.Discard, nil)))
+	h := ui.New(d.App, cfg, slog.New(slog.NewJSONHandler(logTo, nil)))
 	h.SetThrottle(auth.Throttle{MaxPerAccount: 3, MaxPerAddr: 1000, Window: time.Minute})
 	srv := httptest.NewServer(h.Router())
 	t.Cleanup(func() { srv.Close(); h.Close() })

@@ -224,3 +224,41 @@ func (a *app) count2text(sql string) string {
 	}
 	return *s
 }
+
+func TestSwitchingMunicipalityRenewsToken(t *testing.T) {
+	a := newApp(t)
+	c := a.client()
+	c.signIn("flera@within.demo")
+	if res := c.get("/"); res.Status != 200 || !strings.Contains(res.Body, "Osby kommun") || !strings.Contains(res.Body, "Hörby kommun") || !strings.Contains(res.Body, "Within") {
+		t.Fatalf("a user with several places gets a choice: %d", res.Status)
+	}
+	c.get("/k/1273/")
+	osby := c.sessionCookie().Value
+	if res := c.get("/k/1266/"); res.Status != 200 || !strings.Contains(res.Body, "Hörby kommun") {
+		t.Fatalf("switch to Hörby: %d", res.Status)
+	}
+	horby := c.sessionCookie().Value
+	if osby == horby {
+		t.Error("the session token was not renewed when the user changed municipality")
+	}
+	c.get("/k/1266/")
+	if c.sessionCookie().Value != horby {
+		t.Error("the token changes on every request, not only at a change of municipality")
+	}
+}
+
+func TestLogsCarryRequestIDAndNoFormValues(t *testing.T) {
+	var buf syncBuffer
+	a := newAppWithLog(t, &buf)
+	res := a.client().post("/logga-in", url.Values{"email": {"hemlig@osby.demo"}, "password": {"hemligt-losenord"}})
+	a.client().get("/logga-in?personnummer=200501011234")
+	log := buf.String()
+	if !strings.Contains(log, `"request_id":"`+res.Header.Get("X-Request-Id")+`"`) || !strings.Contains(log, `"route":"/logga-in"`) {
+		t.Errorf("no JSON log line with the request id and route: %s", log)
+	}
+	for _, secret := range []string{"hemlig@osby.demo", "hemligt-losenord", "200501011234"} {
+		if strings.Contains(log, secret) {
+			t.Errorf("the log holds %q", secret)
+		}
+	}
+}
