@@ -2,7 +2,7 @@
 GO      ?= go
 PKGS    := ./...
 
-.PHONY: run test lint deps generate build reset bench clean
+.PHONY: run test lint deps generate build reset clean
 
 ## run: start a throwaway PostgreSQL (unless DATABASE_URL is set), migrate, seed the demo, serve on :8080
 run: deps

@@ -2,7 +2,7 @@ REVOKE ALL ON ALL TABLES IN SCHEMA public FROM kaa_app;
 REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public FROM kaa_app;
 REVOKE USAGE ON SCHEMA public FROM kaa_app;
 REVOKE ALL ON ALL TABLES IN SCHEMA public FROM kaa_aggregate;
-REVOKE USAGE ON SCHEMA public FROM kaa_aggregate;
+REVOKE USAGE, CREATE ON SCHEMA public FROM kaa_aggregate;
 DROP TABLE security_events;
 DROP TABLE audit_events;
 DROP TABLE signin_throttle;

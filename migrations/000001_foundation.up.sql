@@ -191,7 +191,8 @@ CREATE FUNCTION user_has_any_role(uid integer) RETURNS boolean
     $$;
 REVOKE ALL ON FUNCTION user_has_any_role(integer) FROM PUBLIC;
 GRANT kaa_aggregate TO CURRENT_USER;
-GRANT USAGE ON SCHEMA public TO kaa_aggregate;
+-- An owner must be able to create in the schema; kaa_aggregate never logs in.
+GRANT USAGE, CREATE ON SCHEMA public TO kaa_aggregate;
 GRANT SELECT ON memberships, project_roles, users TO kaa_aggregate;
 CREATE POLICY aggregate_read ON memberships FOR SELECT TO kaa_aggregate USING (true);
 ALTER FUNCTION user_has_any_role(integer) OWNER TO kaa_aggregate;

@@ -39,6 +39,12 @@ func (t Throttle) Locked(ctx context.Context, tx pgx.Tx, email, addr string) (bo
 // Fail counts one failed sign-in for email and addr, locking either when it
 // reaches its limit.
 func (t Throttle) Fail(ctx context.Context, tx pgx.Tx, email, addr string) error {
+	// Addresses typed and client addresses are kept no longer than they matter.
+	if _, err := tx.Exec(ctx, `
+		DELETE FROM signin_throttle
+		WHERE window_start < now() - $1::interval AND (locked_until IS NULL OR locked_until < now())`, t.Window); err != nil {
+		return fmt.Errorf("auth: throttle cleanup: %w", err)
+	}
 	for key, max := range map[string]int{accountKey(email): t.MaxPerAccount, addrKey(addr): t.MaxPerAddr} {
 		_, err := tx.Exec(ctx, `
 			INSERT INTO signin_throttle AS s (key, failures, window_start)

@@ -120,6 +120,20 @@ func TestCatalog(t *testing.T) {
 		}
 	})
 
+	t.Run("ViewsRunAsInvoker", func(t *testing.T) {
+		rows, _ := d.Owner.Query(ctx, `
+			SELECT c.relname FROM pg_class c
+			WHERE c.relkind = 'v' AND c.relnamespace = 'public'::regnamespace
+			  AND NOT coalesce('security_invoker=true' = ANY (c.reloptions), false)`)
+		leaky, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(leaky) > 0 {
+			t.Errorf("views owned by a privileged role that skip row-level security: %v", leaky)
+		}
+	})
+
 	t.Run("ServingRoleIsPowerless", func(t *testing.T) {
 		var super, bypass bool
 		var owned int
@@ -256,8 +270,23 @@ func seedTwoTenants(t *testing.T, d *pgtest.DB) (a, b int) {
 			INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, 'coordinator') ON CONFLICT DO NOTHING;`, id, u); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := d.Owner.Exec(ctx, `INSERT INTO audit_events (tenant_id, action) VALUES ($1, 'test.seed')`, id); err != nil {
-			t.Fatal(err)
+		for _, stmt := range []string{
+			`INSERT INTO audit_events (tenant_id, action, user_id) VALUES ($1, 'test.seed', $2)`,
+			`INSERT INTO tenant_settings (tenant_id) SELECT $1 WHERE $2::int IS NOT NULL ON CONFLICT DO NOTHING`,
+			`WITH p AS (INSERT INTO participants (tenant_id, personnummer, birth_date, first_name, last_name)
+			            VALUES ($1, '200803010008', '2008-03-01', 'Test', 'Testsson')
+			            ON CONFLICT (tenant_id, personnummer) DO UPDATE SET first_name = 'Test' RETURNING id),
+			      e AS (INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on) SELECT $1, id, 'kaa', '2026-01-01' FROM p
+			            ON CONFLICT DO NOTHING),
+			      pc AS (INSERT INTO participant_coordinators (tenant_id, participant_id, user_id) SELECT $1, id, $2 FROM p ON CONFLICT DO NOTHING),
+			      c AS (INSERT INTO contacts (tenant_id, participant_id, occurred_at, channel, direction, reached, created_by)
+			            SELECT $1, id, now(), 'sms', 'outgoing', false, $2 FROM p RETURNING id)
+			 INSERT INTO contact_amendments (tenant_id, contact_id, occurred_at, channel, direction, reached, method, note, reason, created_by)
+			 SELECT $1, id, now(), 'sms', 'outgoing', true, '', '', 'test', $2 FROM c`,
+		} {
+			if _, err := d.Owner.Exec(ctx, stmt, id, u); err != nil {
+				t.Fatalf("%s: %v", stmt, err)
+			}
 		}
 	}
 	return a, b
@@ -298,5 +327,36 @@ func TestMigrationsUpDownUp(t *testing.T) {
 	}
 	if v2, _, _ := m.Version(); v2 != v {
 		t.Fatalf("up again reached version %d, first time %d", v2, v)
+	}
+}
+
+// TestMigrationsAsPlainOwner runs the migrations as production does: as an
+// owner that is not a superuser, only allowed to create roles.
+func TestMigrationsAsPlainOwner(t *testing.T) {
+	srv := pgtest.Server(t)
+	ctx := context.Background()
+	admin, err := pgx.Connect(ctx, srv.AdminURL("postgres"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(ctx)
+	for _, stmt := range []string{
+		`DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'kaa_owner') THEN CREATE ROLE kaa_owner LOGIN PASSWORD 'owner' CREATEROLE; END IF; END $$`,
+		`CREATE DATABASE plain_owner OWNER kaa_owner`,
+	} {
+		if _, err := admin.Exec(ctx, stmt); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Cleanup(func() { admin.Exec(context.Background(), `DROP DATABASE plain_owner WITH (FORCE)`) })
+	m, err := db.NewMigrator(srv.URL("kaa_owner", "owner", "plain_owner"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	for i, step := range []func() error{m.Up, m.Down, m.Up} {
+		if err := step(); err != nil {
+			t.Fatalf("step %d as a plain owner: %v", i+1, err)
+		}
 	}
 }

@@ -18,27 +18,27 @@ import (
 const DemoPassword = "demo-losenord-2026"
 
 type demoOrg struct {
-	Key, Name, Kind, Slug string
+	Key, Name, Kind, Slug, Short string
 }
 
 // The municipalities of the seed projects with their kommunkoder, and the
 // non-municipal organisations that own or join a project.
 var demoOrgs = []demoOrg{
-	{"1290", "Kristianstads kommun", "municipality", "kristianstad"},
-	{"1293", "Hässleholms kommun", "municipality", "hassleholm"},
-	{"1266", "Hörby kommun", "municipality", "horby"},
-	{"1273", "Osby kommun", "municipality", "osby"},
-	{"1256", "Östra Göinge kommun", "municipality", "ostragoinge"},
-	{"1272", "Bromölla kommun", "municipality", "bromolla"},
-	{"0484", "Eskilstuna kommun", "municipality", "eskilstuna"},
-	{"0486", "Strängnäs kommun", "municipality", "strangnas"},
-	{"0483", "Katrineholms kommun", "municipality", "katrineholm"},
-	{"0481", "Oxelösunds kommun", "municipality", "oxelosund"},
-	{"1983", "Köpings kommun", "municipality", "koping"},
-	{"1491", "Ulricehamns kommun", "municipality", "ulricehamn"},
-	{"1382", "Falkenbergs kommun", "municipality", "falkenberg"},
-	{"region-sormland", "Region Sörmland", "region", "regionsormland"},
-	{"af-sormland", "Arbetsförmedlingen Sörmland", "agency", "af-sormland"},
+	{"1290", "Kristianstads kommun", "municipality", "kristianstad", "Kristianstad"},
+	{"1293", "Hässleholms kommun", "municipality", "hassleholm", "Hässleholm"},
+	{"1266", "Hörby kommun", "municipality", "horby", "Hörby"},
+	{"1273", "Osby kommun", "municipality", "osby", "Osby"},
+	{"1256", "Östra Göinge kommun", "municipality", "ostragoinge", "Östra Göinge"},
+	{"1272", "Bromölla kommun", "municipality", "bromolla", "Bromölla"},
+	{"0484", "Eskilstuna kommun", "municipality", "eskilstuna", "Eskilstuna"},
+	{"0486", "Strängnäs kommun", "municipality", "strangnas", "Strängnäs"},
+	{"0483", "Katrineholms kommun", "municipality", "katrineholm", "Katrineholm"},
+	{"0481", "Oxelösunds kommun", "municipality", "oxelosund", "Oxelösund"},
+	{"1983", "Köpings kommun", "municipality", "koping", "Köping"},
+	{"1491", "Ulricehamns kommun", "municipality", "ulricehamn", "Ulricehamn"},
+	{"1382", "Falkenbergs kommun", "municipality", "falkenberg", "Falkenberg"},
+	{"region-sormland", "Region Sörmland", "region", "regionsormland", "Region Sörmland"},
+	{"af-sormland", "Arbetsförmedlingen Sörmland", "agency", "af-sormland", "Arbetsförmedlingen Sörmland"},
 }
 
 type demoSub struct {
@@ -120,9 +120,9 @@ func demoAccounts() []demoAccount {
 		}
 		place := o.Name
 		accounts = append(accounts,
-			demoAccount{Account: Account{"samordnare@" + o.Slug + ".demo", "Samordnare " + shortName(o.Name), "KAA-samordnare, " + place},
+			demoAccount{Account: Account{"samordnare@" + o.Slug + ".demo", "Samordnare " + o.Short, "KAA-samordnare, " + place},
 				tenantRoles: map[string][]auth.Role{o.Key: {auth.Coordinator}}},
-			demoAccount{Account: Account{"admin@" + o.Slug + ".demo", "Administratör " + shortName(o.Name), "Kommunadministratör, " + place},
+			demoAccount{Account: Account{"admin@" + o.Slug + ".demo", "Administratör " + o.Short, "Kommunadministratör, " + place},
 				tenantRoles: map[string][]auth.Role{o.Key: {auth.MunicipalityAdmin}}},
 		)
 	}
@@ -143,14 +143,6 @@ func demoAccounts() []demoAccount {
 	return accounts
 }
 
-func shortName(n string) string {
-	for _, suffix := range []string{"s kommun", " kommun"} {
-		if len(n) > len(suffix) && n[len(n)-len(suffix):] == suffix {
-			return n[:len(n)-len(suffix)]
-		}
-	}
-	return n
-}
 
 // DemoAccounts lists the demo logins; all share DemoPassword.
 func DemoAccounts() []Account {

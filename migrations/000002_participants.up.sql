@@ -1,0 +1,149 @@
+-- The coordinator's register: participants, their coordinators, enrolments
+-- (KAA and project), and the contact log with amendments. Every table is
+-- tenant-owned and under row-level security.
+
+CREATE TABLE participants (
+    tenant_id        integer NOT NULL REFERENCES orgs (id),
+    id               bigint GENERATED ALWAYS AS IDENTITY,
+    personnummer     text NOT NULL CHECK (personnummer ~ '^[0-9]{12}$'),
+    birth_date       date NOT NULL,
+    first_name       text NOT NULL CHECK (length(first_name) BETWEEN 1 AND 100),
+    last_name        text NOT NULL CHECK (length(last_name) BETWEEN 1 AND 100),
+    mobile           text NOT NULL DEFAULT '',
+    email            text NOT NULL DEFAULT '',
+    street           text NOT NULL DEFAULT '',
+    postal_code      text NOT NULL DEFAULT '',
+    city             text NOT NULL DEFAULT '',
+    gender           text NOT NULL DEFAULT 'not_stated'
+                     CHECK (gender IN ('woman', 'man', 'non_binary', 'not_stated')),
+    compulsory_done  boolean,
+    upper_secondary  text NOT NULL DEFAULT 'unknown'
+                     CHECK (upper_secondary IN ('never_started', 'dropped_out', 'study_certificate', 'unknown')),
+    programme        text NOT NULL DEFAULT '',
+    left_school_on   date,
+    source           text NOT NULL DEFAULT 'other'
+                     CHECK (source IN ('school_dropout_notice', 'school_list', 'self_referral', 'social_services', 'arbetsformedlingen', 'other')),
+    identified_on    date NOT NULL DEFAULT current_date,
+    created_at       timestamptz NOT NULL DEFAULT now(),
+    created_by       integer REFERENCES users (id),
+    updated_at       timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (tenant_id, id),
+    UNIQUE (tenant_id, personnummer)
+);
+CREATE INDEX participants_name_idx ON participants (tenant_id, lower(last_name), lower(first_name));
+CREATE INDEX participants_birth_idx ON participants (tenant_id, birth_date);
+
+CREATE TABLE participant_coordinators (
+    tenant_id      integer NOT NULL,
+    participant_id bigint NOT NULL,
+    user_id        integer NOT NULL REFERENCES users (id),
+    PRIMARY KEY (tenant_id, participant_id, user_id),
+    FOREIGN KEY (tenant_id, participant_id) REFERENCES participants (tenant_id, id) ON DELETE CASCADE
+);
+CREATE INDEX participant_coordinators_user_idx ON participant_coordinators (tenant_id, user_id);
+
+-- An enrolment in the KAA register or in a project's sub-project, each with its own dates.
+CREATE TABLE enrolments (
+    tenant_id           integer NOT NULL,
+    id                  bigint GENERATED ALWAYS AS IDENTITY,
+    participant_id      bigint NOT NULL,
+    kind                text NOT NULL CHECK (kind IN ('kaa', 'project')),
+    subproject_id       integer REFERENCES subprojects (id),
+    starts_on           date NOT NULL,
+    ends_on             date,
+    registration_reason text NOT NULL DEFAULT 'unknown'
+                        CHECK (registration_reason IN ('im_at_registration', 'dropped_out', 'study_certificate', 'never_started', 'unknown')),
+    end_reason          text CHECK (end_reason IN ('national_programme', 'introduction_programme', 'equivalent_education',
+                                                   'completed', 'turned_20', 'moved', 'project_exit', 'declined', 'other')),
+    created_at          timestamptz NOT NULL DEFAULT now(),
+    created_by          integer REFERENCES users (id),
+    PRIMARY KEY (tenant_id, id),
+    FOREIGN KEY (tenant_id, participant_id) REFERENCES participants (tenant_id, id) ON DELETE CASCADE,
+    CHECK ((kind = 'kaa') = (subproject_id IS NULL)),
+    CHECK (ends_on IS NULL OR ends_on >= starts_on),
+    CHECK ((ends_on IS NULL) = (end_reason IS NULL))
+);
+CREATE INDEX enrolments_participant_idx ON enrolments (tenant_id, participant_id);
+-- One open KAA enrolment per person at a time.
+CREATE UNIQUE INDEX enrolments_open_kaa_key ON enrolments (tenant_id, participant_id) WHERE kind = 'kaa' AND ends_on IS NULL;
+
+CREATE TABLE contacts (
+    tenant_id      integer NOT NULL,
+    id             bigint GENERATED ALWAYS AS IDENTITY,
+    participant_id bigint NOT NULL,
+    occurred_at    timestamptz NOT NULL,
+    channel        text NOT NULL CHECK (channel IN ('sms', 'phone', 'social_media', 'email', 'letter', 'home_visit',
+                                                    'meeting_office', 'meeting_school', 'meeting_other')),
+    direction      text NOT NULL CHECK (direction IN ('outgoing', 'incoming')),
+    reached        boolean NOT NULL,
+    method         text NOT NULL DEFAULT '' CHECK (method IN ('', 'mi', 'coaching', 'solution_focused', '7tjugo', 'other')),
+    note           text NOT NULL DEFAULT '' CHECK (length(note) <= 2000),
+    created_at     timestamptz NOT NULL DEFAULT now(),
+    created_by     integer NOT NULL REFERENCES users (id),
+    updated_at     timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (tenant_id, id),
+    FOREIGN KEY (tenant_id, participant_id) REFERENCES participants (tenant_id, id) ON DELETE CASCADE
+);
+CREATE INDEX contacts_participant_idx ON contacts (tenant_id, participant_id, occurred_at DESC);
+
+-- A correction made after the day a contact was logged: the original row
+-- stays as it was, and what it should have said is added here.
+CREATE TABLE contact_amendments (
+    tenant_id   integer NOT NULL,
+    id          bigint GENERATED ALWAYS AS IDENTITY,
+    contact_id  bigint NOT NULL,
+    occurred_at timestamptz NOT NULL,
+    channel     text NOT NULL,
+    direction   text NOT NULL,
+    reached     boolean NOT NULL,
+    method      text NOT NULL,
+    note        text NOT NULL CHECK (length(note) <= 2000),
+    reason      text NOT NULL CHECK (length(reason) BETWEEN 1 AND 500),
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    created_by  integer NOT NULL REFERENCES users (id),
+    PRIMARY KEY (tenant_id, id),
+    FOREIGN KEY (tenant_id, contact_id) REFERENCES contacts (tenant_id, id) ON DELETE CASCADE
+);
+CREATE INDEX contact_amendments_contact_idx ON contact_amendments (tenant_id, contact_id);
+
+-- Per-municipality settings of the work queues.
+CREATE TABLE tenant_settings (
+    tenant_id             integer NOT NULL REFERENCES orgs (id),
+    no_contact_days       integer NOT NULL DEFAULT 30 CHECK (no_contact_days BETWEEN 1 AND 365),
+    PRIMARY KEY (tenant_id)
+);
+
+DO $$
+DECLARE t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['participants', 'participant_coordinators', 'enrolments', 'contacts', 'contact_amendments', 'tenant_settings'] LOOP
+        EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
+        EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
+        EXECUTE format('CREATE POLICY tenant_isolation ON %I USING (tenant_id = app_tenant_id()) WITH CHECK (tenant_id = app_tenant_id())', t);
+    END LOOP;
+END
+$$;
+
+-- Contacts as they now read: the latest amendment, if any, over the original.
+-- security_invoker keeps the caller's row-level security in force.
+CREATE VIEW contacts_effective WITH (security_invoker = true) AS
+SELECT c.tenant_id, c.id, c.participant_id,
+       coalesce(a.occurred_at, c.occurred_at) AS occurred_at,
+       coalesce(a.channel, c.channel)         AS channel,
+       coalesce(a.direction, c.direction)     AS direction,
+       coalesce(a.reached, c.reached)         AS reached,
+       coalesce(a.method, c.method)           AS method,
+       coalesce(a.note, c.note)               AS note,
+       c.created_by, c.created_at,
+       a.id IS NOT NULL                       AS amended
+FROM contacts c
+LEFT JOIN LATERAL (
+    SELECT * FROM contact_amendments x
+    WHERE x.tenant_id = c.tenant_id AND x.contact_id = c.id
+    ORDER BY x.id DESC LIMIT 1
+) a ON true;
+
+GRANT SELECT ON contacts_effective TO kaa_app;
+GRANT SELECT, INSERT, UPDATE ON participants, enrolments, contacts, tenant_settings TO kaa_app;
+GRANT SELECT, INSERT, DELETE ON participant_coordinators TO kaa_app;
+GRANT SELECT, INSERT ON contact_amendments TO kaa_app;
