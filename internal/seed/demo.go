@@ -143,7 +143,6 @@ func demoAccounts() []demoAccount {
 	return accounts
 }
 
-
 // DemoAccounts lists the demo logins; all share DemoPassword.
 func DemoAccounts() []Account {
 	var out []Account

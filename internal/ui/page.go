@@ -26,6 +26,10 @@ func (h *Handler) page(r *http.Request, title string) views.Page {
 		current = "/k/" + o.Key + "/"
 		p.Where = o.Name
 		add("Översikt", current)
+		if auth.HasAny(o.Roles, coordinator) {
+			add("Deltagare", current+"deltagare")
+			add("Att göra", current+"att-gora")
+		}
 		if auth.HasAny(o.Roles, tenantAdmin) {
 			add("Användare", current+"anvandare")
 		}

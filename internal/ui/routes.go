@@ -61,6 +61,21 @@ func (h *Handler) Routes() []Route {
 		{"POST", "/k/{tenant}/anvandare/{user}/roller", Tenant, tenantAdmin, h.userRoles},
 		{"POST", "/k/{tenant}/anvandare/{user}/inaktivera", Tenant, tenantAdmin, h.userDeactivate},
 
+		// The coordinator's register.
+		{"GET", "/k/{tenant}/deltagare", Tenant, coordinator, h.participants},
+		{"POST", "/k/{tenant}/deltagare/sok", Tenant, coordinator, h.participantSearch},
+		{"GET", "/k/{tenant}/deltagare/ny", Tenant, coordinator, h.participantNew},
+		{"POST", "/k/{tenant}/deltagare", Tenant, coordinator, h.participantCreate},
+		{"GET", "/k/{tenant}/deltagare/{id}", Tenant, coordinator, h.participantShow},
+		{"GET", "/k/{tenant}/deltagare/{id}/andra", Tenant, coordinator, h.participantEdit},
+		{"POST", "/k/{tenant}/deltagare/{id}", Tenant, coordinator, h.participantUpdate},
+		{"POST", "/k/{tenant}/deltagare/{id}/inskrivningar", Tenant, coordinator, h.enrolmentCreate},
+		{"POST", "/k/{tenant}/deltagare/{id}/inskrivningar/{eid}/avsluta", Tenant, coordinator, h.enrolmentEnd},
+		{"POST", "/k/{tenant}/deltagare/{id}/kontakter", Tenant, coordinator, h.contactCreate},
+		{"GET", "/k/{tenant}/deltagare/{id}/kontakter/{cid}", Tenant, coordinator, h.contactEdit},
+		{"POST", "/k/{tenant}/deltagare/{id}/kontakter/{cid}", Tenant, coordinator, h.contactUpdate},
+		{"GET", "/k/{tenant}/att-gora", Tenant, coordinator, h.queues},
+
 		// A project umbrella: aggregates only.
 		{"GET", "/p/{project}/", Project, projectAll, h.projectHome},
 

@@ -87,8 +87,21 @@ func TestRouteTable(t *testing.T) {
 		a.db.Owner.Exec(ctx, `UPDATE users SET active = true WHERE id = $1`, extra)
 	}
 	restoreExtra()
+	// A participant of Osby with an enrolment and a contact, for the {id}, {eid} and {cid} routes.
+	var pid, eid, cid int64
+	err := a.db.Owner.QueryRow(ctx, `
+		WITH p AS (INSERT INTO participants (tenant_id, personnummer, birth_date, first_name, last_name)
+		           VALUES ($1, '200803010008', '2008-03-01', 'Test', 'Testsson') RETURNING id),
+		     e AS (INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on) SELECT $1, id, 'kaa', '2026-01-01' FROM p RETURNING id),
+		     c AS (INSERT INTO contacts (tenant_id, participant_id, occurred_at, channel, direction, reached, created_by)
+		           SELECT $1, id, now(), 'sms', 'outgoing', false, $2 FROM p RETURNING id)
+		SELECT (SELECT id FROM p), (SELECT id FROM e), (SELECT id FROM c)`, a.orgID("1273"), a.userID("samordnare@osby.demo")).Scan(&pid, &eid, &cid)
+	if err != nil {
+		t.Fatal(err)
+	}
 	path := func(pattern string) string {
-		r := strings.NewReplacer("{tenant}", "1273", "{project}", "within", "{user}", strconv.Itoa(extra), "*", "x")
+		r := strings.NewReplacer("{tenant}", "1273", "{project}", "within", "{user}", strconv.Itoa(extra), "*", "x",
+			"{id}", strconv.FormatInt(pid, 10), "{eid}", strconv.FormatInt(eid, 10), "{cid}", strconv.FormatInt(cid, 10))
 		return r.Replace(pattern)
 	}
 

@@ -1,0 +1,173 @@
+package participant
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/kaa-plattform/kaa/internal/audit"
+	"github.com/kaa-plattform/kaa/internal/db"
+)
+
+// Channels of contact, in the order offered.
+var Channels = []string{"sms", "phone", "social_media", "email", "letter", "home_visit", "meeting_office", "meeting_school", "meeting_other"}
+
+// Methods used in a meeting.
+var Methods = []string{"mi", "coaching", "solution_focused", "7tjugo", "other"}
+
+// Contact is one entry of the contact log, as it now reads.
+type Contact struct {
+	ID         int64
+	OccurredAt time.Time
+	Channel    string
+	Direction  string
+	Reached    bool
+	Method     string
+	Note       string
+	CreatedBy  int
+	AuthorName string
+	CreatedAt  time.Time
+	Amended    bool
+}
+
+// Amendment is a later correction of a contact.
+type Amendment struct {
+	Contact
+	Reason string
+}
+
+// LogContact adds a contact to participant id's log, written by the user of tx.
+// Returns db.ErrNotFound for an unknown participant.
+func LogContact(ctx context.Context, tx db.Tx, id int64, c Contact) (int64, error) {
+	var cid int64
+	err := tx.QueryRow(ctx, `
+		INSERT INTO contacts (tenant_id, participant_id, occurred_at, channel, direction, reached, method, note, created_by)
+		SELECT $1, p.id, $3, $4, $5, $6, $7, $8, $9 FROM participants p WHERE p.tenant_id = $1 AND p.id = $2
+		RETURNING id`, tx.TenantID, id, c.OccurredAt, c.Channel, c.Direction, c.Reached, c.Method, c.Note, tx.UserID).Scan(&cid)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, fmt.Errorf("participant %d: %w", id, db.ErrNotFound)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("participant: log contact: %w", err)
+	}
+	return cid, audit.Record(ctx, tx, audit.Event{Action: "contact.create", RecordType: "participant", RecordID: strconv.FormatInt(id, 10),
+		Detail: map[string]any{"contact": cid, "channel": c.Channel, "reached": c.Reached}})
+}
+
+// GetContact returns contact cid of participant id as it now reads, and its
+// amendments oldest first. Returns db.ErrNotFound when it is not there.
+func GetContact(ctx context.Context, tx db.Tx, id, cid int64) (Contact, []Amendment, error) {
+	rows, _ := tx.Query(ctx, contactSelect+` WHERE c.tenant_id = $1 AND c.participant_id = $2 AND c.id = $3`, tx.TenantID, id, cid)
+	c, err := pgx.CollectExactlyOneRow(rows, scanContact)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return c, nil, fmt.Errorf("contact %d: %w", cid, db.ErrNotFound)
+	}
+	if err != nil {
+		return c, nil, err
+	}
+	rows, _ = tx.Query(ctx, `
+		SELECT a.id, a.occurred_at, a.channel, a.direction, a.reached, a.method, a.note, a.created_by, u.name, a.created_at, true, a.reason
+		FROM contact_amendments a JOIN users u ON u.id = a.created_by
+		WHERE a.tenant_id = $1 AND a.contact_id = $2 ORDER BY a.id`, tx.TenantID, cid)
+	amends, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Amendment, error) {
+		var a Amendment
+		err := r.Scan(&a.ID, &a.OccurredAt, &a.Channel, &a.Direction, &a.Reached, &a.Method, &a.Note, &a.CreatedBy, &a.AuthorName, &a.CreatedAt, &a.Amended, &a.Reason)
+		return a, err
+	})
+	return c, amends, err
+}
+
+// OriginalContact returns contact cid as it was first logged.
+func OriginalContact(ctx context.Context, tx db.Tx, id, cid int64) (Contact, error) {
+	rows, _ := tx.Query(ctx, `
+		SELECT c.id, c.occurred_at, c.channel, c.direction, c.reached, c.method, c.note, c.created_by, u.name, c.created_at, false
+		FROM contacts c JOIN users u ON u.id = c.created_by
+		WHERE c.tenant_id = $1 AND c.participant_id = $2 AND c.id = $3`, tx.TenantID, id, cid)
+	c, err := pgx.CollectExactlyOneRow(rows, scanContact)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return c, fmt.Errorf("contact %d: %w", cid, db.ErrNotFound)
+	}
+	return c, err
+}
+
+// CorrectContact changes contact cid of participant id. The author may
+// correct it in place on the day it was logged (Swedish time); any other
+// correction is kept as an amendment beside the unchanged original, with the
+// reason given. Returns db.ErrNotFound when the contact is not there.
+func CorrectContact(ctx context.Context, tx db.Tx, id, cid int64, c Contact, reason string, now time.Time) (amended bool, err error) {
+	orig, err := OriginalContact(ctx, tx, id, cid)
+	if err != nil {
+		return false, err
+	}
+	var amendments int
+	if err := tx.QueryRow(ctx, `SELECT count(*) FROM contact_amendments WHERE tenant_id = $1 AND contact_id = $2`, tx.TenantID, cid).Scan(&amendments); err != nil {
+		return false, err
+	}
+	if orig.CreatedBy == tx.UserID && amendments == 0 && sameDay(orig.CreatedAt, now) {
+		_, err = tx.Exec(ctx, `
+			UPDATE contacts SET occurred_at = $4, channel = $5, direction = $6, reached = $7, method = $8, note = $9, updated_at = now()
+			WHERE tenant_id = $1 AND participant_id = $2 AND id = $3`,
+			tx.TenantID, id, cid, c.OccurredAt, c.Channel, c.Direction, c.Reached, c.Method, c.Note)
+		if err != nil {
+			return false, fmt.Errorf("participant: correct contact: %w", err)
+		}
+		return false, audit.Record(ctx, tx, audit.Event{Action: "contact.update", RecordType: "participant", RecordID: strconv.FormatInt(id, 10),
+			Detail: map[string]any{"contact": cid}})
+	}
+	if reason == "" {
+		return true, ErrReasonNeeded
+	}
+	_, err = tx.Exec(ctx, `
+		INSERT INTO contact_amendments (tenant_id, contact_id, occurred_at, channel, direction, reached, method, note, reason, created_by)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		tx.TenantID, cid, c.OccurredAt, c.Channel, c.Direction, c.Reached, c.Method, c.Note, reason, tx.UserID)
+	if err != nil {
+		return true, fmt.Errorf("participant: amend contact: %w", err)
+	}
+	return true, audit.Record(ctx, tx, audit.Event{Action: "contact.amend", RecordType: "participant", RecordID: strconv.FormatInt(id, 10),
+		Detail: map[string]any{"contact": cid}})
+}
+
+// ErrReasonNeeded means a correction must be an amendment and needs a reason.
+var ErrReasonNeeded = errors.New("participant: an amendment needs a reason")
+
+// CanEditInPlace reports whether userID may still correct c without an amendment.
+func CanEditInPlace(c Contact, userID int, now time.Time) bool {
+	return c.CreatedBy == userID && !c.Amended && sameDay(c.CreatedAt, now)
+}
+
+var stockholm = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Stockholm")
+	if err != nil {
+		return time.FixedZone("CET", 3600)
+	}
+	return loc
+}()
+
+// Local returns t in Swedish time.
+func Local(t time.Time) time.Time { return t.In(stockholm) }
+
+func sameDay(a, b time.Time) bool {
+	a, b = Local(a), Local(b)
+	return a.Year() == b.Year() && a.YearDay() == b.YearDay()
+}
+
+const contactSelect = `
+	SELECT c.id, c.occurred_at, c.channel, c.direction, c.reached, c.method, c.note, c.created_by, u.name, c.created_at, c.amended
+	FROM contacts_effective c JOIN users u ON u.id = c.created_by`
+
+func scanContact(r pgx.CollectableRow) (Contact, error) {
+	var c Contact
+	err := r.Scan(&c.ID, &c.OccurredAt, &c.Channel, &c.Direction, &c.Reached, &c.Method, &c.Note, &c.CreatedBy, &c.AuthorName, &c.CreatedAt, &c.Amended)
+	return c, err
+}
+
+// Contacts returns participant id's contacts as they now read, newest first.
+func Contacts(ctx context.Context, tx db.Tx, id int64) ([]Contact, error) {
+	rows, _ := tx.Query(ctx, contactSelect+` WHERE c.tenant_id = $1 AND c.participant_id = $2 ORDER BY c.occurred_at DESC, c.id DESC`, tx.TenantID, id)
+	return pgx.CollectRows(rows, scanContact)
+}

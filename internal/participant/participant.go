@@ -1,0 +1,205 @@
+// Package participant stores the KAA register of one municipality: the young
+// people, their enrolments and the contact log. Every function takes the
+// tenant-scoped transaction and writes the audit log for what it reads and
+// writes.
+package participant
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/kaa-plattform/kaa/internal/audit"
+	"github.com/kaa-plattform/kaa/internal/db"
+)
+
+// Statuses a participant moves through, derived from what was logged.
+const (
+	StatusIdentified       = "identified"
+	StatusContactAttempted = "contact_attempted"
+	StatusInContact        = "in_contact"
+	StatusEnded            = "ended"
+)
+
+// Statuses lists them in order.
+var Statuses = []string{StatusIdentified, StatusContactAttempted, StatusInContact, StatusEnded}
+
+// Fields are what a coordinator types about a person.
+type Fields struct {
+	Personnummer   string // normalised 12 digits
+	BirthDate      time.Time
+	FirstName      string
+	LastName       string
+	Mobile         string
+	Email          string
+	Street         string
+	PostalCode     string
+	City           string
+	Gender         string
+	CompulsoryDone *bool
+	UpperSecondary string
+	Programme      string
+	LeftSchoolOn   *time.Time
+	Source         string
+	IdentifiedOn   time.Time
+}
+
+// Participant is one young person in the register.
+type Participant struct {
+	ID int64
+	Fields
+	Status        string
+	LastContactAt *time.Time
+	Coordinators  []int
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+// statusSQL derives the status of participant p.
+const statusSQL = `CASE
+	WHEN EXISTS (SELECT 1 FROM enrolments e WHERE e.tenant_id = p.tenant_id AND e.participant_id = p.id)
+	 AND NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.tenant_id = p.tenant_id AND e.participant_id = p.id AND e.ends_on IS NULL)
+	     THEN 'ended'
+	WHEN EXISTS (SELECT 1 FROM contacts_effective c WHERE c.tenant_id = p.tenant_id AND c.participant_id = p.id AND c.reached)
+	     THEN 'in_contact'
+	WHEN EXISTS (SELECT 1 FROM contacts_effective c WHERE c.tenant_id = p.tenant_id AND c.participant_id = p.id)
+	     THEN 'contact_attempted'
+	ELSE 'identified' END`
+
+const lastContactSQL = `(SELECT max(c.occurred_at) FROM contacts_effective c WHERE c.tenant_id = p.tenant_id AND c.participant_id = p.id)`
+
+const columns = `p.id, p.personnummer, p.birth_date, p.first_name, p.last_name, p.mobile, p.email, p.street,
+	p.postal_code, p.city, p.gender, p.compulsory_done, p.upper_secondary, p.programme, p.left_school_on,
+	p.source, p.identified_on, p.created_at, p.updated_at, ` + statusSQL + `, ` + lastContactSQL + `,
+	ARRAY(SELECT pc.user_id FROM participant_coordinators pc WHERE pc.tenant_id = p.tenant_id AND pc.participant_id = p.id ORDER BY pc.user_id)`
+
+func scan(row pgx.CollectableRow) (Participant, error) { return scanWith(row) }
+
+// scanWith scans columns, then extra destinations for columns that follow them.
+func scanWith(row pgx.CollectableRow, extra ...any) (Participant, error) {
+	var p Participant
+	dest := append([]any{&p.ID, &p.Personnummer, &p.BirthDate, &p.FirstName, &p.LastName, &p.Mobile, &p.Email, &p.Street,
+		&p.PostalCode, &p.City, &p.Gender, &p.CompulsoryDone, &p.UpperSecondary, &p.Programme, &p.LeftSchoolOn,
+		&p.Source, &p.IdentifiedOn, &p.CreatedAt, &p.UpdatedAt, &p.Status, &p.LastContactAt, &p.Coordinators}, extra...)
+	err := row.Scan(dest...)
+	return p, err
+}
+
+// ExistsError reports that the personnummer is already registered here, and where.
+type ExistsError struct{ ID int64 }
+
+func (e *ExistsError) Error() string {
+	return fmt.Sprintf("participant: already registered as %d", e.ID)
+}
+
+// Unwrap makes an ExistsError a db.ErrConflict.
+func (e *ExistsError) Unwrap() error { return db.ErrConflict }
+
+// Create registers a person, with the creating user as coordinator. Returns an
+// *ExistsError (a db.ErrConflict) naming the existing record when the
+// personnummer is already registered in this municipality.
+func Create(ctx context.Context, tx db.Tx, f Fields) (int64, error) {
+	var existing int64
+	err := tx.QueryRow(ctx, `SELECT id FROM participants WHERE tenant_id = $1 AND personnummer = $2`, tx.TenantID, f.Personnummer).Scan(&existing)
+	if err == nil {
+		return existing, &ExistsError{ID: existing}
+	} else if !errors.Is(err, pgx.ErrNoRows) {
+		return 0, fmt.Errorf("participant: create: %w", err)
+	}
+	var id int64
+	err = tx.QueryRow(ctx, `
+		INSERT INTO participants (tenant_id, personnummer, birth_date, first_name, last_name, mobile, email, street,
+		    postal_code, city, gender, compulsory_done, upper_secondary, programme, left_school_on, source, identified_on, created_by)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, NULLIF($18, 0))
+		RETURNING id`,
+		tx.TenantID, f.Personnummer, f.BirthDate, f.FirstName, f.LastName, f.Mobile, f.Email, f.Street,
+		f.PostalCode, f.City, f.Gender, f.CompulsoryDone, f.UpperSecondary, f.Programme, f.LeftSchoolOn, f.Source, f.IdentifiedOn, tx.UserID).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("participant: create: %w", err)
+	}
+	if tx.UserID != 0 {
+		if _, err := tx.Exec(ctx, `INSERT INTO participant_coordinators (tenant_id, participant_id, user_id) VALUES ($1, $2, $3)`, tx.TenantID, id, tx.UserID); err != nil {
+			return 0, fmt.Errorf("participant: create: %w", err)
+		}
+	}
+	return id, audit.Record(ctx, tx, audit.Event{Action: "participant.create", RecordType: "participant", RecordID: strconv.FormatInt(id, 10)})
+}
+
+// Update replaces what a coordinator types about participant id. Returns
+// db.ErrNotFound if there is no such participant here, and an *ExistsError if
+// the new personnummer belongs to someone else here.
+func Update(ctx context.Context, tx db.Tx, id int64, f Fields) error {
+	var other int64
+	err := tx.QueryRow(ctx, `SELECT id FROM participants WHERE tenant_id = $1 AND personnummer = $2 AND id <> $3`, tx.TenantID, f.Personnummer, id).Scan(&other)
+	if err == nil {
+		return &ExistsError{ID: other}
+	} else if !errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("participant: update: %w", err)
+	}
+	tag, err := tx.Exec(ctx, `
+		UPDATE participants SET personnummer = $3, birth_date = $4, first_name = $5, last_name = $6, mobile = $7, email = $8,
+		    street = $9, postal_code = $10, city = $11, gender = $12, compulsory_done = $13, upper_secondary = $14,
+		    programme = $15, left_school_on = $16, source = $17, identified_on = $18, updated_at = now()
+		WHERE tenant_id = $1 AND id = $2`,
+		tx.TenantID, id, f.Personnummer, f.BirthDate, f.FirstName, f.LastName, f.Mobile, f.Email, f.Street,
+		f.PostalCode, f.City, f.Gender, f.CompulsoryDone, f.UpperSecondary, f.Programme, f.LeftSchoolOn, f.Source, f.IdentifiedOn)
+	if err != nil {
+		return fmt.Errorf("participant: update: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("participant: update %d: %w", id, db.ErrNotFound)
+	}
+	return audit.Record(ctx, tx, audit.Event{Action: "participant.update", RecordType: "participant", RecordID: strconv.FormatInt(id, 10)})
+}
+
+// Get returns participant id and records the read. Returns db.ErrNotFound if
+// there is no such participant in this municipality.
+func Get(ctx context.Context, tx db.Tx, id int64) (Participant, error) {
+	rows, _ := tx.Query(ctx, `SELECT `+columns+` FROM participants p WHERE p.tenant_id = $1 AND p.id = $2`, tx.TenantID, id)
+	p, err := pgx.CollectExactlyOneRow(rows, scan)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return p, fmt.Errorf("participant %d: %w", id, db.ErrNotFound)
+	}
+	if err != nil {
+		return p, fmt.Errorf("participant: get: %w", err)
+	}
+	return p, audit.Record(ctx, tx, audit.Event{Action: "participant.read", RecordType: "participant", RecordID: strconv.FormatInt(id, 10)})
+}
+
+// SetCoordinators replaces the coordinators assigned to participant id; each
+// must hold the coordinator role here.
+func SetCoordinators(ctx context.Context, tx db.Tx, id int64, userIDs []int) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM participant_coordinators WHERE tenant_id = $1 AND participant_id = $2`, tx.TenantID, id); err != nil {
+		return fmt.Errorf("participant: coordinators: %w", err)
+	}
+	tag, err := tx.Exec(ctx, `
+		INSERT INTO participant_coordinators (tenant_id, participant_id, user_id)
+		SELECT $1, $2, m.user_id FROM memberships m
+		WHERE m.tenant_id = $1 AND m.role = 'coordinator' AND m.user_id = ANY($3)`, tx.TenantID, id, userIDs)
+	if err != nil {
+		return fmt.Errorf("participant: coordinators: %w", err)
+	}
+	if int(tag.RowsAffected()) != len(userIDs) {
+		return fmt.Errorf("participant: coordinators: not all are coordinators here: %w", db.ErrNotFound)
+	}
+	return audit.Record(ctx, tx, audit.Event{Action: "participant.assign", RecordType: "participant", RecordID: strconv.FormatInt(id, 10),
+		Detail: map[string]any{"coordinators": userIDs}})
+}
+
+// Coordinator is a user who may be assigned participants.
+type Coordinator struct {
+	ID   int
+	Name string
+}
+
+// Coordinators lists the users holding the coordinator role here.
+func Coordinators(ctx context.Context, tx db.Tx) ([]Coordinator, error) {
+	rows, _ := tx.Query(ctx, `
+		SELECT u.id, u.name FROM memberships m JOIN users u ON u.id = m.user_id
+		WHERE m.tenant_id = $1 AND m.role = 'coordinator' AND u.active ORDER BY u.name`, tx.TenantID)
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[Coordinator])
+}

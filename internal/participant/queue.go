@@ -1,0 +1,98 @@
+package participant
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/kaa-plattform/kaa/internal/audit"
+	"github.com/kaa-plattform/kaa/internal/db"
+)
+
+// Queue is one of the "Att göra" lists: people who risk falling between the chairs.
+type Queue struct {
+	Key   string
+	Items []QueueItem
+}
+
+// QueueItem is a person on a queue.
+type QueueItem struct {
+	ID            int64
+	FirstName     string
+	LastName      string
+	BirthDate     time.Time
+	IdentifiedOn  time.Time
+	LastContactAt *time.Time
+}
+
+// Queue keys, in the order shown.
+const (
+	QueueNeverContacted = "never_contacted"
+	QueueStale          = "no_recent_contact"
+	QueueNeverReached   = "never_reached"
+	QueueTurns20        = "turns_20"
+	QueueWaiting        = "identified_waiting"
+)
+
+// Settings are a municipality's queue settings.
+type Settings struct {
+	NoContactDays int
+}
+
+// GetSettings returns the settings of the municipality of tx (defaults when unset).
+func GetSettings(ctx context.Context, tx db.Tx) (Settings, error) {
+	s := Settings{NoContactDays: 30}
+	err := tx.QueryRow(ctx, `SELECT coalesce((SELECT no_contact_days FROM tenant_settings WHERE tenant_id = $1), 30)`, tx.TenantID).Scan(&s.NoContactDays)
+	return s, err
+}
+
+// Queues returns the work queues as of now, for one coordinator (coordinatorID)
+// or the whole municipality (0), and records the read.
+func Queues(ctx context.Context, tx db.Tx, coordinatorID int, now time.Time) ([]Queue, Settings, error) {
+	s, err := GetSettings(ctx, tx)
+	if err != nil {
+		return nil, s, fmt.Errorf("participant: queues: %w", err)
+	}
+	today := Local(now)
+	today = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
+	const open = `NOT (EXISTS (SELECT 1 FROM enrolments e WHERE e.tenant_id = p.tenant_id AND e.participant_id = p.id)
+		AND NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.tenant_id = p.tenant_id AND e.participant_id = p.id AND e.ends_on IS NULL))`
+	const anyContact = `EXISTS (SELECT 1 FROM contacts_effective c WHERE c.tenant_id = p.tenant_id AND c.participant_id = p.id)`
+	conditions := []struct{ key, where string }{
+		{QueueNeverContacted, `NOT ` + anyContact},
+		{QueueStale, anyContact + ` AND ` + lastContactSQL + ` < @now::timestamptz - make_interval(days => @days)`},
+		{QueueNeverReached, anyContact + ` AND NOT EXISTS (SELECT 1 FROM contacts_effective c WHERE c.tenant_id = p.tenant_id AND c.participant_id = p.id AND c.reached)`},
+		{QueueTurns20, `p.birth_date + interval '20 years' BETWEEN @today::date AND @today::date + 60
+			AND EXISTS (SELECT 1 FROM enrolments e WHERE e.tenant_id = p.tenant_id AND e.participant_id = p.id AND e.kind = 'kaa' AND e.ends_on IS NULL)`},
+		{QueueWaiting, `p.identified_on <= @today::date - 14 AND NOT ` + anyContact},
+	}
+	var queues []Queue
+	counts := map[string]any{}
+	for _, c := range conditions {
+		rows, _ := tx.Query(ctx, `
+			SELECT p.id, p.first_name, p.last_name, p.birth_date, p.identified_on, `+lastContactSQL+`
+			FROM participants p
+			WHERE p.tenant_id = @tenant AND (@coordinator = 0 OR EXISTS (SELECT 1 FROM participant_coordinators pc
+			      WHERE pc.tenant_id = p.tenant_id AND pc.participant_id = p.id AND pc.user_id = @coordinator))
+			  AND `+open+` AND `+c.where+`
+			ORDER BY p.identified_on, p.id LIMIT 200`,
+			pgx.NamedArgs{"tenant": tx.TenantID, "coordinator": coordinatorID, "now": now, "days": s.NoContactDays, "today": today})
+		items, err := pgx.CollectRows(rows, pgx.RowToStructByPos[QueueItem])
+		if err != nil {
+			return nil, s, fmt.Errorf("participant: queue %s: %w", c.key, err)
+		}
+		queues = append(queues, Queue{Key: c.key, Items: items})
+		counts[c.key] = len(items)
+	}
+	return queues, s, audit.Record(ctx, tx, audit.Event{Action: "participant.list", RecordType: "participant", Detail: map[string]any{"queues": counts}})
+}
+
+// TimelineEvent is one thing that happened to a participant.
+type TimelineEvent struct {
+	At      time.Time
+	Kind    string // "identified", "enrolment_start", "enrolment_end", "contact"
+	Contact *Contact
+	Enrol   *Enrolment
+}

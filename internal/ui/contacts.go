@@ -1,0 +1,295 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/kaa-plattform/kaa/internal/db"
+	"github.com/kaa-plattform/kaa/internal/participant"
+	"github.com/kaa-plattform/kaa/internal/ui/views"
+)
+
+// parseContactForm reads and checks a contact; when may not be in the future.
+func parseContactForm(r *http.Request, now time.Time) (participant.Contact, views.ContactForm) {
+	f := views.ContactForm{Values: map[string]string{}}
+	for _, k := range []string{"channel", "direction", "reached", "occurred_at", "method", "note", "reason"} {
+		f.Values[k] = strings.TrimSpace(r.PostForm.Get(k))
+	}
+	v := f.Values
+	c := participant.Contact{Channel: v["channel"], Direction: v["direction"], Method: v["method"], Note: v["note"], Reached: v["reached"] == "yes"}
+	if !slices.Contains(participant.Channels, c.Channel) {
+		f.Errors.Add("channel", "Välj hur kontakten togs.")
+	}
+	if c.Direction != "outgoing" && c.Direction != "incoming" {
+		f.Errors.Add("direction", "Välj om det var du eller personen som tog kontakt.")
+	}
+	if v["reached"] != "yes" && v["reached"] != "no" {
+		f.Errors.Add("reached", "Välj om du nådde personen.")
+	}
+	if c.Method != "" && !slices.Contains(participant.Methods, c.Method) {
+		f.Errors.Add("method", "Välj en metod i listan.")
+	}
+	if len([]rune(c.Note)) > 2000 {
+		f.Errors.Add("note", "Anteckningen får ha högst 2 000 tecken. Skriv kort.")
+	}
+	local := participant.Local(now)
+	if v["occurred_at"] == "" {
+		c.OccurredAt = now
+		v["occurred_at"] = local.Format("2006-01-02T15:04")
+	} else if t, err := time.ParseInLocation("2006-01-02T15:04", v["occurred_at"], local.Location()); err != nil {
+		f.Errors.Add("occurred_at", "Skriv tidpunkten som ÅÅÅÅ-MM-DD TT:MM.")
+	} else if t.After(now.Add(time.Minute)) {
+		f.Errors.Add("occurred_at", "Tidpunkten ligger i framtiden. En kontakt loggas när den har ägt rum.")
+	} else {
+		c.OccurredAt = t
+	}
+	return c, f
+}
+
+func (h *Handler) contactCreate(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	r.ParseForm()
+	c, f := parseContactForm(r, time.Now())
+	if f.Errors.Any() {
+		h.renderParticipant(w, r, http.StatusUnprocessableEntity, f, views.ContactForm{})
+		return
+	}
+	err = h.inTenant(r, func(tx db.Tx) error {
+		_, err := participant.LogContact(ctx, tx, id, c)
+		return err
+	})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if r.Header.Get("HX-Request") == "true" {
+		// htmx swaps in a fresh form and the timeline; a screen reader hears that it was saved.
+		h.renderParticipant(w, r, http.StatusOK, views.ContactForm{Values: map[string]string{
+			"direction": "outgoing", "reached": "no", "channel": c.Channel,
+			"occurred_at": participant.Local(time.Now()).Format("2006-01-02T15:04"),
+			"saved":       "Kontakten är sparad och syns i tidslinjen.",
+		}}, views.ContactForm{})
+		return
+	}
+	h.flash(r, "Kontakten är sparad.")
+	http.Redirect(w, r, fmt.Sprintf("%s/%d", h.participantBase(r), id), http.StatusSeeOther)
+}
+
+func (h *Handler) contactEdit(w http.ResponseWriter, r *http.Request) {
+	h.renderContactEdit(w, r, http.StatusOK, nil)
+}
+
+func (h *Handler) renderContactEdit(w http.ResponseWriter, r *http.Request, status int, form *views.ContactForm) {
+	ctx := r.Context()
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	cid, err := pathID(r, "cid")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	v := views.ContactEditView{Base: fmt.Sprintf("%s/%d", h.participantBase(r), id)}
+	err = h.inTenant(r, func(tx db.Tx) error {
+		p, err := participant.Get(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		v.Name = p.FirstName + " " + p.LastName
+		if v.Contact, v.Amendments, err = participant.GetContact(ctx, tx, id, cid); err != nil {
+			return err
+		}
+		v.Original, err = participant.OriginalContact(ctx, tx, id, cid)
+		return err
+	})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	v.InPlace = participant.CanEditInPlace(v.Contact, principalFrom(ctx).UserID, time.Now())
+	if form != nil {
+		v.Form = *form
+	} else {
+		c := v.Contact
+		v.Form.Values = map[string]string{"channel": c.Channel, "direction": c.Direction, "reached": map[bool]string{true: "yes", false: "no"}[c.Reached],
+			"occurred_at": participant.Local(c.OccurredAt).Format("2006-01-02T15:04"), "method": c.Method, "note": c.Note}
+	}
+	h.render(w, r, status, views.ContactEdit(h.page(r, "Kontakt med "+v.Name), v))
+}
+
+func (h *Handler) contactUpdate(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id, err1 := pathID(r, "id")
+	cid, err2 := pathID(r, "cid")
+	if err := errors.Join(err1, err2); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	r.ParseForm()
+	now := time.Now()
+	c, f := parseContactForm(r, now)
+	reason := f.Values["reason"]
+	if len([]rune(reason)) > 500 {
+		f.Errors.Add("reason", "Högst 500 tecken.")
+	}
+	var amended bool
+	if !f.Errors.Any() {
+		err := h.inTenant(r, func(tx db.Tx) (err error) {
+			amended, err = participant.CorrectContact(ctx, tx, id, cid, c, reason, now)
+			return err
+		})
+		if errors.Is(err, participant.ErrReasonNeeded) {
+			f.Errors.Add("reason", "Skriv varför kontakten rättas. Originalet finns kvar att läsa.")
+		} else if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
+	if f.Errors.Any() {
+		h.renderContactEdit(w, r, http.StatusUnprocessableEntity, &f)
+		return
+	}
+	if amended {
+		h.flash(r, "Rättelsen är sparad. Den ursprungliga kontakten finns kvar att läsa.")
+	} else {
+		h.flash(r, "Kontakten är rättad.")
+	}
+	http.Redirect(w, r, fmt.Sprintf("%s/%d", h.participantBase(r), id), http.StatusSeeOther)
+}
+
+func (h *Handler) enrolmentCreate(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
+	r.ParseForm()
+	f := views.ContactForm{Values: map[string]string{
+		"enrol": r.PostForm.Get("enrol"), "starts_on": strings.TrimSpace(r.PostForm.Get("starts_on")), "registration_reason": r.PostForm.Get("registration_reason"),
+	}}
+	now := today()
+	e := participant.Enrolment{Kind: "kaa", RegistrationReason: f.Values["registration_reason"]}
+	switch f.Values["enrol"] {
+	case "kaa":
+	case "":
+		f.Errors.Add("enrol", "Välj KAA-registret eller ett delprojekt.")
+	default:
+		e.Kind = "project"
+		sub := atoiOr0(f.Values["enrol"])
+		e.SubprojectID = &sub
+		e.RegistrationReason = "unknown"
+	}
+	if e.RegistrationReason == "" {
+		e.RegistrationReason = "unknown"
+	}
+	if !slices.Contains(participant.RegistrationReasons, e.RegistrationReason) {
+		f.Errors.Add("registration_reason", "Välj ett av alternativen.")
+	}
+	if d, msg := parseDate(f.Values["starts_on"], now, true); msg != "" {
+		f.Errors.Add("starts_on", msg)
+	} else {
+		e.StartsOn = d
+	}
+	if !f.Errors.Any() {
+		err := h.inTenant(r, func(tx db.Tx) error {
+			p, err := participant.Get(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			a := age(p.BirthDate, e.StartsOn)
+			if e.Kind == "kaa" && a >= 20 {
+				f.Errors.Add("enrol", "Personen hade fyllt 20 på startdatumet och omfattas inte av aktivitetsansvaret.")
+				return nil
+			}
+			if e.Kind == "project" && (a < 15 || a > 24) {
+				f.Errors.Add("enrol", "Projekt tar emot deltagare från 15 till 24 år.")
+				return nil
+			}
+			_, err = participant.Enrol(ctx, tx, id, e)
+			return err
+		})
+		switch {
+		case errors.Is(err, participant.ErrOpenKAA):
+			f.Errors.Add("enrol", "Personen är redan inskriven i KAA-registret. Avsluta den inskrivningen först.")
+		case errors.Is(err, db.ErrNotFound) && e.Kind == "project":
+			f.Errors.Add("enrol", "Välj ett av kommunens delprojekt.")
+		case err != nil:
+			h.fail(w, r, err)
+			return
+		}
+	}
+	if f.Errors.Any() {
+		h.renderParticipant(w, r, http.StatusUnprocessableEntity, views.ContactForm{}, f)
+		return
+	}
+	h.flash(r, "Inskrivningen är sparad.")
+	http.Redirect(w, r, fmt.Sprintf("%s/%d", h.participantBase(r), id), http.StatusSeeOther)
+}
+
+func (h *Handler) enrolmentEnd(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id, err1 := pathID(r, "id")
+	eid, err2 := pathID(r, "eid")
+	if err := errors.Join(err1, err2); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
+	r.ParseForm()
+	var f views.ContactForm
+	endsOn, msg := parseDate(strings.TrimSpace(r.PostForm.Get(fmt.Sprintf("ends_on_%d", eid))), today(), true)
+	if msg != "" {
+		f.Errors.Add(fmt.Sprintf("ends_on_%d", eid), "Slutdatum: "+msg)
+	}
+	reason := r.PostForm.Get(fmt.Sprintf("end_reason_%d", eid))
+	if !slices.Contains(participant.EndReasons, reason) {
+		f.Errors.Add(fmt.Sprintf("end_reason_%d", eid), "Välj varför inskrivningen avslutas.")
+	}
+	if !f.Errors.Any() {
+		err := h.inTenant(r, func(tx db.Tx) error { return participant.EndEnrolment(ctx, tx, id, eid, endsOn, reason) })
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		h.flash(r, "Inskrivningen är avslutad.")
+		http.Redirect(w, r, fmt.Sprintf("%s/%d", h.participantBase(r), id), http.StatusSeeOther)
+		return
+	}
+	h.renderParticipant(w, r, http.StatusUnprocessableEntity, views.ContactForm{}, f)
+}
+
+func (h *Handler) queues(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	o := orgFrom(ctx)
+	v := views.QueuesView{Base: "/k/" + o.Key, Mine: r.URL.Query().Get("alla") == ""}
+	who := principalFrom(ctx).UserID
+	if !v.Mine {
+		who = 0
+	}
+	err := h.inTenant(r, func(tx db.Tx) (err error) {
+		var s participant.Settings
+		v.Queues, s, err = participant.Queues(ctx, tx, who, time.Now())
+		v.NoContactDays = s.NoContactDays
+		return err
+	})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, views.Queues(h.page(r, "Att göra"), v))
+}

@@ -1,0 +1,483 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/mail"
+	"net/url"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/kaa-plattform/kaa/internal/db"
+	"github.com/kaa-plattform/kaa/internal/participant"
+	"github.com/kaa-plattform/kaa/internal/personnummer"
+	"github.com/kaa-plattform/kaa/internal/ui/views"
+)
+
+// today is the date in Sweden, at midnight UTC, as dates are stored.
+func today() time.Time {
+	t := participant.Local(time.Now())
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+func (h *Handler) participantBase(r *http.Request) string {
+	return "/k/" + orgFrom(r.Context()).Key + "/deltagare"
+}
+
+// pathID reads a numeric URL parameter; anything else is a record that does not exist.
+func pathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(chi.URLParam(r, name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fmt.Errorf("%s %q: %w", name, chi.URLParam(r, name), db.ErrNotFound)
+	}
+	return id, nil
+}
+
+func atoiOr0(s string) int {
+	n, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || n < 0 {
+		return 0
+	}
+	return n
+}
+
+// filterFrom reads the list's filters from the URL (never a name or number:
+// those come only in the search form's POST body).
+func filterFrom(q url.Values) participant.Filter {
+	f := participant.Filter{
+		Status:        q.Get("status"),
+		Enrolment:     q.Get("inskrivning"),
+		SubprojectID:  atoiOr0(q.Get("delprojekt")),
+		CoordinatorID: atoiOr0(q.Get("samordnare")),
+		MinAge:        atoiOr0(q.Get("alder_min")),
+		MaxAge:        atoiOr0(q.Get("alder_max")),
+		Reason:        q.Get("orsak"),
+		NoContactDays: atoiOr0(q.Get("ingen_kontakt")),
+		Sort:          q.Get("sortera"),
+		Page:          atoiOr0(q.Get("sida")),
+	}
+	if !slices.Contains(participant.Statuses, f.Status) {
+		f.Status = ""
+	}
+	if !slices.Contains(participant.RegistrationReasons, f.Reason) {
+		f.Reason = ""
+	}
+	return f
+}
+
+// listQuery keeps only the known, non-empty filter parameters.
+func listQuery(q url.Values) url.Values {
+	out := url.Values{}
+	for _, k := range []string{"status", "inskrivning", "delprojekt", "samordnare", "alder_min", "alder_max", "orsak", "ingen_kontakt", "sortera", "sida"} {
+		if v := strings.TrimSpace(q.Get(k)); v != "" {
+			out.Set(k, v)
+		}
+	}
+	return out
+}
+
+func (h *Handler) participants(w http.ResponseWriter, r *http.Request) {
+	h.renderList(w, r, r.URL.Query(), "")
+}
+
+// participantSearch is the list with a search by name or personnummer, which
+// travels in the POST body so it never lands in a URL or a log.
+func (h *Handler) participantSearch(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 8192)
+	if err := r.ParseForm(); err != nil {
+		h.renderError(w, r, http.StatusUnprocessableEntity, "Sökningen kunde inte läsas", "Försök igen.")
+		return
+	}
+	h.renderList(w, r, r.PostForm, r.PostForm.Get("q"))
+}
+
+func (h *Handler) renderList(w http.ResponseWriter, r *http.Request, q url.Values, search string) {
+	ctx := r.Context()
+	f := filterFrom(q)
+	f.Search = strings.TrimSpace(search)
+	now := today()
+	v := views.ListView{Base: h.participantBase(r), Query: listQuery(q), Filter: f,
+		AgeOf: func(p participant.Participant) int { return age(p.BirthDate, now) }}
+	err := h.inTenant(r, func(tx db.Tx) (err error) {
+		if v.Result, err = participant.List(ctx, tx, f, now); err != nil {
+			return err
+		}
+		if v.Coordinators, err = participant.Coordinators(ctx, tx); err != nil {
+			return err
+		}
+		v.Subprojects, err = participant.Subprojects(ctx, tx)
+		return err
+	})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, views.ParticipantList(h.page(r, "Deltagare"), v))
+}
+
+func age(birth, on time.Time) int {
+	a := on.Year() - birth.Year()
+	if on.Month() < birth.Month() || (on.Month() == birth.Month() && on.Day() < birth.Day()) {
+		a--
+	}
+	return a
+}
+
+// participantForm is what the register form posted, checked.
+type participantForm struct {
+	fields       participant.Fields
+	values       map[string]string
+	errs         views.Errors
+	enrol        string // "", "kaa" or a sub-project id
+	reason       string
+	coordinators []int
+}
+
+var (
+	genders          = []string{"woman", "man", "non_binary", "not_stated"}
+	upperSecondaries = []string{"never_started", "dropped_out", "study_certificate", "unknown"}
+	sources          = []string{"school_dropout_notice", "school_list", "self_referral", "social_services", "arbetsformedlingen", "other"}
+)
+
+func parseParticipantForm(r *http.Request, now time.Time) participantForm {
+	f := participantForm{values: map[string]string{}}
+	for _, k := range []string{"personnummer", "first_name", "last_name", "gender", "mobile", "email", "street", "postal_code", "city",
+		"compulsory_done", "upper_secondary", "programme", "left_school_on", "source", "identified_on", "enrol", "registration_reason"} {
+		f.values[k] = strings.TrimSpace(r.PostForm.Get(k))
+	}
+	v := f.values
+	pf := &f.fields
+	if v["personnummer"] == "" {
+		f.errs.Add("personnummer", "Skriv personnummer eller samordningsnummer.")
+	} else if n, err := personnummer.Parse(v["personnummer"], now); err != nil {
+		f.errs.Add("personnummer", personnummer.Message(err))
+	} else {
+		pf.Personnummer, pf.BirthDate = n.String(), n.Birth()
+	}
+	pf.FirstName, pf.LastName = v["first_name"], v["last_name"]
+	for _, k := range []struct{ key, what string }{{"first_name", "förnamn"}, {"last_name", "efternamn"}} {
+		if v[k.key] == "" {
+			f.errs.Add(k.key, "Skriv personens "+k.what+".")
+		} else if len([]rune(v[k.key])) > 100 {
+			f.errs.Add(k.key, "Högst 100 tecken.")
+		}
+	}
+	pf.Gender = v["gender"]
+	if pf.Gender == "" {
+		pf.Gender = "not_stated"
+	} else if !slices.Contains(genders, pf.Gender) {
+		f.errs.Add("gender", "Välj ett av alternativen.")
+	}
+	pf.Mobile = v["mobile"]
+	if pf.Mobile != "" {
+		digits := strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return r
+			}
+			return -1
+		}, pf.Mobile)
+		if len(digits) < 7 || len(digits) > 15 || strings.Trim(pf.Mobile, "0123456789 +-()") != "" {
+			f.errs.Add("mobile", "Skriv ett telefonnummer med siffror, till exempel 070-123 45 67.")
+		}
+	}
+	pf.Email = strings.ToLower(v["email"])
+	if pf.Email != "" {
+		if a, err := mail.ParseAddress(pf.Email); err != nil || a.Address != pf.Email {
+			f.errs.Add("email", "Skriv e-postadressen i formen namn@exempel.se.")
+		}
+	}
+	pf.Street, pf.City = v["street"], v["city"]
+	pf.PostalCode = strings.ReplaceAll(v["postal_code"], " ", "")
+	if pf.PostalCode != "" && (len(pf.PostalCode) != 5 || strings.Trim(pf.PostalCode, "0123456789") != "") {
+		f.errs.Add("postal_code", "Postnumret har fem siffror, till exempel 283 31.")
+	}
+	switch v["compulsory_done"] {
+	case "yes":
+		pf.CompulsoryDone = new(true)
+	case "no":
+		pf.CompulsoryDone = new(false)
+	}
+	pf.UpperSecondary = v["upper_secondary"]
+	if pf.UpperSecondary == "" {
+		pf.UpperSecondary = "unknown"
+	} else if !slices.Contains(upperSecondaries, pf.UpperSecondary) {
+		f.errs.Add("upper_secondary", "Välj ett av alternativen.")
+	}
+	pf.Programme = v["programme"]
+	if d, msg := parseDate(v["left_school_on"], now, false); msg != "" {
+		f.errs.Add("left_school_on", msg)
+	} else if !d.IsZero() {
+		pf.LeftSchoolOn = &d
+	}
+	pf.Source = v["source"]
+	if pf.Source == "" {
+		pf.Source = "other"
+	} else if !slices.Contains(sources, pf.Source) {
+		f.errs.Add("source", "Välj ett av alternativen.")
+	}
+	if v["identified_on"] == "" {
+		v["identified_on"] = views.Date(now)
+	}
+	if d, msg := parseDate(v["identified_on"], now, true); msg != "" {
+		f.errs.Add("identified_on", msg)
+	} else {
+		pf.IdentifiedOn = d
+	}
+	for _, s := range r.PostForm["coordinator"] {
+		if id := atoiOr0(s); id > 0 && !slices.Contains(f.coordinators, id) {
+			f.coordinators = append(f.coordinators, id)
+		}
+	}
+	f.enrol = v["enrol"]
+	f.reason = v["registration_reason"]
+	if f.reason == "" {
+		f.reason = "unknown"
+	}
+	if !slices.Contains(participant.RegistrationReasons, f.reason) {
+		f.errs.Add("registration_reason", "Välj ett av alternativen.")
+	}
+	if f.enrol == "kaa" && pf.Personnummer != "" && age(pf.BirthDate, now) >= 20 {
+		f.errs.Add("enrol", "Personen har fyllt 20 och omfattas inte av aktivitetsansvaret. Skriv in i ett projekt i stället.")
+	}
+	return f
+}
+
+// parseDate reads a yyyy-mm-dd date; never later than now. Empty is fine
+// unless required.
+func parseDate(s string, now time.Time, required bool) (time.Time, string) {
+	if s == "" {
+		if required {
+			return time.Time{}, "Skriv ett datum."
+		}
+		return time.Time{}, ""
+	}
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return time.Time{}, "Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-08-20."
+	}
+	if d.After(now) {
+		return time.Time{}, "Datumet ligger i framtiden. Skriv dagens datum eller ett tidigare."
+	}
+	return d, ""
+}
+
+func (h *Handler) participantNew(w http.ResponseWriter, r *http.Request) {
+	h.renderParticipantForm(w, r, http.StatusOK, views.ParticipantFormView{
+		Values: map[string]string{"gender": "not_stated", "identified_on": views.Date(today()), "enrol": "kaa", "upper_secondary": "unknown"},
+	}, 0)
+}
+
+func (h *Handler) renderParticipantForm(w http.ResponseWriter, r *http.Request, status int, v views.ParticipantFormView, id int64) {
+	ctx := r.Context()
+	v.Action = h.participantBase(r)
+	title := "Registrera en ungdom"
+	if id != 0 {
+		v.Action, v.Editing, title = fmt.Sprintf("%s/%d", v.Action, id), true, "Ändra uppgifter"
+	}
+	err := h.inTenant(r, func(tx db.Tx) (err error) {
+		if v.Subprojects, err = participant.Subprojects(ctx, tx); err != nil {
+			return err
+		}
+		v.Coordinators, err = participant.Coordinators(ctx, tx)
+		return err
+	})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if v.Assigned == nil && id == 0 {
+		v.Assigned = []int{principalFrom(ctx).UserID}
+	}
+	h.render(w, r, status, views.ParticipantForm(h.page(r, title), v))
+}
+
+func (h *Handler) participantCreate(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	r.Body = http.MaxBytesReader(w, r.Body, 32<<10)
+	r.ParseForm()
+	now := today()
+	f := parseParticipantForm(r, now)
+	var sub *int
+	if f.enrol != "" && f.enrol != "kaa" {
+		id := atoiOr0(f.enrol)
+		sub = &id
+	}
+	if f.errs.Any() {
+		h.renderParticipantForm(w, r, http.StatusUnprocessableEntity, views.ParticipantFormView{Values: f.values, Errors: f.errs, Assigned: f.coordinators}, 0)
+		return
+	}
+	var id int64
+	err := h.inTenant(r, func(tx db.Tx) (err error) {
+		if id, err = participant.Create(ctx, tx, f.fields); err != nil {
+			return err
+		}
+		if len(f.coordinators) > 0 {
+			if err := participant.SetCoordinators(ctx, tx, id, f.coordinators); err != nil {
+				return err
+			}
+		}
+		switch {
+		case f.enrol == "kaa":
+			_, err = participant.Enrol(ctx, tx, id, participant.Enrolment{Kind: "kaa", StartsOn: f.fields.IdentifiedOn, RegistrationReason: f.reason})
+		case sub != nil:
+			_, err = participant.Enrol(ctx, tx, id, participant.Enrolment{Kind: "project", SubprojectID: sub, StartsOn: f.fields.IdentifiedOn, RegistrationReason: "unknown"})
+		}
+		return err
+	})
+	var exists *participant.ExistsError
+	switch {
+	case errors.As(err, &exists):
+		h.flash(r, "Personen finns redan i registret. Här är hennes eller hans uppgifter – ingen ny post skapades.")
+		http.Redirect(w, r, fmt.Sprintf("%s/%d", h.participantBase(r), exists.ID), http.StatusSeeOther)
+		return
+	case errors.Is(err, db.ErrNotFound):
+		f.errs.Add("enrol", "Välj KAA-registret eller ett av kommunens delprojekt.")
+		h.renderParticipantForm(w, r, http.StatusUnprocessableEntity, views.ParticipantFormView{Values: f.values, Errors: f.errs, Assigned: f.coordinators}, 0)
+		return
+	case err != nil:
+		h.fail(w, r, err)
+		return
+	}
+	h.flash(r, fmt.Sprintf("%s %s är registrerad.", f.fields.FirstName, f.fields.LastName))
+	http.Redirect(w, r, fmt.Sprintf("%s/%d", h.participantBase(r), id), http.StatusSeeOther)
+}
+
+func (h *Handler) participantEdit(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	var p participant.Participant
+	if err := h.inTenant(r, func(tx db.Tx) (err error) { p, err = participant.Get(ctx, tx, id); return err }); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	values := map[string]string{
+		"personnummer": views.FormatPnr(p.Personnummer), "first_name": p.FirstName, "last_name": p.LastName, "gender": p.Gender,
+		"mobile": p.Mobile, "email": p.Email, "street": p.Street, "postal_code": p.PostalCode, "city": p.City,
+		"upper_secondary": p.UpperSecondary, "programme": p.Programme, "left_school_on": views.DatePtr(p.LeftSchoolOn),
+		"source": p.Source, "identified_on": views.Date(p.IdentifiedOn),
+	}
+	if values["left_school_on"] == "–" {
+		values["left_school_on"] = ""
+	}
+	if p.CompulsoryDone != nil {
+		values["compulsory_done"] = map[bool]string{true: "yes", false: "no"}[*p.CompulsoryDone]
+	}
+	h.renderParticipantForm(w, r, http.StatusOK, views.ParticipantFormView{Values: values, Assigned: p.Coordinators}, id)
+}
+
+func (h *Handler) participantUpdate(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 32<<10)
+	r.ParseForm()
+	f := parseParticipantForm(r, today())
+	if f.errs.Any() {
+		h.renderParticipantForm(w, r, http.StatusUnprocessableEntity, views.ParticipantFormView{Values: f.values, Errors: f.errs, Assigned: f.coordinators}, id)
+		return
+	}
+	err = h.inTenant(r, func(tx db.Tx) error {
+		if err := participant.Update(ctx, tx, id, f.fields); err != nil {
+			return err
+		}
+		return participant.SetCoordinators(ctx, tx, id, f.coordinators)
+	})
+	var exists *participant.ExistsError
+	if errors.As(err, &exists) {
+		f.errs.Add("personnummer", "En annan person i registret har det här personnumret. Kontrollera siffrorna.")
+		h.renderParticipantForm(w, r, http.StatusUnprocessableEntity, views.ParticipantFormView{Values: f.values, Errors: f.errs, Assigned: f.coordinators}, id)
+		return
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.flash(r, "Uppgifterna är sparade.")
+	http.Redirect(w, r, fmt.Sprintf("%s/%d", h.participantBase(r), id), http.StatusSeeOther)
+}
+
+// participantShow is the participant page: facts, enrolments, quick contact and timeline.
+func (h *Handler) participantShow(w http.ResponseWriter, r *http.Request) {
+	h.renderParticipant(w, r, http.StatusOK, views.ContactForm{}, views.ContactForm{})
+}
+
+func (h *Handler) renderParticipant(w http.ResponseWriter, r *http.Request, status int, contact, enrol views.ContactForm) {
+	ctx := r.Context()
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	now := time.Now()
+	v := views.ParticipantView{Base: fmt.Sprintf("%s/%d", h.participantBase(r), id), Contact: contact, EnrolForm: enrol,
+		UserID: principalFrom(ctx).UserID, Now: now}
+	if v.Contact.Values == nil {
+		v.Contact.Values = map[string]string{"direction": "outgoing", "reached": "no", "channel": "sms", "occurred_at": participant.Local(now).Format("2006-01-02T15:04")}
+	}
+	if v.EnrolForm.Values == nil {
+		v.EnrolForm.Values = map[string]string{"enrol": "kaa", "starts_on": views.Date(today()), "registration_reason": "unknown"}
+	}
+	err = h.inTenant(r, func(tx db.Tx) (err error) {
+		if v.P, err = participant.Get(ctx, tx, id); err != nil {
+			return err
+		}
+		if v.Enrolments, err = participant.Enrolments(ctx, tx, id); err != nil {
+			return err
+		}
+		contacts, err := participant.Contacts(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if v.Subprojects, err = participant.Subprojects(ctx, tx); err != nil {
+			return err
+		}
+		coords, err := participant.Coordinators(ctx, tx)
+		if err != nil {
+			return err
+		}
+		for _, c := range coords {
+			if slices.Contains(v.P.Coordinators, c.ID) {
+				v.Coordinators = append(v.Coordinators, c.Name)
+			}
+		}
+		v.Timeline = timeline(v.P, v.Enrolments, contacts)
+		return nil
+	})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	v.Age = age(v.P.BirthDate, today())
+	v.Turns20 = v.P.BirthDate.AddDate(20, 0, 0)
+	h.render(w, r, status, views.ParticipantPage(h.page(r, v.P.FirstName+" "+v.P.LastName), v))
+}
+
+// timeline merges everything that happened to a participant, newest first.
+func timeline(p participant.Participant, enrolments []participant.Enrolment, contacts []participant.Contact) []participant.TimelineEvent {
+	events := []participant.TimelineEvent{{At: p.IdentifiedOn, Kind: "identified"}}
+	for i := range enrolments {
+		e := &enrolments[i]
+		events = append(events, participant.TimelineEvent{At: e.StartsOn, Kind: "enrolment_start", Enrol: e})
+		if e.EndsOn != nil {
+			events = append(events, participant.TimelineEvent{At: *e.EndsOn, Kind: "enrolment_end", Enrol: e})
+		}
+	}
+	for i := range contacts {
+		events = append(events, participant.TimelineEvent{At: contacts[i].OccurredAt, Kind: "contact", Contact: &contacts[i]})
+	}
+	sort.SliceStable(events, func(i, j int) bool { return events[i].At.After(events[j].At) })
+	return events
+}

@@ -1,0 +1,86 @@
+package views
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/kaa-plattform/kaa/internal/participant"
+)
+
+// Swedish names of the codes stored in the register.
+var labels = map[string]map[string]string{
+	"status": {
+		"identified": "Identifierad", "contact_attempted": "Kontakt sökt", "in_contact": "I kontakt",
+		"active_plan": "Aktiv med plan", "ended": "Avslutad",
+	},
+	"gender": {"woman": "Kvinna", "man": "Man", "non_binary": "Icke-binär", "not_stated": "Ej angivet"},
+	"upper_secondary": {
+		"never_started": "Har inte börjat gymnasiet", "dropped_out": "Avbrutit ett nationellt program",
+		"study_certificate": "Avslutat med studiebevis (utan examen)", "unknown": "Okänt",
+	},
+	"source": {
+		"school_dropout_notice": "Avbrottsanmälan från skolan", "school_list": "Lista från skolans system",
+		"self_referral": "Tog kontakt själv", "social_services": "Socialtjänsten", "arbetsformedlingen": "Arbetsförmedlingen", "other": "Annat",
+	},
+	"reason": {
+		"im_at_registration": "Gick på introduktionsprogram vid registreringen", "dropped_out": "Avbrott från nationellt program",
+		"study_certificate": "Avslutat med studiebevis", "never_started": "Har aldrig påbörjat gymnasiet", "unknown": "Okänd",
+	},
+	"end_reason": {
+		"national_programme": "Började på nationellt program", "introduction_programme": "Började på introduktionsprogram",
+		"equivalent_education": "Började likvärdig utbildning", "completed": "Fullföljt", "turned_20": "Fyllde 20 år",
+		"moved": "Flyttade", "project_exit": "Avslut i projektet", "declined": "Tackade nej", "other": "Annat",
+	},
+	"channel": {
+		"sms": "Sms", "phone": "Telefonsamtal", "social_media": "Sociala medier", "email": "E-post", "letter": "Brev",
+		"home_visit": "Hembesök", "meeting_office": "Möte på kontoret", "meeting_school": "Möte på skolan", "meeting_other": "Möte på annan plats",
+	},
+	"direction": {"outgoing": "Utgående", "incoming": "Inkommande"},
+	"method":    {"": "Ingen särskild", "mi": "Motiverande samtal (MI)", "coaching": "Coachning", "solution_focused": "Lösningsfokuserat samtal", "7tjugo": "7-Tjugo", "other": "Annan metod"},
+	"enrolment": {"kaa": "KAA-registret", "project": "Projekt"},
+	"queue": {
+		"never_contacted":    "Aldrig kontaktade",
+		"no_recent_contact":  "Ingen kontakt på länge",
+		"never_reached":      "Kontakt sökt men aldrig nådda",
+		"turns_20":           "Fyller 20 inom 60 dagar",
+		"identified_waiting": "Identifierade för mer än 14 dagar sedan utan kontaktförsök",
+	},
+}
+
+// Label is the Swedish name of a code in a group ("status", "channel", ...).
+func Label(group, code string) string {
+	if l, ok := labels[group][code]; ok {
+		return l
+	}
+	return code
+}
+
+// Option is one choice of a select or radio group.
+type Option struct {
+	Value, Label string
+}
+
+// Options returns the choices for codes in a group.
+func Options(group string, codes []string) []Option {
+	out := make([]Option, len(codes))
+	for i, c := range codes {
+		out[i] = Option{c, Label(group, c)}
+	}
+	return out
+}
+
+// Date formats a date the Swedish way (2026-11-23).
+func Date(t time.Time) string { return t.Format("2006-01-02") }
+
+// DatePtr formats an optional date, "–" when absent.
+func DatePtr(t *time.Time) string {
+	if t == nil {
+		return "–"
+	}
+	return Date(*t)
+}
+
+// DateTime formats a moment in Swedish time.
+func DateTime(t time.Time) string { return participant.Local(t).Format("2006-01-02 15:04") }
+
+func itoa(n int) string { return fmt.Sprint(n) }
