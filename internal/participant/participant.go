@@ -203,3 +203,15 @@ func Coordinators(ctx context.Context, tx db.Tx) ([]Coordinator, error) {
 		WHERE m.tenant_id = $1 AND m.role = 'coordinator' AND u.active ORDER BY u.name`, tx.TenantID)
 	return pgx.CollectRows(rows, pgx.RowToStructByPos[Coordinator])
 }
+
+// Exists returns db.ErrNotFound unless participant id is registered here.
+func Exists(ctx context.Context, tx db.Tx, id int64) error {
+	var ok bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM participants WHERE tenant_id = $1 AND id = $2)`, tx.TenantID, id).Scan(&ok); err != nil {
+		return fmt.Errorf("participant: exists: %w", err)
+	}
+	if !ok {
+		return fmt.Errorf("participant %d: %w", id, db.ErrNotFound)
+	}
+	return nil
+}

@@ -145,7 +145,7 @@ var (
 	sources          = []string{"school_dropout_notice", "school_list", "self_referral", "social_services", "arbetsformedlingen", "other"}
 )
 
-func parseParticipantForm(r *http.Request, now time.Time) participantForm {
+func parseParticipantForm(r *http.Request, now time.Time, creating bool) participantForm {
 	f := participantForm{values: map[string]string{}}
 	for _, k := range []string{"personnummer", "first_name", "last_name", "gender", "mobile", "email", "street", "postal_code", "city",
 		"compulsory_done", "upper_secondary", "programme", "left_school_on", "source", "identified_on", "enrol", "registration_reason"} {
@@ -242,7 +242,7 @@ func parseParticipantForm(r *http.Request, now time.Time) participantForm {
 	if !slices.Contains(participant.RegistrationReasons, f.reason) {
 		f.errs.Add("registration_reason", "Välj ett av alternativen.")
 	}
-	if f.enrol == "kaa" && pf.Personnummer != "" && age(pf.BirthDate, now) >= 20 {
+	if creating && f.enrol == "kaa" && pf.Personnummer != "" && age(pf.BirthDate, now) >= 20 {
 		f.errs.Add("enrol", "Personen har fyllt 20 och omfattas inte av aktivitetsansvaret. Skriv in i ett projekt i stället.")
 	}
 	return f
@@ -302,7 +302,7 @@ func (h *Handler) participantCreate(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 32<<10)
 	r.ParseForm()
 	now := today()
-	f := parseParticipantForm(r, now)
+	f := parseParticipantForm(r, now, true)
 	var sub *int
 	if f.enrol != "" && f.enrol != "kaa" {
 		id := atoiOr0(f.enrol)
@@ -382,9 +382,14 @@ func (h *Handler) participantUpdate(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	// Another municipality's id is not found, whatever the form says.
+	if err := h.inTenant(r, func(tx db.Tx) error { return participant.Exists(ctx, tx, id) }); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, 32<<10)
 	r.ParseForm()
-	f := parseParticipantForm(r, today())
+	f := parseParticipantForm(r, today(), false)
 	if f.errs.Any() {
 		h.renderParticipantForm(w, r, http.StatusUnprocessableEntity, views.ParticipantFormView{Values: f.values, Errors: f.errs, Assigned: f.coordinators}, id)
 		return

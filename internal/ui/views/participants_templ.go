@@ -242,7 +242,7 @@ func ParticipantList(p Page, v ListView) templ.Component {
 					}
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 18, "<div class=\"field\"><label for=\"f-q\">Sök på namn eller personnummer</label><p class=\"hint\" id=\"f-q-hint\">Till exempel ”Andersson” eller ”080301-0008”. Sökningen skickas inte i adressfältet.</p><input type=\"search\" id=\"f-q\" name=\"q\" value=\"")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 18, "<div class=\"field\"><label for=\"f-q\">Sök på namn eller personnummer</label><p class=\"hint\" id=\"f-q-hint\">Hela eller delar av namnet, eller personnumret i valfri form (ÅÅMMDD-NNNN). Sökningen syns inte i adressfältet.</p><input type=\"search\" id=\"f-q\" name=\"q\" value=\"")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

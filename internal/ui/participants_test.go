@@ -1,0 +1,347 @@
+package ui_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kaa-plattform/kaa/internal/participant"
+	"github.com/kaa-plattform/kaa/internal/ui"
+)
+
+func newParticipant(pnr, first, last string) url.Values {
+	return url.Values{"personnummer": {pnr}, "first_name": {first}, "last_name": {last}, "gender": {"woman"},
+		"mobile": {"070-123 45 67"}, "upper_secondary": {"dropped_out"}, "source": {"school_dropout_notice"},
+		"enrol": {"kaa"}, "registration_reason": {"dropped_out"}}
+}
+
+var idInLocation = regexp.MustCompile(`/deltagare/(\d+)$`)
+
+// register creates a participant through the form and returns its id.
+func (c *client) register(form url.Values) int64 {
+	c.a.t.Helper()
+	res := c.post("/k/1273/deltagare", form)
+	m := idInLocation.FindStringSubmatch(res.Location)
+	if res.Status != http.StatusSeeOther || m == nil {
+		c.a.t.Fatalf("register: %d %q", res.Status, res.Location)
+	}
+	id, _ := strconv.ParseInt(m[1], 10, 64)
+	return id
+}
+
+func TestParticipantRegister(t *testing.T) {
+	a := newApp(t)
+	c := a.client()
+	c.signIn("samordnare@osby.demo")
+	osby := a.orgID("1273")
+
+	t.Run("OK", func(t *testing.T) {
+		id := c.register(newParticipant("080301-0008", "Alva", "Andersson"))
+		page := c.get(fmt.Sprintf("/k/1273/deltagare/%d", id))
+		for _, want := range []string{"Alva Andersson", "20080301-0008", "Identifierad", "KAA-registret", "fyller 20 den 2028-03-01", "+46" + "", "Samordnare Osby"} {
+			if want != "+46" && !strings.Contains(page.Body, want) {
+				t.Errorf("the participant page lacks %q", want)
+			}
+		}
+		if n := a.count(`SELECT count(*) FROM participants WHERE tenant_id = $1 AND personnummer = '200803010008'`, osby); n != 1 {
+			t.Errorf("%d rows stored", n)
+		}
+		if n := a.count(`SELECT count(*) FROM audit_events WHERE tenant_id = $1 AND action IN ('participant.create', 'enrolment.start', 'participant.read') AND record_id = $2`, osby, strconv.FormatInt(id, 10)); n < 3 {
+			t.Errorf("audit rows for create, enrol and read: %d", n)
+		}
+	})
+
+	t.Run("ErrDuplicatePersonnummerLeadsToExisting", func(t *testing.T) {
+		first := a.count(`SELECT id FROM participants WHERE personnummer = '200803010008'`)
+		// The same person written another way.
+		res := c.post("/k/1273/deltagare", newParticipant("200803010008", "Alva", "Annat Namn"))
+		if res.Status != http.StatusSeeOther || res.Location != fmt.Sprintf("/k/1273/deltagare/%d", first) {
+			t.Fatalf("second registration: %d %q, want the existing record", res.Status, res.Location)
+		}
+		if n := a.count(`SELECT count(*) FROM participants WHERE personnummer = '200803010008'`); n != 1 {
+			t.Errorf("%d records for one person", n)
+		}
+		if page := c.get(res.Location); !strings.Contains(page.Body, "finns redan i registret") {
+			t.Error("no message that the person already exists")
+		}
+	})
+
+	t.Run("ErrInvalidInput", func(t *testing.T) {
+		before := a.count(`SELECT count(*) FROM participants`)
+		for name, tc := range map[string]struct {
+			change   map[string]string
+			field    string
+			fragment string
+		}{
+			"CheckDigit":       {map[string]string{"personnummer": "20080301-0009"}, "personnummer", "kontrollsiffran"},
+			"FutureBirth":      {map[string]string{"personnummer": "20300101-0002"}, "personnummer", "framtiden"},
+			"MissingName":      {map[string]string{"first_name": ""}, "first_name", "förnamn"},
+			"FutureIdentified": {map[string]string{"identified_on": time.Now().AddDate(0, 0, 3).Format("2006-01-02")}, "identified_on", "framtiden"},
+			"PostalCode":       {map[string]string{"postal_code": "1234"}, "postal_code", "fem siffror"},
+			"TooOldForKAA":     {map[string]string{"personnummer": "19991231-9994"}, "enrol", "fyllt 20"},
+		} {
+			t.Run(name, func(t *testing.T) {
+				form := newParticipant("070615-1230", "Bo", "Berg")
+				for k, v := range tc.change {
+					form.Set(k, v)
+				}
+				res := c.post("/k/1273/deltagare", form)
+				if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, tc.fragment) {
+					t.Errorf("status %d, message %q shown: %v", res.Status, tc.fragment, strings.Contains(res.Body, tc.fragment))
+				}
+				if !strings.Contains(res.Body, `id="f-`+tc.field+`-error"`) && !strings.Contains(res.Body, `href="#f-`+tc.field+`"`) {
+					t.Errorf("the message is not next to the field %s", tc.field)
+				}
+			})
+		}
+		if after := a.count(`SELECT count(*) FROM participants`); after != before {
+			t.Errorf("invalid forms wrote %d participants", after-before)
+		}
+	})
+
+	t.Run("Edit", func(t *testing.T) {
+		id := a.count(`SELECT id FROM participants WHERE personnummer = '200803010008'`)
+		form := newParticipant("080301-0008", "Alva", "Bergström")
+		form.Set("coordinator", strconv.Itoa(a.userID("samordnare@osby.demo")))
+		res := c.post(fmt.Sprintf("/k/1273/deltagare/%d", id), form)
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("edit: %d", res.Status)
+		}
+		if page := c.get(res.Location); !strings.Contains(page.Body, "Alva Bergström") {
+			t.Error("the new name is not shown")
+		}
+		other := c.register(newParticipant("070615-1230", "Bo", "Berg"))
+		res = c.post(fmt.Sprintf("/k/1273/deltagare/%d", other), newParticipant("20080301-0008", "Bo", "Berg"))
+		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "En annan person") {
+			t.Errorf("taking another person's personnummer: %d", res.Status)
+		}
+	})
+}
+
+func TestParticipantSearchAndList(t *testing.T) {
+	a := newApp(t)
+	c := a.client()
+	c.signIn("samordnare@osby.demo")
+	c.register(newParticipant("080301-0008", "Alva", "Andersson"))
+	c.register(newParticipant("070615-1230", "Bo", "Berg"))
+	samordning := newParticipant("080361-0005", "Cecilia", "Ceder")
+	samordning.Del("enrol")
+	c.register(samordning)
+
+	search := func(q string, filters url.Values) string {
+		form := url.Values{"q": {q}}
+		for k, v := range filters {
+			form[k] = v
+		}
+		res := c.post("/k/1273/deltagare/sok", form)
+		if res.Status != 200 {
+			t.Fatalf("search %q: %d", q, res.Status)
+		}
+		return res.Body
+	}
+	for q, want := range map[string]string{
+		"080301-0008": "Andersson", "200803010008": "Andersson", "0803010008": "Andersson", "20080301-0008": "Andersson",
+		"ander": "Andersson", "ALVA": "Andersson", "berg": "Berg", "0706151230": "Berg", "080361": "Ceder", "ceci ced": "Ceder",
+	} {
+		body := search(q, nil)
+		if !strings.Contains(body, want) {
+			t.Errorf("search %q does not find %s", q, want)
+		}
+		if m := regexp.MustCompile(`(\d+) deltagare`).FindStringSubmatch(body); m == nil || m[1] != "1" {
+			t.Errorf("search %q: %v hits, want 1", q, m)
+		}
+	}
+	if body := search("Zlatan", nil); !strings.Contains(body, "Inga deltagare matchar") {
+		t.Error("a search without hits does not say so")
+	}
+	// Filters travel in the URL and combine with the search.
+	if body := search("", url.Values{"inskrivning": {"none"}}); !strings.Contains(body, "Ceder") || strings.Contains(body, "Andersson") {
+		t.Error("the enrolment filter does not combine with the search form")
+	}
+	list := c.get("/k/1273/deltagare?inskrivning=kaa&sortera=age")
+	if !strings.Contains(list.Body, "Andersson") || !strings.Contains(list.Body, "Berg") || strings.Contains(list.Body, "Ceder") {
+		t.Error("filter inskrivning=kaa is wrong")
+	}
+	if strings.Index(list.Body, "Berg, Bo") > strings.Index(list.Body, "Andersson, Alva") {
+		t.Error("sort by age: the oldest (Berg, 2007) should come first")
+	}
+	if body := c.get("/k/1273/deltagare?alder_min=20").Body; !strings.Contains(body, "0 deltagare") {
+		t.Error("nobody here is 20 or older")
+	}
+	counts := c.get("/k/1273/deltagare").Body
+	if !regexp.MustCompile(`Identifierad <span class="badge muted">3</span>`).MatchString(counts) {
+		t.Error("status counts at the top do not show 3 identified")
+	}
+	if n := a.count(`SELECT count(*) FROM audit_events WHERE action = 'participant.list'`); n < 5 {
+		t.Errorf("list reads audited: %d", n)
+	}
+}
+
+func TestContactLog(t *testing.T) {
+	a := newApp(t)
+	c := a.client()
+	c.signIn("samordnare@osby.demo")
+	id := c.register(newParticipant("080301-0008", "Alva", "Andersson"))
+	base := fmt.Sprintf("/k/1273/deltagare/%d", id)
+	onQueue := func(queue string) bool {
+		body := c.get("/k/1273/att-gora").Body
+		i := strings.Index(body, `data-testid="queue-`+queue+`"`)
+		if i < 0 {
+			t.Fatalf("no queue %s", queue)
+		}
+		section := body[i:]
+		if j := strings.Index(section[1:], `data-testid="queue-`); j > 0 {
+			section = section[:j]
+		}
+		return strings.Contains(section, "Andersson")
+	}
+	if !onQueue(participant.QueueNeverContacted) {
+		t.Fatal("a new participant is not on the never-contacted queue")
+	}
+
+	t.Run("ErrFutureDate", func(t *testing.T) {
+		future := time.Now().Add(48 * time.Hour).In(time.Local).Format("2006-01-02T15:04")
+		res := c.post(base+"/kontakter", url.Values{"channel": {"sms"}, "direction": {"outgoing"}, "reached": {"no"}, "occurred_at": {future}})
+		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "framtiden") {
+			t.Errorf("future contact: %d", res.Status)
+		}
+		if n := a.count(`SELECT count(*) FROM contacts`); n != 0 {
+			t.Error("a future contact was written")
+		}
+	})
+
+	t.Run("QueuesMoveAsContactsAreLogged", func(t *testing.T) {
+		res := c.post(base+"/kontakter", url.Values{"channel": {"sms"}, "direction": {"outgoing"}, "reached": {"no"}, "note": {"Skickade sms om träff"}})
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("log contact: %d", res.Status)
+		}
+		if onQueue(participant.QueueNeverContacted) || !onQueue(participant.QueueNeverReached) {
+			t.Error("after an unanswered sms the person should move to never reached")
+		}
+		page := c.get(base).Body
+		if !strings.Contains(page, "Skickade sms om träff") || !strings.Contains(page, "Kontakt sökt") {
+			t.Error("the contact or the new status is missing from the participant page")
+		}
+		// htmx: the answer carries the fresh form and the timeline.
+		res = c.do("POST", base+"/kontakter", url.Values{"channel": {"meeting_office"}, "direction": {"outgoing"}, "reached": {"yes"}, "method": {"mi"}},
+			map[string]string{"HX-Request": "true", "Content-Type": "application/x-www-form-urlencoded"})
+		if res.Status != 200 || !strings.Contains(res.Body, `id="timeline"`) || !strings.Contains(res.Body, "Kontakten är sparad") {
+			t.Errorf("htmx contact: %d", res.Status)
+		}
+		if onQueue(participant.QueueNeverReached) {
+			t.Error("after a meeting that reached the person they are still on never reached")
+		}
+		if !strings.Contains(c.get(base).Body, "I kontakt") {
+			t.Error("status should be in contact")
+		}
+	})
+
+	t.Run("SameDayCorrectionInPlace", func(t *testing.T) {
+		cid := a.count(`SELECT min(id) FROM contacts`)
+		res := c.post(fmt.Sprintf("%s/kontakter/%d", base, cid), url.Values{"channel": {"phone"}, "direction": {"outgoing"}, "reached": {"no"}, "note": {"Ringde, inget svar"}})
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("correct: %d", res.Status)
+		}
+		if n := a.count(`SELECT count(*) FROM contact_amendments`); n != 0 {
+			t.Error("a same-day correction by the author should not be an amendment")
+		}
+		if a.count(`SELECT count(*) FROM contacts WHERE id = $1 AND channel = 'phone'`, cid) != 1 {
+			t.Error("the correction was not saved")
+		}
+	})
+
+	t.Run("LaterCorrectionIsAnAmendment", func(t *testing.T) {
+		cid := a.count(`SELECT min(id) FROM contacts`)
+		// The contact was logged yesterday.
+		a.db.Owner.Exec(context.Background(), `UPDATE contacts SET created_at = now() - interval '1 day' WHERE id = $1`, cid)
+		form := url.Values{"channel": {"phone"}, "direction": {"outgoing"}, "reached": {"yes"}, "note": {"Svarade till slut"}}
+		if res := c.post(fmt.Sprintf("%s/kontakter/%d", base, cid), form); res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Skriv varför") {
+			t.Errorf("an amendment without a reason: %d", res.Status)
+		}
+		form.Set("reason", "Fel utfall")
+		if res := c.post(fmt.Sprintf("%s/kontakter/%d", base, cid), form); res.Status != http.StatusSeeOther {
+			t.Fatalf("amend: %d", res.Status)
+		}
+		if a.count(`SELECT count(*) FROM contacts WHERE id = $1 AND note = 'Ringde, inget svar' AND NOT reached`, cid) != 1 {
+			t.Error("the original was changed")
+		}
+		page := c.get(fmt.Sprintf("%s/kontakter/%d", base, cid)).Body
+		if !strings.Contains(page, "Ursprungligen loggad") || !strings.Contains(page, "Ringde, inget svar") || !strings.Contains(page, "Fel utfall") {
+			t.Error("the history does not show the original and the amendment")
+		}
+		if !strings.Contains(c.get(base).Body, "Svarade till slut") {
+			t.Error("the timeline does not show the amended contact")
+		}
+	})
+
+	t.Run("AnotherCoordinatorAmends", func(t *testing.T) {
+		other := a.client()
+		other.signIn("flera@within.demo")
+		cid := a.count(`SELECT max(id) FROM contacts`)
+		form := url.Values{"channel": {"meeting_office"}, "direction": {"incoming"}, "reached": {"yes"}}
+		if res := other.post(fmt.Sprintf("%s/kontakter/%d", base, cid), form); res.Status != http.StatusUnprocessableEntity {
+			t.Errorf("someone else's contact must be amended with a reason: %d", res.Status)
+		}
+	})
+}
+
+// TestForeignIDsAreNotFound puts a Hörby participant's ids into Osby's URLs:
+// every route answers 404 and nothing changes.
+func TestForeignIDsAreNotFound(t *testing.T) {
+	a := newApp(t)
+	ctx := context.Background()
+	horby := a.orgID("1266")
+	var pid, eid, cid int64
+	err := a.db.Owner.QueryRow(ctx, `
+		WITH p AS (INSERT INTO participants (tenant_id, personnummer, birth_date, first_name, last_name)
+		           VALUES ($1, '200803010008', '2008-03-01', 'Hemlig', 'Hörbybo') RETURNING id),
+		     e AS (INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on) SELECT $1, id, 'kaa', '2026-01-01' FROM p RETURNING id),
+		     c AS (INSERT INTO contacts (tenant_id, participant_id, occurred_at, channel, direction, reached, created_by)
+		           SELECT $1, id, now(), 'sms', 'outgoing', false, $2 FROM p RETURNING id)
+		SELECT (SELECT id FROM p), (SELECT id FROM e), (SELECT id FROM c)`, horby, a.userID("samordnare@horby.demo")).Scan(&pid, &eid, &cid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := a.client()
+	c.signIn("samordnare@osby.demo")
+	r := strings.NewReplacer("{tenant}", "1273", "{id}", strconv.FormatInt(pid, 10), "{eid}", strconv.FormatInt(eid, 10), "{cid}", strconv.FormatInt(cid, 10))
+	form := url.Values{"channel": {"sms"}, "direction": {"outgoing"}, "reached": {"yes"}, "reason": {"x"}, "enrol": {"kaa"},
+		"starts_on": {"2026-01-02"}, fmt.Sprintf("ends_on_%d", eid): {"2026-02-01"}, fmt.Sprintf("end_reason_%d", eid): {"moved"}}
+	for k, v := range newParticipant("20040229-0001", "X", "Y") {
+		form[k] = v
+	}
+	checked := 0
+	for _, rt := range a.h.Routes() {
+		if rt.Scope != ui.Tenant || !strings.Contains(rt.Pattern, "{id}") {
+			continue
+		}
+		var res response
+		if rt.Method == "GET" {
+			res = c.get(r.Replace(rt.Pattern))
+		} else {
+			res = c.post(r.Replace(rt.Pattern), form)
+		}
+		if res.Status != http.StatusNotFound {
+			t.Errorf("%s %s with Hörby's ids: %d, want 404", rt.Method, rt.Pattern, res.Status)
+		}
+		if strings.Contains(res.Body, "Hörbybo") {
+			t.Errorf("%s %s shows the Hörby participant", rt.Method, rt.Pattern)
+		}
+		checked++
+	}
+	if checked < 7 {
+		t.Fatalf("only %d routes checked", checked)
+	}
+	if n := a.count(`SELECT count(*) FROM contacts WHERE participant_id = $1`, pid); n != 1 {
+		t.Errorf("Hörby's contacts changed: %d", n)
+	}
+	if n := a.count(`SELECT count(*) FROM enrolments WHERE participant_id = $1 AND ends_on IS NULL`, pid); n != 1 {
+		t.Error("Hörby's enrolment was ended from Osby")
+	}
+}
