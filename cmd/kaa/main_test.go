@@ -133,6 +133,25 @@ func TestCommands(t *testing.T) {
 	if users != len(seed.DemoAccounts()) || memberships == 0 {
 		t.Errorf("after seeding twice: %d users (want %d), %d memberships", users, len(seed.DemoAccounts()), memberships)
 	}
+	// Every demo municipality has young people in every state, with contacts across channels.
+	var munis, thin int
+	d.Owner.QueryRow(ctx, `
+		SELECT count(*), count(*) FILTER (WHERE NOT (
+		    (SELECT count(*) FROM participants p WHERE p.tenant_id = o.id) >= 20
+		    AND EXISTS (SELECT 1 FROM participants p WHERE p.tenant_id = o.id AND NOT EXISTS (SELECT 1 FROM contacts c WHERE c.tenant_id = p.tenant_id AND c.participant_id = p.id))
+		    AND EXISTS (SELECT 1 FROM contacts c WHERE c.tenant_id = o.id AND NOT c.reached)
+		    AND EXISTS (SELECT 1 FROM contacts c WHERE c.tenant_id = o.id AND c.reached)
+		    AND EXISTS (SELECT 1 FROM enrolments e WHERE e.tenant_id = o.id AND e.ends_on IS NOT NULL)
+		    AND (SELECT count(DISTINCT channel) FROM contacts c WHERE c.tenant_id = o.id) >= 4))
+		FROM orgs o WHERE o.kind = 'municipality'`).Scan(&munis, &thin)
+	if munis != 13 || thin != 0 {
+		t.Errorf("%d of %d demo municipalities lack young people in every state", thin, munis)
+	}
+	var future int
+	d.Owner.QueryRow(ctx, `SELECT count(*) FROM contacts WHERE occurred_at > now()`).Scan(&future)
+	if future != 0 {
+		t.Errorf("%d demo contacts lie in the future", future)
+	}
 	out.Reset()
 	if err := run(ctx, []string{"user", "create", "--email", "Drift@Example.se", "--name", "Drift", "--system-admin"}, getenv, &out); err != nil {
 		t.Fatalf("user create: %v", err)

@@ -32,7 +32,7 @@ var (
 	startErr  error
 
 	mu        sync.Mutex // serialises CREATE DATABASE ... TEMPLATE
-	templates = map[string]bool{}
+	templates = map[string]error{} // template name -> nil when built, or why it failed
 	counter   atomic.Int64
 )
 
@@ -129,15 +129,17 @@ func NewFrom(t testing.TB, name string, fill func(ctx context.Context, ownerURL 
 	ctx := context.Background()
 	tpl := "tpl_" + name
 	mu.Lock()
-	if !templates[name] {
-		if err := buildTemplate(ctx, srv, tpl, fill); err != nil {
-			mu.Unlock()
-			t.Fatalf("pgtest: template %s: %v", name, err)
-		}
-		templates[name] = true
+	err, built := templates[name]
+	if !built {
+		err = buildTemplate(ctx, srv, tpl, fill)
+		templates[name] = err
+	}
+	if err != nil {
+		mu.Unlock()
+		t.Fatalf("pgtest: template %s: %v", name, err)
 	}
 	dbName := fmt.Sprintf("t_%d", counter.Add(1))
-	err := exec(ctx, srv.AdminURL("postgres"), fmt.Sprintf(`CREATE DATABASE %s TEMPLATE %s`, dbName, tpl))
+	err = exec(ctx, srv.AdminURL("postgres"), fmt.Sprintf(`CREATE DATABASE %s TEMPLATE %s`, dbName, tpl))
 	mu.Unlock()
 	if err != nil {
 		t.Fatalf("pgtest: create database: %v", err)

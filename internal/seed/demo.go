@@ -152,9 +152,26 @@ func DemoAccounts() []Account {
 	return out
 }
 
-// Demo loads the demo data through pool, which connects as the schema owner.
-// It is safe to run twice: what exists is left as it is.
+// Demo loads the demo data through pool, which connects as the schema owner:
+// the organisations, projects and accounts of Structure, and a few dozen
+// synthetic young people in every state in each municipality. It is safe to
+// run twice: what exists is left as it is.
 func Demo(ctx context.Context, pool *pgxpool.Pool) error {
+	orgIDs, err := structure(ctx, pool)
+	if err != nil {
+		return err
+	}
+	return demoParticipants(ctx, pool, orgIDs, time.Now())
+}
+
+// Structure loads the demo organisations, projects and accounts, without any
+// young people. Safe to run twice.
+func Structure(ctx context.Context, pool *pgxpool.Pool) error {
+	_, err := structure(ctx, pool)
+	return err
+}
+
+func structure(ctx context.Context, pool *pgxpool.Pool) (map[string]int, error) {
 	orgIDs := map[string]int{}
 	projectIDs := map[string]int{}
 	err := db.InGlobal(ctx, pool, 0, func(tx pgx.Tx) error {
@@ -199,8 +216,12 @@ func Demo(ctx context.Context, pool *pgxpool.Pool) error {
 		return nil
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
+	return orgIDs, demoAccountsLoad(ctx, pool, orgIDs, projectIDs)
+}
+
+func demoAccountsLoad(ctx context.Context, pool *pgxpool.Pool, orgIDs, projectIDs map[string]int) error {
 	hash, err := auth.HashPassword(DemoPassword)
 	if err != nil {
 		return err

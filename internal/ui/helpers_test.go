@@ -59,13 +59,15 @@ func (b *syncBuffer) String() string {
 
 func newAppWithLog(t *testing.T, logTo io.Writer, opts ...option) *app {
 	t.Helper()
-	d := pgtest.NewFrom(t, "demo", func(ctx context.Context, ownerURL string) error {
+	// The demo's organisations and accounts, but no young people: each test
+	// registers the ones it needs.
+	d := pgtest.NewFrom(t, "accounts", func(ctx context.Context, ownerURL string) error {
 		pool, err := pgxpool.New(ctx, ownerURL)
 		if err != nil {
 			return err
 		}
 		defer pool.Close()
-		return seed.Demo(ctx, pool)
+		return seed.Structure(ctx, pool)
 	})
 	cfg, err := config.Load(func(string) string { return "" })
 	if err != nil {

@@ -1,0 +1,188 @@
+package kaalist
+
+import (
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/kaa-plattform/kaa/internal/personnummer"
+)
+
+// maxNameLen is the longest first or last name, in characters.
+const maxNameLen = 100
+
+// Row is one validated line of the list.
+type Row struct {
+	Line                                    int    // 1-based line in the file including the header line (the first data row is line 2), as the coordinator sees it in Excel
+	Personnummer                            string // normalised 12 digits, "" when invalid
+	FirstName, LastName                     string
+	Mobile, Email, Street, PostalCode, City string // Mobile as +467XXXXXXXX, Email lower case, PostalCode 5 digits
+	Gender                                  string // "woman", "man", "non_binary" or "not_stated"
+	School, Programme                       string
+	Reason                                  string   // "im_at_registration", "dropped_out", "study_certificate", "never_started" or "unknown"
+	Errors                                  []string // Swedish, each says what is wrong and what to do; empty when the row is valid
+}
+
+var genders = map[string]string{
+	"k": "woman", "kvinna": "woman", "f": "woman", "flicka": "woman", "female": "woman",
+	"m": "man", "man": "man", "pojke": "man", "male": "man",
+	"ickebinar": "non_binary", "annat": "non_binary", "x": "non_binary",
+	"": "not_stated", "ejangivet": "not_stated", "okant": "not_stated",
+}
+
+var reasons = map[string]string{
+	"im": "im_at_registration", "introduktionsprogram": "im_at_registration",
+	"avbrott": "dropped_out", "avbrutit": "dropped_out", "avhopp": "dropped_out",
+	"studiebevis":        "study_certificate",
+	"ejpaborjat":         "never_started",
+	"aldrigborjat":       "never_started",
+	"ejborjat":           "never_started",
+	"ingengymnasieskola": "never_started",
+}
+
+// Rows validates every data row of t with the mapping m, as of today.
+// Cells beyond the end of a row count as empty.
+func Rows(t *Table, m Mapping, today time.Time) []Row {
+	out := make([]Row, 0, len(t.Rows))
+	first := map[string]int{} // personnummer -> line where it first appears
+	for i, rec := range t.Rows {
+		cell := func(f Field) string {
+			if c := m.col(f); c < len(rec) && c >= 0 {
+				return strings.TrimSpace(rec[c])
+			}
+			return ""
+		}
+		r := Row{Line: i + 2, Street: cell(FieldStreet), City: cell(FieldCity),
+			School: cell(FieldSchool), Programme: cell(FieldProgramme), Gender: "not_stated", Reason: "unknown"}
+		if i < len(t.lines) {
+			r.Line = t.lines[i]
+		}
+		fail := func(msg string) { r.Errors = append(r.Errors, msg) }
+
+		switch p := cell(FieldPersonnummer); {
+		case p == "":
+			fail("Personnummer saknas.")
+		default:
+			if len(p) == 9 && digits(p) {
+				p = "0" + p // Excel drops the leading zero of YYMMDDNNNN stored as a number
+			}
+			n, err := personnummer.Parse(p, today)
+			if err != nil {
+				fail(personnummer.Message(err))
+				break
+			}
+			r.Personnummer = n.String()
+			if line, ok := first[r.Personnummer]; ok {
+				fail(fmt.Sprintf("Personnumret finns redan på rad %d i filen.", line))
+			} else {
+				first[r.Personnummer] = r.Line
+			}
+		}
+
+		r.FirstName, r.LastName = cell(FieldFirstName), cell(FieldLastName)
+		if r.FirstName == "" && r.LastName == "" {
+			r.FirstName, r.LastName = splitName(cell(FieldName))
+		}
+		switch {
+		case r.FirstName == "" && r.LastName == "":
+			fail("Namn saknas.")
+		case r.FirstName == "":
+			fail("Förnamn saknas.")
+		case r.LastName == "":
+			fail("Efternamn saknas.")
+		}
+		if utf8.RuneCountInString(r.FirstName) > maxNameLen {
+			fail("Förnamnet är för långt (högst 100 tecken).")
+		}
+		if utf8.RuneCountInString(r.LastName) > maxNameLen {
+			fail("Efternamnet är för långt (högst 100 tecken).")
+		}
+
+		if s := cell(FieldMobile); s != "" {
+			var ok bool
+			if r.Mobile, ok = mobile(s); !ok {
+				fail("Mobilnumret ser inte ut som ett svenskt mobilnummer (07X-XXX XX XX).")
+			}
+		}
+		if s := cell(FieldEmail); s != "" {
+			if a, err := mail.ParseAddress(s); err != nil {
+				fail("E-postadressen är inte giltig.")
+			} else {
+				r.Email = strings.ToLower(a.Address)
+			}
+		}
+		if s := cell(FieldPostalCode); s != "" {
+			if s = strings.Join(strings.Fields(s), ""); len(s) == 5 && digits(s) {
+				r.PostalCode = s
+			} else {
+				fail("Postnumret ska ha fem siffror, till exempel 123 45.")
+			}
+		}
+		if g, ok := genders[key(cell(FieldGender))]; ok {
+			r.Gender = g
+		} else {
+			fail("Okänt värde för kön: ange kvinna, man, icke-binär eller lämna tomt.")
+		}
+		if reason, ok := reasons[key(cell(FieldReason))]; ok {
+			r.Reason = reason
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// splitName splits "Efternamn, Förnamn" at the comma, or "Förnamn Efternamn"
+// before the last word.
+func splitName(s string) (first, last string) {
+	if l, f, ok := strings.Cut(s, ","); ok {
+		return strings.Join(strings.Fields(f), " "), strings.Join(strings.Fields(l), " ")
+	}
+	w := strings.Fields(s)
+	if len(w) < 2 {
+		return strings.Join(w, ""), ""
+	}
+	return strings.Join(w[:len(w)-1], " "), w[len(w)-1]
+}
+
+// mobile normalises a Swedish mobile number to +467XXXXXXXX. It accepts
+// 07X-XXX XX XX, +46 7X…, +46 (0)7X…, 0046 7X…, and the forms Excel leaves
+// of a number stored as a number (46 7X…, 7X…).
+func mobile(s string) (string, bool) {
+	var b strings.Builder
+	for i, r := range s {
+		switch {
+		case r >= '0' && r <= '9', r == '+' && i == 0:
+			b.WriteRune(r)
+		case unicode.IsSpace(r), strings.ContainsRune("-()./", r):
+		default:
+			return "", false
+		}
+	}
+	d := b.String()
+	switch {
+	case strings.HasPrefix(d, "+46"):
+		d = d[3:]
+	case strings.HasPrefix(d, "0046"):
+		d = d[4:]
+	case len(d) == 11 && strings.HasPrefix(d, "467"):
+		d = d[2:]
+	}
+	d = strings.TrimPrefix(d, "0")
+	if len(d) != 9 || d[0] != '7' || !digits(d) {
+		return "", false
+	}
+	return "+46" + d, true
+}
+
+// digits reports whether s is all ASCII digits.
+func digits(s string) bool {
+	for _, c := range []byte(s) {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,220 @@
+package seed
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"math/rand/v2"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/kaa-plattform/kaa/internal/db"
+)
+
+// Invented names: common Swedish first and last names, combined at random.
+var (
+	womenNames = []string{"Alva", "Ella", "Maja", "Wilma", "Saga", "Ebba", "Alice", "Olivia", "Stella", "Nora", "Ines", "Leah", "Elsa", "Agnes", "Freja", "Amira", "Hanna", "Sara"}
+	menNames   = []string{"Liam", "Noah", "William", "Hugo", "Elias", "Lucas", "Oliver", "Adam", "Leo", "Alexander", "Ali", "Omar", "Viktor", "Filip", "Anton", "Isak", "Melvin", "Theo"}
+	lastNames  = []string{"Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson", "Svensson", "Gustafsson", "Pettersson", "Jonsson", "Jansson", "Hansson", "Bengtsson", "Jönsson", "Lindberg", "Ahmadi", "Mohammed", "Berg", "Lindqvist", "Holm"}
+	channels   = []string{"sms", "sms", "sms", "phone", "phone", "social_media", "social_media", "email", "letter", "home_visit", "meeting_office", "meeting_school"}
+	// How often each channel reaches this group, as the seed projects report.
+	reachRate = map[string]float64{"sms": 0.6, "social_media": 0.65, "phone": 0.4, "email": 0.25, "letter": 0.1,
+		"home_visit": 0.5, "meeting_office": 0.9, "meeting_school": 0.9}
+	demoNotes = []string{"", "", "Skickade sms om att ses.", "Pratade om intresse för praktik.", "Bokade nytt möte.", "Inget svar.", "Vill veta mer om komvux."}
+)
+
+// demoPerson is one synthetic young person and what happened to them.
+type demoPerson struct {
+	state string // identified, attempted, in_contact, stale, ended, project, turning20
+}
+
+// demoParticipants adds a few dozen synthetic young people in every state to
+// each demo municipality, with contacts across channels. It adds nothing to a
+// municipality that already has participants, so running it twice is safe.
+func demoParticipants(ctx context.Context, pool *pgxpool.Pool, orgIDs map[string]int, now time.Time) error {
+	plan := []struct {
+		state string
+		n     int
+	}{{"identified", 4}, {"waiting", 3}, {"attempted", 6}, {"in_contact", 10}, {"stale", 4}, {"ended", 4}, {"turning20", 2}, {"project", 3}}
+	for _, o := range demoOrgs {
+		if o.Kind != "municipality" {
+			continue
+		}
+		tenant := orgIDs[o.Key]
+		h := fnv.New64a()
+		h.Write([]byte(o.Key))
+		rng := rand.New(rand.NewPCG(h.Sum64(), 2026))
+		err := db.InTenant(ctx, pool, tenant, 0, func(tx db.Tx) error {
+			var existing int
+			if err := tx.QueryRow(ctx, `SELECT count(*) FROM participants WHERE tenant_id = $1`, tenant).Scan(&existing); err != nil || existing > 0 {
+				return err
+			}
+			var coordinator int
+			if err := tx.QueryRow(ctx, `SELECT id FROM users WHERE email = $1`, "samordnare@"+o.Slug+".demo").Scan(&coordinator); err != nil {
+				return fmt.Errorf("seed: coordinator of %s: %w", o.Key, err)
+			}
+			var subproject *int
+			tx.QueryRow(ctx, `SELECT min(id) FROM subprojects WHERE org_id = $1`, tenant).Scan(&subproject)
+			serial := 0
+			for _, p := range plan {
+				for i := 0; i < p.n; i++ {
+					serial++
+					if err := addDemoPerson(ctx, tx, rng, now, p.state, serial, coordinator, subproject); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func addDemoPerson(ctx context.Context, tx db.Tx, rng *rand.Rand, now time.Time, state string, serial, coordinator int, subproject *int) error {
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	// Ages 16–19 for KAA; turning 20 within two months; 20–23 in a project.
+	var birth time.Time
+	switch state {
+	case "turning20":
+		birth = today.AddDate(-20, 0, 10+rng.IntN(40))
+	case "project":
+		if subproject == nil {
+			state = "in_contact"
+			birth = today.AddDate(-16-rng.IntN(4), 0, -rng.IntN(365))
+		} else {
+			birth = today.AddDate(-20-rng.IntN(4), 0, -rng.IntN(365))
+		}
+	default:
+		birth = today.AddDate(-16-rng.IntN(4), 0, -rng.IntN(365))
+	}
+	gender := []string{"woman", "man", "woman", "man", "non_binary", "not_stated"}[rng.IntN(6)]
+	first := womenNames[rng.IntN(len(womenNames))]
+	if gender == "man" || (gender != "woman" && rng.IntN(2) == 0) {
+		first = menNames[rng.IntN(len(menNames))]
+	}
+	last := lastNames[rng.IntN(len(lastNames))]
+	identified := today.AddDate(0, 0, -5-rng.IntN(300))
+	switch state {
+	case "identified":
+		identified = today.AddDate(0, 0, -rng.IntN(10))
+	case "waiting":
+		identified = today.AddDate(0, 0, -15-rng.IntN(30))
+	}
+	reason := []string{"dropped_out", "dropped_out", "never_started", "study_certificate", "im_at_registration", "unknown"}[rng.IntN(6)]
+	var id int64
+	err := tx.QueryRow(ctx, `
+		INSERT INTO participants (tenant_id, personnummer, birth_date, first_name, last_name, mobile, gender, upper_secondary,
+		    programme, source, identified_on, created_by)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+		ON CONFLICT (tenant_id, personnummer) DO NOTHING RETURNING id`,
+		tx.TenantID, demoPersonnummer(birth, serial), birth, first, last, fmt.Sprintf("+46700%06d", rng.IntN(1000000)), gender,
+		upperSecondaryOf(reason),
+		[]string{"", "Barn- och fritidsprogrammet", "Bygg- och anläggningsprogrammet", "Ekonomiprogrammet", "Fordons- och transportprogrammet"}[rng.IntN(5)],
+		[]string{"school_dropout_notice", "school_list", "school_list", "self_referral", "social_services"}[rng.IntN(5)],
+		identified, coordinator).Scan(&id)
+	if err == pgx.ErrNoRows {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("seed: participant: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO participant_coordinators (tenant_id, participant_id, user_id) VALUES ($1, $2, $3)`, tx.TenantID, id, coordinator); err != nil {
+		return err
+	}
+	kind, sub := "kaa", (*int)(nil)
+	if state == "project" {
+		kind, sub, reason = "project", subproject, "unknown"
+	}
+	if _, err := tx.Exec(ctx, `
+		INSERT INTO enrolments (tenant_id, participant_id, kind, subproject_id, starts_on, registration_reason, ends_on, end_reason)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, tx.TenantID, id, kind, sub, identified, reason,
+		endDate(state, identified, today), endReason(state, rng)); err != nil {
+		return fmt.Errorf("seed: enrolment: %w", err)
+	}
+	contacts := 0
+	switch state {
+	case "attempted":
+		contacts = 1 + rng.IntN(3)
+	case "in_contact", "ended", "project", "turning20":
+		contacts = 2 + rng.IntN(6)
+	case "stale":
+		contacts = 1 + rng.IntN(3)
+	}
+	span := int(today.Sub(identified).Hours()/24) + 1
+	for i := 0; i < contacts; i++ {
+		ch := channels[rng.IntN(len(channels))]
+		reached := rng.Float64() < reachRate[ch]
+		if state == "attempted" {
+			reached = false
+		}
+		if i == contacts-1 && state != "attempted" {
+			reached = true
+		}
+		day := rng.IntN(span)
+		if state == "stale" {
+			day = rng.IntN(max(span-45, 1))
+		}
+		at := identified.AddDate(0, 0, day).Add(time.Duration(8+rng.IntN(9))*time.Hour + time.Duration(rng.IntN(60))*time.Minute)
+		if at.After(now) {
+			at = now.Add(-time.Hour)
+		}
+		method := ""
+		if ch == "meeting_office" || ch == "meeting_school" || ch == "home_visit" {
+			method = []string{"mi", "coaching", "solution_focused", "7tjugo"}[rng.IntN(4)]
+		}
+		if _, err := tx.Exec(ctx, `
+			INSERT INTO contacts (tenant_id, participant_id, occurred_at, channel, direction, reached, method, note, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $3)`, tx.TenantID, id, at, ch,
+			[]string{"outgoing", "outgoing", "outgoing", "incoming"}[rng.IntN(4)], reached, method, demoNotes[rng.IntN(len(demoNotes))], coordinator); err != nil {
+			return fmt.Errorf("seed: contact: %w", err)
+		}
+	}
+	return nil
+}
+
+func endDate(state string, identified, today time.Time) *time.Time {
+	if state != "ended" {
+		return nil
+	}
+	d := identified.AddDate(0, 0, int(today.Sub(identified).Hours()/24)/2+1)
+	return &d
+}
+
+func endReason(state string, rng *rand.Rand) *string {
+	if state != "ended" {
+		return nil
+	}
+	r := []string{"national_programme", "introduction_programme", "moved", "equivalent_education"}[rng.IntN(4)]
+	return &r
+}
+
+// demoPersonnummer builds a well-formed number for a synthetic person: the
+// birth date, a serial in the 900s and the Luhn digit.
+func demoPersonnummer(birth time.Time, serial int) string {
+	nine := fmt.Sprintf("%s%03d", birth.Format("060102"), 900+serial%100)
+	sum := 0
+	for i, c := range nine {
+		d := int(c - '0')
+		if i%2 == 0 {
+			d *= 2
+			if d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+	}
+	return birth.Format("2006") + nine[2:] + fmt.Sprint((10-sum%10)%10)
+}
+
+func upperSecondaryOf(reason string) string {
+	switch reason {
+	case "dropped_out", "study_certificate", "never_started":
+		return reason
+	}
+	return "unknown"
+}
