@@ -31,7 +31,7 @@ var (
 	tmpDir    string
 	startErr  error
 
-	mu        sync.Mutex // serialises CREATE DATABASE ... TEMPLATE
+	mu        sync.Mutex           // serialises CREATE DATABASE ... TEMPLATE
 	templates = map[string]error{} // template name -> nil when built, or why it failed
 	counter   atomic.Int64
 )
