@@ -272,6 +272,7 @@ func seedTwoTenants(t *testing.T, d *pgtest.DB) (a, b int) {
 		}
 		for _, stmt := range []string{
 			`INSERT INTO audit_events (tenant_id, action, user_id) VALUES ($1, 'test.seed', $2)`,
+			`INSERT INTO imports (tenant_id, created_by, filename, data) VALUES ($1, $2, 'lista.csv', 'x')`,
 			`INSERT INTO tenant_settings (tenant_id) SELECT $1 WHERE $2::int IS NOT NULL ON CONFLICT DO NOTHING`,
 			`WITH p AS (INSERT INTO participants (tenant_id, personnummer, birth_date, first_name, last_name)
 			            VALUES ($1, '200803010008', '2008-03-01', 'Test', 'Testsson')

@@ -298,8 +298,8 @@ func used(rec []string) int {
 // Mapping says which column index holds each field (-1 when absent).
 type Mapping map[Field]int
 
-// col is the column of f, or -1.
-func (m Mapping) col(f Field) int {
+// Col is the column holding f, or -1 when the file has none.
+func (m Mapping) Col(f Field) int {
 	if c, ok := m[f]; ok && c >= 0 {
 		return c
 	}
@@ -362,14 +362,14 @@ func Guess(header []string) Mapping {
 // always, and a name (FieldName, or both FieldFirstName and FieldLastName).
 func (m Mapping) Missing() []Field {
 	var missing []Field
-	if m.col(FieldPersonnummer) < 0 {
+	if m.Col(FieldPersonnummer) < 0 {
 		missing = append(missing, FieldPersonnummer)
 	}
-	if m.col(FieldName) < 0 && (m.col(FieldFirstName) < 0 || m.col(FieldLastName) < 0) {
+	if m.Col(FieldName) < 0 && (m.Col(FieldFirstName) < 0 || m.Col(FieldLastName) < 0) {
 		switch {
-		case m.col(FieldFirstName) >= 0:
+		case m.Col(FieldFirstName) >= 0:
 			missing = append(missing, FieldLastName)
-		case m.col(FieldLastName) >= 0:
+		case m.Col(FieldLastName) >= 0:
 			missing = append(missing, FieldFirstName)
 		default:
 			missing = append(missing, FieldName)

@@ -50,7 +50,7 @@ func Rows(t *Table, m Mapping, today time.Time) []Row {
 	first := map[string]int{} // personnummer -> line where it first appears
 	for i, rec := range t.Rows {
 		cell := func(f Field) string {
-			if c := m.col(f); c < len(rec) && c >= 0 {
+			if c := m.Col(f); c < len(rec) && c >= 0 {
 				return strings.TrimSpace(rec[c])
 			}
 			return ""

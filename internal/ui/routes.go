@@ -75,6 +75,12 @@ func (h *Handler) Routes() []Route {
 		{"GET", "/k/{tenant}/deltagare/{id}/kontakter/{cid}", Tenant, coordinator, h.contactEdit},
 		{"POST", "/k/{tenant}/deltagare/{id}/kontakter/{cid}", Tenant, coordinator, h.contactUpdate},
 		{"GET", "/k/{tenant}/att-gora", Tenant, coordinator, h.queues},
+		{"GET", "/k/{tenant}/deltagare/import", Tenant, coordinator, h.importPage},
+		{"POST", "/k/{tenant}/deltagare/import", Tenant, coordinator, h.importUpload},
+		{"GET", "/k/{tenant}/deltagare/import/{iid}", Tenant, coordinator, h.importPreview},
+		{"POST", "/k/{tenant}/deltagare/import/{iid}/mappning", Tenant, coordinator, h.importMapping},
+		{"POST", "/k/{tenant}/deltagare/import/{iid}/bekrafta", Tenant, coordinator, h.importConfirm},
+		{"POST", "/k/{tenant}/deltagare/import/{iid}/avbryt", Tenant, coordinator, h.importCancel},
 
 		// A project umbrella: aggregates only.
 		{"GET", "/p/{project}/", Project, projectAll, h.projectHome},

@@ -99,7 +99,25 @@ func TestRouteTable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// An upload belongs to the user who made it: give each persona a fresh one.
+	importOf := func(email string) string {
+		uid := a.userID(email)
+		if uid == 0 {
+			uid = a.userID("samordnare@osby.demo")
+		}
+		var id int64
+		if err := a.db.Owner.QueryRow(ctx, `INSERT INTO imports (tenant_id, created_by, filename, data, mapping)
+			VALUES ($1, $2, 'lista.csv', convert_to('personnummer;namn'||chr(10)||'20080301-0008;Test Testsson', 'UTF8'), '{"personnummer":0,"name":1}') RETURNING id`,
+			a.orgID("1273"), uid).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		return strconv.FormatInt(id, 10)
+	}
+	who := "" // the persona making the request
 	path := func(pattern string) string {
+		if strings.Contains(pattern, "{iid}") {
+			pattern = strings.Replace(pattern, "{iid}", importOf(who), 1)
+		}
 		r := strings.NewReplacer("{tenant}", "1273", "{project}", "within", "{user}", strconv.Itoa(extra), "*", "x",
 			"{id}", strconv.FormatInt(pid, 10), "{eid}", strconv.FormatInt(eid, 10), "{cid}", strconv.FormatInt(cid, 10))
 		return r.Replace(pattern)
@@ -129,6 +147,7 @@ func TestRouteTable(t *testing.T) {
 				t.Errorf("signed out: got %s, want sign-in", got)
 			}
 			for _, p := range personas {
+				who = p.email
 				c := signedIn(p)
 				res := c.do(rt.Method, path(rt.Pattern), map[string][]string{}, nil)
 				got, want := classify(res), p.expect(rt)

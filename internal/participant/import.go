@@ -1,0 +1,288 @@
+package participant
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/kaa-plattform/kaa/internal/audit"
+	"github.com/kaa-plattform/kaa/internal/db"
+	"github.com/kaa-plattform/kaa/internal/kaalist"
+	"github.com/kaa-plattform/kaa/internal/personnummer"
+)
+
+// Import is an uploaded list waiting for the coordinator's confirmation.
+type Import struct {
+	ID        int64
+	Filename  string
+	Data      []byte
+	Mapping   kaalist.Mapping // nil until set
+	CreatedAt time.Time
+}
+
+// SaveImport keeps an uploaded file until it is confirmed or cancelled, and
+// deletes this municipality's uploads older than a day.
+func SaveImport(ctx context.Context, tx db.Tx, filename string, data []byte, m kaalist.Mapping) (int64, error) {
+	if _, err := tx.Exec(ctx, `DELETE FROM imports WHERE tenant_id = $1 AND created_at < now() - interval '1 day'`, tx.TenantID); err != nil {
+		return 0, fmt.Errorf("participant: import cleanup: %w", err)
+	}
+	var id int64
+	err := tx.QueryRow(ctx, `INSERT INTO imports (tenant_id, created_by, filename, data, mapping) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+		tx.TenantID, tx.UserID, filename, data, m).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("participant: save import: %w", err)
+	}
+	return id, audit.Record(ctx, tx, audit.Event{Action: "import.upload", RecordType: "import", RecordID: strconv.FormatInt(id, 10),
+		Detail: map[string]any{"bytes": len(data)}})
+}
+
+// GetImport returns upload id of the user of tx. Returns db.ErrNotFound for
+// anyone else's upload and for one that is gone.
+func GetImport(ctx context.Context, tx db.Tx, id int64) (Import, error) {
+	var im Import
+	var mapping []byte
+	err := tx.QueryRow(ctx, `SELECT id, filename, data, mapping, created_at FROM imports WHERE tenant_id = $1 AND id = $2 AND created_by = $3`,
+		tx.TenantID, id, tx.UserID).Scan(&im.ID, &im.Filename, &im.Data, &mapping, &im.CreatedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return im, fmt.Errorf("import %d: %w", id, db.ErrNotFound)
+	}
+	if err != nil {
+		return im, fmt.Errorf("participant: get import: %w", err)
+	}
+	if len(mapping) > 0 && string(mapping) != "null" {
+		if err := json.Unmarshal(mapping, &im.Mapping); err != nil {
+			return im, fmt.Errorf("participant: import mapping: %w", err)
+		}
+	}
+	return im, nil
+}
+
+// SetImportMapping stores the column mapping the coordinator chose.
+func SetImportMapping(ctx context.Context, tx db.Tx, id int64, m kaalist.Mapping) error {
+	tag, err := tx.Exec(ctx, `UPDATE imports SET mapping = $4 WHERE tenant_id = $1 AND id = $2 AND created_by = $3`, tx.TenantID, id, tx.UserID, m)
+	if err != nil {
+		return fmt.Errorf("participant: import mapping: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("import %d: %w", id, db.ErrNotFound)
+	}
+	return nil
+}
+
+// DeleteImport removes upload id of the user of tx.
+func DeleteImport(ctx context.Context, tx db.Tx, id int64) error {
+	tag, err := tx.Exec(ctx, `DELETE FROM imports WHERE tenant_id = $1 AND id = $2 AND created_by = $3`, tx.TenantID, id, tx.UserID)
+	if err != nil {
+		return fmt.Errorf("participant: delete import: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("import %d: %w", id, db.ErrNotFound)
+	}
+	return nil
+}
+
+// Import row states.
+const (
+	ImportNew       = "new"
+	ImportUpdate    = "update"
+	ImportUnchanged = "unchanged"
+	ImportError     = "error"
+)
+
+// PreviewRow is a line of the list and what confirming would do with it.
+type PreviewRow struct {
+	kaalist.Row
+	State      string
+	Changes    []string // Swedish names of the fields an update changes
+	ExistingID int64
+}
+
+type existing struct {
+	id                                                            int64
+	first, last, mobile, email, street, postal, city, gender, prg string
+}
+
+// importable is a field the list may change on an existing record.
+type importable struct {
+	field  kaalist.Field
+	column string
+	label  string
+	value  func(kaalist.Row) string
+	stored func(existing) string
+}
+
+var importables = []importable{
+	{kaalist.FieldFirstName, "first_name", "förnamn", func(r kaalist.Row) string { return r.FirstName }, func(e existing) string { return e.first }},
+	{kaalist.FieldLastName, "last_name", "efternamn", func(r kaalist.Row) string { return r.LastName }, func(e existing) string { return e.last }},
+	{kaalist.FieldMobile, "mobile", "mobilnummer", func(r kaalist.Row) string { return r.Mobile }, func(e existing) string { return e.mobile }},
+	{kaalist.FieldEmail, "email", "e-post", func(r kaalist.Row) string { return r.Email }, func(e existing) string { return e.email }},
+	{kaalist.FieldStreet, "street", "adress", func(r kaalist.Row) string { return r.Street }, func(e existing) string { return e.street }},
+	{kaalist.FieldPostalCode, "postal_code", "postnummer", func(r kaalist.Row) string { return r.PostalCode }, func(e existing) string { return e.postal }},
+	{kaalist.FieldCity, "city", "ort", func(r kaalist.Row) string { return r.City }, func(e existing) string { return e.city }},
+	{kaalist.FieldProgramme, "programme", "program", func(r kaalist.Row) string { return r.Programme }, func(e existing) string { return e.prg }},
+}
+
+// Preview says what confirming the rows would do: new people, changes to
+// people already registered (a non-empty cell that differs), unchanged, or
+// errors. A name cell counts when a name column was mapped.
+func Preview(ctx context.Context, tx db.Tx, rows []kaalist.Row, m kaalist.Mapping) ([]PreviewRow, map[string]int, error) {
+	var pnrs []string
+	for _, r := range rows {
+		if len(r.Errors) == 0 {
+			pnrs = append(pnrs, r.Personnummer)
+		}
+	}
+	found := map[string]existing{}
+	q, _ := tx.Query(ctx, `
+		SELECT personnummer, id, first_name, last_name, mobile, email, street, postal_code, city, gender, programme
+		FROM participants WHERE tenant_id = $1 AND personnummer = ANY($2)`, tx.TenantID, pnrs)
+	var pnr string
+	var e existing
+	_, err := pgx.ForEachRow(q, []any{&pnr, &e.id, &e.first, &e.last, &e.mobile, &e.email, &e.street, &e.postal, &e.city, &e.gender, &e.prg}, func() error {
+		found[pnr] = e
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("participant: import preview: %w", err)
+	}
+	nameMapped := m.Col(kaalist.FieldName) >= 0 || m.Col(kaalist.FieldFirstName) >= 0
+	counts := map[string]int{}
+	out := make([]PreviewRow, len(rows))
+	for i, r := range rows {
+		p := PreviewRow{Row: r}
+		switch ex, ok := found[r.Personnummer]; {
+		case len(r.Errors) > 0:
+			p.State = ImportError
+		case !ok:
+			p.State = ImportNew
+		default:
+			p.ExistingID = ex.id
+			for _, f := range importables {
+				if (f.field == kaalist.FieldFirstName || f.field == kaalist.FieldLastName) && !nameMapped {
+					continue
+				}
+				if v := f.value(r); v != "" && v != f.stored(ex) {
+					p.Changes = append(p.Changes, f.label)
+				}
+			}
+			if r.Gender != "not_stated" && r.Gender != ex.gender {
+				p.Changes = append(p.Changes, "kön")
+			}
+			p.State = ImportUnchanged
+			if len(p.Changes) > 0 {
+				p.State = ImportUpdate
+			}
+		}
+		counts[p.State]++
+		out[i] = p
+	}
+	return out, counts, nil
+}
+
+// ApplyImport writes the new and changed rows of a preview in the transaction
+// of tx: new people get the user as coordinator and, when under 20, a KAA
+// enrolment from today with the list's reason. Rows with errors and
+// unchanged rows are left alone, so applying the same list twice changes
+// nothing the second time.
+func ApplyImport(ctx context.Context, tx db.Tx, importID int64, rows []PreviewRow, today time.Time) (map[string]int, error) {
+	counts := map[string]int{}
+	// New people go in with one statement; updates in one batch.
+	var n newRows
+	batch := &pgx.Batch{}
+	for _, r := range rows {
+		counts[r.State]++
+		switch r.State {
+		case ImportNew:
+			num, err := personnummer.Parse(r.Personnummer, today)
+			if err != nil {
+				return nil, fmt.Errorf("participant: import line %d: %w", r.Line, err)
+			}
+			n.add(r, num, today)
+		case ImportUpdate:
+			batch.Queue(`
+				UPDATE participants SET
+				    first_name = CASE WHEN $3 <> '' THEN $3 ELSE first_name END,
+				    last_name = CASE WHEN $4 <> '' THEN $4 ELSE last_name END,
+				    mobile = CASE WHEN $5 <> '' THEN $5 ELSE mobile END,
+				    email = CASE WHEN $6 <> '' THEN $6 ELSE email END,
+				    street = CASE WHEN $7 <> '' THEN $7 ELSE street END,
+				    postal_code = CASE WHEN $8 <> '' THEN $8 ELSE postal_code END,
+				    city = CASE WHEN $9 <> '' THEN $9 ELSE city END,
+				    gender = CASE WHEN $10 <> 'not_stated' THEN $10 ELSE gender END,
+				    programme = CASE WHEN $11 <> '' THEN $11 ELSE programme END,
+				    updated_at = now()
+				WHERE tenant_id = $1 AND id = $2`,
+				tx.TenantID, r.ExistingID, changedOr(r, "förnamn", r.FirstName), changedOr(r, "efternamn", r.LastName),
+				r.Mobile, r.Email, r.Street, r.PostalCode, r.City, r.Gender, r.Programme)
+		}
+	}
+	if len(n.pnr) > 0 {
+		_, err := tx.Exec(ctx, `
+			WITH input AS (
+			    SELECT * FROM unnest($2::text[], $3::date[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+			                         $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::bool[])
+			        AS t(pnr, birth, first_name, last_name, mobile, email, street, postal_code, city, gender, programme, reason, kaa)),
+			p AS (
+			    INSERT INTO participants (tenant_id, personnummer, birth_date, first_name, last_name, mobile, email, street,
+			        postal_code, city, gender, programme, source, identified_on, created_by, upper_secondary)
+			    SELECT $1, pnr, birth, first_name, last_name, mobile, email, street, postal_code, city, gender, programme,
+			        'school_list', $15, $16,
+			        CASE WHEN reason IN ('dropped_out', 'study_certificate', 'never_started') THEN reason ELSE 'unknown' END
+			    FROM input
+			    RETURNING id, personnummer),
+			c AS (INSERT INTO participant_coordinators (tenant_id, participant_id, user_id) SELECT $1, id, $16 FROM p)
+			INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on, registration_reason, created_by)
+			SELECT $1, p.id, 'kaa', $15, input.reason, $16 FROM p JOIN input ON input.pnr = p.personnummer WHERE input.kaa`,
+			tx.TenantID, n.pnr, n.birth, n.first, n.last, n.mobile, n.email, n.street, n.postal, n.city, n.gender, n.programme,
+			n.reason, n.kaa, today, tx.UserID)
+		if err != nil {
+			return nil, fmt.Errorf("participant: import new: %w", err)
+		}
+	}
+	if err := tx.SendBatch(ctx, batch).Close(); err != nil {
+		return nil, fmt.Errorf("participant: import: %w", err)
+	}
+	detail := map[string]any{}
+	for k, v := range counts {
+		detail[k] = v
+	}
+	return counts, audit.Record(ctx, tx, audit.Event{Action: "import.confirm", RecordType: "import", RecordID: strconv.FormatInt(importID, 10), Detail: detail})
+}
+
+// changedOr returns v when the preview counted field as changed, else "" (keep).
+func changedOr(r PreviewRow, field, v string) string {
+	for _, c := range r.Changes {
+		if c == field {
+			return v
+		}
+	}
+	return ""
+}
+
+// newRows holds the new people of an import as columns, for unnest.
+type newRows struct {
+	pnr, first, last, mobile, email, street, postal, city, gender, programme, reason []string
+	birth                                                                            []time.Time
+	kaa                                                                              []bool
+}
+
+func (n *newRows) add(r PreviewRow, num personnummer.Number, today time.Time) {
+	n.pnr = append(n.pnr, r.Personnummer)
+	n.birth = append(n.birth, num.Birth())
+	n.first = append(n.first, r.FirstName)
+	n.last = append(n.last, r.LastName)
+	n.mobile = append(n.mobile, r.Mobile)
+	n.email = append(n.email, r.Email)
+	n.street = append(n.street, r.Street)
+	n.postal = append(n.postal, r.PostalCode)
+	n.city = append(n.city, r.City)
+	n.gender = append(n.gender, r.Gender)
+	n.programme = append(n.programme, r.Programme)
+	n.reason = append(n.reason, r.Reason)
+	n.kaa = append(n.kaa, num.AgeOn(today) < 20)
+}

@@ -1,0 +1,204 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"path/filepath"
+	"sort"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/kaa-plattform/kaa/internal/db"
+	"github.com/kaa-plattform/kaa/internal/kaalist"
+	"github.com/kaa-plattform/kaa/internal/participant"
+	"github.com/kaa-plattform/kaa/internal/ui/views"
+)
+
+// previewLimit is how many rows the preview lists; errors and changes first.
+const previewLimit = 500
+
+func (h *Handler) importBase(r *http.Request) string { return h.participantBase(r) + "/import" }
+
+func (h *Handler) importPage(w http.ResponseWriter, r *http.Request) {
+	h.render(w, r, http.StatusOK, views.ImportUpload(h.page(r, "Importera KAA-lista"), views.ImportUploadView{Base: h.importBase(r)}))
+}
+
+func (h *Handler) importRefused(w http.ResponseWriter, r *http.Request, msg string) {
+	h.render(w, r, http.StatusUnprocessableEntity, views.ImportUpload(h.page(r, "Importera KAA-lista"),
+		views.ImportUploadView{Base: h.importBase(r), Error: msg}))
+}
+
+// importUpload reads the file, checks it can be parsed, and keeps it for the preview.
+func (h *Handler) importUpload(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	r.Body = http.MaxBytesReader(w, r.Body, kaalist.MaxBytes+64<<10)
+	file, hdr, err := r.FormFile("file")
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		h.importRefused(w, r, "Filen är för stor (högst 5 MB). Dela upp listan i flera filer.")
+		return
+	case err != nil:
+		h.importRefused(w, r, "Välj en fil att ladda upp.")
+		return
+	}
+	defer file.Close()
+	data, err := io.ReadAll(io.LimitReader(file, kaalist.MaxBytes+1))
+	if err != nil {
+		h.importRefused(w, r, "Filen kunde inte läsas. Försök igen.")
+		return
+	}
+	name := filepath.Base(hdr.Filename)
+	table, err := kaalist.Read(name, data)
+	var fe *kaalist.FileError
+	if errors.As(err, &fe) {
+		h.importRefused(w, r, fe.Msg)
+		return
+	} else if err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	var id int64
+	err = h.inTenant(r, func(tx db.Tx) (err error) {
+		id, err = participant.SaveImport(ctx, tx, name, data, kaalist.Guess(table.Header))
+		return err
+	})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("%s/%d", h.importBase(r), id), http.StatusSeeOther)
+}
+
+// loadImport reads upload {iid} of the signed-in user and parses it again.
+func (h *Handler) loadImport(r *http.Request, tx db.Tx) (participant.Import, *kaalist.Table, error) {
+	id, err := pathID(r, "iid")
+	if err != nil {
+		return participant.Import{}, nil, err
+	}
+	im, err := participant.GetImport(r.Context(), tx, id)
+	if err != nil {
+		return im, nil, err
+	}
+	t, err := kaalist.Read(im.Filename, im.Data)
+	return im, t, err
+}
+
+func (h *Handler) importPreview(w http.ResponseWriter, r *http.Request) {
+	h.renderImportPreview(w, r, http.StatusOK, nil, nil)
+}
+
+func (h *Handler) renderImportPreview(w http.ResponseWriter, r *http.Request, status int, mapping kaalist.Mapping, problems []string) {
+	ctx := r.Context()
+	var v views.ImportPreviewView
+	err := h.inTenant(r, func(tx db.Tx) error {
+		im, t, err := h.loadImport(r, tx)
+		if err != nil {
+			return err
+		}
+		if mapping == nil {
+			mapping = im.Mapping
+		}
+		v = views.ImportPreviewView{Base: fmt.Sprintf("%s/%d", h.importBase(r), im.ID), Filename: im.Filename,
+			Header: t.Header, Mapping: mapping, Missing: mapping.Missing(), Problems: problems}
+		if len(v.Missing) > 0 {
+			return nil
+		}
+		v.Rows, v.Counts, err = participant.Preview(ctx, tx, kaalist.Rows(t, mapping, today()), mapping)
+		return err
+	})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	// What needs attention first: errors, then changes, then new, then unchanged.
+	order := map[string]int{participant.ImportError: 0, participant.ImportUpdate: 1, participant.ImportNew: 2, participant.ImportUnchanged: 3}
+	sort.SliceStable(v.Rows, func(i, j int) bool { return order[v.Rows[i].State] < order[v.Rows[j].State] })
+	v.ShownRows = min(len(v.Rows), previewLimit)
+	if len(v.Missing) > 0 && status == http.StatusOK {
+		status = http.StatusUnprocessableEntity
+	}
+	h.render(w, r, status, views.ImportPreview(h.page(r, "Förhandsgranska import"), v))
+}
+
+func (h *Handler) importMapping(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	r.ParseForm()
+	var m kaalist.Mapping
+	var problems []string
+	err := h.inTenant(r, func(tx db.Tx) error {
+		im, t, err := h.loadImport(r, tx)
+		if err != nil {
+			return err
+		}
+		if m, problems = kaalist.ParseMapping(r.PostForm, len(t.Header)); len(problems) > 0 {
+			return nil
+		}
+		return participant.SetImportMapping(ctx, tx, im.ID, m)
+	})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if len(problems) > 0 {
+		h.renderImportPreview(w, r, http.StatusUnprocessableEntity, m, problems)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("%s/%s", h.importBase(r), chi.URLParam(r, "iid")), http.StatusSeeOther)
+}
+
+// importConfirm writes every valid row in one transaction and removes the upload.
+func (h *Handler) importConfirm(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	var counts map[string]int
+	var missing bool
+	err := h.inTenant(r, func(tx db.Tx) error {
+		im, t, err := h.loadImport(r, tx)
+		if err != nil {
+			return err
+		}
+		if len(im.Mapping.Missing()) > 0 {
+			missing = true
+			return nil
+		}
+		now := today()
+		rows, _, err := participant.Preview(ctx, tx, kaalist.Rows(t, im.Mapping, now), im.Mapping)
+		if err != nil {
+			return err
+		}
+		if counts, err = participant.ApplyImport(ctx, tx, im.ID, rows, now); err != nil {
+			return err
+		}
+		return participant.DeleteImport(ctx, tx, im.ID)
+	})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if missing {
+		h.renderImportPreview(w, r, http.StatusUnprocessableEntity, nil, nil)
+		return
+	}
+	h.flash(r, fmt.Sprintf("Importen är klar: %d nya, %d uppdaterade, %d oförändrade, %d rader med fel importerades inte.",
+		counts[participant.ImportNew], counts[participant.ImportUpdate], counts[participant.ImportUnchanged], counts[participant.ImportError]))
+	redirect(w, r, h.participantBase(r))
+}
+
+func (h *Handler) importCancel(w http.ResponseWriter, r *http.Request) {
+	err := h.inTenant(r, func(tx db.Tx) error {
+		id, err := pathID(r, "iid")
+		if err != nil {
+			return err
+		}
+		return participant.DeleteImport(r.Context(), tx, id)
+	})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.flash(r, "Importen är avbruten. Inget sparades och filen är borttagen.")
+	http.Redirect(w, r, h.participantBase(r), http.StatusSeeOther)
+}
