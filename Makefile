@@ -10,6 +10,7 @@ run: deps
 
 ## test: every test, each test binary with its own PostgreSQL
 test: deps
+	@scripts/ensure-deps.sh --browser
 	$(GO) test -count=1 $(PKGS)
 
 ## lint: gofmt, go vet and the templ drift check

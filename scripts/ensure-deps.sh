@@ -1,7 +1,9 @@
 #!/bin/sh
 # Installs what `make run` and `make test` need beyond Go: PostgreSQL's server
-# binaries (initdb, postgres). Debian and Ubuntu are handled; elsewhere it says
-# what to install.
+# binaries (initdb, postgres) and, for the browser tests, Chromium. Debian and
+# Ubuntu are handled; elsewhere it says what to install.
+#
+# Usage: ensure-deps.sh [--browser]
 set -eu
 
 have_pg() {
@@ -17,27 +19,37 @@ if ! command -v go >/dev/null 2>&1; then
 	exit 1
 fi
 
-if have_pg; then
-	exit 0
-fi
+SUDO=""
+if [ "$(id -u)" != 0 ] && command -v sudo >/dev/null 2>&1; then SUDO="sudo"; fi
+updated=""
+apt_install() {
+	command -v apt-get >/dev/null 2>&1 || return 1
+	if [ "$(id -u)" != 0 ] && [ -z "$SUDO" ]; then return 1; fi
+	if [ -z "$updated" ]; then $SUDO apt-get update -qq && updated=1; fi
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@" >/dev/null
+}
 
-echo "PostgreSQL server binaries are missing; installing them (Debian package 'postgresql')..."
-if command -v apt-get >/dev/null 2>&1; then
-	SUDO=""
-	if [ "$(id -u)" != 0 ]; then
-		if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
-			echo "Run as root: apt-get install -y postgresql" >&2
-			exit 1
+if ! have_pg; then
+	echo "PostgreSQL server binaries are missing; installing them (Debian package 'postgresql')..."
+	# Install the binaries only; do not create and start a system-wide cluster.
+	if [ -z "$SUDO" ] && [ "$(id -u)" != 0 ]; then :; else
+		$SUDO mkdir -p /etc/postgresql-common
+		if [ ! -f /etc/postgresql-common/createcluster.conf ]; then
+			echo "create_main_cluster = false" | $SUDO tee /etc/postgresql-common/createcluster.conf >/dev/null
 		fi
 	fi
-	# Install the binaries only; do not create and start a system-wide cluster.
-	$SUDO mkdir -p /etc/postgresql-common
-	if [ ! -f /etc/postgresql-common/createcluster.conf ]; then
-		echo "create_main_cluster = false" | $SUDO tee /etc/postgresql-common/createcluster.conf >/dev/null
+	if ! apt_install postgresql || ! have_pg; then
+		echo "Install PostgreSQL 15 or newer (on Debian: sudo apt-get install -y postgresql), or set PG_BINDIR to the folder holding initdb and postgres." >&2
+		exit 1
 	fi
-	$SUDO apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
-	have_pg && { echo "PostgreSQL installed."; exit 0; }
+	echo "PostgreSQL installed."
 fi
-echo "Install PostgreSQL 15 or newer (server binaries initdb and postgres), or set PG_BINDIR to their folder." >&2
-exit 1
+
+if [ "${1:-}" = "--browser" ] && ! command -v chromium >/dev/null 2>&1; then
+	echo "Chromium is missing (the browser tests drive it); installing the Debian package 'chromium'..."
+	if ! apt_install chromium || ! command -v chromium >/dev/null 2>&1; then
+		echo "Install Chromium for the browser tests (on Debian: sudo apt-get install -y chromium)." >&2
+		exit 1
+	fi
+	echo "Chromium installed."
+fi

@@ -1,0 +1,118 @@
+package ui_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/kaa-plattform/kaa/internal/seed"
+)
+
+// browser starts Debian's headless Chromium for one test.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Fatal("chromium is not installed; `make test` installs it (apt-get install chromium)")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path),
+		chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true), chromedp.WindowSize(390, 844))
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
+	return ctx
+}
+
+// screenshot keeps a picture of the page for people reading the test output.
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	dir := os.Getenv("KAA_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err == nil {
+		os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644)
+	}
+}
+
+// TestBrowserCoordinatorLogsContact: a coordinator signs in on a phone-sized
+// screen, finds a young person by personnummer as she types, logs an SMS with
+// the quick form and sees it on the timeline without a page load.
+func TestBrowserCoordinatorLogsContact(t *testing.T) {
+	a := newApp(t)
+	ctx := browser(t)
+	_, err := a.db.Owner.Exec(context.Background(), `
+		INSERT INTO participants (tenant_id, personnummer, birth_date, first_name, last_name)
+		VALUES ($1, '200803010008', '2008-03-01', 'Alva', 'Andersson'), ($1, '200706151230', '2007-06-15', 'Bo', 'Berg')`, a.orgID("1273"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := a.srv.URL
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(base+"/logga-in"),
+		chromedp.SendKeys(chromedp.ID("f-email"), "samordnare@osby.demo"),
+		chromedp.SendKeys(chromedp.ID("f-password"), seed.DemoPassword),
+		chromedp.Submit(chromedp.ID("f-password")),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="current-context"]`)),
+		chromedp.Navigate(base+"/k/1273/deltagare"),
+		chromedp.WaitVisible(chromedp.ID("f-q")),
+		chromedp.SendKeys(chromedp.ID("f-q"), "080301-0008"),
+	)
+	if err != nil {
+		t.Fatalf("sign in and search: %v", err)
+	}
+	// htmx replaces the results as she types: wait until only Alva is left.
+	var total string
+	for i := 0; i < 50 && total != "1 deltagare"; i++ {
+		total, _ = chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`[data-testid="total"]`)))
+		time.Sleep(100 * time.Millisecond)
+	}
+	if total != "1 deltagare" {
+		t.Fatalf("search as you type shows %q", total)
+	}
+	loc, _ := chromedp.Run(ctx, chromedp.Location())
+	if strings.Contains(loc, "0803") {
+		t.Errorf("the personnummer ended up in the URL: %s", loc)
+	}
+	screenshot(t, ctx, "deltagarlista")
+	note := "Skickade sms om tid för möte"
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`[data-testid="participants"] a`)),
+		chromedp.WaitVisible(chromedp.ID("contact-form")),
+		chromedp.SetValue(chromedp.ID("f-channel"), "sms"),
+		chromedp.Click(chromedp.ID("f-reached-no")),
+		chromedp.SendKeys(chromedp.ID("f-note"), note),
+		chromedp.Click(chromedp.CSS(`#contact-form button[type="submit"]`)),
+	)
+	if err != nil {
+		t.Fatalf("log contact: %v", err)
+	}
+	var timeline string
+	for i := 0; i < 50 && !strings.Contains(timeline, note); i++ {
+		timeline, _ = chromedp.Run(ctx, chromedp.Text(chromedp.ID("timeline")))
+		time.Sleep(100 * time.Millisecond)
+	}
+	if !strings.Contains(timeline, note) || !strings.Contains(timeline, "Sms") {
+		t.Fatalf("the timeline does not show the new contact: %q", timeline)
+	}
+	status, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`[role="status"]`)))
+	if !strings.Contains(status, "sparad") {
+		t.Errorf("screen readers are not told the contact was saved: %q", status)
+	}
+	// The form is fresh again, and the page did not reload (htmx swapped it).
+	if v, _ := chromedp.Run(ctx, chromedp.Value(chromedp.ID("f-note"))); v != "" {
+		t.Errorf("the note field still holds %q", v)
+	}
+	screenshot(t, ctx, "deltagare-kontakt")
+	if n := a.count(`SELECT count(*) FROM contacts WHERE note = $1 AND channel = 'sms' AND NOT reached`, note); n != 1 {
+		t.Errorf("%d contacts stored", n)
+	}
+}
