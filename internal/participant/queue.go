@@ -92,7 +92,20 @@ func Queues(ctx context.Context, tx db.Tx, coordinatorID int, now time.Time) ([]
 // TimelineEvent is one thing that happened to a participant.
 type TimelineEvent struct {
 	At      time.Time
-	Kind    string // "identified", "enrolment_start", "enrolment_end", "contact"
+	Kind    string // "identified", "enrolment_start", "enrolment_end", "contact", "status"
 	Contact *Contact
 	Enrol   *Enrolment
+	Status  string // the new status, for "status"
+}
+
+// SaveSettings stores the municipality's queue settings.
+func SaveSettings(ctx context.Context, tx db.Tx, s Settings) error {
+	_, err := tx.Exec(ctx, `
+		INSERT INTO tenant_settings (tenant_id, no_contact_days) VALUES ($1, $2)
+		ON CONFLICT (tenant_id) DO UPDATE SET no_contact_days = excluded.no_contact_days`, tx.TenantID, s.NoContactDays)
+	if err != nil {
+		return fmt.Errorf("participant: settings: %w", err)
+	}
+	return audit.Record(ctx, tx, audit.Event{Action: "settings.update", RecordType: "settings",
+		Detail: map[string]any{"no_contact_days": s.NoContactDays}})
 }

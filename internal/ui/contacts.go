@@ -293,3 +293,32 @@ func (h *Handler) queues(w http.ResponseWriter, r *http.Request) {
 	}
 	h.render(w, r, http.StatusOK, views.Queues(h.page(r, "Att göra"), v))
 }
+
+func (h *Handler) settings(w http.ResponseWriter, r *http.Request) {
+	var s participant.Settings
+	if err := h.inTenant(r, func(tx db.Tx) (err error) { s, err = participant.GetSettings(r.Context(), tx); return err }); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, views.Settings(h.page(r, "Inställningar"),
+		views.SettingsView{Action: r.URL.Path, NoContactDays: fmt.Sprint(s.NoContactDays)}))
+}
+
+func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 4096)
+	v := views.SettingsView{Action: r.URL.Path, NoContactDays: strings.TrimSpace(r.PostFormValue("no_contact_days"))}
+	days := atoiOr0(v.NoContactDays)
+	if days < 1 || days > 365 {
+		v.Errors.Add("no_contact_days", "Skriv ett antal dagar mellan 1 och 365.")
+		h.render(w, r, http.StatusUnprocessableEntity, views.Settings(h.page(r, "Inställningar"), v))
+		return
+	}
+	if err := h.inTenant(r, func(tx db.Tx) error {
+		return participant.SaveSettings(r.Context(), tx, participant.Settings{NoContactDays: days})
+	}); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.flash(r, "Inställningarna är sparade.")
+	http.Redirect(w, r, r.URL.Path, http.StatusSeeOther)
+}

@@ -32,6 +32,7 @@ func (h *Handler) page(r *http.Request, title string) views.Page {
 		}
 		if auth.HasAny(o.Roles, tenantAdmin) {
 			add("Användare", current+"anvandare")
+			add("Inställningar", current+"installningar")
 		}
 	} else if pr, ok := ctx.Value(projectKey).(auth.Project); ok {
 		current = "/p/" + pr.Key + "/"

@@ -470,7 +470,8 @@ func (h *Handler) renderParticipant(w http.ResponseWriter, r *http.Request, stat
 	h.render(w, r, status, views.ParticipantPage(h.page(r, v.P.FirstName+" "+v.P.LastName), v))
 }
 
-// timeline merges everything that happened to a participant, newest first.
+// timeline merges everything that happened to a participant, with the
+// status changes it caused, newest first.
 func timeline(p participant.Participant, enrolments []participant.Enrolment, contacts []participant.Contact) []participant.TimelineEvent {
 	events := []participant.TimelineEvent{{At: p.IdentifiedOn, Kind: "identified"}}
 	for i := range enrolments {
@@ -483,6 +484,41 @@ func timeline(p participant.Participant, enrolments []participant.Enrolment, con
 	for i := range contacts {
 		events = append(events, participant.TimelineEvent{At: contacts[i].OccurredAt, Kind: "contact", Contact: &contacts[i]})
 	}
-	sort.SliceStable(events, func(i, j int) bool { return events[i].At.After(events[j].At) })
-	return events
+	sort.SliceStable(events, func(i, j int) bool { return events[i].At.Before(events[j].At) })
+	// Walk forward in time and note where the status moved, by the same rules
+	// as the stored status (participant.statusSQL).
+	var open, enrolled, attempted, reached int
+	derive := func() string {
+		switch {
+		case enrolled > 0 && open == 0:
+			return participant.StatusEnded
+		case reached > 0:
+			return participant.StatusInContact
+		case attempted > 0:
+			return participant.StatusContactAttempted
+		}
+		return participant.StatusIdentified
+	}
+	status := participant.StatusIdentified
+	var out []participant.TimelineEvent
+	for _, e := range events {
+		out = append(out, e)
+		switch e.Kind {
+		case "enrolment_start":
+			open, enrolled = open+1, enrolled+1
+		case "enrolment_end":
+			open--
+		case "contact":
+			attempted++
+			if e.Contact.Reached {
+				reached++
+			}
+		}
+		if next := derive(); next != status {
+			out = append(out, participant.TimelineEvent{At: e.At, Kind: "status", Status: next})
+			status = next
+		}
+	}
+	slices.Reverse(out)
+	return out
 }

@@ -237,9 +237,36 @@ func TestContactLog(t *testing.T) {
 		if onQueue(participant.QueueNeverReached) {
 			t.Error("after a meeting that reached the person they are still on never reached")
 		}
-		if !strings.Contains(c.get(base).Body, "I kontakt") {
+		page = c.get(base).Body
+		if !strings.Contains(page, `data-testid="status">I kontakt`) {
 			t.Error("status should be in contact")
 		}
+		// The timeline shows where the status moved, newest first.
+		inContact := strings.Index(page, `Ny status: <span class="badge ok">I kontakt`)
+		attempted := strings.Index(page, `Ny status: <span class="badge warn">Kontakt sökt`)
+		if inContact < 0 || attempted < 0 || inContact > attempted {
+			t.Errorf("status changes on the timeline: in contact at %d, attempted at %d", inContact, attempted)
+		}
+	})
+
+	t.Run("NoContactDaysIsAMunicipalitySetting", func(t *testing.T) {
+		admin := a.client()
+		admin.signIn("admin@osby.demo")
+		if res := admin.post("/k/1273/installningar", url.Values{"no_contact_days": {"0"}}); res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "mellan 1 och 365") {
+			t.Errorf("0 days: %d", res.Status)
+		}
+		if res := admin.post("/k/1273/installningar", url.Values{"no_contact_days": {"10"}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("save: %d", res.Status)
+		}
+		if !strings.Contains(c.get("/k/1273/att-gora").Body, "Ingen kontakt på 10 dagar") {
+			t.Error("the queue does not use the municipality's setting")
+		}
+		// A contact 12 days ago is now stale.
+		a.db.Owner.Exec(context.Background(), `UPDATE contacts SET occurred_at = now() - interval '12 days' WHERE participant_id = $1`, id)
+		if !onQueue(participant.QueueStale) {
+			t.Error("no contact for 12 days with a 10-day setting should be on the stale queue")
+		}
+		a.db.Owner.Exec(context.Background(), `UPDATE contacts SET occurred_at = now() - interval '1 hour' WHERE participant_id = $1`, id)
 	})
 
 	t.Run("SameDayCorrectionInPlace", func(t *testing.T) {

@@ -60,6 +60,8 @@ func (h *Handler) Routes() []Route {
 		{"GET", "/k/{tenant}/anvandare/{user}", Tenant, tenantAdmin, h.userEdit},
 		{"POST", "/k/{tenant}/anvandare/{user}/roller", Tenant, tenantAdmin, h.userRoles},
 		{"POST", "/k/{tenant}/anvandare/{user}/inaktivera", Tenant, tenantAdmin, h.userDeactivate},
+		{"GET", "/k/{tenant}/installningar", Tenant, tenantAdmin, h.settings},
+		{"POST", "/k/{tenant}/installningar", Tenant, tenantAdmin, h.saveSettings},
 
 		// The coordinator's register.
 		{"GET", "/k/{tenant}/deltagare", Tenant, coordinator, h.participants},
