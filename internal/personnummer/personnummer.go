@@ -112,8 +112,13 @@ func Parse(s string, today time.Time) (Number, error) {
 
 // luhnValid checks the Luhn digit of the ten digits YYMMDDNNNC.
 func luhnValid(d []byte) bool {
+	return CheckDigit(string(d[:9])) == int(d[9]-'0')
+}
+
+// CheckDigit returns the Luhn check digit of the nine digits YYMMDDNNN.
+func CheckDigit(nine string) int {
 	sum := 0
-	for i, c := range d {
+	for i, c := range nine {
 		v := int(c - '0')
 		if i%2 == 0 {
 			v *= 2
@@ -123,7 +128,7 @@ func luhnValid(d []byte) bool {
 		}
 		sum += v
 	}
-	return sum%10 == 0
+	return (10 - sum%10) % 10
 }
 
 // String is the normalised form YYYYMMDDNNNC, as stored.

@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/kaa-plattform/kaa/internal/db"
+	"github.com/kaa-plattform/kaa/internal/personnummer"
 )
 
 // Invented names: common Swedish first and last names, combined at random.
@@ -197,18 +198,7 @@ func endReason(state string, rng *rand.Rand) *string {
 // birth date, a serial in the 900s and the Luhn digit.
 func demoPersonnummer(birth time.Time, serial int) string {
 	nine := fmt.Sprintf("%s%03d", birth.Format("060102"), 900+serial%100)
-	sum := 0
-	for i, c := range nine {
-		d := int(c - '0')
-		if i%2 == 0 {
-			d *= 2
-			if d > 9 {
-				d -= 9
-			}
-		}
-		sum += d
-	}
-	return birth.Format("2006") + nine[2:] + fmt.Sprint((10-sum%10)%10)
+	return birth.Format("2006") + nine[2:] + fmt.Sprint(personnummer.CheckDigit(nine))
 }
 
 func upperSecondaryOf(reason string) string {

@@ -179,3 +179,21 @@ func (a *app) userID(email string) int {
 func (a *app) orgID(key string) int {
 	return a.count(`SELECT id FROM orgs WHERE key = $1`, key)
 }
+
+// fixture registers, as the owner, a young person in the organisation with key,
+// with a KAA enrolment and an SMS by the coordinator with email; it returns
+// the ids of all three.
+func (a *app) fixture(key, coordinator, first, last string) (pid, eid, cid int64) {
+	a.t.Helper()
+	err := a.db.Owner.QueryRow(context.Background(), `
+		WITH p AS (INSERT INTO participants (tenant_id, personnummer, birth_date, first_name, last_name)
+		           VALUES ($1, '200803010008', '2008-03-01', $3, $4) RETURNING id),
+		     e AS (INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on) SELECT $1, id, 'kaa', '2026-01-01' FROM p RETURNING id),
+		     c AS (INSERT INTO contacts (tenant_id, participant_id, occurred_at, channel, direction, reached, created_by)
+		           SELECT $1, id, now(), 'sms', 'outgoing', false, $2 FROM p RETURNING id)
+		SELECT (SELECT id FROM p), (SELECT id FROM e), (SELECT id FROM c)`, a.orgID(key), a.userID(coordinator), first, last).Scan(&pid, &eid, &cid)
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	return pid, eid, cid
+}

@@ -184,41 +184,38 @@ func (h *Handler) requireUser(next http.Handler) http.Handler {
 // without the role is told so (403). Entering another organisation than the
 // last one renews the session token.
 func (h *Handler) requireTenant(roles []auth.Role, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p := principalFrom(r.Context())
-		o, ok := p.Org(chi.URLParam(r, "tenant"))
-		if !ok {
-			h.notFound(w, r)
-			return
-		}
-		if !auth.HasAny(o.Roles, roles) {
-			h.forbidden(w, r)
-			return
-		}
-		if !h.enterContext(w, r, "k:"+o.Key) {
-			return
-		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), orgKey, o)))
-	})
+	return h.requireMember(roles, next, func(r *http.Request) (string, []auth.Role, any, bool) {
+		o, ok := principalFrom(r.Context()).Org(chi.URLParam(r, "tenant"))
+		return "k:" + o.Key, o.Roles, o, ok
+	}, orgKey)
 }
 
 // requireProject is requireTenant for a project umbrella.
 func (h *Handler) requireProject(roles []auth.Role, next http.Handler) http.Handler {
+	return h.requireMember(roles, next, func(r *http.Request) (string, []auth.Role, any, bool) {
+		p, ok := principalFrom(r.Context()).Project(chi.URLParam(r, "project"))
+		return "p:" + p.Key, p.Roles, p, ok
+	}, projectKey)
+}
+
+// requireMember finds where the URL points among the user's memberships and
+// puts it in the request context under key.
+func (h *Handler) requireMember(roles []auth.Role, next http.Handler,
+	find func(*http.Request) (where string, held []auth.Role, value any, ok bool), key ctxKey) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p := principalFrom(r.Context())
-		pr, ok := p.Project(chi.URLParam(r, "project"))
+		where, held, value, ok := find(r)
 		if !ok {
 			h.notFound(w, r)
 			return
 		}
-		if !auth.HasAny(pr.Roles, roles) {
+		if !auth.HasAny(held, roles) {
 			h.forbidden(w, r)
 			return
 		}
-		if !h.enterContext(w, r, "p:"+pr.Key) {
+		if !h.enterContext(w, r, where) {
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), projectKey, pr)))
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), key, value)))
 	})
 }
 

@@ -322,19 +322,7 @@ func TestContactLog(t *testing.T) {
 // every route answers 404 and nothing changes.
 func TestForeignIDsAreNotFound(t *testing.T) {
 	a := newApp(t)
-	ctx := context.Background()
-	horby := a.orgID("1266")
-	var pid, eid, cid int64
-	err := a.db.Owner.QueryRow(ctx, `
-		WITH p AS (INSERT INTO participants (tenant_id, personnummer, birth_date, first_name, last_name)
-		           VALUES ($1, '200803010008', '2008-03-01', 'Hemlig', 'Hörbybo') RETURNING id),
-		     e AS (INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on) SELECT $1, id, 'kaa', '2026-01-01' FROM p RETURNING id),
-		     c AS (INSERT INTO contacts (tenant_id, participant_id, occurred_at, channel, direction, reached, created_by)
-		           SELECT $1, id, now(), 'sms', 'outgoing', false, $2 FROM p RETURNING id)
-		SELECT (SELECT id FROM p), (SELECT id FROM e), (SELECT id FROM c)`, horby, a.userID("samordnare@horby.demo")).Scan(&pid, &eid, &cid)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pid, eid, cid := a.fixture("1266", "samordnare@horby.demo", "Hemlig", "Hörbybo")
 	c := a.client()
 	c.signIn("samordnare@osby.demo")
 	r := strings.NewReplacer("{tenant}", "1273", "{id}", strconv.FormatInt(pid, 10), "{eid}", strconv.FormatInt(eid, 10), "{cid}", strconv.FormatInt(cid, 10))

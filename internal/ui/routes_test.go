@@ -88,17 +88,7 @@ func TestRouteTable(t *testing.T) {
 	}
 	restoreExtra()
 	// A participant of Osby with an enrolment and a contact, for the {id}, {eid} and {cid} routes.
-	var pid, eid, cid int64
-	err := a.db.Owner.QueryRow(ctx, `
-		WITH p AS (INSERT INTO participants (tenant_id, personnummer, birth_date, first_name, last_name)
-		           VALUES ($1, '200803010008', '2008-03-01', 'Test', 'Testsson') RETURNING id),
-		     e AS (INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on) SELECT $1, id, 'kaa', '2026-01-01' FROM p RETURNING id),
-		     c AS (INSERT INTO contacts (tenant_id, participant_id, occurred_at, channel, direction, reached, created_by)
-		           SELECT $1, id, now(), 'sms', 'outgoing', false, $2 FROM p RETURNING id)
-		SELECT (SELECT id FROM p), (SELECT id FROM e), (SELECT id FROM c)`, a.orgID("1273"), a.userID("samordnare@osby.demo")).Scan(&pid, &eid, &cid)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pid, eid, cid := a.fixture("1273", "samordnare@osby.demo", "Test", "Testsson")
 	// An upload belongs to the user who made it: give each persona a fresh one.
 	importOf := func(email string) string {
 		uid := a.userID(email)
