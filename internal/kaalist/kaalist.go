@@ -219,7 +219,7 @@ func readXLSX(data []byte) (t *Table, err error) {
 			t, err = nil, errXLSX(fmt.Errorf("excelize panic: %v", p))
 		}
 	}()
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: 256 << 20})
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: 64 << 20, UnzipXMLSizeLimit: 64 << 20} /* never spill to temp files: the list holds personal data */)
 	if err != nil {
 		return nil, errXLSX(err)
 	}

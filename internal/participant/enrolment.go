@@ -31,6 +31,9 @@ var RegistrationReasons = []string{"im_at_registration", "dropped_out", "study_c
 // EndReasons of an enrolment.
 var EndReasons = []string{"national_programme", "introduction_programme", "equivalent_education", "completed", "turned_20", "moved", "project_exit", "declined", "other"}
 
+// ErrEndBeforeStart means an enrolment would end before it started.
+var ErrEndBeforeStart = errors.New("participant: end date before start date")
+
 // ErrOpenKAA means the person already has an open KAA enrolment.
 var ErrOpenKAA = errors.New("participant: already in the KAA register")
 
@@ -82,17 +85,25 @@ func Enrol(ctx context.Context, tx db.Tx, id int64, e Enrolment) (int64, error) 
 }
 
 // EndEnrolment ends enrolment eid of participant id on endsOn for reason.
-// Returns db.ErrNotFound unless the enrolment exists, is open and belongs to id.
+// Returns db.ErrNotFound unless the enrolment exists, is open and belongs to
+// id, and ErrEndBeforeStart when endsOn is before its start.
 func EndEnrolment(ctx context.Context, tx db.Tx, id, eid int64, endsOn time.Time, reason string) error {
-	tag, err := tx.Exec(ctx, `
-		UPDATE enrolments SET ends_on = $4, end_reason = $5
-		WHERE tenant_id = $1 AND participant_id = $2 AND id = $3 AND ends_on IS NULL AND starts_on <= $4`,
-		tx.TenantID, id, eid, endsOn, reason)
-	if err != nil {
+	var startsOn time.Time
+	err := tx.QueryRow(ctx, `
+		SELECT starts_on FROM enrolments
+		WHERE tenant_id = $1 AND participant_id = $2 AND id = $3 AND ends_on IS NULL FOR UPDATE`,
+		tx.TenantID, id, eid).Scan(&startsOn)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("participant: end enrolment %d: %w", eid, db.ErrNotFound)
+	} else if err != nil {
 		return fmt.Errorf("participant: end enrolment: %w", err)
 	}
-	if tag.RowsAffected() == 0 {
-		return fmt.Errorf("participant: end enrolment %d: %w", eid, db.ErrNotFound)
+	if endsOn.Before(startsOn) {
+		return ErrEndBeforeStart
+	}
+	if _, err := tx.Exec(ctx, `UPDATE enrolments SET ends_on = $4, end_reason = $5 WHERE tenant_id = $1 AND participant_id = $2 AND id = $3`,
+		tx.TenantID, id, eid, endsOn, reason); err != nil {
+		return fmt.Errorf("participant: end enrolment: %w", err)
 	}
 	return audit.Record(ctx, tx, audit.Event{Action: "enrolment.end", RecordType: "participant", RecordID: strconv.FormatInt(id, 10),
 		Detail: map[string]any{"enrolment": eid, "reason": reason}})

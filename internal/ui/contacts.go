@@ -61,7 +61,7 @@ func (h *Handler) contactCreate(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
 	c, f := parseContactForm(r, time.Now())
 	if f.Errors.Any() {
-		h.renderParticipant(w, r, http.StatusUnprocessableEntity, f, views.ContactForm{})
+		h.renderParticipant(w, r, http.StatusUnprocessableEntity, views.Forms{Contact: f})
 		return
 	}
 	err = h.inTenant(r, func(tx db.Tx) error {
@@ -74,11 +74,11 @@ func (h *Handler) contactCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	if r.Header.Get("HX-Request") == "true" {
 		// htmx swaps in a fresh form and the timeline; a screen reader hears that it was saved.
-		h.renderParticipant(w, r, http.StatusOK, views.ContactForm{Values: map[string]string{
+		h.renderParticipant(w, r, http.StatusOK, views.Forms{Contact: views.ContactForm{Values: map[string]string{
 			"direction": "outgoing", "reached": "no", "channel": c.Channel,
 			"occurred_at": participant.Local(time.Now()).Format("2006-01-02T15:04"),
 			"saved":       "Kontakten är sparad och syns i tidslinjen.",
-		}}, views.ContactForm{})
+		}}})
 		return
 	}
 	h.flash(r, "Kontakten är sparad.")
@@ -126,7 +126,7 @@ func (h *Handler) renderContactEdit(w http.ResponseWriter, r *http.Request, stat
 		v.Form.Values = map[string]string{"channel": c.Channel, "direction": c.Direction, "reached": map[bool]string{true: "yes", false: "no"}[c.Reached],
 			"occurred_at": participant.Local(c.OccurredAt).Format("2006-01-02T15:04"), "method": c.Method, "note": c.Note}
 	}
-	h.render(w, r, status, views.ContactEdit(h.page(r, "Kontakt med "+v.Name), v))
+	h.render(w, r, status, views.ContactEdit(h.page(r, "Kontakt"), v))
 }
 
 func (h *Handler) contactUpdate(w http.ResponseWriter, r *http.Request) {
@@ -234,7 +234,7 @@ func (h *Handler) enrolmentCreate(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if f.Errors.Any() {
-		h.renderParticipant(w, r, http.StatusUnprocessableEntity, views.ContactForm{}, f)
+		h.renderParticipant(w, r, http.StatusUnprocessableEntity, views.Forms{EnrolForm: f})
 		return
 	}
 	h.flash(r, "Inskrivningen är sparad.")
@@ -251,26 +251,32 @@ func (h *Handler) enrolmentEnd(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
 	r.ParseForm()
-	var f views.ContactForm
-	endsOn, msg := parseDate(strings.TrimSpace(r.PostForm.Get(fmt.Sprintf("ends_on_%d", eid))), today(), true)
+	endsField, reasonField := fmt.Sprintf("ends_on_%d", eid), fmt.Sprintf("end_reason_%d", eid)
+	f := views.ContactForm{Values: map[string]string{
+		endsField: strings.TrimSpace(r.PostForm.Get(endsField)), reasonField: r.PostForm.Get(reasonField)}}
+	endsOn, msg := parseDate(f.Values[endsField], today(), true)
 	if msg != "" {
-		f.Errors.Add(fmt.Sprintf("ends_on_%d", eid), "Slutdatum: "+msg)
+		f.Errors.Add(endsField, "Slutdatum: "+msg)
 	}
-	reason := r.PostForm.Get(fmt.Sprintf("end_reason_%d", eid))
+	reason := f.Values[reasonField]
 	if !slices.Contains(participant.EndReasons, reason) {
-		f.Errors.Add(fmt.Sprintf("end_reason_%d", eid), "Välj varför inskrivningen avslutas.")
+		f.Errors.Add(reasonField, "Välj varför inskrivningen avslutas.")
 	}
 	if !f.Errors.Any() {
 		err := h.inTenant(r, func(tx db.Tx) error { return participant.EndEnrolment(ctx, tx, id, eid, endsOn, reason) })
-		if err != nil {
+		switch {
+		case errors.Is(err, participant.ErrEndBeforeStart):
+			f.Errors.Add(endsField, "Slutdatum: inskrivningen kan inte sluta innan den började.")
+		case err != nil:
 			h.fail(w, r, err)
 			return
+		default:
+			h.flash(r, "Inskrivningen är avslutad.")
+			http.Redirect(w, r, fmt.Sprintf("%s/%d", h.participantBase(r), id), http.StatusSeeOther)
+			return
 		}
-		h.flash(r, "Inskrivningen är avslutad.")
-		http.Redirect(w, r, fmt.Sprintf("%s/%d", h.participantBase(r), id), http.StatusSeeOther)
-		return
 	}
-	h.renderParticipant(w, r, http.StatusUnprocessableEntity, views.ContactForm{}, f)
+	h.renderParticipant(w, r, http.StatusUnprocessableEntity, views.Forms{End: f, EndID: eid})
 }
 
 func (h *Handler) queues(w http.ResponseWriter, r *http.Request) {

@@ -344,7 +344,8 @@ func (h *Handler) participantCreate(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.flash(r, fmt.Sprintf("%s %s är registrerad.", f.fields.FirstName, f.fields.LastName))
+	// The flash lives in the session store, outside the register: no name in it.
+	h.flash(r, "Personen är registrerad.")
 	http.Redirect(w, r, fmt.Sprintf("%s/%d", h.participantBase(r), id), http.StatusSeeOther)
 }
 
@@ -416,10 +417,10 @@ func (h *Handler) participantUpdate(w http.ResponseWriter, r *http.Request) {
 
 // participantShow is the participant page: facts, enrolments, quick contact and timeline.
 func (h *Handler) participantShow(w http.ResponseWriter, r *http.Request) {
-	h.renderParticipant(w, r, http.StatusOK, views.ContactForm{}, views.ContactForm{})
+	h.renderParticipant(w, r, http.StatusOK, views.Forms{})
 }
 
-func (h *Handler) renderParticipant(w http.ResponseWriter, r *http.Request, status int, contact, enrol views.ContactForm) {
+func (h *Handler) renderParticipant(w http.ResponseWriter, r *http.Request, status int, forms views.Forms) {
 	ctx := r.Context()
 	id, err := pathID(r, "id")
 	if err != nil {
@@ -427,8 +428,8 @@ func (h *Handler) renderParticipant(w http.ResponseWriter, r *http.Request, stat
 		return
 	}
 	now := time.Now()
-	v := views.ParticipantView{Base: fmt.Sprintf("%s/%d", h.participantBase(r), id), Contact: contact, EnrolForm: enrol,
-		UserID: principalFrom(ctx).UserID, Now: now}
+	v := views.ParticipantView{Base: fmt.Sprintf("%s/%d", h.participantBase(r), id), Forms: forms,
+		UserID: principalFrom(ctx).UserID, Now: now, Today: views.Date(today())}
 	if v.Contact.Values == nil {
 		v.Contact.Values = map[string]string{"direction": "outgoing", "reached": "no", "channel": "sms", "occurred_at": participant.Local(now).Format("2006-01-02T15:04")}
 	}
@@ -467,7 +468,8 @@ func (h *Handler) renderParticipant(w http.ResponseWriter, r *http.Request, stat
 	}
 	v.Age = age(v.P.BirthDate, today())
 	v.Turns20 = v.P.BirthDate.AddDate(20, 0, 0)
-	h.render(w, r, status, views.ParticipantPage(h.page(r, v.P.FirstName+" "+v.P.LastName), v))
+	h.render(w, r, status, // A neutral title: a name would stay in the browser history.
+	views.ParticipantPage(h.page(r, "Deltagare"), v))
 }
 
 // timeline merges everything that happened to a participant, with the

@@ -360,3 +360,87 @@ func TestForeignIDsAreNotFound(t *testing.T) {
 		t.Error("Hörby's enrolment was ended from Osby")
 	}
 }
+
+func TestEnrolments(t *testing.T) {
+	a := newApp(t)
+	c := a.client()
+	c.signIn("samordnare@osby.demo")
+	form := newParticipant("080301-0008", "Alva", "Andersson")
+	form.Del("enrol")
+	id := c.register(form)
+	base := fmt.Sprintf("/k/1273/deltagare/%d", id)
+	today := time.Now().Format("2006-01-02")
+
+	t.Run("EnrolInKAA", func(t *testing.T) {
+		res := c.post(base+"/inskrivningar", url.Values{"enrol": {"kaa"}, "starts_on": {"2026-09-01"}, "registration_reason": {"never_started"}})
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("enrol: %d", res.Status)
+		}
+		res = c.post(base+"/inskrivningar", url.Values{"enrol": {"kaa"}, "starts_on": {"2026-09-02"}})
+		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "redan inskriven") || !strings.Contains(res.Body, "<details open") {
+			t.Errorf("a second open KAA enrolment: %d; the message must be visible", res.Status)
+		}
+	})
+	t.Run("ErrFutureStart", func(t *testing.T) {
+		future := time.Now().AddDate(0, 1, 0).Format("2006-01-02")
+		res := c.post(base+"/inskrivningar", url.Values{"enrol": {"kaa"}, "starts_on": {future}})
+		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "framtiden") {
+			t.Errorf("future start: %d", res.Status)
+		}
+	})
+	t.Run("ErrForeignSubproject", func(t *testing.T) {
+		var horbySub int
+		a.db.Owner.QueryRow(context.Background(), `SELECT id FROM subprojects WHERE org_id = $1`, a.orgID("1266")).Scan(&horbySub)
+		res := c.post(base+"/inskrivningar", url.Values{"enrol": {strconv.Itoa(horbySub)}, "starts_on": {today}})
+		if res.Status != http.StatusUnprocessableEntity || a.count(`SELECT count(*) FROM enrolments WHERE subproject_id = $1`, horbySub) != 0 {
+			t.Errorf("enrolled in Hörby's sub-project: %d", res.Status)
+		}
+	})
+	eid := a.count(`SELECT id FROM enrolments WHERE participant_id = $1`, id)
+	t.Run("ErrEndBeforeStart", func(t *testing.T) {
+		res := c.post(fmt.Sprintf("%s/inskrivningar/%d/avsluta", base, eid), url.Values{
+			fmt.Sprintf("ends_on_%d", eid): {"2026-08-01"}, fmt.Sprintf("end_reason_%d", eid): {"moved"}})
+		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "innan den började") ||
+			!strings.Contains(res.Body, fmt.Sprintf(`id="f-ends_on_%d-error"`, eid)) {
+			t.Errorf("end before start: %d; the message must be next to the field", res.Status)
+		}
+	})
+	t.Run("ErrNoReason", func(t *testing.T) {
+		res := c.post(fmt.Sprintf("%s/inskrivningar/%d/avsluta", base, eid), url.Values{fmt.Sprintf("ends_on_%d", eid): {today}})
+		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Välj varför") {
+			t.Errorf("no reason: %d", res.Status)
+		}
+	})
+	t.Run("End", func(t *testing.T) {
+		res := c.post(fmt.Sprintf("%s/inskrivningar/%d/avsluta", base, eid), url.Values{
+			fmt.Sprintf("ends_on_%d", eid): {today}, fmt.Sprintf("end_reason_%d", eid): {"national_programme"}})
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("end: %d", res.Status)
+		}
+		page := c.get(base).Body
+		if !strings.Contains(page, `data-testid="status">Avslutad`) || !strings.Contains(page, "Började på nationellt program") {
+			t.Error("the ended enrolment and the status are not shown")
+		}
+		if a.count(`SELECT count(*) FROM audit_events WHERE action = 'enrolment.end' AND record_id = $1`, strconv.FormatInt(id, 10)) != 1 {
+			t.Error("ending is not audited")
+		}
+	})
+}
+
+// TestQuickContactErrorsWithHtmx: htmx swaps a 422 in, so the coordinator
+// sees what to fix (htmx 2 drops 4xx answers unless told otherwise).
+func TestQuickContactErrorsWithHtmx(t *testing.T) {
+	a := newApp(t)
+	c := a.client()
+	c.signIn("samordnare@osby.demo")
+	id := c.register(newParticipant("080301-0008", "Alva", "Andersson"))
+	res := c.do("POST", fmt.Sprintf("/k/1273/deltagare/%d/kontakter", id), url.Values{"channel": {"sms"}},
+		map[string]string{"HX-Request": "true", "Content-Type": "application/x-www-form-urlencoded"})
+	if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="contact-form"`) || !strings.Contains(res.Body, "Välj om du nådde personen") {
+		t.Errorf("htmx contact without answers: %d", res.Status)
+	}
+	layout := c.get("/k/1273/deltagare").Body
+	if !strings.Contains(layout, `{"code":"422","swap":true}`) {
+		t.Error("the htmx configuration does not swap 422 answers in")
+	}
+}
