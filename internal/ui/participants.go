@@ -469,7 +469,7 @@ func (h *Handler) renderParticipant(w http.ResponseWriter, r *http.Request, stat
 	v.Age = age(v.P.BirthDate, today())
 	v.Turns20 = v.P.BirthDate.AddDate(20, 0, 0)
 	h.render(w, r, status, // A neutral title: a name would stay in the browser history.
-	views.ParticipantPage(h.page(r, "Deltagare"), v))
+		views.ParticipantPage(h.page(r, "Deltagare"), v))
 }
 
 // timeline merges everything that happened to a participant, with the
