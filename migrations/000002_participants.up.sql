@@ -2,6 +2,10 @@
 -- (KAA and project), and the contact log with amendments. Every table is
 -- tenant-owned and under row-level security.
 
+-- A sub-project is referred to together with its organisation, so that a
+-- tenant's enrolment can only point at its own sub-projects.
+ALTER TABLE subprojects ADD CONSTRAINT subprojects_org_id_key UNIQUE (org_id, id);
+
 CREATE TABLE participants (
     tenant_id        integer NOT NULL REFERENCES orgs (id),
     id               bigint GENERATED ALWAYS AS IDENTITY,
@@ -48,7 +52,7 @@ CREATE TABLE enrolments (
     id                  bigint GENERATED ALWAYS AS IDENTITY,
     participant_id      bigint NOT NULL,
     kind                text NOT NULL CHECK (kind IN ('kaa', 'project')),
-    subproject_id       integer REFERENCES subprojects (id),
+    subproject_id       integer,
     starts_on           date NOT NULL,
     ends_on             date,
     registration_reason text NOT NULL DEFAULT 'unknown'
@@ -59,6 +63,8 @@ CREATE TABLE enrolments (
     created_by          integer REFERENCES users (id),
     PRIMARY KEY (tenant_id, id),
     FOREIGN KEY (tenant_id, participant_id) REFERENCES participants (tenant_id, id) ON DELETE CASCADE,
+    -- Only a sub-project of the same organisation.
+    FOREIGN KEY (tenant_id, subproject_id) REFERENCES subprojects (org_id, id),
     CHECK ((kind = 'kaa') = (subproject_id IS NULL)),
     CHECK (ends_on IS NULL OR ends_on >= starts_on),
     CHECK ((ends_on IS NULL) = (end_reason IS NULL))
@@ -93,10 +99,11 @@ CREATE TABLE contact_amendments (
     id          bigint GENERATED ALWAYS AS IDENTITY,
     contact_id  bigint NOT NULL,
     occurred_at timestamptz NOT NULL,
-    channel     text NOT NULL,
-    direction   text NOT NULL,
+    channel     text NOT NULL CHECK (channel IN ('sms', 'phone', 'social_media', 'email', 'letter', 'home_visit',
+                                                 'meeting_office', 'meeting_school', 'meeting_other')),
+    direction   text NOT NULL CHECK (direction IN ('outgoing', 'incoming')),
     reached     boolean NOT NULL,
-    method      text NOT NULL,
+    method      text NOT NULL CHECK (method IN ('', 'mi', 'coaching', 'solution_focused', '7tjugo', 'other')),
     note        text NOT NULL CHECK (length(note) <= 2000),
     reason      text NOT NULL CHECK (length(reason) BETWEEN 1 AND 500),
     created_at  timestamptz NOT NULL DEFAULT now(),
@@ -105,6 +112,20 @@ CREATE TABLE contact_amendments (
     FOREIGN KEY (tenant_id, contact_id) REFERENCES contacts (tenant_id, id) ON DELETE CASCADE
 );
 CREATE INDEX contact_amendments_contact_idx ON contact_amendments (tenant_id, contact_id);
+
+-- Once amended, a contact's original stays as it was: the database refuses
+-- to change it, whatever the application does.
+CREATE FUNCTION contacts_keep_amended_original() RETURNS trigger
+    LANGUAGE plpgsql AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM contact_amendments a WHERE a.tenant_id = OLD.tenant_id AND a.contact_id = OLD.id) THEN
+        RAISE EXCEPTION 'contact % has amendments; its original cannot change', OLD.id USING ERRCODE = 'check_violation';
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER keep_amended_original BEFORE UPDATE ON contacts
+    FOR EACH ROW EXECUTE FUNCTION contacts_keep_amended_original();
 
 -- Per-municipality settings of the work queues.
 CREATE TABLE tenant_settings (

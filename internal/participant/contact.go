@@ -99,6 +99,10 @@ func OriginalContact(ctx context.Context, tx db.Tx, id, cid int64) (Contact, err
 // correction is kept as an amendment beside the unchanged original, with the
 // reason given. Returns db.ErrNotFound when the contact is not there.
 func CorrectContact(ctx context.Context, tx db.Tx, id, cid int64, c Contact, reason string, now time.Time) (amended bool, err error) {
+	// Lock the contact so a correction and an amendment cannot interleave.
+	if _, err := tx.Exec(ctx, `SELECT 1 FROM contacts WHERE tenant_id = $1 AND participant_id = $2 AND id = $3 FOR UPDATE`, tx.TenantID, id, cid); err != nil {
+		return false, fmt.Errorf("participant: lock contact: %w", err)
+	}
 	orig, err := OriginalContact(ctx, tx, id, cid)
 	if err != nil {
 		return false, err

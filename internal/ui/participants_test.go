@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kaa-plattform/kaa/internal/db"
 	"github.com/kaa-plattform/kaa/internal/participant"
 	"github.com/kaa-plattform/kaa/internal/ui"
 )
@@ -304,6 +305,14 @@ func TestContactLog(t *testing.T) {
 		}
 		if !strings.Contains(c.get(base).Body, "Svarade till slut") {
 			t.Error("the timeline does not show the amended contact")
+		}
+		// Even a direct write by the serving role cannot change an amended original.
+		err := db.InTenant(context.Background(), a.db.App, a.orgID("1273"), 0, func(tx db.Tx) error {
+			_, err := tx.Exec(context.Background(), `UPDATE contacts SET note = 'ändrad' WHERE id = $1`, cid)
+			return err
+		})
+		if err == nil {
+			t.Error("the database let an amended original change")
 		}
 	})
 
