@@ -1,1 +1,2 @@
+DROP FUNCTION purge_stale_imports();
 DROP TABLE imports;

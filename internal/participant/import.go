@@ -41,12 +41,17 @@ func SaveImport(ctx context.Context, tx db.Tx, filename string, data []byte, m k
 		Detail: map[string]any{"bytes": len(data)}})
 }
 
-// GetImport returns upload id of the user of tx. Returns db.ErrNotFound for
-// anyone else's upload and for one that is gone.
+// GetImport returns upload id of the user of tx, locked for the rest of the
+// transaction. Returns db.ErrNotFound for anyone else's upload and for one
+// that is gone or older than a day.
 func GetImport(ctx context.Context, tx db.Tx, id int64) (Import, error) {
 	var im Import
 	var mapping []byte
-	err := tx.QueryRow(ctx, `SELECT id, filename, data, mapping, created_at FROM imports WHERE tenant_id = $1 AND id = $2 AND created_by = $3`,
+	// FOR UPDATE: a double-clicked confirmation waits for the first, then finds nothing.
+	err := tx.QueryRow(ctx, `
+		SELECT id, filename, data, mapping, created_at FROM imports
+		WHERE tenant_id = $1 AND id = $2 AND created_by = $3 AND created_at > now() - interval '1 day'
+		FOR UPDATE`,
 		tx.TenantID, id, tx.UserID).Scan(&im.ID, &im.Filename, &im.Data, &mapping, &im.CreatedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return im, fmt.Errorf("import %d: %w", id, db.ErrNotFound)
@@ -74,14 +79,18 @@ func SetImportMapping(ctx context.Context, tx db.Tx, id int64, m kaalist.Mapping
 	return nil
 }
 
-// DeleteImport removes upload id of the user of tx.
-func DeleteImport(ctx context.Context, tx db.Tx, id int64) error {
+// DeleteImport removes upload id of the user of tx; cancelled says whether
+// the coordinator gave up on it (audited) rather than confirmed it.
+func DeleteImport(ctx context.Context, tx db.Tx, id int64, cancelled bool) error {
 	tag, err := tx.Exec(ctx, `DELETE FROM imports WHERE tenant_id = $1 AND id = $2 AND created_by = $3`, tx.TenantID, id, tx.UserID)
 	if err != nil {
 		return fmt.Errorf("participant: delete import: %w", err)
 	}
 	if tag.RowsAffected() == 0 {
 		return fmt.Errorf("import %d: %w", id, db.ErrNotFound)
+	}
+	if cancelled {
+		return audit.Record(ctx, tx, audit.Event{Action: "import.cancel", RecordType: "import", RecordID: strconv.FormatInt(id, 10)})
 	}
 	return nil
 }
@@ -130,7 +139,7 @@ var importables = []importable{
 // Preview says what confirming the rows would do: new people, changes to
 // people already registered (a non-empty cell that differs), unchanged, or
 // errors. A name cell counts when a name column was mapped.
-func Preview(ctx context.Context, tx db.Tx, rows []kaalist.Row, m kaalist.Mapping) ([]PreviewRow, map[string]int, error) {
+func Preview(ctx context.Context, tx db.Tx, importID int64, rows []kaalist.Row, m kaalist.Mapping) ([]PreviewRow, map[string]int, error) {
 	var pnrs []string
 	for _, r := range rows {
 		if len(r.Errors) == 0 {
@@ -181,7 +190,12 @@ func Preview(ctx context.Context, tx db.Tx, rows []kaalist.Row, m kaalist.Mappin
 		counts[p.State]++
 		out[i] = p
 	}
-	return out, counts, nil
+	detail := map[string]any{}
+	for k, v := range counts {
+		detail[k] = v
+	}
+	// The preview shows who on the list is already registered: a read.
+	return out, counts, audit.Record(ctx, tx, audit.Event{Action: "import.preview", RecordType: "import", RecordID: strconv.FormatInt(importID, 10), Detail: detail})
 }
 
 // ApplyImport writes the new and changed rows of a preview in the transaction
@@ -219,8 +233,13 @@ func ApplyImport(ctx context.Context, tx db.Tx, importID int64, rows []PreviewRo
 				WHERE tenant_id = $1 AND id = $2`,
 				tx.TenantID, r.ExistingID, changedOr(r, "förnamn", r.FirstName), changedOr(r, "efternamn", r.LastName),
 				r.Mobile, r.Email, r.Street, r.PostalCode, r.City, r.Gender, r.Programme)
+			batch.Queue(`
+				INSERT INTO audit_events (tenant_id, user_id, action, record_type, record_id, request_id, client_addr, detail)
+				VALUES ($1, $2, 'participant.update', 'participant', $3, $4, $5, jsonb_build_object('import', $6::bigint, 'fields', $7::text[]))`,
+				tx.TenantID, tx.UserID, strconv.FormatInt(r.ExistingID, 10), audit.MetaFrom(ctx).RequestID, audit.MetaFrom(ctx).ClientAddr, importID, r.Changes)
 		}
 	}
+	meta := audit.MetaFrom(ctx)
 	if len(n.pnr) > 0 {
 		_, err := tx.Exec(ctx, `
 			WITH input AS (
@@ -236,10 +255,18 @@ func ApplyImport(ctx context.Context, tx db.Tx, importID int64, rows []PreviewRo
 			    FROM input
 			    RETURNING id, personnummer),
 			c AS (INSERT INTO participant_coordinators (tenant_id, participant_id, user_id) SELECT $1, id, $16 FROM p)
-			INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on, registration_reason, created_by)
-			SELECT $1, p.id, 'kaa', $15, input.reason, $16 FROM p JOIN input ON input.pnr = p.personnummer WHERE input.kaa`,
+			, e AS (INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on, registration_reason, created_by)
+			SELECT $1, p.id, 'kaa', $15, input.reason, $16 FROM p JOIN input ON input.pnr = p.personnummer WHERE input.kaa
+			RETURNING participant_id)
+			-- Each person created is in the audit log as if registered by hand.
+			INSERT INTO audit_events (tenant_id, user_id, action, record_type, record_id, request_id, client_addr, detail)
+			SELECT $1, $16, 'participant.create', 'participant', p.id::text, $17, $18, jsonb_build_object('import', $19::bigint)
+			FROM p
+			UNION ALL
+			SELECT $1, $16, 'enrolment.start', 'participant', e.participant_id::text, $17, $18, jsonb_build_object('import', $19::bigint, 'kind', 'kaa')
+			FROM e`,
 			tx.TenantID, n.pnr, n.birth, n.first, n.last, n.mobile, n.email, n.street, n.postal, n.city, n.gender, n.programme,
-			n.reason, n.kaa, today, tx.UserID)
+			n.reason, n.kaa, today, tx.UserID, meta.RequestID, meta.ClientAddr, importID)
 		if err != nil {
 			return nil, fmt.Errorf("participant: import new: %w", err)
 		}
@@ -285,4 +312,15 @@ func (n *newRows) add(r PreviewRow, num personnummer.Number, today time.Time) {
 	n.programme = append(n.programme, r.Programme)
 	n.reason = append(n.reason, r.Reason)
 	n.kaa = append(n.kaa, num.AgeOn(today) < 20)
+}
+
+// PurgeStaleImports deletes uploads older than a day in every municipality
+// and returns how many went. It runs through purge_stale_imports, which can
+// touch nothing newer.
+func PurgeStaleImports(ctx context.Context, q db.Querier) (int64, error) {
+	var n int64
+	if err := q.QueryRow(ctx, `SELECT purge_stale_imports()`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("participant: purge imports: %w", err)
+	}
+	return n, nil
 }

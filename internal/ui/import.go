@@ -106,7 +106,7 @@ func (h *Handler) renderImportPreview(w http.ResponseWriter, r *http.Request, st
 		if len(v.Missing) > 0 {
 			return nil
 		}
-		v.Rows, v.Counts, err = participant.Preview(ctx, tx, kaalist.Rows(t, mapping, today()), mapping)
+		v.Rows, v.Counts, err = participant.Preview(ctx, tx, im.ID, kaalist.Rows(t, mapping, today()), mapping)
 		return err
 	})
 	if err != nil {
@@ -165,14 +165,14 @@ func (h *Handler) importConfirm(w http.ResponseWriter, r *http.Request) {
 			return nil
 		}
 		now := today()
-		rows, _, err := participant.Preview(ctx, tx, kaalist.Rows(t, im.Mapping, now), im.Mapping)
+		rows, _, err := participant.Preview(ctx, tx, im.ID, kaalist.Rows(t, im.Mapping, now), im.Mapping)
 		if err != nil {
 			return err
 		}
 		if counts, err = participant.ApplyImport(ctx, tx, im.ID, rows, now); err != nil {
 			return err
 		}
-		return participant.DeleteImport(ctx, tx, im.ID)
+		return participant.DeleteImport(ctx, tx, im.ID, false)
 	})
 	if err != nil {
 		h.fail(w, r, err)
@@ -193,7 +193,7 @@ func (h *Handler) importCancel(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		return participant.DeleteImport(r.Context(), tx, id)
+		return participant.DeleteImport(r.Context(), tx, id, true)
 	})
 	if err != nil {
 		h.fail(w, r, err)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/kaa-plattform/kaa/internal/participant"
 	"github.com/kaa-plattform/kaa/internal/personnummer"
 	"golang.org/x/text/encoding/charmap"
 )
@@ -109,6 +110,16 @@ func TestImport(t *testing.T) {
 		if n := a.count(`SELECT count(*) FROM imports`); n != 0 {
 			t.Error("the uploaded file was kept after the import")
 		}
+		// Each person and enrolment the import created is audited like one made by hand.
+		if n := a.count(`SELECT count(*) FROM audit_events WHERE action = 'participant.create' AND detail ? 'import'`); n != 3 {
+			t.Errorf("%d participant.create rows from the import, want 3", n)
+		}
+		if n := a.count(`SELECT count(*) FROM audit_events WHERE action = 'enrolment.start' AND detail ? 'import'`); n != 3 {
+			t.Errorf("%d enrolment.start rows from the import, want 3", n)
+		}
+		if n := a.count(`SELECT count(*) FROM audit_events WHERE action = 'import.preview'`); n == 0 {
+			t.Error("previews are not audited")
+		}
 	})
 
 	t.Run("SameFileTwiceChangesNothing", func(t *testing.T) {
@@ -136,6 +147,12 @@ func TestImport(t *testing.T) {
 			t.Error("the preview does not say what changes")
 		}
 		c.post(loc+"/bekrafta", nil)
+		if n := a.count(`SELECT count(*) FROM audit_events WHERE action = 'participant.update' AND detail->'fields' ? 'mobilnummer'`); n != 1 {
+			t.Errorf("the update by import is audited %d times with its field, want 1", n)
+		}
+		if res := c.post(loc+"/bekrafta", nil); res.Status != http.StatusNotFound {
+			t.Errorf("confirming the same upload twice: %d, want 404", res.Status)
+		}
 		if n := a.count(`SELECT count(*) FROM participants WHERE mobile = '+46737654321'`); n != 1 {
 			t.Error("the update was not written")
 		}
@@ -189,6 +206,9 @@ func TestImport(t *testing.T) {
 		if r := c.post(res.Location+"/avbryt", nil); r.Status != http.StatusSeeOther || a.count(`SELECT count(*) FROM imports`) != 0 {
 			t.Error("cancel did not remove the upload")
 		}
+		if a.count(`SELECT count(*) FROM audit_events WHERE action = 'import.cancel'`) == 0 {
+			t.Error("cancel is not audited")
+		}
 	})
 
 	t.Run("ErrBadFiles", func(t *testing.T) {
@@ -235,6 +255,28 @@ func TestImport(t *testing.T) {
 		if a.count(`SELECT count(*) FROM imports`) != 1 {
 			t.Error("the upload should remain so the import can be retried")
 		}
+	})
+
+	t.Run("UploadsOlderThanADayAreGone", func(t *testing.T) {
+		loc := c.upload("lista.csv", []byte(kaaList)).Location
+		a.db.Owner.Exec(context.Background(), `UPDATE imports SET created_at = now() - interval '25 hours'`)
+		if res := c.get(loc); res.Status != http.StatusNotFound {
+			t.Errorf("a day-old upload: %d, want 404", res.Status)
+		}
+		// The server's sweep removes them in every municipality, and nothing newer.
+		stale := a.count(`SELECT count(*) FROM imports`)
+		n, err := participant.PurgeStaleImports(context.Background(), a.db.App)
+		if err != nil || n != int64(stale) || stale == 0 {
+			t.Errorf("purge as the serving role: %d, %v; want %d", n, err, stale)
+		}
+		fresh := c.upload("lista.csv", []byte(kaaList)).Location
+		if n, _ := participant.PurgeStaleImports(context.Background(), a.db.App); n != 0 {
+			t.Errorf("the sweep removed %d fresh uploads", n)
+		}
+		if res := c.get(fresh); res.Status != 200 {
+			t.Errorf("the sweep removed a fresh upload: %d", res.Status)
+		}
+		a.db.Owner.Exec(context.Background(), `DELETE FROM imports`)
 	})
 
 	t.Run("AnotherUsersUploadIsNotFound", func(t *testing.T) {
