@@ -103,7 +103,7 @@ func Rows(t *Table, m Mapping, today time.Time) []Row {
 
 		if s := cell(FieldMobile); s != "" {
 			var ok bool
-			if r.Mobile, ok = mobile(s); !ok {
+			if r.Mobile, ok = NormalizeMobile(s); !ok {
 				fail("Mobilnumret ser inte ut som ett svenskt mobilnummer (07X-XXX XX XX).")
 			}
 		}
@@ -147,10 +147,10 @@ func splitName(s string) (first, last string) {
 	return strings.Join(w[:len(w)-1], " "), w[len(w)-1]
 }
 
-// mobile normalises a Swedish mobile number to +467XXXXXXXX. It accepts
+// NormalizeMobile normalises a Swedish mobile number to +467XXXXXXXX. It accepts
 // 07X-XXX XX XX, +46 7X…, +46 (0)7X…, 0046 7X…, and the forms Excel leaves
 // of a number stored as a number (46 7X…, 7X…).
-func mobile(s string) (string, bool) {
+func NormalizeMobile(s string) (string, bool) {
 	var b strings.Builder
 	for i, r := range s {
 		switch {

@@ -170,8 +170,11 @@ func Get(ctx context.Context, tx db.Tx, id int64) (Participant, error) {
 	return p, audit.Record(ctx, tx, audit.Event{Action: "participant.read", RecordType: "participant", RecordID: strconv.FormatInt(id, 10)})
 }
 
+// ErrNotCoordinator means a user to be assigned holds no coordinator role here.
+var ErrNotCoordinator = errors.New("participant: not a coordinator here")
+
 // SetCoordinators replaces the coordinators assigned to participant id; each
-// must hold the coordinator role here.
+// must hold the coordinator role here, or it returns ErrNotCoordinator.
 func SetCoordinators(ctx context.Context, tx db.Tx, id int64, userIDs []int) error {
 	if _, err := tx.Exec(ctx, `DELETE FROM participant_coordinators WHERE tenant_id = $1 AND participant_id = $2`, tx.TenantID, id); err != nil {
 		return fmt.Errorf("participant: coordinators: %w", err)
@@ -184,7 +187,7 @@ func SetCoordinators(ctx context.Context, tx db.Tx, id int64, userIDs []int) err
 		return fmt.Errorf("participant: coordinators: %w", err)
 	}
 	if int(tag.RowsAffected()) != len(userIDs) {
-		return fmt.Errorf("participant: coordinators: not all are coordinators here: %w", db.ErrNotFound)
+		return ErrNotCoordinator
 	}
 	return audit.Record(ctx, tx, audit.Event{Action: "participant.assign", RecordType: "participant", RecordID: strconv.FormatInt(id, 10),
 		Detail: map[string]any{"coordinators": userIDs}})

@@ -3,6 +3,7 @@ package participant
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -14,8 +15,12 @@ import (
 // Queue is one of the "Att göra" lists: people who risk falling between the chairs.
 type Queue struct {
 	Key   string
-	Items []QueueItem
+	Items []QueueItem // the first QueueLimit
+	Total int         // everyone on the queue
 }
+
+// QueueLimit is how many people a queue lists.
+const QueueLimit = 200
 
 // QueueItem is a person on a queue.
 type QueueItem struct {
@@ -64,7 +69,8 @@ func Queues(ctx context.Context, tx db.Tx, coordinatorID int, now time.Time) ([]
 		{QueueNeverContacted, `NOT ` + anyContact},
 		{QueueStale, anyContact + ` AND ` + lastContactSQL + ` < @now::timestamptz - make_interval(days => @days)`},
 		{QueueNeverReached, anyContact + ` AND NOT EXISTS (SELECT 1 FROM contacts_effective c WHERE c.tenant_id = p.tenant_id AND c.participant_id = p.id AND c.reached)`},
-		{QueueTurns20, `p.birth_date + interval '20 years' BETWEEN @today::date AND @today::date + 60
+		// Also those already 20 whose KAA enrolment is still open: it should have ended.
+		{QueueTurns20, `p.birth_date <= (@today::date + 60) - interval '20 years'
 			AND EXISTS (SELECT 1 FROM enrolments e WHERE e.tenant_id = p.tenant_id AND e.participant_id = p.id AND e.kind = 'kaa' AND e.ends_on IS NULL)`},
 		{QueueWaiting, `p.identified_on <= @today::date - 14 AND NOT ` + anyContact},
 	}
@@ -72,19 +78,25 @@ func Queues(ctx context.Context, tx db.Tx, coordinatorID int, now time.Time) ([]
 	counts := map[string]any{}
 	for _, c := range conditions {
 		rows, _ := tx.Query(ctx, `
-			SELECT p.id, p.first_name, p.last_name, p.birth_date, p.identified_on, `+lastContactSQL+`
+			SELECT p.id, p.first_name, p.last_name, p.birth_date, p.identified_on, `+lastContactSQL+`, count(*) OVER ()
 			FROM participants p
 			WHERE p.tenant_id = @tenant AND (@coordinator = 0 OR EXISTS (SELECT 1 FROM participant_coordinators pc
 			      WHERE pc.tenant_id = p.tenant_id AND pc.participant_id = p.id AND pc.user_id = @coordinator))
 			  AND `+open+` AND `+c.where+`
-			ORDER BY p.identified_on, p.id LIMIT 200`,
+			ORDER BY p.identified_on, p.id LIMIT `+strconv.Itoa(QueueLimit),
 			pgx.NamedArgs{"tenant": tx.TenantID, "coordinator": coordinatorID, "now": now, "days": s.NoContactDays, "today": today})
-		items, err := pgx.CollectRows(rows, pgx.RowToStructByPos[QueueItem])
+		q := Queue{Key: c.key}
+		var err error
+		q.Items, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (QueueItem, error) {
+			var it QueueItem
+			err := r.Scan(&it.ID, &it.FirstName, &it.LastName, &it.BirthDate, &it.IdentifiedOn, &it.LastContactAt, &q.Total)
+			return it, err
+		})
 		if err != nil {
 			return nil, s, fmt.Errorf("participant: queue %s: %w", c.key, err)
 		}
-		queues = append(queues, Queue{Key: c.key, Items: items})
-		counts[c.key] = len(items)
+		queues = append(queues, q)
+		counts[c.key] = q.Total
 	}
 	return queues, s, audit.Record(ctx, tx, audit.Event{Action: "participant.list", RecordType: "participant", Detail: map[string]any{"queues": counts}})
 }

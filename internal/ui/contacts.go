@@ -211,13 +211,8 @@ func (h *Handler) enrolmentCreate(w http.ResponseWriter, r *http.Request) {
 			if err != nil {
 				return err
 			}
-			a := age(p.BirthDate, e.StartsOn)
-			if e.Kind == "kaa" && a >= 20 {
-				f.Errors.Add("enrol", "Personen hade fyllt 20 på startdatumet och omfattas inte av aktivitetsansvaret.")
-				return nil
-			}
-			if e.Kind == "project" && (a < 15 || a > 24) {
-				f.Errors.Add("enrol", "Projekt tar emot deltagare från 15 till 24 år.")
+			if msg := enrolAgeProblem(e.Kind, p.BirthDate, e.StartsOn); msg != "" {
+				f.Errors.Add("enrol", msg)
 				return nil
 			}
 			_, err = participant.Enrol(ctx, tx, id, e)

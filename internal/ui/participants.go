@@ -15,6 +15,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/kaa-plattform/kaa/internal/db"
+	"github.com/kaa-plattform/kaa/internal/kaalist"
 	"github.com/kaa-plattform/kaa/internal/participant"
 	"github.com/kaa-plattform/kaa/internal/personnummer"
 	"github.com/kaa-plattform/kaa/internal/ui/views"
@@ -39,9 +40,11 @@ func pathID(r *http.Request, name string) (int64, error) {
 	return id, nil
 }
 
+// atoiOr0 reads a small whole number from a URL or form: anything else,
+// including a number past a million, is 0 (no filter).
 func atoiOr0(s string) int {
 	n, err := strconv.Atoi(strings.TrimSpace(s))
-	if err != nil || n < 0 {
+	if err != nil || n < 0 || n > 1_000_000 {
 		return 0
 	}
 	return n
@@ -68,6 +71,8 @@ func filterFrom(q url.Values) participant.Filter {
 	if !slices.Contains(participant.RegistrationReasons, f.Reason) {
 		f.Reason = ""
 	}
+	// Ages beyond a lifetime would put dates outside what PostgreSQL stores.
+	f.MinAge, f.MaxAge, f.NoContactDays = min(f.MinAge, 130), min(f.MaxAge, 130), min(f.NoContactDays, 36500)
 	return f
 }
 
@@ -174,16 +179,11 @@ func parseParticipantForm(r *http.Request, now time.Time, creating bool) partici
 	} else if !slices.Contains(genders, pf.Gender) {
 		f.errs.Add("gender", "Välj ett av alternativen.")
 	}
-	pf.Mobile = v["mobile"]
-	if pf.Mobile != "" {
-		digits := strings.Map(func(r rune) rune {
-			if r >= '0' && r <= '9' {
-				return r
-			}
-			return -1
-		}, pf.Mobile)
-		if len(digits) < 7 || len(digits) > 15 || strings.Trim(pf.Mobile, "0123456789 +-()") != "" {
-			f.errs.Add("mobile", "Skriv ett telefonnummer med siffror, till exempel 070-123 45 67.")
+	if v["mobile"] != "" {
+		// Stored as the import stores it (+467…), so a re-import sees no change.
+		var ok bool
+		if pf.Mobile, ok = kaalist.NormalizeMobile(v["mobile"]); !ok {
+			f.errs.Add("mobile", "Skriv ett svenskt mobilnummer, till exempel 070-123 45 67. Det används för sms.")
 		}
 	}
 	pf.Email = strings.ToLower(v["email"])
@@ -242,8 +242,14 @@ func parseParticipantForm(r *http.Request, now time.Time, creating bool) partici
 	if !slices.Contains(participant.RegistrationReasons, f.reason) {
 		f.errs.Add("registration_reason", "Välj ett av alternativen.")
 	}
-	if creating && f.enrol == "kaa" && pf.Personnummer != "" && age(pf.BirthDate, now) >= 20 {
-		f.errs.Add("enrol", "Personen har fyllt 20 och omfattas inte av aktivitetsansvaret. Skriv in i ett projekt i stället.")
+	if creating && f.enrol != "" && pf.Personnummer != "" {
+		kind := "project"
+		if f.enrol == "kaa" {
+			kind = "kaa"
+		}
+		if msg := enrolAgeProblem(kind, pf.BirthDate, pf.IdentifiedOn); msg != "" {
+			f.errs.Add("enrol", msg)
+		}
 	}
 	return f
 }
@@ -317,7 +323,8 @@ func (h *Handler) participantCreate(w http.ResponseWriter, r *http.Request) {
 		if id, err = participant.Create(ctx, tx, f.fields); err != nil {
 			return err
 		}
-		if len(f.coordinators) > 0 {
+		// The creator is assigned unless the form said otherwise.
+		if len(f.coordinators) > 0 || r.PostForm.Get("coordinators_shown") != "" {
 			if err := participant.SetCoordinators(ctx, tx, id, f.coordinators); err != nil {
 				return err
 			}
@@ -332,6 +339,10 @@ func (h *Handler) participantCreate(w http.ResponseWriter, r *http.Request) {
 	})
 	var exists *participant.ExistsError
 	switch {
+	case errors.Is(err, participant.ErrNotCoordinator):
+		f.errs.Add("coordinators", "Välj bland kommunens samordnare.")
+		h.renderParticipantForm(w, r, http.StatusUnprocessableEntity, views.ParticipantFormView{Values: f.values, Errors: f.errs, Assigned: f.coordinators}, 0)
+		return
 	case errors.As(err, &exists):
 		h.flash(r, "Personen finns redan i registret. Här är hennes eller hans uppgifter – ingen ny post skapades.")
 		http.Redirect(w, r, fmt.Sprintf("%s/%d", h.participantBase(r), exists.ID), http.StatusSeeOther)
@@ -402,8 +413,12 @@ func (h *Handler) participantUpdate(w http.ResponseWriter, r *http.Request) {
 		return participant.SetCoordinators(ctx, tx, id, f.coordinators)
 	})
 	var exists *participant.ExistsError
-	if errors.As(err, &exists) {
+	if errors.Is(err, participant.ErrNotCoordinator) {
+		f.errs.Add("coordinators", "Välj bland kommunens samordnare.")
+	} else if errors.As(err, &exists) {
 		f.errs.Add("personnummer", "En annan person i registret har det här personnumret. Kontrollera siffrorna.")
+	}
+	if f.errs.Any() {
 		h.renderParticipantForm(w, r, http.StatusUnprocessableEntity, views.ParticipantFormView{Values: f.values, Errors: f.errs, Assigned: f.coordinators}, id)
 		return
 	}
@@ -523,4 +538,17 @@ func timeline(p participant.Participant, enrolments []participant.Enrolment, con
 	}
 	slices.Reverse(out)
 	return out
+}
+
+// enrolAgeProblem says why someone born on birth cannot be enrolled from
+// startsOn: KAA ends at 20, projects take 15–24.
+func enrolAgeProblem(kind string, birth, startsOn time.Time) string {
+	a := age(birth, startsOn)
+	switch {
+	case kind == "kaa" && a >= 20:
+		return "Personen hade fyllt 20 på startdatumet och omfattas inte av aktivitetsansvaret. Skriv in i ett projekt i stället."
+	case kind == "project" && (a < 15 || a > 24):
+		return "Projekt tar emot deltagare från 15 till 24 år."
+	}
+	return ""
 }

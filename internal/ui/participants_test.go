@@ -13,6 +13,7 @@ import (
 
 	"github.com/kaa-plattform/kaa/internal/db"
 	"github.com/kaa-plattform/kaa/internal/participant"
+	"github.com/kaa-plattform/kaa/internal/personnummer"
 	"github.com/kaa-plattform/kaa/internal/ui"
 )
 
@@ -451,5 +452,102 @@ func TestQuickContactErrorsWithHtmx(t *testing.T) {
 	layout := c.get("/k/1273/deltagare").Body
 	if !strings.Contains(layout, `{"code":"422","swap":true}`) {
 		t.Error("the htmx configuration does not swap 422 answers in")
+	}
+}
+
+func TestRegisterFormDetails(t *testing.T) {
+	a := newApp(t)
+	c := a.client()
+	c.signIn("samordnare@osby.demo")
+
+	t.Run("MobileStoredAsTheImportStoresIt", func(t *testing.T) {
+		c.register(newParticipant("080301-0008", "Alva", "Andersson"))
+		if a.count(`SELECT count(*) FROM participants WHERE mobile = '+46701234567'`) != 1 {
+			t.Error("070-123 45 67 should be stored as +46701234567")
+		}
+		form := newParticipant("070615-1230", "Bo", "Berg")
+		form.Set("mobile", "ring mamma")
+		if res := c.post("/k/1273/deltagare", form); res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "svenskt mobilnummer") {
+			t.Errorf("a mobile number with words: %d", res.Status)
+		}
+	})
+	t.Run("ErrCoordinatorOfAnotherMunicipality", func(t *testing.T) {
+		form := newParticipant("070615-1230", "Bo", "Berg")
+		form.Set("coordinators_shown", "1")
+		form.Set("coordinator", strconv.Itoa(a.userID("samordnare@horby.demo")))
+		res := c.post("/k/1273/deltagare", form)
+		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Välj bland kommunens samordnare") {
+			t.Errorf("Hörby's coordinator assigned in Osby: %d", res.Status)
+		}
+		if a.count(`SELECT count(*) FROM participants WHERE personnummer = '200706151230'`) != 0 {
+			t.Error("the participant was written although the form was refused")
+		}
+	})
+	t.Run("NoCoordinatorChosen", func(t *testing.T) {
+		form := newParticipant("070615-1230", "Bo", "Berg")
+		form.Set("coordinators_shown", "1")
+		id := c.register(form)
+		if n := a.count(`SELECT count(*) FROM participant_coordinators WHERE participant_id = $1`, id); n != 0 {
+			t.Errorf("unticking every coordinator left %d assigned", n)
+		}
+	})
+	t.Run("ErrTooOldForAProject", func(t *testing.T) {
+		var sub int
+		a.db.Owner.QueryRow(context.Background(), `SELECT id FROM subprojects WHERE org_id = $1`, a.orgID("1273")).Scan(&sub)
+		form := newParticipant("19991231-0001", "Äldre", "Person")
+		form.Set("enrol", strconv.Itoa(sub))
+		if res := c.post("/k/1273/deltagare", form); res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "15 till 24") {
+			t.Errorf("a 26-year-old enrolled in a project: %d", res.Status)
+		}
+	})
+	t.Run("OutlandishFiltersAreHarmless", func(t *testing.T) {
+		for _, q := range []string{"sida=999999999999", "alder_min=100000", "alder_max=500", "ingen_kontakt=9999999", "status=<script>", "sortera=drop"} {
+			if res := c.get("/k/1273/deltagare?" + q); res.Status != http.StatusOK {
+				t.Errorf("%s: %d", q, res.Status)
+			}
+		}
+	})
+	t.Run("CurrentStatusLinkIsMarked", func(t *testing.T) {
+		body := c.get("/k/1273/deltagare?status=identified").Body
+		if !strings.Contains(body, `status=identified" aria-current="page"`) {
+			t.Error("the chosen status is not marked aria-current=page")
+		}
+	})
+}
+
+func TestTurns20Queue(t *testing.T) {
+	a := newApp(t)
+	c := a.client()
+	c.signIn("samordnare@osby.demo")
+	osby, me := a.orgID("1273"), a.userID("samordnare@osby.demo")
+	ctx := context.Background()
+	for _, p := range []struct {
+		pnr, last string
+		birth     time.Time
+	}{
+		{"", "Snart", time.Now().AddDate(-20, 0, 30)},  // turns 20 in 30 days
+		{"", "Redan", time.Now().AddDate(-20, 0, -5)},  // turned 20 five days ago, KAA still open
+		{"", "Senare", time.Now().AddDate(-20, 0, 90)}, // in 90 days: not yet
+	} {
+		nine := p.birth.Format("060102") + "123"
+		pnr := p.birth.Format("2006") + nine[2:] + strconv.Itoa(personnummer.CheckDigit(nine))
+		_, err := a.db.Owner.Exec(ctx, `
+			WITH x AS (INSERT INTO participants (tenant_id, personnummer, birth_date, first_name, last_name)
+			           VALUES ($1, $2, $3, 'Test', $4) RETURNING id),
+			     pc AS (INSERT INTO participant_coordinators (tenant_id, participant_id, user_id) SELECT $1, id, $5 FROM x)
+			INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on) SELECT $1, id, 'kaa', '2025-01-01' FROM x`,
+			osby, pnr, p.birth, p.last, me)
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	body := c.get("/k/1273/att-gora").Body
+	i := strings.Index(body, `data-testid="queue-turns_20"`)
+	section := body[i:]
+	section = section[:strings.Index(section, "</section>")]
+	for last, want := range map[string]bool{"Snart": true, "Redan": true, "Senare": false} {
+		if strings.Contains(section, last) != want {
+			t.Errorf("%s on the turns-20 queue: %v, want %v", last, !want, want)
+		}
 	}
 }
