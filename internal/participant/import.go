@@ -109,6 +109,7 @@ type PreviewRow struct {
 	State      string
 	Changes    []string // Swedish names of the fields an update changes
 	ExistingID int64
+	Note       string // in Swedish, what else confirming means for this row
 }
 
 type existing struct {
@@ -139,7 +140,7 @@ var importables = []importable{
 // Preview says what confirming the rows would do: new people, changes to
 // people already registered (a non-empty cell that differs), unchanged, or
 // errors. A name cell counts when a name column was mapped.
-func Preview(ctx context.Context, tx db.Tx, importID int64, rows []kaalist.Row, m kaalist.Mapping) ([]PreviewRow, map[string]int, error) {
+func Preview(ctx context.Context, tx db.Tx, importID int64, rows []kaalist.Row, m kaalist.Mapping, today time.Time) ([]PreviewRow, map[string]int, error) {
 	var pnrs []string
 	for _, r := range rows {
 		if len(r.Errors) == 0 {
@@ -169,6 +170,9 @@ func Preview(ctx context.Context, tx db.Tx, importID int64, rows []kaalist.Row, 
 			p.State = ImportError
 		case !ok:
 			p.State = ImportNew
+			if n, err := personnummer.Parse(r.Personnummer, today); err == nil && n.AgeOn(today) >= 20 {
+				p.Note = "Har fyllt 20: registreras utan inskrivning i KAA-registret."
+			}
 		default:
 			p.ExistingID = ex.id
 			for _, f := range importables {

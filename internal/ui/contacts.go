@@ -77,8 +77,7 @@ func (h *Handler) contactCreate(w http.ResponseWriter, r *http.Request) {
 		h.renderParticipant(w, r, http.StatusOK, views.Forms{Contact: views.ContactForm{Values: map[string]string{
 			"direction": "outgoing", "reached": "no", "channel": c.Channel,
 			"occurred_at": participant.Local(time.Now()).Format("2006-01-02T15:04"),
-			"saved":       "Kontakten är sparad och syns i tidslinjen.",
-		}}})
+		}}, Announce: "Kontakten är sparad och syns i tidslinjen."})
 		return
 	}
 	h.flash(r, "Kontakten är sparad.")

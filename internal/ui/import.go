@@ -106,7 +106,7 @@ func (h *Handler) renderImportPreview(w http.ResponseWriter, r *http.Request, st
 		if len(v.Missing) > 0 {
 			return nil
 		}
-		v.Rows, v.Counts, err = participant.Preview(ctx, tx, im.ID, kaalist.Rows(t, mapping, today()), mapping)
+		v.Rows, v.Counts, err = participant.Preview(ctx, tx, im.ID, kaalist.Rows(t, mapping, today()), mapping, today())
 		return err
 	})
 	if err != nil {
@@ -165,7 +165,7 @@ func (h *Handler) importConfirm(w http.ResponseWriter, r *http.Request) {
 			return nil
 		}
 		now := today()
-		rows, _, err := participant.Preview(ctx, tx, im.ID, kaalist.Rows(t, im.Mapping, now), im.Mapping)
+		rows, _, err := participant.Preview(ctx, tx, im.ID, kaalist.Rows(t, im.Mapping, now), im.Mapping, now)
 		if err != nil {
 			return err
 		}

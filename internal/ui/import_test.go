@@ -171,6 +171,17 @@ func TestImport(t *testing.T) {
 		}
 	})
 
+	t.Run("TwentyOrOlderIsNotEnrolledInKAA", func(t *testing.T) {
+		loc, _ := c.preview("lista.csv", []byte("personnummer;namn\n19991231-0001;Äldre Person\n"))
+		if !strings.Contains(c.get(loc).Body, "Har fyllt 20") {
+			t.Error("the preview does not say a 20-year-old gets no KAA enrolment")
+		}
+		c.post(loc+"/bekrafta", nil)
+		if n := a.count(`SELECT count(*) FROM enrolments e JOIN participants p ON p.id = e.participant_id WHERE p.personnummer = '199912310001'`); n != 0 {
+			t.Errorf("a 26-year-old got %d KAA enrolments", n)
+		}
+	})
+
 	t.Run("XLSX", func(t *testing.T) {
 		f := excelize.NewFile()
 		for i, row := range [][]any{{"Personnr", "Elevnamn"}, {"0901012344", "Dahl, Doris"}} {

@@ -483,8 +483,10 @@ func (h *Handler) renderParticipant(w http.ResponseWriter, r *http.Request, stat
 	}
 	v.Age = age(v.P.BirthDate, today())
 	v.Turns20 = v.P.BirthDate.AddDate(20, 0, 0)
-	h.render(w, r, status, // A neutral title: a name would stay in the browser history.
-		views.ParticipantPage(h.page(r, "Deltagare"), v))
+	// A neutral title: a name would stay in the browser history.
+	page := h.page(r, "Deltagare")
+	page.Announce = forms.Announce
+	h.render(w, r, status, views.ParticipantPage(page, v))
 }
 
 // timeline merges everything that happened to a participant, with the

@@ -21,7 +21,10 @@ type Page struct {
 	Nav    []Link
 	Switch []Link // the user's other municipalities and projects
 	Flash  string
-	Assets *web.Assets
+	// Announce is read out by screen readers after a part of the page was
+	// updated in place (htmx swaps it out of band).
+	Announce string
+	Assets   *web.Assets
 }
 
 // FieldError is a validation message for one form field.
