@@ -1,3 +1,11 @@
+DROP TRIGGER summary_contacts_insert ON contacts;
+DROP TRIGGER summary_contacts_update ON contacts;
+DROP TRIGGER summary_amendments_insert ON contact_amendments;
+DROP TRIGGER summary_enrolments_insert ON enrolments;
+DROP TRIGGER summary_enrolments_update ON enrolments;
+DROP FUNCTION refresh_from_amendments();
+DROP FUNCTION refresh_from_contacts();
+DROP FUNCTION refresh_participants(integer, bigint[]);
 DROP VIEW contacts_effective;
 DROP TABLE tenant_settings;
 DROP TABLE contact_amendments;

@@ -31,11 +31,25 @@ CREATE TABLE participants (
     created_at       timestamptz NOT NULL DEFAULT now(),
     created_by       integer REFERENCES users (id),
     updated_at       timestamptz NOT NULL DEFAULT now(),
+    -- A summary of the contact log and enrolments, kept by the triggers below
+    -- in the same transaction as the rows it sums up, so that the list, its
+    -- status counts and the queues need not read every contact.
+    last_contact_at  timestamptz,
+    ever_reached     boolean NOT NULL DEFAULT false,
+    enrolments       integer NOT NULL DEFAULT 0,
+    open_enrolments  integer NOT NULL DEFAULT 0,
+    status           text NOT NULL GENERATED ALWAYS AS (
+        CASE WHEN enrolments > 0 AND open_enrolments = 0 THEN 'ended'
+             WHEN ever_reached THEN 'in_contact'
+             WHEN last_contact_at IS NOT NULL THEN 'contact_attempted'
+             ELSE 'identified' END) STORED,
     PRIMARY KEY (tenant_id, id),
     UNIQUE (tenant_id, personnummer)
 );
 CREATE INDEX participants_name_idx ON participants (tenant_id, lower(last_name), lower(first_name));
 CREATE INDEX participants_birth_idx ON participants (tenant_id, birth_date);
+CREATE INDEX participants_status_idx ON participants (tenant_id, status, lower(last_name), lower(first_name), id);
+CREATE INDEX participants_last_contact_idx ON participants (tenant_id, last_contact_at);
 
 CREATE TABLE participant_coordinators (
     tenant_id      integer NOT NULL,
@@ -165,6 +179,45 @@ LEFT JOIN LATERAL (
 ) a ON true;
 
 GRANT SELECT ON contacts_effective TO kaa_app;
+
+-- refresh_participants recomputes the summary columns of the given
+-- participants from the contact log and enrolments. It runs as the caller,
+-- under the caller's row-level security.
+CREATE FUNCTION refresh_participants(t integer, ids bigint[]) RETURNS void
+    LANGUAGE sql AS $$
+    UPDATE participants p SET
+        last_contact_at = (SELECT max(c.occurred_at) FROM contacts_effective c WHERE c.tenant_id = t AND c.participant_id = p.id),
+        ever_reached = EXISTS (SELECT 1 FROM contacts_effective c WHERE c.tenant_id = t AND c.participant_id = p.id AND c.reached),
+        enrolments = (SELECT count(*) FROM enrolments e WHERE e.tenant_id = t AND e.participant_id = p.id),
+        open_enrolments = (SELECT count(*) FROM enrolments e WHERE e.tenant_id = t AND e.participant_id = p.id AND e.ends_on IS NULL)
+    WHERE p.tenant_id = t AND p.id = ANY (ids)
+$$;
+
+CREATE FUNCTION refresh_from_contacts() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM refresh_participants(n.tenant_id, array_agg(DISTINCT n.participant_id)) FROM new_rows n GROUP BY n.tenant_id;
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION refresh_from_amendments() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM refresh_participants(c.tenant_id, array_agg(DISTINCT c.participant_id))
+    FROM new_rows n JOIN contacts c ON c.tenant_id = n.tenant_id AND c.id = n.contact_id GROUP BY c.tenant_id;
+    RETURN NULL;
+END $$;
+
+-- Statement-level triggers with transition tables: an import of thousands of
+-- rows refreshes each participant once.
+CREATE TRIGGER summary_contacts_insert AFTER INSERT ON contacts REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION refresh_from_contacts();
+CREATE TRIGGER summary_contacts_update AFTER UPDATE ON contacts REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION refresh_from_contacts();
+CREATE TRIGGER summary_amendments_insert AFTER INSERT ON contact_amendments REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION refresh_from_amendments();
+CREATE TRIGGER summary_enrolments_insert AFTER INSERT ON enrolments REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION refresh_from_contacts();
+CREATE TRIGGER summary_enrolments_update AFTER UPDATE ON enrolments REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION refresh_from_contacts();
 GRANT SELECT, INSERT, UPDATE ON participants, enrolments, contacts, tenant_settings TO kaa_app;
 GRANT SELECT, INSERT, DELETE ON participant_coordinators TO kaa_app;
 GRANT SELECT, INSERT ON contact_amendments TO kaa_app;

@@ -147,6 +147,12 @@ func TestCommands(t *testing.T) {
 	if munis != 13 || thin != 0 {
 		t.Errorf("%d of %d demo municipalities lack young people in every state", thin, munis)
 	}
+	var drift int
+	d.Owner.QueryRow(ctx, `SELECT count(*) FROM participants p WHERE p.last_contact_at IS DISTINCT FROM
+		(SELECT max(occurred_at) FROM contacts c WHERE c.tenant_id = p.tenant_id AND c.participant_id = p.id)`).Scan(&drift)
+	if drift != 0 {
+		t.Errorf("%d demo participants with a wrong last contact summary", drift)
+	}
 	var future int
 	d.Owner.QueryRow(ctx, `SELECT count(*) FROM contacts WHERE occurred_at > now()`).Scan(&future)
 	if future != 0 {

@@ -69,7 +69,7 @@ func List(ctx context.Context, tx db.Tx, f Filter, today time.Time) (ListResult,
 		where = append(where, `EXISTS (SELECT 1 FROM enrolments e WHERE e.tenant_id = p.tenant_id AND e.participant_id = p.id AND e.kind = 'kaa' AND e.ends_on IS NULL AND e.registration_reason = `+arg(f.Reason)+`)`)
 	}
 	if f.NoContactDays > 0 {
-		where = append(where, `NOT EXISTS (SELECT 1 FROM contacts_effective c WHERE c.tenant_id = p.tenant_id AND c.participant_id = p.id AND c.occurred_at > `+arg(today.AddDate(0, 0, -f.NoContactDays))+`)`)
+		where = append(where, `(p.last_contact_at IS NULL OR p.last_contact_at <= `+arg(today.AddDate(0, 0, -f.NoContactDays))+`)`)
 	}
 	if s := strings.TrimSpace(f.Search); s != "" {
 		if n, err := personnummer.Parse(s, today); err == nil {

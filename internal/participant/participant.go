@@ -59,18 +59,14 @@ type Participant struct {
 	UpdatedAt     time.Time
 }
 
-// statusSQL derives the status of participant p.
-const statusSQL = `CASE
-	WHEN EXISTS (SELECT 1 FROM enrolments e WHERE e.tenant_id = p.tenant_id AND e.participant_id = p.id)
-	 AND NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.tenant_id = p.tenant_id AND e.participant_id = p.id AND e.ends_on IS NULL)
-	     THEN 'ended'
-	WHEN EXISTS (SELECT 1 FROM contacts_effective c WHERE c.tenant_id = p.tenant_id AND c.participant_id = p.id AND c.reached)
-	     THEN 'in_contact'
-	WHEN EXISTS (SELECT 1 FROM contacts_effective c WHERE c.tenant_id = p.tenant_id AND c.participant_id = p.id)
-	     THEN 'contact_attempted'
-	ELSE 'identified' END`
-
-const lastContactSQL = `(SELECT max(c.occurred_at) FROM contacts_effective c WHERE c.tenant_id = p.tenant_id AND c.participant_id = p.id)`
+// statusSQL and lastContactSQL read the summary the database keeps on each
+// participant (see migration 000002): the status is ended when there are
+// enrolments and none is open, in contact once anyone reached them, contact
+// attempted after any contact, and identified before that.
+const (
+	statusSQL      = `p.status`
+	lastContactSQL = `p.last_contact_at`
+)
 
 const columns = `p.id, p.personnummer, p.birth_date, p.first_name, p.last_name, p.mobile, p.email, p.street,
 	p.postal_code, p.city, p.gender, p.compulsory_done, p.upper_secondary, p.programme, p.left_school_on,

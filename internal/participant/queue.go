@@ -62,13 +62,12 @@ func Queues(ctx context.Context, tx db.Tx, coordinatorID int, now time.Time) ([]
 	}
 	today := Local(now)
 	today = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
-	const open = `NOT (EXISTS (SELECT 1 FROM enrolments e WHERE e.tenant_id = p.tenant_id AND e.participant_id = p.id)
-		AND NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.tenant_id = p.tenant_id AND e.participant_id = p.id AND e.ends_on IS NULL))`
-	const anyContact = `EXISTS (SELECT 1 FROM contacts_effective c WHERE c.tenant_id = p.tenant_id AND c.participant_id = p.id)`
+	const open = `p.status <> 'ended'`
+	const anyContact = `p.last_contact_at IS NOT NULL`
 	conditions := []struct{ key, where string }{
 		{QueueNeverContacted, `NOT ` + anyContact},
 		{QueueStale, anyContact + ` AND ` + lastContactSQL + ` < @now::timestamptz - make_interval(days => @days)`},
-		{QueueNeverReached, anyContact + ` AND NOT EXISTS (SELECT 1 FROM contacts_effective c WHERE c.tenant_id = p.tenant_id AND c.participant_id = p.id AND c.reached)`},
+		{QueueNeverReached, anyContact + ` AND NOT p.ever_reached`},
 		// Also those already 20 whose KAA enrolment is still open: it should have ended.
 		{QueueTurns20, `p.birth_date <= (@today::date + 60) - interval '20 years'
 			AND EXISTS (SELECT 1 FROM enrolments e WHERE e.tenant_id = p.tenant_id AND e.participant_id = p.id AND e.kind = 'kaa' AND e.ends_on IS NULL)`},

@@ -329,4 +329,5 @@ func TestImportLargeList(t *testing.T) {
 	if n := a.count(`SELECT count(*) FROM participants`); n != 10000 {
 		t.Errorf("%d participants", n)
 	}
+	a.assertSummary()
 }

@@ -315,6 +315,8 @@ func TestContactLog(t *testing.T) {
 		if err == nil {
 			t.Error("the database let an amended original change")
 		}
+		// The amendment turned an unanswered call into a reached one: the summary follows.
+		a.assertSummary()
 	})
 
 	t.Run("AnotherCoordinatorAmends", func(t *testing.T) {
@@ -434,6 +436,7 @@ func TestEnrolments(t *testing.T) {
 		if a.count(`SELECT count(*) FROM audit_events WHERE action = 'enrolment.end' AND record_id = $1`, strconv.FormatInt(id, 10)) != 1 {
 			t.Error("ending is not audited")
 		}
+		a.assertSummary()
 	})
 }
 
