@@ -306,6 +306,15 @@ func seedTwoTenants(t *testing.T, d *pgtest.DB) (a, b int) {
 			            SELECT $1, id, now(), 'sms', 'outgoing', false, $2 FROM p RETURNING id)
 			 INSERT INTO contact_amendments (tenant_id, contact_id, occurred_at, channel, direction, reached, method, note, reason, created_by)
 			 SELECT $1, id, now(), 'sms', 'outgoing', true, '', '', 'test', $2 FROM c`,
+			`WITH p AS (SELECT id FROM participants WHERE tenant_id = $1),
+			      m AS (INSERT INTO mappings (tenant_id, participant_id, version, mapped_on, direction, created_by)
+			            SELECT $1, id, 1, '2026-01-01', 'studies', $2 FROM p ON CONFLICT DO NOTHING),
+			      pl AS (INSERT INTO plans (tenant_id, participant_id, version, created_by) SELECT $1, id, 1, $2 FROM p
+			             ON CONFLICT DO NOTHING RETURNING participant_id),
+			      g AS (INSERT INTO plan_goals (tenant_id, participant_id, version, position, text, status)
+			            SELECT $1, participant_id, 1, 1, 'Mål', 'in_progress' FROM pl)
+			 INSERT INTO plan_measures (tenant_id, participant_id, version, position, type, responsible)
+			 SELECT $1, participant_id, 1, 1, 'guidance', 'municipality' FROM pl`,
 		} {
 			if _, err := d.Owner.Exec(ctx, stmt, id, u); err != nil {
 				t.Fatalf("%s: %v", stmt, err)

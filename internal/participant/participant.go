@@ -22,11 +22,12 @@ const (
 	StatusIdentified       = "identified"
 	StatusContactAttempted = "contact_attempted"
 	StatusInContact        = "in_contact"
+	StatusActivePlan       = "active_plan"
 	StatusEnded            = "ended"
 )
 
 // Statuses lists them in order.
-var Statuses = []string{StatusIdentified, StatusContactAttempted, StatusInContact, StatusEnded}
+var Statuses = []string{StatusIdentified, StatusContactAttempted, StatusInContact, StatusActivePlan, StatusEnded}
 
 // Fields are what a coordinator types about a person.
 type Fields struct {

@@ -181,8 +181,8 @@ func (a *app) orgID(key string) int {
 }
 
 // fixture registers, as the owner, a young person in the organisation with key,
-// with a KAA enrolment and an SMS by the coordinator with email; it returns
-// the ids of all three.
+// with a KAA enrolment, an SMS by the coordinator with email and a plan; it
+// returns the ids of the person, the enrolment and the contact.
 func (a *app) fixture(key, coordinator, first, last string) (pid, eid, cid int64) {
 	a.t.Helper()
 	err := a.db.Owner.QueryRow(context.Background(), `
@@ -190,7 +190,10 @@ func (a *app) fixture(key, coordinator, first, last string) (pid, eid, cid int64
 		           VALUES ($1, '200803010008', '2008-03-01', $3, $4) RETURNING id),
 		     e AS (INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on) SELECT $1, id, 'kaa', '2026-01-01' FROM p RETURNING id),
 		     c AS (INSERT INTO contacts (tenant_id, participant_id, occurred_at, channel, direction, reached, created_by)
-		           SELECT $1, id, now(), 'sms', 'outgoing', false, $2 FROM p RETURNING id)
+		           SELECT $1, id, now(), 'sms', 'outgoing', false, $2 FROM p RETURNING id),
+		     pl AS (INSERT INTO plans (tenant_id, participant_id, version, created_by) SELECT $1, id, 1, $2 FROM p RETURNING participant_id),
+		     g AS (INSERT INTO plan_goals (tenant_id, participant_id, version, position, text, status)
+		           SELECT $1, participant_id, 1, 1, 'Börja på komvux', 'in_progress' FROM pl)
 		SELECT (SELECT id FROM p), (SELECT id FROM e), (SELECT id FROM c)`, a.orgID(key), a.userID(coordinator), first, last).Scan(&pid, &eid, &cid)
 	if err != nil {
 		a.t.Fatal(err)
@@ -208,6 +211,8 @@ func (a *app) assertSummary() {
 		        WHEN EXISTS (SELECT 1 FROM enrolments e WHERE e.tenant_id = p.tenant_id AND e.participant_id = p.id)
 		         AND NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.tenant_id = p.tenant_id AND e.participant_id = p.id AND e.ends_on IS NULL)
 		             THEN 'ended'
+		        WHEN EXISTS (SELECT 1 FROM plans x WHERE x.tenant_id = p.tenant_id AND x.participant_id = p.id)
+		             THEN 'active_plan'
 		        WHEN EXISTS (SELECT 1 FROM contacts_effective c WHERE c.tenant_id = p.tenant_id AND c.participant_id = p.id AND c.reached)
 		             THEN 'in_contact'
 		        WHEN EXISTS (SELECT 1 FROM contacts_effective c WHERE c.tenant_id = p.tenant_id AND c.participant_id = p.id)

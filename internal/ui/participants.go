@@ -474,7 +474,16 @@ func (h *Handler) renderParticipant(w http.ResponseWriter, r *http.Request, stat
 				v.Coordinators = append(v.Coordinators, c.Name)
 			}
 		}
-		v.Timeline = timeline(v.P, v.Enrolments, contacts)
+		plans, err := participant.Plans(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		mappings, err := participant.Mappings(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		v.HasPlan, v.HasMapping = len(plans) > 0, len(mappings) > 0
+		v.Timeline = timeline(v.P, v.Enrolments, contacts, plans, mappings)
 		return nil
 	})
 	if err != nil {
@@ -491,8 +500,15 @@ func (h *Handler) renderParticipant(w http.ResponseWriter, r *http.Request, stat
 
 // timeline merges everything that happened to a participant, with the
 // status changes it caused, newest first.
-func timeline(p participant.Participant, enrolments []participant.Enrolment, contacts []participant.Contact) []participant.TimelineEvent {
+func timeline(p participant.Participant, enrolments []participant.Enrolment, contacts []participant.Contact,
+	plans []participant.Plan, mappings []participant.Mapping) []participant.TimelineEvent {
 	events := []participant.TimelineEvent{{At: p.IdentifiedOn, Kind: "identified"}}
+	for i := range plans {
+		events = append(events, participant.TimelineEvent{At: plans[i].CreatedAt, Kind: "plan", Plan: &plans[i]})
+	}
+	for i := range mappings {
+		events = append(events, participant.TimelineEvent{At: mappings[i].CreatedAt, Kind: "mapping", Mapping: &mappings[i]})
+	}
 	for i := range enrolments {
 		e := &enrolments[i]
 		events = append(events, participant.TimelineEvent{At: e.StartsOn, Kind: "enrolment_start", Enrol: e})
@@ -506,11 +522,13 @@ func timeline(p participant.Participant, enrolments []participant.Enrolment, con
 	sort.SliceStable(events, func(i, j int) bool { return events[i].At.Before(events[j].At) })
 	// Walk forward in time and note where the status moved, by the same rules
 	// as the stored status (participant.statusSQL).
-	var open, enrolled, attempted, reached int
+	var open, enrolled, attempted, reached, planned int
 	derive := func() string {
 		switch {
 		case enrolled > 0 && open == 0:
 			return participant.StatusEnded
+		case planned > 0:
+			return participant.StatusActivePlan
 		case reached > 0:
 			return participant.StatusInContact
 		case attempted > 0:
@@ -527,6 +545,8 @@ func timeline(p participant.Participant, enrolments []participant.Enrolment, con
 			open, enrolled = open+1, enrolled+1
 		case "enrolment_end":
 			open--
+		case "plan":
+			planned++
 		case "contact":
 			attempted++
 			if e.Contact.Reached {

@@ -1,0 +1,204 @@
+package participant
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/kaa-plattform/kaa/internal/audit"
+	"github.com/kaa-plattform/kaa/internal/db"
+)
+
+// Mapping is one version of the intake mapping (kartläggning). It records
+// strengths, challenges, direction and whether a referral was made and to
+// whom, never the health or social details behind it.
+type Mapping struct {
+	Version       int
+	MappedOn      time.Time
+	Strengths     string
+	Challenges    string
+	Direction     string // studies, work, other, undecided
+	DirectionNote string
+	ReferralMade  bool
+	ReferralTo    string
+	CreatedBy     int
+	AuthorName    string
+	CreatedAt     time.Time
+}
+
+// Directions and referral targets of a mapping.
+var (
+	Directions      = []string{"studies", "work", "other", "undecided"}
+	ReferralTargets = []string{"school", "social_services", "arbetsformedlingen", "health_care", "youth_clinic", "other"}
+)
+
+// Mappings returns every version of participant id's mapping, newest first,
+// and records the read.
+func Mappings(ctx context.Context, tx db.Tx, id int64) ([]Mapping, error) {
+	rows, _ := tx.Query(ctx, `
+		SELECT m.version, m.mapped_on, m.strengths, m.challenges, m.direction, m.direction_note, m.referral_made,
+		       m.referral_to, m.created_by, u.name, m.created_at
+		FROM mappings m JOIN users u ON u.id = m.created_by
+		WHERE m.tenant_id = $1 AND m.participant_id = $2 ORDER BY m.version DESC`, tx.TenantID, id)
+	ms, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Mapping])
+	if err != nil {
+		return nil, fmt.Errorf("participant: mappings: %w", err)
+	}
+	return ms, audit.Record(ctx, tx, audit.Event{Action: "mapping.read", RecordType: "participant", RecordID: strconv.FormatInt(id, 10)})
+}
+
+// SaveMapping adds a new version of participant id's mapping and returns its
+// number. Returns db.ErrNotFound for an unknown participant.
+func SaveMapping(ctx context.Context, tx db.Tx, id int64, m Mapping) (int, error) {
+	if err := lockParticipant(ctx, tx, id); err != nil {
+		return 0, err
+	}
+	var v int
+	err := tx.QueryRow(ctx, `
+		INSERT INTO mappings (tenant_id, participant_id, version, mapped_on, strengths, challenges, direction, direction_note,
+		    referral_made, referral_to, created_by)
+		SELECT $1, $2, coalesce(max(version), 0) + 1, $3, $4, $5, $6, $7, $8, $9, $10
+		FROM mappings WHERE tenant_id = $1 AND participant_id = $2
+		RETURNING version`, tx.TenantID, id, m.MappedOn, m.Strengths, m.Challenges, m.Direction, m.DirectionNote,
+		m.ReferralMade, m.ReferralTo, tx.UserID).Scan(&v)
+	if err != nil {
+		return 0, fmt.Errorf("participant: save mapping: %w", err)
+	}
+	return v, audit.Record(ctx, tx, audit.Event{Action: "mapping.save", RecordType: "participant", RecordID: strconv.FormatInt(id, 10),
+		Detail: map[string]any{"version": v}})
+}
+
+// lockParticipant makes the versions of one person's records follow each
+// other: two coordinators saving at once get versions n and n+1, not a clash.
+// Returns db.ErrNotFound for an unknown participant.
+func lockParticipant(ctx context.Context, tx db.Tx, id int64) error {
+	tag, err := tx.Exec(ctx, `SELECT 1 FROM participants WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, tx.TenantID, id)
+	if err != nil {
+		return fmt.Errorf("participant: lock: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("participant %d: %w", id, db.ErrNotFound)
+	}
+	return nil
+}
+
+// Goal is a goal (mål) or, with a Parent, a sub-goal (delmål) of a plan.
+type Goal struct {
+	Position int
+	Parent   *int // position of the goal this sub-goal belongs to
+	Text     string
+	Status   string // not_started, in_progress, reached, dropped
+}
+
+// Measure is an activity (insats) of a plan with who is responsible.
+type Measure struct {
+	Position        int
+	Type            string
+	Description     string
+	Responsible     string
+	ResponsibleUnit string
+	StartsOn        *time.Time
+	EndsOn          *time.Time
+	EndReason       *string
+}
+
+// Plan is one version of an individual action plan.
+type Plan struct {
+	Version    int
+	FollowUpOn *time.Time
+	AgreedOn   *time.Time
+	ChangeNote string
+	CreatedBy  int
+	AuthorName string
+	CreatedAt  time.Time
+	Goals      []Goal
+	Measures   []Measure
+}
+
+// Codes of plans.
+var (
+	GoalStatuses      = []string{"not_started", "in_progress", "reached", "dropped"}
+	MeasureTypes      = []string{"introduction_programme", "komvux", "folkhogskola", "work_placement", "guidance", "arbetsformedlingen", "municipal_labour", "support", "other"}
+	Responsibles      = []string{"young_person", "municipality", "school", "arbetsformedlingen", "social_services", "health_care", "other"}
+	MeasureEndReasons = []string{"completed", "dropped_out", "studies", "work", "other"}
+)
+
+// Plans returns every version of participant id's plan, newest first, with
+// goals and measures, and records the read.
+func Plans(ctx context.Context, tx db.Tx, id int64) ([]Plan, error) {
+	rows, _ := tx.Query(ctx, `
+		SELECT p.version, p.follow_up_on, p.agreed_on, p.change_note, p.created_by, u.name, p.created_at
+		FROM plans p JOIN users u ON u.id = p.created_by
+		WHERE p.tenant_id = $1 AND p.participant_id = $2 ORDER BY p.version DESC`, tx.TenantID, id)
+	plans, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Plan, error) {
+		var p Plan
+		err := r.Scan(&p.Version, &p.FollowUpOn, &p.AgreedOn, &p.ChangeNote, &p.CreatedBy, &p.AuthorName, &p.CreatedAt)
+		return p, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("participant: plans: %w", err)
+	}
+	byVersion := map[int]*Plan{}
+	for i := range plans {
+		byVersion[plans[i].Version] = &plans[i]
+	}
+	rows, _ = tx.Query(ctx, `SELECT version, position, parent, text, status FROM plan_goals
+		WHERE tenant_id = $1 AND participant_id = $2 ORDER BY version, position`, tx.TenantID, id)
+	var v int
+	var g Goal
+	if _, err := pgx.ForEachRow(rows, []any{&v, &g.Position, &g.Parent, &g.Text, &g.Status}, func() error {
+		byVersion[v].Goals = append(byVersion[v].Goals, g)
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("participant: plan goals: %w", err)
+	}
+	rows, _ = tx.Query(ctx, `SELECT version, position, type, description, responsible, responsible_unit, starts_on, ends_on, end_reason
+		FROM plan_measures WHERE tenant_id = $1 AND participant_id = $2 ORDER BY version, position`, tx.TenantID, id)
+	var m Measure
+	if _, err := pgx.ForEachRow(rows, []any{&v, &m.Position, &m.Type, &m.Description, &m.Responsible, &m.ResponsibleUnit, &m.StartsOn, &m.EndsOn, &m.EndReason}, func() error {
+		byVersion[v].Measures = append(byVersion[v].Measures, m)
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("participant: plan measures: %w", err)
+	}
+	return plans, audit.Record(ctx, tx, audit.Event{Action: "plan.read", RecordType: "participant", RecordID: strconv.FormatInt(id, 10)})
+}
+
+// SavePlan adds a new version of participant id's plan, with its goals and
+// measures, and returns its number. Goals' parents refer to positions among
+// p.Goals. Returns db.ErrNotFound for an unknown participant.
+func SavePlan(ctx context.Context, tx db.Tx, id int64, p Plan) (int, error) {
+	if err := lockParticipant(ctx, tx, id); err != nil {
+		return 0, err
+	}
+	var v int
+	err := tx.QueryRow(ctx, `
+		INSERT INTO plans (tenant_id, participant_id, version, follow_up_on, agreed_on, change_note, created_by)
+		SELECT $1, $2, coalesce(max(version), 0) + 1, $3, $4, $5, $6 FROM plans WHERE tenant_id = $1 AND participant_id = $2
+		RETURNING version`, tx.TenantID, id, p.FollowUpOn, p.AgreedOn, p.ChangeNote, tx.UserID).Scan(&v)
+	if err != nil {
+		return 0, fmt.Errorf("participant: save plan: %w", err)
+	}
+	batch := &pgx.Batch{}
+	for _, g := range p.Goals {
+		batch.Queue(`INSERT INTO plan_goals (tenant_id, participant_id, version, position, parent, text, status) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+			tx.TenantID, id, v, g.Position, g.Parent, g.Text, g.Status)
+	}
+	for _, m := range p.Measures {
+		batch.Queue(`INSERT INTO plan_measures (tenant_id, participant_id, version, position, type, description, responsible,
+			responsible_unit, starts_on, ends_on, end_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+			tx.TenantID, id, v, m.Position, m.Type, m.Description, m.Responsible, m.ResponsibleUnit, m.StartsOn, m.EndsOn, m.EndReason)
+	}
+	if err := tx.SendBatch(ctx, batch).Close(); err != nil {
+		return 0, fmt.Errorf("participant: save plan: %w", err)
+	}
+	action := "plan.create"
+	if v > 1 {
+		action = "plan.revise"
+	}
+	return v, audit.Record(ctx, tx, audit.Event{Action: action, RecordType: "participant", RecordID: strconv.FormatInt(id, 10),
+		Detail: map[string]any{"version": v, "goals": len(p.Goals), "measures": len(p.Measures)}})
+}

@@ -1,0 +1,338 @@
+package ui
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kaa-plattform/kaa/internal/db"
+	"github.com/kaa-plattform/kaa/internal/participant"
+	"github.com/kaa-plattform/kaa/internal/ui/views"
+)
+
+// participantName reads participant {id} for a page about them.
+func (h *Handler) participantName(r *http.Request, tx db.Tx) (int64, string, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return 0, "", err
+	}
+	p, err := participant.Get(r.Context(), tx, id)
+	if err != nil {
+		return 0, "", err
+	}
+	return id, p.FirstName + " " + p.LastName, nil
+}
+
+func (h *Handler) mappingPage(w http.ResponseWriter, r *http.Request) {
+	h.renderMapping(w, r, http.StatusOK, views.ContactForm{})
+}
+
+func (h *Handler) renderMapping(w http.ResponseWriter, r *http.Request, status int, form views.ContactForm) {
+	v := views.MappingView{Form: form}
+	err := h.inTenant(r, func(tx db.Tx) error {
+		id, name, err := h.participantName(r, tx)
+		if err != nil {
+			return err
+		}
+		v.Base, v.Name = fmt.Sprintf("%s/%d", h.participantBase(r), id), name
+		v.Versions, err = participant.Mappings(r.Context(), tx, id)
+		return err
+	})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if v.Form.Values == nil {
+		v.Form.Values = map[string]string{"mapped_on": views.Date(today()), "direction": "undecided"}
+		if len(v.Versions) > 0 { // a revision starts from the current version
+			m := v.Versions[0]
+			v.Form.Values = map[string]string{"mapped_on": views.Date(today()), "strengths": m.Strengths, "challenges": m.Challenges,
+				"direction": m.Direction, "direction_note": m.DirectionNote, "referral_to": m.ReferralTo}
+		}
+	}
+	h.render(w, r, status, views.MappingPage(h.page(r, "Kartläggning"), v))
+}
+
+func (h *Handler) saveMapping(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 32<<10)
+	r.ParseForm()
+	f := views.ContactForm{Values: map[string]string{}}
+	for _, k := range []string{"mapped_on", "strengths", "challenges", "direction", "direction_note", "referral_to"} {
+		f.Values[k] = strings.TrimSpace(r.PostForm.Get(k))
+	}
+	m := participant.Mapping{Strengths: f.Values["strengths"], Challenges: f.Values["challenges"],
+		Direction: f.Values["direction"], DirectionNote: f.Values["direction_note"], ReferralTo: f.Values["referral_to"]}
+	if d, msg := parseDate(f.Values["mapped_on"], today(), true); msg != "" {
+		f.Errors.Add("mapped_on", msg)
+	} else {
+		m.MappedOn = d
+	}
+	for _, t := range []struct {
+		key string
+		max int
+	}{{"strengths", 2000}, {"challenges", 2000}, {"direction_note", 1000}} {
+		if len([]rune(f.Values[t.key])) > t.max {
+			f.Errors.Add(t.key, fmt.Sprintf("Högst %d tecken. Skriv kort.", t.max))
+		}
+	}
+	if !slices.Contains(participant.Directions, m.Direction) {
+		f.Errors.Add("direction", "Välj vad personen vill: studier, arbete, annat eller inte bestämt.")
+	}
+	if m.ReferralTo != "" && !slices.Contains(participant.ReferralTargets, m.ReferralTo) {
+		f.Errors.Add("referral_to", "Välj i listan.")
+	}
+	m.ReferralMade = m.ReferralTo != ""
+	if f.Errors.Any() {
+		h.renderMapping(w, r, http.StatusUnprocessableEntity, f)
+		return
+	}
+	var id int64
+	err := h.inTenant(r, func(tx db.Tx) (err error) {
+		if id, err = pathID(r, "id"); err != nil {
+			return err
+		}
+		_, err = participant.SaveMapping(r.Context(), tx, id, m)
+		return err
+	})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.flash(r, "Kartläggningen är sparad.")
+	http.Redirect(w, r, fmt.Sprintf("%s/%d/kartlaggning", h.participantBase(r), id), http.StatusSeeOther)
+}
+
+func (h *Handler) planPage(w http.ResponseWriter, r *http.Request) {
+	v := views.PlanView{}
+	err := h.inTenant(r, func(tx db.Tx) error {
+		id, name, err := h.participantName(r, tx)
+		if err != nil {
+			return err
+		}
+		v.Base, v.Name = fmt.Sprintf("%s/%d", h.participantBase(r), id), name
+		v.Versions, err = participant.Plans(r.Context(), tx, id)
+		return err
+	})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, views.PlanPage(h.page(r, "Handlingsplan"), v))
+}
+
+func (h *Handler) planPrint(w http.ResponseWriter, r *http.Request) {
+	var name string
+	var plans []participant.Plan
+	err := h.inTenant(r, func(tx db.Tx) error {
+		id, n, err := h.participantName(r, tx)
+		if err != nil {
+			return err
+		}
+		name = n
+		plans, err = participant.Plans(r.Context(), tx, id)
+		if err == nil && len(plans) == 0 {
+			err = fmt.Errorf("no plan: %w", db.ErrNotFound)
+		}
+		return err
+	})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, views.PlanPrint(h.page(r, "Min plan"), name, plans[0]))
+}
+
+func (h *Handler) planEdit(w http.ResponseWriter, r *http.Request) {
+	v := views.PlanFormView{Values: map[string]string{}}
+	err := h.inTenant(r, func(tx db.Tx) error {
+		id, name, err := h.participantName(r, tx)
+		if err != nil {
+			return err
+		}
+		v.Base, v.Name = fmt.Sprintf("%s/%d", h.participantBase(r), id), name
+		plans, err := participant.Plans(r.Context(), tx, id)
+		if err != nil {
+			return err
+		}
+		if len(plans) > 0 { // a revision starts from the current version
+			planValues(plans[0], v.Values)
+			v.Goals, v.Measures = len(plans[0].Goals), len(plans[0].Measures)
+		}
+		return nil
+	})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	v.Goals, v.Measures = v.Goals+3, v.Measures+2
+	h.render(w, r, http.StatusOK, views.PlanForm(h.page(r, "Handlingsplan"), v))
+}
+
+// planValues fills a plan editor's fields from a plan.
+func planValues(pl participant.Plan, v map[string]string) {
+	index := map[int]int{} // position -> row
+	for i, g := range pl.Goals {
+		index[g.Position] = i
+		v[fmt.Sprintf("goal_text_%d", i)] = g.Text
+		v[fmt.Sprintf("goal_status_%d", i)] = g.Status
+		if g.Parent != nil {
+			v[fmt.Sprintf("goal_parent_%d", i)] = strconv.Itoa(index[*g.Parent])
+		}
+	}
+	for i, m := range pl.Measures {
+		v[fmt.Sprintf("measure_type_%d", i)] = m.Type
+		v[fmt.Sprintf("measure_description_%d", i)] = m.Description
+		v[fmt.Sprintf("measure_responsible_%d", i)] = m.Responsible
+		v[fmt.Sprintf("measure_unit_%d", i)] = m.ResponsibleUnit
+		v[fmt.Sprintf("measure_starts_%d", i)] = optDate(m.StartsOn)
+		v[fmt.Sprintf("measure_ends_%d", i)] = optDate(m.EndsOn)
+		if m.EndReason != nil {
+			v[fmt.Sprintf("measure_end_reason_%d", i)] = *m.EndReason
+		}
+	}
+	v["follow_up_on"] = optDate(pl.FollowUpOn)
+	v["agreed_on"] = optDate(pl.AgreedOn)
+}
+
+func optDate(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return views.Date(*t)
+}
+
+// parsePlanForm reads the editor's rows into a plan; empty rows are dropped.
+func parsePlanForm(r *http.Request, now time.Time) (participant.Plan, views.PlanFormView) {
+	f := views.PlanFormView{Values: map[string]string{}}
+	for k, vs := range r.PostForm {
+		if len(vs) > 0 {
+			f.Values[k] = strings.TrimSpace(vs[0])
+		}
+	}
+	val := func(format string, i int) string { return f.Values[fmt.Sprintf(format, i)] }
+	f.Goals, f.Measures = min(atoiOr0(f.Values["goal_rows"]), 50), min(atoiOr0(f.Values["measure_rows"]), 50)
+	var pl participant.Plan
+	position := map[int]int{} // row -> position of a kept goal
+	for i := 0; i < f.Goals; i++ {
+		text := val("goal_text_%d", i)
+		if text == "" {
+			continue
+		}
+		g := participant.Goal{Position: len(pl.Goals) + 1, Text: text, Status: val("goal_status_%d", i)}
+		field := fmt.Sprintf("goal_text_%d", i)
+		if len([]rune(text)) > 500 {
+			f.Errors.Add(field, fmt.Sprintf("Mål %d: högst 500 tecken.", i+1))
+		}
+		if g.Status == "" {
+			g.Status = "not_started"
+		} else if !slices.Contains(participant.GoalStatuses, g.Status) {
+			f.Errors.Add(fmt.Sprintf("goal_status_%d", i), fmt.Sprintf("Mål %d: välj ett läge i listan.", i+1))
+		}
+		if p := val("goal_parent_%d", i); p != "" {
+			row, err := strconv.Atoi(p)
+			pos, kept := position[row]
+			switch {
+			case err != nil || row >= i || !kept:
+				f.Errors.Add(fmt.Sprintf("goal_parent_%d", i), fmt.Sprintf("Mål %d: ett delmål hör till ett mål ovanför som har text.", i+1))
+			case pl.Goals[pos-1].Parent != nil:
+				f.Errors.Add(fmt.Sprintf("goal_parent_%d", i), fmt.Sprintf("Mål %d: ett delmål kan inte höra till ett annat delmål.", i+1))
+			default:
+				g.Parent = &pos
+			}
+		}
+		position[i] = g.Position
+		pl.Goals = append(pl.Goals, g)
+	}
+	for i := 0; i < f.Measures; i++ {
+		m := participant.Measure{Type: val("measure_type_%d", i), Description: val("measure_description_%d", i),
+			Responsible: val("measure_responsible_%d", i), ResponsibleUnit: val("measure_unit_%d", i)}
+		if m.Type == "" && m.Description == "" && m.Responsible == "" && m.ResponsibleUnit == "" &&
+			val("measure_starts_%d", i) == "" && val("measure_ends_%d", i) == "" {
+			continue
+		}
+		n := i + 1
+		if !slices.Contains(participant.MeasureTypes, m.Type) {
+			f.Errors.Add(fmt.Sprintf("measure_type_%d", i), fmt.Sprintf("Insats %d: välj typ av insats.", n))
+		}
+		if !slices.Contains(participant.Responsibles, m.Responsible) {
+			f.Errors.Add(fmt.Sprintf("measure_responsible_%d", i), fmt.Sprintf("Insats %d: välj vem som ansvarar.", n))
+		}
+		if len([]rune(m.Description)) > 500 || len([]rune(m.ResponsibleUnit)) > 200 {
+			f.Errors.Add(fmt.Sprintf("measure_description_%d", i), fmt.Sprintf("Insats %d: skriv kortare.", n))
+		}
+		if s := val("measure_starts_%d", i); s != "" {
+			if d, err := time.Parse(time.DateOnly, s); err != nil {
+				f.Errors.Add(fmt.Sprintf("measure_starts_%d", i), fmt.Sprintf("Insats %d: skriv startdatum som ÅÅÅÅ-MM-DD.", n))
+			} else {
+				m.StartsOn = &d
+			}
+		}
+		if d, msg := parseDate(val("measure_ends_%d", i), now, false); msg != "" {
+			f.Errors.Add(fmt.Sprintf("measure_ends_%d", i), fmt.Sprintf("Insats %d, slutdatum: %s", n, msg))
+		} else if !d.IsZero() {
+			m.EndsOn = &d
+			if m.StartsOn != nil && d.Before(*m.StartsOn) {
+				f.Errors.Add(fmt.Sprintf("measure_ends_%d", i), fmt.Sprintf("Insats %d: slutdatum före startdatum.", n))
+			}
+		}
+		reason := val("measure_end_reason_%d", i)
+		switch {
+		case m.EndsOn != nil && !slices.Contains(participant.MeasureEndReasons, reason):
+			f.Errors.Add(fmt.Sprintf("measure_end_reason_%d", i), fmt.Sprintf("Insats %d: välj varför insatsen slutade.", n))
+		case m.EndsOn == nil && reason != "":
+			f.Errors.Add(fmt.Sprintf("measure_ends_%d", i), fmt.Sprintf("Insats %d: skriv när insatsen slutade.", n))
+		case m.EndsOn != nil:
+			m.EndReason = &reason
+		}
+		m.Position = len(pl.Measures) + 1
+		pl.Measures = append(pl.Measures, m)
+	}
+	if len(pl.Goals) == 0 {
+		f.Errors.Add("goal_text_0", "Skriv minst ett mål tillsammans med den unga.")
+	}
+	if s := f.Values["follow_up_on"]; s != "" {
+		if d, err := time.Parse(time.DateOnly, s); err != nil {
+			f.Errors.Add("follow_up_on", "Skriv datumet som ÅÅÅÅ-MM-DD.")
+		} else {
+			pl.FollowUpOn = &d
+		}
+	} else {
+		f.Errors.Add("follow_up_on", "Skriv när planen ska följas upp.")
+	}
+	if d, msg := parseDate(f.Values["agreed_on"], now, false); msg != "" {
+		f.Errors.Add("agreed_on", msg)
+	} else if !d.IsZero() {
+		pl.AgreedOn = &d
+	}
+	pl.ChangeNote = f.Values["change_note"]
+	if len([]rune(pl.ChangeNote)) > 500 {
+		f.Errors.Add("change_note", "Högst 500 tecken.")
+	}
+	return pl, f
+}
+
+func (h *Handler) savePlan(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 128<<10)
+	r.ParseForm()
+	var id int64
+	var name string
+	if err := h.inTenant(r, func(tx db.Tx) (err error) { id, name, err = h.participantName(r, tx); return err }); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	pl, f := parsePlanForm(r, today())
+	if f.Errors.Any() {
+		f.Base, f.Name = fmt.Sprintf("%s/%d", h.participantBase(r), id), name
+		h.render(w, r, http.StatusUnprocessableEntity, views.PlanForm(h.page(r, "Handlingsplan"), f))
+		return
+	}
+	if err := h.inTenant(r, func(tx db.Tx) error { _, err := participant.SavePlan(r.Context(), tx, id, pl); return err }); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.flash(r, "Planen är sparad som en ny version.")
+	http.Redirect(w, r, fmt.Sprintf("%s/%d/plan", h.participantBase(r), id), http.StatusSeeOther)
+}
