@@ -14,6 +14,7 @@ import (
 	"github.com/kaa-plattform/kaa/internal/auth"
 	"github.com/kaa-plattform/kaa/internal/config"
 	"github.com/kaa-plattform/kaa/internal/db"
+	"github.com/kaa-plattform/kaa/internal/participant"
 	"github.com/kaa-plattform/kaa/internal/seed"
 )
 
@@ -130,5 +131,30 @@ func userCmd(ctx context.Context, cfg config.Config, args []string, stdout io.Wr
 		return err
 	}
 	fmt.Fprintf(stdout, "created %s; temporary password (shown once, must be changed at first sign-in): %s\n", addr, password)
+	return nil
+}
+
+// jobCmd runs one of the periodic jobs now, as the server does hourly.
+func jobCmd(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
+	if len(args) != 1 || args[0] != "turned-20" {
+		return errors.New("job: want: job turned-20")
+	}
+	url := cfg.AppDatabaseURL
+	if url == "" {
+		url = cfg.DatabaseURL
+	}
+	if url == "" {
+		return errors.New("job: set APP_DATABASE_URL (or DATABASE_URL)")
+	}
+	pool, err := db.Open(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	n, err := participant.EndTurned20Everywhere(ctx, pool, participant.Today())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "ended %d KAA enrolments of people who have turned 20\n", n)
 	return nil
 }

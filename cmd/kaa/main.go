@@ -33,6 +33,8 @@ const usage = `usage: kaa <command>
                             migrate, seed the demo and serve
   user create --email E --name N [--system-admin]
                             create an account with a temporary password (DATABASE_URL)
+  job turned-20             end the KAA enrolments of everyone who has turned 20
+                            (the server also does this hourly; safe to repeat)
 
 Configuration is read from environment variables; see README.md.
 `
@@ -72,6 +74,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return dev(ctx, cfg, log, stdout)
 	case "user":
 		return userCmd(ctx, cfg, args[1:], stdout)
+	case "job":
+		return jobCmd(ctx, cfg, args[1:], stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -101,7 +105,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	go sweepImports(ctx, pool, log)
+	go housekeeping(ctx, pool, log)
 	log.Info("listening", "addr", ln.Addr().String(), "public_url", cfg.PublicURL)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -116,8 +120,10 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	return srv.Shutdown(shutdownCtx)
 }
 
-// sweepImports deletes uploaded lists older than a day, hourly, until ctx ends.
-func sweepImports(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) {
+// housekeeping runs the periodic jobs hourly until ctx ends: it deletes
+// uploaded lists older than a day and ends the KAA enrolments of everyone who
+// has turned 20. Both are safe to run again.
+func housekeeping(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) {
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
@@ -125,6 +131,11 @@ func sweepImports(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) {
 			log.Error("purge stale imports", "err", err)
 		} else if n > 0 {
 			log.Info("purged stale imports", "count", n)
+		}
+		if n, err := participant.EndTurned20Everywhere(ctx, pool, participant.Today()); err != nil && ctx.Err() == nil {
+			log.Error("end KAA at 20", "err", err)
+		} else if n > 0 {
+			log.Info("ended KAA enrolments of those who turned 20", "count", n)
 		}
 		select {
 		case <-ctx.Done():

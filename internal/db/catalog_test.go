@@ -315,6 +315,9 @@ func seedTwoTenants(t *testing.T, d *pgtest.DB) (a, b int) {
 			            SELECT $1, participant_id, 1, 1, 'Mål', 'in_progress' FROM pl)
 			 INSERT INTO plan_measures (tenant_id, participant_id, version, position, type, responsible)
 			 SELECT $1, participant_id, 1, 1, 'guidance', 'municipality' FROM pl`,
+			`INSERT INTO followups (tenant_id, participant_id, enrolment_id, kind, due_on)
+			 SELECT e.tenant_id, e.participant_id, e.id, 'exit', '2026-02-01' FROM enrolments e WHERE e.tenant_id = $1 AND $2::int > 0
+			 ON CONFLICT DO NOTHING`,
 		} {
 			if _, err := d.Owner.Exec(ctx, stmt, id, u); err != nil {
 				t.Fatalf("%s: %v", stmt, err)

@@ -90,6 +90,9 @@ func IsUniqueViolation(err error) bool {
 	return errors.As(err, &pgErr) && pgErr.Code == "23505"
 }
 
+// Pool is a connection pool, as InTenant takes it.
+type Pool = *pgxpool.Pool
+
 // Querier is what both a pool and a transaction offer; store functions of
 // global (not tenant-owned) tables take one.
 type Querier interface {

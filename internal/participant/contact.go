@@ -155,6 +155,12 @@ var stockholm = func() *time.Location {
 // Local returns t in Swedish time.
 func Local(t time.Time) time.Time { return t.In(stockholm) }
 
+// Today is the date in Sweden now, at midnight UTC, as dates are stored.
+func Today() time.Time {
+	t := Local(time.Now())
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
 func sameDay(a, b time.Time) bool {
 	a, b = Local(a), Local(b)
 	return a.Year() == b.Year() && a.YearDay() == b.YearDay()

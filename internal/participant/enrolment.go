@@ -105,6 +105,9 @@ func EndEnrolment(ctx context.Context, tx db.Tx, id, eid int64, endsOn time.Time
 		tx.TenantID, id, eid, endsOn, reason); err != nil {
 		return fmt.Errorf("participant: end enrolment: %w", err)
 	}
+	if err := scheduleFollowUps(ctx, tx, id, eid, endsOn); err != nil {
+		return err
+	}
 	return audit.Record(ctx, tx, audit.Event{Action: "enrolment.end", RecordType: "participant", RecordID: strconv.FormatInt(id, 10),
 		Detail: map[string]any{"enrolment": eid, "reason": reason}})
 }

@@ -39,6 +39,9 @@ const (
 	QueueNeverReached   = "never_reached"
 	QueueTurns20        = "turns_20"
 	QueueWaiting        = "identified_waiting"
+	QueueFollowUps      = "followups_due"
+	QueuePlanReview     = "plan_review_passed"
+	QueueLongMeasures   = "long_measures"
 )
 
 // Settings are a municipality's queue settings.
@@ -73,15 +76,30 @@ func Queues(ctx context.Context, tx db.Tx, coordinatorID int, now time.Time) ([]
 			AND EXISTS (SELECT 1 FROM enrolments e WHERE e.tenant_id = p.tenant_id AND e.participant_id = p.id AND e.kind = 'kaa' AND e.ends_on IS NULL)`},
 		{QueueWaiting, `p.identified_on <= @today::date - 14 AND NOT ` + anyContact},
 	}
+	// These concern people whose enrolments may have ended: they are not
+	// limited to open ones.
+	late := []struct{ key, where string }{
+		{QueueFollowUps, `EXISTS (SELECT 1 FROM followups f WHERE f.tenant_id = p.tenant_id AND f.participant_id = p.id
+			AND f.done_on IS NULL AND f.due_on <= @today::date + 7)`},
+		{QueuePlanReview, `EXISTS (SELECT 1 FROM plans pl WHERE pl.tenant_id = p.tenant_id AND pl.participant_id = p.id
+			AND pl.version = (SELECT max(version) FROM plans x WHERE x.tenant_id = p.tenant_id AND x.participant_id = p.id)
+			AND pl.follow_up_on < @today::date) AND ` + open},
+		{QueueLongMeasures, `EXISTS (SELECT 1 FROM plan_measures m WHERE m.tenant_id = p.tenant_id AND m.participant_id = p.id
+			AND m.version = (SELECT max(version) FROM plans x WHERE x.tenant_id = p.tenant_id AND x.participant_id = p.id)
+			AND m.ends_on IS NULL AND m.starts_on < @today::date - interval '6 months')`},
+	}
 	var queues []Queue
 	counts := map[string]any{}
-	for _, c := range conditions {
+	for i := range conditions {
+		conditions[i].where = open + ` AND ` + conditions[i].where
+	}
+	for _, c := range append(conditions, late...) {
 		rows, _ := tx.Query(ctx, `
 			SELECT p.id, p.first_name, p.last_name, p.birth_date, p.identified_on, `+lastContactSQL+`, count(*) OVER ()
 			FROM participants p
 			WHERE p.tenant_id = @tenant AND (@coordinator = 0 OR EXISTS (SELECT 1 FROM participant_coordinators pc
 			      WHERE pc.tenant_id = p.tenant_id AND pc.participant_id = p.id AND pc.user_id = @coordinator))
-			  AND `+open+` AND `+c.where+`
+			  AND `+c.where+`
 			ORDER BY p.identified_on, p.id LIMIT `+strconv.Itoa(QueueLimit),
 			pgx.NamedArgs{"tenant": tx.TenantID, "coordinator": coordinatorID, "now": now, "days": s.NoContactDays, "today": today})
 		q := Queue{Key: c.key}

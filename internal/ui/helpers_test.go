@@ -8,6 +8,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -182,7 +183,8 @@ func (a *app) orgID(key string) int {
 
 // fixture registers, as the owner, a young person in the organisation with key,
 // with a KAA enrolment, an SMS by the coordinator with email and a plan; it
-// returns the ids of the person, the enrolment and the contact.
+// returns the ids of the person, the enrolment and the contact. The person
+// also has an exit follow-up (see followUpOf).
 func (a *app) fixture(key, coordinator, first, last string) (pid, eid, cid int64) {
 	a.t.Helper()
 	err := a.db.Owner.QueryRow(context.Background(), `
@@ -193,7 +195,8 @@ func (a *app) fixture(key, coordinator, first, last string) (pid, eid, cid int64
 		           SELECT $1, id, now(), 'sms', 'outgoing', false, $2 FROM p RETURNING id),
 		     pl AS (INSERT INTO plans (tenant_id, participant_id, version, created_by) SELECT $1, id, 1, $2 FROM p RETURNING participant_id),
 		     g AS (INSERT INTO plan_goals (tenant_id, participant_id, version, position, text, status)
-		           SELECT $1, participant_id, 1, 1, 'Börja på komvux', 'in_progress' FROM pl)
+		           SELECT $1, participant_id, 1, 1, 'Börja på komvux', 'in_progress' FROM pl),
+		     f AS (INSERT INTO followups (tenant_id, participant_id, enrolment_id, kind, due_on) SELECT $1, p.id, e.id, 'exit', current_date FROM p, e)
 		SELECT (SELECT id FROM p), (SELECT id FROM e), (SELECT id FROM c)`, a.orgID(key), a.userID(coordinator), first, last).Scan(&pid, &eid, &cid)
 	if err != nil {
 		a.t.Fatal(err)
@@ -222,4 +225,9 @@ func (a *app) assertSummary() {
 	if n != 0 {
 		a.t.Errorf("%d participants whose summary disagrees with their contacts and enrolments", n)
 	}
+}
+
+// followUpOf returns the id of a follow-up of participant pid.
+func (a *app) followUpOf(pid int64) string {
+	return strconv.Itoa(a.count(`SELECT min(id) FROM followups WHERE participant_id = $1`, pid))
 }

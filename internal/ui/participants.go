@@ -22,10 +22,7 @@ import (
 )
 
 // today is the date in Sweden, at midnight UTC, as dates are stored.
-func today() time.Time {
-	t := participant.Local(time.Now())
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
-}
+func today() time.Time { return participant.Today() }
 
 func (h *Handler) participantBase(r *http.Request) string {
 	return "/k/" + orgFrom(r.Context()).Key + "/deltagare"
@@ -483,6 +480,9 @@ func (h *Handler) renderParticipant(w http.ResponseWriter, r *http.Request, stat
 			return err
 		}
 		v.HasPlan, v.HasMapping = len(plans) > 0, len(mappings) > 0
+		if v.FollowUps, err = participant.FollowUps(ctx, tx, id); err != nil {
+			return err
+		}
 		v.Timeline = timeline(v.P, v.Enrolments, contacts, plans, mappings)
 		return nil
 	})

@@ -337,7 +337,7 @@ func TestForeignIDsAreNotFound(t *testing.T) {
 	pid, eid, cid := a.fixture("1266", "samordnare@horby.demo", "Hemlig", "Hörbybo")
 	c := a.client()
 	c.signIn("samordnare@osby.demo")
-	r := strings.NewReplacer("{tenant}", "1273", "{id}", strconv.FormatInt(pid, 10), "{eid}", strconv.FormatInt(eid, 10), "{cid}", strconv.FormatInt(cid, 10))
+	r := strings.NewReplacer("{tenant}", "1273", "{id}", strconv.FormatInt(pid, 10), "{eid}", strconv.FormatInt(eid, 10), "{cid}", strconv.FormatInt(cid, 10), "{fid}", a.followUpOf(pid))
 	form := url.Values{"channel": {"sms"}, "direction": {"outgoing"}, "reached": {"yes"}, "reason": {"x"}, "enrol": {"kaa"},
 		"starts_on": {"2026-01-02"}, fmt.Sprintf("ends_on_%d", eid): {"2026-02-01"}, fmt.Sprintf("end_reason_%d", eid): {"moved"}}
 	for k, v := range newParticipant("20040229-0001", "X", "Y") {

@@ -82,6 +82,8 @@ func (h *Handler) Routes() []Route {
 		{"GET", "/k/{tenant}/deltagare/{id}/plan/andra", Tenant, coordinator, h.planEdit},
 		{"POST", "/k/{tenant}/deltagare/{id}/plan", Tenant, coordinator, h.savePlan},
 		{"GET", "/k/{tenant}/deltagare/{id}/plan/utskrift", Tenant, coordinator, h.planPrint},
+		{"GET", "/k/{tenant}/deltagare/{id}/uppfoljningar/{fid}", Tenant, coordinator, h.followUpPage},
+		{"POST", "/k/{tenant}/deltagare/{id}/uppfoljningar/{fid}", Tenant, coordinator, h.recordFollowUp},
 		{"GET", "/k/{tenant}/att-gora", Tenant, coordinator, h.queues},
 		{"GET", "/k/{tenant}/deltagare/import", Tenant, coordinator, h.importPage},
 		{"POST", "/k/{tenant}/deltagare/import", Tenant, coordinator, h.importUpload},

@@ -109,7 +109,8 @@ func TestRouteTable(t *testing.T) {
 			pattern = strings.Replace(pattern, "{iid}", importOf(who), 1)
 		}
 		r := strings.NewReplacer("{tenant}", "1273", "{project}", "within", "{user}", strconv.Itoa(extra), "*", "x",
-			"{id}", strconv.FormatInt(pid, 10), "{eid}", strconv.FormatInt(eid, 10), "{cid}", strconv.FormatInt(cid, 10))
+			"{id}", strconv.FormatInt(pid, 10), "{eid}", strconv.FormatInt(eid, 10), "{cid}", strconv.FormatInt(cid, 10),
+			"{fid}", a.followUpOf(pid))
 		return r.Replace(pattern)
 	}
 

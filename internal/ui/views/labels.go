@@ -47,6 +47,12 @@ var labels = map[string]map[string]string{
 		"municipal_labour": "Kommunal arbetsmarknadsinsats", "support": "Motiverande eller socialt stöd", "other": "Annan insats"},
 	"responsible": {"young_person": "Den unga själv", "municipality": "Kommunen", "school": "Skolan", "arbetsformedlingen": "Arbetsförmedlingen",
 		"social_services": "Socialtjänsten", "health_care": "Hälso- och sjukvården", "other": "Annan aktör"},
+	"occupation": {"national_programme": "Studier på nationellt program", "introduction_programme": "Studier på introduktionsprogram",
+		"komvux": "Komvux", "folkhogskola": "Folkhögskola", "studies_other": "Andra studier", "work": "Arbete",
+		"work_placement": "Praktik", "arbetsformedlingen": "Program via Arbetsförmedlingen", "municipal_measure": "Kommunal insats",
+		"health_care": "Vård eller behandling", "no_activity": "Ingen aktivitet", "not_reachable": "Gick inte att nå", "moved": "Flyttat"},
+	"followup":    {"exit": "Uppföljning vid avslut", "six_months": "Uppföljning sex månader efter avslut"},
+	"answer":      {"yes": "Ja", "no": "Nej", "no_answer": "Vill inte svara"},
 	"measure_end": {"completed": "Genomförd", "dropped_out": "Avbruten", "studies": "Gick vidare till studier", "work": "Gick vidare till arbete", "other": "Annat"},
 	"queue": {
 		"never_contacted":    "Aldrig kontaktade",
@@ -54,6 +60,9 @@ var labels = map[string]map[string]string{
 		"never_reached":      "Kontakt sökt men aldrig nådda",
 		"turns_20":           "Fyller 20 inom 60 dagar",
 		"identified_waiting": "Identifierade för mer än 14 dagar sedan utan kontaktförsök",
+		"followups_due":      "Uppföljningar att göra (inom en vecka eller försenade)",
+		"plan_review_passed": "Handlingsplaner vars uppföljningsdatum har passerat",
+		"long_measures":      "Insatser utan slutdatum som började för mer än sex månader sedan",
 	},
 }
 
