@@ -142,7 +142,11 @@ func TestCommands(t *testing.T) {
 		    AND EXISTS (SELECT 1 FROM contacts c WHERE c.tenant_id = o.id AND NOT c.reached)
 		    AND EXISTS (SELECT 1 FROM contacts c WHERE c.tenant_id = o.id AND c.reached)
 		    AND EXISTS (SELECT 1 FROM enrolments e WHERE e.tenant_id = o.id AND e.ends_on IS NOT NULL)
-		    AND (SELECT count(DISTINCT channel) FROM contacts c WHERE c.tenant_id = o.id) >= 4))
+		    AND (SELECT count(DISTINCT channel) FROM contacts c WHERE c.tenant_id = o.id) >= 4
+		    AND EXISTS (SELECT 1 FROM mappings m WHERE m.tenant_id = o.id)
+		    AND EXISTS (SELECT 1 FROM plans pl WHERE pl.tenant_id = o.id AND pl.version > 1)
+		    AND EXISTS (SELECT 1 FROM followups f WHERE f.tenant_id = o.id AND f.done_on IS NOT NULL)
+		    AND EXISTS (SELECT 1 FROM followups f WHERE f.tenant_id = o.id AND f.done_on IS NULL)))
 		FROM orgs o WHERE o.kind = 'municipality'`).Scan(&munis, &thin)
 	if munis != 13 || thin != 0 {
 		t.Errorf("%d of %d demo municipalities lack young people in every state", thin, munis)

@@ -120,13 +120,14 @@ func Queues(ctx context.Context, tx db.Tx, coordinatorID int, now time.Time) ([]
 
 // TimelineEvent is one thing that happened to a participant.
 type TimelineEvent struct {
-	At      time.Time
-	Kind    string // "identified", "enrolment_start", "enrolment_end", "contact", "plan", "mapping", "status"
-	Contact *Contact
-	Enrol   *Enrolment
-	Plan    *Plan
-	Mapping *Mapping
-	Status  string // the new status, for "status"
+	At       time.Time
+	Kind     string // "identified", "enrolment_start", "enrolment_end", "contact", "plan", "mapping", "status"
+	Contact  *Contact
+	Enrol    *Enrolment
+	Plan     *Plan
+	Mapping  *Mapping
+	FollowUp *FollowUp
+	Status   string // the new status, for "status"
 }
 
 // SaveSettings stores the municipality's queue settings.

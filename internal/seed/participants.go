@@ -175,6 +175,83 @@ func addDemoPerson(ctx context.Context, tx db.Tx, rng *rand.Rand, now time.Time,
 			return fmt.Errorf("seed: contact: %w", err)
 		}
 	}
+	return addDemoPlan(ctx, tx, rng, state, id, coordinator, identified, today)
+}
+
+var demoGoals = [][2]string{
+	{"Börja studera igen", "Söka till komvux"}, {"Få struktur i vardagen", "Komma upp i tid tre dagar i veckan"},
+	{"Hitta en praktikplats", "Skriva ett CV"}, {"Självförsörjning", "Göra en budget"}, {"Bryta isoleringen", "Gå på en gruppträff"},
+}
+
+// addDemoPlan gives some people a mapping and a plan (some revised), and
+// people whose enrolment ended their follow-ups, some recorded and some due.
+func addDemoPlan(ctx context.Context, tx db.Tx, rng *rand.Rand, state string, id int64, coordinator int, identified, today time.Time) error {
+	if state == "ended" {
+		_, err := tx.Exec(ctx, `
+			INSERT INTO followups (tenant_id, participant_id, enrolment_id, kind, due_on)
+			SELECT tenant_id, participant_id, id, k.kind, CASE k.kind WHEN 'exit' THEN ends_on + 28 ELSE (ends_on + interval '6 months')::date END
+			FROM enrolments, (VALUES ('exit'), ('six_months')) k(kind)
+			WHERE tenant_id = $1 AND participant_id = $2 AND ends_on IS NOT NULL`, tx.TenantID, id)
+		if err != nil {
+			return fmt.Errorf("seed: follow-ups: %w", err)
+		}
+		if rng.IntN(2) == 0 { // the exit follow-up is done for half of them
+			_, err = tx.Exec(ctx, `
+				UPDATE followups SET done_on = LEAST(due_on, $3::date), occupation = $4, esf_in_education = $4 IN ('national_programme', 'komvux'),
+				    esf_job_searching = false, esf_qualification = false, esf_employed = $4 = 'work',
+				    survey_long_term_goal = $5, survey_clear_plan = 'yes', survey_respect = 'yes', survey_no_barrier = 'yes',
+				    recorded_by = $6, recorded_at = now()
+				WHERE tenant_id = $1 AND participant_id = $2 AND kind = 'exit'`, tx.TenantID, id, today,
+				[]string{"national_programme", "komvux", "work", "work_placement", "not_reachable"}[rng.IntN(5)],
+				[]string{"yes", "no", "no_answer"}[rng.IntN(3)], coordinator)
+			if err != nil {
+				return fmt.Errorf("seed: follow-up: %w", err)
+			}
+		}
+		return nil
+	}
+	if state != "in_contact" && state != "project" && state != "turning20" {
+		return nil
+	}
+	mappedOn := identified.AddDate(0, 0, 7)
+	if mappedOn.After(today) {
+		mappedOn = today
+	}
+	if _, err := tx.Exec(ctx, `
+		INSERT INTO mappings (tenant_id, participant_id, version, mapped_on, strengths, challenges, direction, created_by)
+		VALUES ($1, $2, 1, $3, $4, $5, $6, $7)`, tx.TenantID, id, mappedOn,
+		[]string{"Händig, gillar att bygga", "Bra på att prata med folk", "Intresserad av data och spel"}[rng.IntN(3)],
+		[]string{"Svårt att komma i tid", "Vet inte vad hen vill studera", "Saknar betyg i matematik"}[rng.IntN(3)],
+		[]string{"studies", "work", "undecided"}[rng.IntN(3)], coordinator); err != nil {
+		return fmt.Errorf("seed: mapping: %w", err)
+	}
+	if rng.IntN(3) == 0 { // a third have no plan yet
+		return nil
+	}
+	versions := 1 + rng.IntN(2)
+	for v := 1; v <= versions; v++ {
+		g := demoGoals[rng.IntN(len(demoGoals))]
+		followUp := today.AddDate(0, 0, 30-rng.IntN(60)) // some have passed
+		start := mappedOn.AddDate(0, 0, -rng.IntN(250))
+		if start.Before(identified) {
+			start = identified
+		}
+		_, err := tx.Exec(ctx, `
+			WITH pl AS (INSERT INTO plans (tenant_id, participant_id, version, follow_up_on, agreed_on, change_note, created_by)
+			            VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING version),
+			     g1 AS (INSERT INTO plan_goals (tenant_id, participant_id, version, position, text, status) SELECT $1, $2, version, 1, $8, $10 FROM pl),
+			     g2 AS (INSERT INTO plan_goals (tenant_id, participant_id, version, position, parent, text, status) SELECT $1, $2, version, 2, 1, $9, $11 FROM pl)
+			INSERT INTO plan_measures (tenant_id, participant_id, version, position, type, responsible, responsible_unit, starts_on)
+			SELECT $1, $2, version, 1, $12, $13, $14, $15 FROM pl`,
+			tx.TenantID, id, v, followUp, mappedOn, map[bool]string{true: "Ny praktikplats", false: ""}[v > 1], coordinator,
+			g[0], g[1], []string{"in_progress", "not_started", "reached"}[rng.IntN(3)], []string{"in_progress", "reached", "dropped"}[rng.IntN(3)],
+			[]string{"work_placement", "guidance", "komvux", "municipal_labour", "support"}[rng.IntN(5)],
+			[]string{"municipality", "young_person", "arbetsformedlingen", "school"}[rng.IntN(4)],
+			[]string{"Arbetsmarknadsenheten", "", "Vuxenutbildningen"}[rng.IntN(3)], start)
+		if err != nil {
+			return fmt.Errorf("seed: plan: %w", err)
+		}
+	}
 	return nil
 }
 

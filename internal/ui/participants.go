@@ -483,7 +483,7 @@ func (h *Handler) renderParticipant(w http.ResponseWriter, r *http.Request, stat
 		if v.FollowUps, err = participant.FollowUps(ctx, tx, id); err != nil {
 			return err
 		}
-		v.Timeline = timeline(v.P, v.Enrolments, contacts, plans, mappings)
+		v.Timeline = timeline(v.P, v.Enrolments, contacts, plans, mappings, v.FollowUps)
 		return nil
 	})
 	if err != nil {
@@ -501,10 +501,15 @@ func (h *Handler) renderParticipant(w http.ResponseWriter, r *http.Request, stat
 // timeline merges everything that happened to a participant, with the
 // status changes it caused, newest first.
 func timeline(p participant.Participant, enrolments []participant.Enrolment, contacts []participant.Contact,
-	plans []participant.Plan, mappings []participant.Mapping) []participant.TimelineEvent {
+	plans []participant.Plan, mappings []participant.Mapping, followUps []participant.FollowUp) []participant.TimelineEvent {
 	events := []participant.TimelineEvent{{At: p.IdentifiedOn, Kind: "identified"}}
 	for i := range plans {
 		events = append(events, participant.TimelineEvent{At: plans[i].CreatedAt, Kind: "plan", Plan: &plans[i]})
+	}
+	for i := range followUps {
+		if followUps[i].DoneOn != nil {
+			events = append(events, participant.TimelineEvent{At: *followUps[i].DoneOn, Kind: "followup", FollowUp: &followUps[i]})
+		}
 	}
 	for i := range mappings {
 		events = append(events, participant.TimelineEvent{At: mappings[i].CreatedAt, Kind: "mapping", Mapping: &mappings[i]})
