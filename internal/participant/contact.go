@@ -32,6 +32,7 @@ type Contact struct {
 	AuthorName string
 	CreatedAt  time.Time
 	Amended    bool
+	Occupation string // the young person's occupation at the contact, for SCB; "unknown" when not known
 }
 
 // Amendment is a later correction of a contact.
@@ -45,9 +46,9 @@ type Amendment struct {
 func LogContact(ctx context.Context, tx db.Tx, id int64, c Contact) (int64, error) {
 	var cid int64
 	err := tx.QueryRow(ctx, `
-		INSERT INTO contacts (tenant_id, participant_id, occurred_at, channel, direction, reached, method, note, created_by)
-		SELECT $1, p.id, $3, $4, $5, $6, $7, $8, $9 FROM participants p WHERE p.tenant_id = $1 AND p.id = $2
-		RETURNING id`, tx.TenantID, id, c.OccurredAt, c.Channel, c.Direction, c.Reached, c.Method, c.Note, tx.UserID).Scan(&cid)
+		INSERT INTO contacts (tenant_id, participant_id, occurred_at, channel, direction, reached, method, note, created_by, occupation)
+		SELECT $1, p.id, $3, $4, $5, $6, $7, $8, $9, $10 FROM participants p WHERE p.tenant_id = $1 AND p.id = $2
+		RETURNING id`, tx.TenantID, id, c.OccurredAt, c.Channel, c.Direction, c.Reached, c.Method, c.Note, tx.UserID, occupationOf(c)).Scan(&cid)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, fmt.Errorf("participant %d: %w", id, db.ErrNotFound)
 	}
@@ -70,12 +71,12 @@ func GetContact(ctx context.Context, tx db.Tx, id, cid int64) (Contact, []Amendm
 		return c, nil, err
 	}
 	rows, _ = tx.Query(ctx, `
-		SELECT a.id, a.occurred_at, a.channel, a.direction, a.reached, a.method, a.note, a.created_by, u.name, a.created_at, true, a.reason
+		SELECT a.id, a.occurred_at, a.channel, a.direction, a.reached, a.method, a.note, a.created_by, u.name, a.created_at, true, a.occupation, a.reason
 		FROM contact_amendments a JOIN users u ON u.id = a.created_by
 		WHERE a.tenant_id = $1 AND a.contact_id = $2 ORDER BY a.id`, tx.TenantID, cid)
 	amends, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Amendment, error) {
 		var a Amendment
-		err := r.Scan(&a.ID, &a.OccurredAt, &a.Channel, &a.Direction, &a.Reached, &a.Method, &a.Note, &a.CreatedBy, &a.AuthorName, &a.CreatedAt, &a.Amended, &a.Reason)
+		err := r.Scan(&a.ID, &a.OccurredAt, &a.Channel, &a.Direction, &a.Reached, &a.Method, &a.Note, &a.CreatedBy, &a.AuthorName, &a.CreatedAt, &a.Amended, &a.Occupation, &a.Reason)
 		return a, err
 	})
 	return c, amends, err
@@ -84,7 +85,7 @@ func GetContact(ctx context.Context, tx db.Tx, id, cid int64) (Contact, []Amendm
 // OriginalContact returns contact cid as it was first logged.
 func OriginalContact(ctx context.Context, tx db.Tx, id, cid int64) (Contact, error) {
 	rows, _ := tx.Query(ctx, `
-		SELECT c.id, c.occurred_at, c.channel, c.direction, c.reached, c.method, c.note, c.created_by, u.name, c.created_at, false
+		SELECT c.id, c.occurred_at, c.channel, c.direction, c.reached, c.method, c.note, c.created_by, u.name, c.created_at, false, c.occupation
 		FROM contacts c JOIN users u ON u.id = c.created_by
 		WHERE c.tenant_id = $1 AND c.participant_id = $2 AND c.id = $3`, tx.TenantID, id, cid)
 	c, err := pgx.CollectExactlyOneRow(rows, scanContact)
@@ -113,9 +114,9 @@ func CorrectContact(ctx context.Context, tx db.Tx, id, cid int64, c Contact, rea
 	}
 	if orig.CreatedBy == tx.UserID && amendments == 0 && sameDay(orig.CreatedAt, now) {
 		_, err = tx.Exec(ctx, `
-			UPDATE contacts SET occurred_at = $4, channel = $5, direction = $6, reached = $7, method = $8, note = $9, updated_at = now()
+			UPDATE contacts SET occurred_at = $4, channel = $5, direction = $6, reached = $7, method = $8, note = $9, occupation = $10, updated_at = now()
 			WHERE tenant_id = $1 AND participant_id = $2 AND id = $3`,
-			tx.TenantID, id, cid, c.OccurredAt, c.Channel, c.Direction, c.Reached, c.Method, c.Note)
+			tx.TenantID, id, cid, c.OccurredAt, c.Channel, c.Direction, c.Reached, c.Method, c.Note, occupationOf(c))
 		if err != nil {
 			return false, fmt.Errorf("participant: correct contact: %w", err)
 		}
@@ -126,9 +127,9 @@ func CorrectContact(ctx context.Context, tx db.Tx, id, cid int64, c Contact, rea
 		return true, ErrReasonNeeded
 	}
 	_, err = tx.Exec(ctx, `
-		INSERT INTO contact_amendments (tenant_id, contact_id, occurred_at, channel, direction, reached, method, note, reason, created_by)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		tx.TenantID, cid, c.OccurredAt, c.Channel, c.Direction, c.Reached, c.Method, c.Note, reason, tx.UserID)
+		INSERT INTO contact_amendments (tenant_id, contact_id, occurred_at, channel, direction, reached, method, note, reason, created_by, occupation)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		tx.TenantID, cid, c.OccurredAt, c.Channel, c.Direction, c.Reached, c.Method, c.Note, reason, tx.UserID, occupationOf(c))
 	if err != nil {
 		return true, fmt.Errorf("participant: amend contact: %w", err)
 	}
@@ -167,12 +168,12 @@ func sameDay(a, b time.Time) bool {
 }
 
 const contactSelect = `
-	SELECT c.id, c.occurred_at, c.channel, c.direction, c.reached, c.method, c.note, c.created_by, u.name, c.created_at, c.amended
+	SELECT c.id, c.occurred_at, c.channel, c.direction, c.reached, c.method, c.note, c.created_by, u.name, c.created_at, c.amended, c.occupation
 	FROM contacts_effective c JOIN users u ON u.id = c.created_by`
 
 func scanContact(r pgx.CollectableRow) (Contact, error) {
 	var c Contact
-	err := r.Scan(&c.ID, &c.OccurredAt, &c.Channel, &c.Direction, &c.Reached, &c.Method, &c.Note, &c.CreatedBy, &c.AuthorName, &c.CreatedAt, &c.Amended)
+	err := r.Scan(&c.ID, &c.OccurredAt, &c.Channel, &c.Direction, &c.Reached, &c.Method, &c.Note, &c.CreatedBy, &c.AuthorName, &c.CreatedAt, &c.Amended, &c.Occupation)
 	return c, err
 }
 
@@ -180,4 +181,11 @@ func scanContact(r pgx.CollectableRow) (Contact, error) {
 func Contacts(ctx context.Context, tx db.Tx, id int64) ([]Contact, error) {
 	rows, _ := tx.Query(ctx, contactSelect+` WHERE c.tenant_id = $1 AND c.participant_id = $2 ORDER BY c.occurred_at DESC, c.id DESC`, tx.TenantID, id)
 	return pgx.CollectRows(rows, scanContact)
+}
+
+func occupationOf(c Contact) string {
+	if c.Occupation == "" {
+		return "unknown"
+	}
+	return c.Occupation
 }

@@ -16,7 +16,7 @@ import (
 // parseContactForm reads and checks a contact; when may not be in the future.
 func parseContactForm(r *http.Request, now time.Time) (participant.Contact, views.ContactForm) {
 	f := views.ContactForm{Values: map[string]string{}}
-	for _, k := range []string{"channel", "direction", "reached", "occurred_at", "method", "note", "reason"} {
+	for _, k := range []string{"channel", "direction", "reached", "occurred_at", "method", "note", "reason", "occupation"} {
 		f.Values[k] = strings.TrimSpace(r.PostForm.Get(k))
 	}
 	v := f.Values
@@ -29,6 +29,10 @@ func parseContactForm(r *http.Request, now time.Time) (participant.Contact, view
 	}
 	if v["reached"] != "yes" && v["reached"] != "no" {
 		f.Errors.Add("reached", "Välj om du nådde personen.")
+	}
+	c.Occupation = v["occupation"]
+	if c.Occupation != "" && c.Occupation != "unknown" && !slices.Contains(participant.Occupations, c.Occupation) {
+		f.Errors.Add("occupation", "Välj sysselsättning i listan, eller Okänd.")
 	}
 	if c.Method != "" && !slices.Contains(participant.Methods, c.Method) {
 		f.Errors.Add("method", "Välj en metod i listan.")
@@ -123,7 +127,7 @@ func (h *Handler) renderContactEdit(w http.ResponseWriter, r *http.Request, stat
 	} else {
 		c := v.Contact
 		v.Form.Values = map[string]string{"channel": c.Channel, "direction": c.Direction, "reached": map[bool]string{true: "yes", false: "no"}[c.Reached],
-			"occurred_at": participant.Local(c.OccurredAt).Format("2006-01-02T15:04"), "method": c.Method, "note": c.Note}
+			"occurred_at": participant.Local(c.OccurredAt).Format("2006-01-02T15:04"), "method": c.Method, "note": c.Note, "occupation": c.Occupation}
 	}
 	h.render(w, r, status, views.ContactEdit(h.page(r, "Kontakt"), v))
 }
