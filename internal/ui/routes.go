@@ -85,6 +85,8 @@ func (h *Handler) Routes() []Route {
 		{"GET", "/k/{tenant}/deltagare/{id}/uppfoljningar/{fid}", Tenant, coordinator, h.followUpPage},
 		{"POST", "/k/{tenant}/deltagare/{id}/uppfoljningar/{fid}", Tenant, coordinator, h.recordFollowUp},
 		{"GET", "/k/{tenant}/att-gora", Tenant, coordinator, h.queues},
+		{"GET", "/k/{tenant}/scb", Tenant, coordinator, h.scbReport},
+		{"GET", "/k/{tenant}/scb/block/{block}", Tenant, coordinator, h.scbBlock},
 		{"GET", "/k/{tenant}/deltagare/import", Tenant, coordinator, h.importPage},
 		{"POST", "/k/{tenant}/deltagare/import", Tenant, coordinator, h.importUpload},
 		{"GET", "/k/{tenant}/deltagare/import/{iid}", Tenant, coordinator, h.importPreview},
