@@ -169,9 +169,11 @@ func addDemoPerson(ctx context.Context, tx db.Tx, rng *rand.Rand, now time.Time,
 			method = []string{"mi", "coaching", "solution_focused", "7tjugo"}[rng.IntN(4)]
 		}
 		if _, err := tx.Exec(ctx, `
-			INSERT INTO contacts (tenant_id, participant_id, occurred_at, channel, direction, reached, method, note, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $3)`, tx.TenantID, id, at, ch,
-			[]string{"outgoing", "outgoing", "outgoing", "incoming"}[rng.IntN(4)], reached, method, demoNotes[rng.IntN(len(demoNotes))], coordinator); err != nil {
+			INSERT INTO contacts (tenant_id, participant_id, occurred_at, channel, direction, reached, method, note, created_by, created_at, occupation)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $3, $10)`, tx.TenantID, id, at, ch,
+			[]string{"outgoing", "outgoing", "outgoing", "incoming"}[rng.IntN(4)], reached, method, demoNotes[rng.IntN(len(demoNotes))], coordinator,
+			// Mostly known, sometimes not: the SCB report's completeness panel has work.
+			[]string{"no_activity", "no_activity", "work", "work_placement", "komvux", "unknown"}[rng.IntN(6)]); err != nil {
 			return fmt.Errorf("seed: contact: %w", err)
 		}
 	}
