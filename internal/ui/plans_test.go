@@ -73,6 +73,9 @@ func TestPlansAndMapping(t *testing.T) {
 		if !strings.Contains(page, "Gällande plan (version 2)") || !strings.Contains(page, "Fia Flerroll") || !strings.Contains(page, "Ansökan skickad") {
 			t.Error("the revision does not show who made it")
 		}
+		if !strings.Contains(page, "Söka till komvux: Inte påbörjat → Uppnått") || !strings.Contains(page, "Uppföljningsdatum: 2027-01-15 → 2027-02-01") {
+			t.Error("the revision does not say what changed")
+		}
 		if !strings.Contains(page, "Version 1") || !strings.Contains(page, "Samordnare Osby") {
 			t.Error("the first version is not readable with its author")
 		}
