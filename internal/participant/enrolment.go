@@ -126,3 +126,19 @@ func Subprojects(ctx context.Context, tx db.Tx) ([]Subproject, error) {
 		WHERE s.org_id = $1 ORDER BY p.starts_on DESC, s.name`, tx.TenantID)
 	return pgx.CollectRows(rows, pgx.RowToStructByPos[Subproject])
 }
+
+// SetRegistrationReason corrects the reason for registration of KAA enrolment
+// eid of participant id. Returns db.ErrNotFound unless it is a KAA enrolment
+// of that participant.
+func SetRegistrationReason(ctx context.Context, tx db.Tx, id, eid int64, reason string) error {
+	tag, err := tx.Exec(ctx, `UPDATE enrolments SET registration_reason = $4
+		WHERE tenant_id = $1 AND participant_id = $2 AND id = $3 AND kind = 'kaa'`, tx.TenantID, id, eid, reason)
+	if err != nil {
+		return fmt.Errorf("participant: registration reason: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("enrolment %d: %w", eid, db.ErrNotFound)
+	}
+	return audit.Record(ctx, tx, audit.Event{Action: "enrolment.update", RecordType: "participant", RecordID: strconv.FormatInt(id, 10),
+		Detail: map[string]any{"enrolment": eid, "registration_reason": reason}})
+}

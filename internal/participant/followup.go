@@ -90,6 +90,16 @@ var ErrNotDue = errors.New("participant: follow-up before the enrolment ended")
 // A recorded follow-up can be recorded again (corrected); the audit log keeps
 // each. Returns db.ErrNotFound when it is not there.
 func RecordFollowUp(ctx context.Context, tx db.Tx, id, fid int64, f FollowUp) error {
+	var endsOn *time.Time
+	if err := tx.QueryRow(ctx, `SELECT e.ends_on FROM followups f JOIN enrolments e ON e.tenant_id = f.tenant_id AND e.id = f.enrolment_id
+		WHERE f.tenant_id = $1 AND f.participant_id = $2 AND f.id = $3`, tx.TenantID, id, fid).Scan(&endsOn); errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("follow-up %d: %w", fid, db.ErrNotFound)
+	} else if err != nil {
+		return fmt.Errorf("participant: record follow-up: %w", err)
+	}
+	if f.DoneOn != nil && endsOn != nil && f.DoneOn.Before(*endsOn) {
+		return ErrNotDue
+	}
 	if f.Kind != FollowUpExit {
 		f.LongTermGoal, f.ClearPlan, f.Respect, f.NoBarrier = nil, nil, nil, nil
 	}
@@ -109,7 +119,7 @@ func RecordFollowUp(ctx context.Context, tx db.Tx, id, fid int64, f FollowUp) er
 		return fmt.Errorf("follow-up %d: %w", fid, db.ErrNotFound)
 	}
 	return audit.Record(ctx, tx, audit.Event{Action: "followup.record", RecordType: "participant", RecordID: strconv.FormatInt(id, 10),
-		Detail: map[string]any{"followup": fid, "occupation": f.Occupation}})
+		Detail: map[string]any{"followup": fid}}) // not the occupation: it can say "health care"
 }
 
 // EndTurned20 ends, as of today, the open KAA enrolments of everyone in the
@@ -151,7 +161,8 @@ func EndTurned20Everywhere(ctx context.Context, pool db.Pool, today time.Time) (
 	if err != nil {
 		return 0, fmt.Errorf("participant: end turned 20: %w", err)
 	}
-	total := 0
+	// One municipality's failure does not stop the others.
+	total, failed := 0, []error{}
 	for _, t := range ids {
 		err := db.InTenant(ctx, pool, t, 0, func(tx db.Tx) error {
 			n, err := EndTurned20(ctx, tx, today)
@@ -159,8 +170,8 @@ func EndTurned20Everywhere(ctx context.Context, pool db.Pool, today time.Time) (
 			return err
 		})
 		if err != nil {
-			return total, err
+			failed = append(failed, fmt.Errorf("organisation %d: %w", t, err))
 		}
 	}
-	return total, nil
+	return total, errors.Join(failed...)
 }

@@ -79,8 +79,10 @@ func Queues(ctx context.Context, tx db.Tx, coordinatorID int, now time.Time) ([]
 	// These concern people whose enrolments may have ended: they are not
 	// limited to open ones.
 	late := []struct{ key, where string }{
+		// The exit follow-up is to be done from the day of exit; the six-month
+		// one from a week before it is due.
 		{QueueFollowUps, `EXISTS (SELECT 1 FROM followups f WHERE f.tenant_id = p.tenant_id AND f.participant_id = p.id
-			AND f.done_on IS NULL AND f.due_on <= @today::date + 7)`},
+			AND f.done_on IS NULL AND f.due_on - CASE f.kind WHEN 'exit' THEN 28 ELSE 7 END <= @today::date)`},
 		{QueuePlanReview, `EXISTS (SELECT 1 FROM plans pl WHERE pl.tenant_id = p.tenant_id AND pl.participant_id = p.id
 			AND pl.version = (SELECT max(version) FROM plans x WHERE x.tenant_id = p.tenant_id AND x.participant_id = p.id)
 			AND pl.follow_up_on < @today::date) AND ` + open},

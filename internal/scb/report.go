@@ -103,12 +103,14 @@ func Build(ctx context.Context, tx db.Tx, h HalfYear) (Report, error) {
 		// 1: everyone in KAA during the half-year, with the reason for registration.
 		`SELECT k.participant_id, p.personnummer, p.first_name || ' ' || p.last_name, k.starts_on, k.registration_reason, 0::bigint
 		 FROM (` + inKAA + `) k JOIN participants p ON p.tenant_id = @tenant AND p.id = k.participant_id`,
-		// 2: their contacts in the half-year, with the occupation at contact.
+		// 2: their contact occasions in the half-year (contacts that reached the
+		// young person, during their time in KAA), with the occupation at contact.
 		`SELECT c.participant_id, p.personnummer, p.first_name || ' ' || p.last_name, (c.occurred_at AT TIME ZONE 'Europe/Stockholm')::date,
 		        c.occupation, c.id
 		 FROM contacts_effective c JOIN (` + inKAA + `) k ON k.participant_id = c.participant_id
 		 JOIN participants p ON p.tenant_id = @tenant AND p.id = c.participant_id
-		 WHERE c.tenant_id = @tenant AND (c.occurred_at AT TIME ZONE 'Europe/Stockholm')::date BETWEEN @start AND @end`,
+		 WHERE c.tenant_id = @tenant AND c.reached
+		   AND (c.occurred_at AT TIME ZONE 'Europe/Stockholm')::date BETWEEN greatest(@start, k.starts_on) AND least(@end, coalesce(k.ends_on, @end))`,
 		// 3: measures of their current plans that started in the half-year.
 		`SELECT m.participant_id, p.personnummer, p.first_name || ' ' || p.last_name, m.starts_on, m.type, 0::bigint
 		 FROM plan_measures m JOIN (` + inKAA + `) k ON k.participant_id = m.participant_id
@@ -161,13 +163,18 @@ func Build(ctx context.Context, tx db.Tx, h HalfYear) (Report, error) {
 		FROM (`+inKAA+`) k JOIN participants p ON p.tenant_id = @tenant AND p.id = k.participant_id
 		WHERE k.starts_on <= @start AND (k.ends_on IS NULL OR k.ends_on >= @end)
 		  AND NOT EXISTS (SELECT 1 FROM contacts_effective c WHERE c.tenant_id = @tenant AND c.participant_id = k.participant_id
-		                  AND (c.occurred_at AT TIME ZONE 'Europe/Stockholm')::date BETWEEN @start AND @end)
+		                  AND c.reached AND (c.occurred_at AT TIME ZONE 'Europe/Stockholm')::date BETWEEN @start AND @end)
 		ORDER BY 1, 3`, args)
 	more, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Gap])
 	if err != nil {
 		return r, fmt.Errorf("scb: gaps: %w", err)
 	}
 	r.Gaps = append(r.Gaps, more...)
+	// Who was shown: the record ids, so that the access log can answer who saw whom.
+	ids := make([]int64, len(r.Blocks[0]))
+	for i, row := range r.Blocks[0] {
+		ids[i] = row.ParticipantID
+	}
 	return r, audit.Record(ctx, tx, audit.Event{Action: "scb.report", RecordType: "report",
-		Detail: map[string]any{"half_year": h.String(), "people": len(r.Blocks[0]), "gaps": len(r.Gaps)}})
+		Detail: map[string]any{"half_year": h.String(), "people": len(r.Blocks[0]), "gaps": len(r.Gaps), "participants": ids}})
 }

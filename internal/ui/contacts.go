@@ -326,3 +326,30 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
 	h.flash(r, "Inställningarna är sparade.")
 	http.Redirect(w, r, r.URL.Path, http.StatusSeeOther)
 }
+
+// enrolmentReason corrects the reason for registration of a KAA enrolment
+// (the SCB report's completeness panel sends coordinators here).
+func (h *Handler) enrolmentReason(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id, err1 := pathID(r, "id")
+	eid, err2 := pathID(r, "eid")
+	if err := errors.Join(err1, err2); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 4096)
+	field := fmt.Sprintf("registration_reason_%d", eid)
+	reason := r.PostFormValue(field)
+	if !slices.Contains(participant.RegistrationReasons, reason) {
+		f := views.ContactForm{Values: map[string]string{field: reason}}
+		f.Errors.Add(field, "Välj orsak till registrering i listan.")
+		h.renderParticipant(w, r, http.StatusUnprocessableEntity, views.Forms{End: f, EndID: eid})
+		return
+	}
+	if err := h.inTenant(r, func(tx db.Tx) error { return participant.SetRegistrationReason(ctx, tx, id, eid, reason) }); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.flash(r, "Orsaken till registrering är sparad.")
+	http.Redirect(w, r, fmt.Sprintf("%s/%d", h.participantBase(r), id), http.StatusSeeOther)
+}

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -114,6 +115,11 @@ func (h *Handler) recordFollowUp(w http.ResponseWriter, r *http.Request) {
 		f.Kind = existing.Kind
 		return participant.RecordFollowUp(r.Context(), tx, id, fid, f)
 	})
+	if errors.Is(err, participant.ErrNotDue) {
+		errs.Add("done_on", "Uppföljningen kan inte göras innan inskrivningen avslutades.")
+		h.renderFollowUp(w, r, http.StatusUnprocessableEntity, values, errs)
+		return
+	}
 	if err != nil {
 		h.fail(w, r, err)
 		return

@@ -43,12 +43,14 @@ func TestFollowUps(t *testing.T) {
 	}
 
 	t.Run("ScheduledAtTheRightDates", func(t *testing.T) {
-		var exit, six string
+		var exit, six, wantSix string
 		a.db.Owner.QueryRow(context.Background(), `
 			SELECT (SELECT due_on::text FROM followups WHERE enrolment_id = $1 AND kind = 'exit'),
-			       (SELECT due_on::text FROM followups WHERE enrolment_id = $1 AND kind = 'six_months')`, eid).Scan(&exit, &six)
+			       (SELECT due_on::text FROM followups WHERE enrolment_id = $1 AND kind = 'six_months'),
+			       -- six calendar months, the last day of the month when it is shorter (31 Aug -> 28 Feb)
+			       (($2::date + interval '6 months')::date)::text`, eid, endsOn).Scan(&exit, &six, &wantSix)
 		end, _ := time.Parse("2006-01-02", endsOn)
-		if exit != end.AddDate(0, 0, 28).Format("2006-01-02") || six != end.AddDate(0, 6, 0).Format("2006-01-02") {
+		if exit != end.AddDate(0, 0, 28).Format("2006-01-02") || six != wantSix {
 			t.Errorf("follow-ups due %s and %s for an end on %s", exit, six, endsOn)
 		}
 	})

@@ -260,12 +260,15 @@ func parsePlanForm(r *http.Request, now time.Time) (participant.Plan, views.Plan
 		if !slices.Contains(participant.Responsibles, m.Responsible) {
 			f.Errors.Add(fmt.Sprintf("measure_responsible_%d", i), fmt.Sprintf("Insats %d: välj vem som ansvarar.", n))
 		}
-		if len([]rune(m.Description)) > 500 || len([]rune(m.ResponsibleUnit)) > 200 {
-			f.Errors.Add(fmt.Sprintf("measure_description_%d", i), fmt.Sprintf("Insats %d: skriv kortare.", n))
+		if len([]rune(m.Description)) > 500 {
+			f.Errors.Add(fmt.Sprintf("measure_description_%d", i), fmt.Sprintf("Insats %d: högst 500 tecken.", n))
+		}
+		if len([]rune(m.ResponsibleUnit)) > 200 {
+			f.Errors.Add(fmt.Sprintf("measure_unit_%d", i), fmt.Sprintf("Insats %d: högst 200 tecken.", n))
 		}
 		if s := val("measure_starts_%d", i); s != "" {
-			if d, err := time.Parse(time.DateOnly, s); err != nil {
-				f.Errors.Add(fmt.Sprintf("measure_starts_%d", i), fmt.Sprintf("Insats %d: skriv startdatum som ÅÅÅÅ-MM-DD.", n))
+			if d, err := time.Parse(time.DateOnly, s); err != nil || !plausible(d, now) {
+				f.Errors.Add(fmt.Sprintf("measure_starts_%d", i), fmt.Sprintf("Insats %d: skriv startdatum som ÅÅÅÅ-MM-DD, inom fem år.", n))
 			} else {
 				m.StartsOn = &d
 			}
@@ -294,8 +297,8 @@ func parsePlanForm(r *http.Request, now time.Time) (participant.Plan, views.Plan
 		f.Errors.Add("goal_text_0", "Skriv minst ett mål tillsammans med den unga.")
 	}
 	if s := f.Values["follow_up_on"]; s != "" {
-		if d, err := time.Parse(time.DateOnly, s); err != nil {
-			f.Errors.Add("follow_up_on", "Skriv datumet som ÅÅÅÅ-MM-DD.")
+		if d, err := time.Parse(time.DateOnly, s); err != nil || !plausible(d, now) {
+			f.Errors.Add("follow_up_on", "Skriv datumet som ÅÅÅÅ-MM-DD, inom fem år.")
 		} else {
 			pl.FollowUpOn = &d
 		}
@@ -335,4 +338,9 @@ func (h *Handler) savePlan(w http.ResponseWriter, r *http.Request) {
 	}
 	h.flash(r, "Planen är sparad som en ny version.")
 	http.Redirect(w, r, fmt.Sprintf("%s/%d/plan", h.participantBase(r), id), http.StatusSeeOther)
+}
+
+// plausible reports whether a planned date lies within five years of now.
+func plausible(d, now time.Time) bool {
+	return d.After(now.AddDate(-5, 0, 0)) && d.Before(now.AddDate(5, 0, 0))
 }

@@ -2,6 +2,9 @@ package ui_test
 
 import (
 	"context"
+	"fmt"
+	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -39,6 +42,8 @@ func TestSCBReport(t *testing.T) {
 	A := person(osby, "200803010008", "Aström")
 	kaa(osby, A, "2025-09-01", "", "dropped_out", "")
 	contact(osby, A, "2026-02-10", "no_activity")
+	exec(`INSERT INTO contacts (tenant_id, participant_id, occurred_at, channel, direction, reached, created_by)
+		VALUES ($1, $2, '2026-04-01 10:00+02', 'sms', 'outgoing', false, $3)`, osby, A, me) // an attempt, not a contact occasion
 	contact(osby, A, "2026-07-05", "work")
 	exec(`INSERT INTO plans (tenant_id, participant_id, version, created_by) VALUES ($1, $2, 1, $3)`, osby, A, me)
 	exec(`INSERT INTO plan_measures (tenant_id, participant_id, version, position, type, responsible, starts_on, ends_on, end_reason)
@@ -96,5 +101,30 @@ func TestSCBReport(t *testing.T) {
 	}
 	if a.count(`SELECT count(*) FROM audit_events WHERE action = 'scb.export'`) != 2 {
 		t.Error("CSV downloads are not audited")
+	}
+}
+
+func TestFixRegistrationReason(t *testing.T) {
+	a := newApp(t)
+	c := a.client()
+	c.signIn("samordnare@osby.demo")
+	form := newParticipant("080301-0008", "Alva", "Andersson")
+	form.Set("registration_reason", "unknown")
+	id := c.register(form)
+	eid := a.count(`SELECT id FROM enrolments WHERE participant_id = $1`, id)
+	page := c.get(fmt.Sprintf("/k/1273/deltagare/%d", id)).Body
+	if !strings.Contains(page, "<details open><summary>Ändra orsak till registrering") {
+		t.Error("an unknown reason is not offered for correction")
+	}
+	path := fmt.Sprintf("/k/1273/deltagare/%d/inskrivningar/%d/orsak", id, eid)
+	if res := c.post(path, url.Values{fmt.Sprintf("registration_reason_%d", eid): {"kanske"}}); res.Status != http.StatusUnprocessableEntity {
+		t.Errorf("bad reason: %d", res.Status)
+	}
+	if res := c.post(path, url.Values{fmt.Sprintf("registration_reason_%d", eid): {"dropped_out"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("fix reason: %d", res.Status)
+	}
+	if a.count(`SELECT count(*) FROM enrolments WHERE id = $1 AND registration_reason = 'dropped_out'`, eid) != 1 ||
+		a.count(`SELECT count(*) FROM audit_events WHERE action = 'enrolment.update'`) != 1 {
+		t.Error("the reason was not saved and audited")
 	}
 }
