@@ -2,6 +2,7 @@ package participant
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -50,10 +51,15 @@ func Mappings(ctx context.Context, tx db.Tx, id int64) ([]Mapping, error) {
 	return ms, audit.Record(ctx, tx, audit.Event{Action: "mapping.read", RecordType: "participant", RecordID: strconv.FormatInt(id, 10)})
 }
 
-// SaveMapping adds a new version of participant id's mapping and returns its
-// number. Returns db.ErrNotFound for an unknown participant.
-func SaveMapping(ctx context.Context, tx db.Tx, id int64, m Mapping) (int, error) {
+// SaveMapping adds a new version of participant id's mapping, made from
+// version base (0 for the first), and returns its number. Returns
+// db.ErrNotFound for an unknown participant and a *StaleError when base is
+// no longer the newest version.
+func SaveMapping(ctx context.Context, tx db.Tx, id int64, base int, m Mapping) (int, error) {
 	if err := lockParticipant(ctx, tx, id); err != nil {
+		return 0, err
+	}
+	if err := checkBase(ctx, tx, "mappings", id, base); err != nil {
 		return 0, err
 	}
 	var v int
@@ -69,6 +75,37 @@ func SaveMapping(ctx context.Context, tx db.Tx, id int64, m Mapping) (int, error
 	}
 	return v, audit.Record(ctx, tx, audit.Event{Action: "mapping.save", RecordType: "participant", RecordID: strconv.FormatInt(id, 10),
 		Detail: map[string]any{"version": v}})
+}
+
+// StaleError means someone saved a newer version after the one the user
+// started from; saving would silently undo their changes.
+type StaleError struct {
+	Version int
+	By      string
+	At      time.Time
+}
+
+func (e *StaleError) Error() string {
+	return fmt.Sprintf("participant: version %d saved meanwhile", e.Version)
+}
+
+// checkBase returns a *StaleError when the newest version in table (plans or
+// mappings) of participant id is not base. Call it under lockParticipant.
+func checkBase(ctx context.Context, tx db.Tx, table string, id int64, base int) error {
+	var v int
+	var by string
+	var at time.Time
+	err := tx.QueryRow(ctx, `SELECT t.version, u.name, t.created_at FROM `+table+` t JOIN users u ON u.id = t.created_by
+		WHERE t.tenant_id = $1 AND t.participant_id = $2 ORDER BY t.version DESC LIMIT 1`, tx.TenantID, id).Scan(&v, &by, &at)
+	if errors.Is(err, pgx.ErrNoRows) {
+		v = 0
+	} else if err != nil {
+		return fmt.Errorf("participant: check version: %w", err)
+	}
+	if v != base {
+		return &StaleError{Version: v, By: by, At: at}
+	}
+	return nil
 }
 
 // lockParticipant makes the versions of one person's records follow each
@@ -168,10 +205,14 @@ func Plans(ctx context.Context, tx db.Tx, id int64) ([]Plan, error) {
 }
 
 // SavePlan adds a new version of participant id's plan, with its goals and
-// measures, and returns its number. Goals' parents refer to positions among
-// p.Goals. Returns db.ErrNotFound for an unknown participant.
-func SavePlan(ctx context.Context, tx db.Tx, id int64, p Plan) (int, error) {
+// measures, made from version base (0 for the first), and returns its number.
+// Goals' parents refer to positions among p.Goals. Returns db.ErrNotFound for
+// an unknown participant and a *StaleError when base is no longer the newest.
+func SavePlan(ctx context.Context, tx db.Tx, id int64, base int, p Plan) (int, error) {
 	if err := lockParticipant(ctx, tx, id); err != nil {
+		return 0, err
+	}
+	if err := checkBase(ctx, tx, "plans", id, base); err != nil {
 		return 0, err
 	}
 	var v int

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -50,7 +51,8 @@ func (h *Handler) renderMapping(w http.ResponseWriter, r *http.Request, status i
 		if len(v.Versions) > 0 { // a revision starts from the current version
 			m := v.Versions[0]
 			v.Form.Values = map[string]string{"mapped_on": views.Date(today()), "strengths": m.Strengths, "challenges": m.Challenges,
-				"direction": m.Direction, "direction_note": m.DirectionNote, "referral_to": m.ReferralTo}
+				"direction": m.Direction, "direction_note": m.DirectionNote, "referral_to": m.ReferralTo,
+				"base_version": strconv.Itoa(m.Version)}
 		}
 	}
 	h.render(w, r, status, views.MappingPage(h.page(r, "Kartläggning"), v))
@@ -60,7 +62,7 @@ func (h *Handler) saveMapping(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 32<<10)
 	r.ParseForm()
 	f := views.ContactForm{Values: map[string]string{}}
-	for _, k := range []string{"mapped_on", "strengths", "challenges", "direction", "direction_note", "referral_to"} {
+	for _, k := range []string{"mapped_on", "strengths", "challenges", "direction", "direction_note", "referral_to", "base_version"} {
 		f.Values[k] = strings.TrimSpace(r.PostForm.Get(k))
 	}
 	m := participant.Mapping{Strengths: f.Values["strengths"], Challenges: f.Values["challenges"],
@@ -94,9 +96,15 @@ func (h *Handler) saveMapping(w http.ResponseWriter, r *http.Request) {
 		if id, err = pathID(r, "id"); err != nil {
 			return err
 		}
-		_, err = participant.SaveMapping(r.Context(), tx, id, m)
+		_, err = participant.SaveMapping(r.Context(), tx, id, atoiOr0(r.PostForm.Get("base_version")), m)
 		return err
 	})
+	var stale *participant.StaleError
+	if errors.As(err, &stale) {
+		f.Errors.Add("mapped_on", staleMessage(stale))
+		h.renderMapping(w, r, http.StatusConflict, f)
+		return
+	}
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -159,6 +167,7 @@ func (h *Handler) planEdit(w http.ResponseWriter, r *http.Request) {
 		}
 		if len(plans) > 0 { // a revision starts from the current version
 			planValues(plans[0], v.Values)
+			v.Values["base_version"] = strconv.Itoa(plans[0].Version)
 			v.Goals, v.Measures = len(plans[0].Goals), len(plans[0].Measures)
 		}
 		return nil
@@ -332,7 +341,18 @@ func (h *Handler) savePlan(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, http.StatusUnprocessableEntity, views.PlanForm(h.page(r, "Handlingsplan"), f))
 		return
 	}
-	if err := h.inTenant(r, func(tx db.Tx) error { _, err := participant.SavePlan(r.Context(), tx, id, pl); return err }); err != nil {
+	err := h.inTenant(r, func(tx db.Tx) error {
+		_, err := participant.SavePlan(r.Context(), tx, id, atoiOr0(r.PostForm.Get("base_version")), pl)
+		return err
+	})
+	var stale *participant.StaleError
+	if errors.As(err, &stale) {
+		f.Base, f.Name = fmt.Sprintf("%s/%d", h.participantBase(r), id), name
+		f.Errors.Add("goal_text_0", staleMessage(stale))
+		h.render(w, r, http.StatusConflict, views.PlanForm(h.page(r, "Handlingsplan"), f))
+		return
+	}
+	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
@@ -343,4 +363,9 @@ func (h *Handler) savePlan(w http.ResponseWriter, r *http.Request) {
 // plausible reports whether a planned date lies within five years of now.
 func plausible(d, now time.Time) bool {
 	return d.After(now.AddDate(-5, 0, 0)) && d.Before(now.AddDate(5, 0, 0))
+}
+
+func staleMessage(e *participant.StaleError) string {
+	return fmt.Sprintf("%s sparade version %d %s medan du skrev. Öppna den senaste versionen och gör dina ändringar där, så skrivs inget över.",
+		e.By, e.Version, views.DateTime(e.At))
 }

@@ -32,7 +32,10 @@ func TestPlansAndMapping(t *testing.T) {
 		if res.Status != http.StatusSeeOther {
 			t.Fatalf("mapping: %d", res.Status)
 		}
-		res = c.post(base+"/kartlaggning", url.Values{"mapped_on": {"2026-11-20"}, "strengths": {"Bra på att laga saker, gillar bilar"}, "direction": {"studies"}})
+		res = c.post(base+"/kartlaggning", url.Values{"mapped_on": {"2026-11-20"}, "strengths": {"Bra på att laga saker, gillar bilar"}, "direction": {"studies"}, "base_version": {"1"}})
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("revise mapping: %d", res.Status)
+		}
 		page := c.get(base + "/kartlaggning").Body
 		if !strings.Contains(page, "Gällande kartläggning (version 2)") || !strings.Contains(page, "Version 1") || !strings.Contains(page, "Ungdomsmottagningen") {
 			t.Error("the mapping page does not show the current version and the earlier one")
@@ -66,6 +69,7 @@ func TestPlansAndMapping(t *testing.T) {
 		form := planForm("Börja studera", "Söka till komvux", "2027-02-01")
 		form.Set("goal_status_1", "reached")
 		form.Set("change_note", "Ansökan skickad")
+		form.Set("base_version", "1")
 		if res := other.post(base+"/plan", form); res.Status != http.StatusSeeOther {
 			t.Fatalf("revise: %d", res.Status)
 		}
@@ -87,9 +91,22 @@ func TestPlansAndMapping(t *testing.T) {
 		}
 	})
 
+	t.Run("ErrStaleRevision", func(t *testing.T) {
+		// The coordinator opened version 1 before Fia saved version 2.
+		form := planForm("Något helt annat", "", "2027-03-01")
+		form.Set("base_version", "1")
+		res := c.post(base+"/plan", form)
+		if res.Status != http.StatusConflict || !strings.Contains(res.Body, "Fia Flerroll sparade version 2") {
+			t.Errorf("saving over a newer version: %d", res.Status)
+		}
+		if a.count(`SELECT count(*) FROM plans WHERE participant_id = $1`, id) != 2 {
+			t.Error("a stale revision was saved")
+		}
+	})
+
 	t.Run("EditorStartsFromCurrentVersion", func(t *testing.T) {
 		page := c.get(base + "/plan/andra").Body
-		if !strings.Contains(page, `value="Söka till komvux"`) || !strings.Contains(page, `value="2027-02-01"`) {
+		if !strings.Contains(page, `value="Söka till komvux"`) || !strings.Contains(page, `value="2027-02-01"`) || !strings.Contains(page, `name="base_version" value="2"`) {
 			t.Error("the editor does not start from the current plan")
 		}
 	})
@@ -109,6 +126,7 @@ func TestPlansAndMapping(t *testing.T) {
 		} {
 			t.Run(name, func(t *testing.T) {
 				form := planForm("Börja studera", "Söka till komvux", "2027-01-15")
+				form.Set("base_version", "2")
 				for k, v := range tc.change {
 					form.Set(k, v)
 				}
