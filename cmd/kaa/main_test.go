@@ -146,7 +146,9 @@ func TestCommands(t *testing.T) {
 		    AND EXISTS (SELECT 1 FROM mappings m WHERE m.tenant_id = o.id)
 		    AND EXISTS (SELECT 1 FROM plans pl WHERE pl.tenant_id = o.id AND pl.version > 1)
 		    AND EXISTS (SELECT 1 FROM followups f WHERE f.tenant_id = o.id AND f.done_on IS NOT NULL)
-		    AND EXISTS (SELECT 1 FROM followups f WHERE f.tenant_id = o.id AND f.done_on IS NULL)))
+		    AND EXISTS (SELECT 1 FROM followups f WHERE f.tenant_id = o.id AND f.done_on IS NULL)
+		    AND EXISTS (SELECT 1 FROM plan_measures m WHERE m.tenant_id = o.id AND m.ends_on IS NOT NULL)
+		    AND EXISTS (SELECT 1 FROM plan_measures m WHERE m.tenant_id = o.id AND m.starts_on IS NULL)))
 		FROM orgs o WHERE o.kind = 'municipality'`).Scan(&munis, &thin)
 	if munis != 13 || thin != 0 {
 		t.Errorf("%d of %d demo municipalities lack young people in every state", thin, munis)

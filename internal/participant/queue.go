@@ -129,6 +129,7 @@ type TimelineEvent struct {
 	Plan     *Plan
 	Mapping  *Mapping
 	FollowUp *FollowUp
+	Measure  *Measure
 	Status   string // the new status, for "status"
 }
 

@@ -177,7 +177,7 @@ func addDemoPerson(ctx context.Context, tx db.Tx, rng *rand.Rand, now time.Time,
 			return fmt.Errorf("seed: contact: %w", err)
 		}
 	}
-	return addDemoPlan(ctx, tx, rng, state, id, coordinator, identified, today)
+	return addDemoPlan(ctx, tx, rng, state, serial, id, coordinator, identified, today)
 }
 
 var demoGoals = [][2]string{
@@ -187,7 +187,7 @@ var demoGoals = [][2]string{
 
 // addDemoPlan gives some people a mapping and a plan (some revised), and
 // people whose enrolment ended their follow-ups, some recorded and some due.
-func addDemoPlan(ctx context.Context, tx db.Tx, rng *rand.Rand, state string, id int64, coordinator int, identified, today time.Time) error {
+func addDemoPlan(ctx context.Context, tx db.Tx, rng *rand.Rand, state string, serial int, id int64, coordinator int, identified, today time.Time) error {
 	if state == "ended" {
 		_, err := tx.Exec(ctx, `
 			INSERT INTO followups (tenant_id, participant_id, enrolment_id, kind, due_on)
@@ -197,7 +197,7 @@ func addDemoPlan(ctx context.Context, tx db.Tx, rng *rand.Rand, state string, id
 		if err != nil {
 			return fmt.Errorf("seed: follow-ups: %w", err)
 		}
-		if rng.IntN(2) == 0 { // the exit follow-up is done for half of them
+		if serial%2 == 0 { // the exit follow-up is done for half of them
 			_, err = tx.Exec(ctx, `
 				UPDATE followups SET done_on = LEAST(due_on, $3::date), occupation = $4, esf_in_education = $4 IN ('national_programme', 'komvux'),
 				    esf_job_searching = false, esf_qualification = false, esf_employed = $4 = 'work',
@@ -220,11 +220,12 @@ func addDemoPlan(ctx context.Context, tx db.Tx, rng *rand.Rand, state string, id
 		mappedOn = today
 	}
 	if _, err := tx.Exec(ctx, `
-		INSERT INTO mappings (tenant_id, participant_id, version, mapped_on, strengths, challenges, direction, created_by)
-		VALUES ($1, $2, 1, $3, $4, $5, $6, $7)`, tx.TenantID, id, mappedOn,
+		INSERT INTO mappings (tenant_id, participant_id, version, mapped_on, strengths, challenges, direction, created_by, referral_made, referral_to)
+		VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8 <> '', $8)`, tx.TenantID, id, mappedOn,
 		[]string{"Händig, gillar att bygga", "Bra på att prata med folk", "Intresserad av data och spel"}[rng.IntN(3)],
 		[]string{"Svårt att komma i tid", "Vet inte vad hen vill studera", "Saknar betyg i matematik"}[rng.IntN(3)],
-		[]string{"studies", "work", "undecided"}[rng.IntN(3)], coordinator); err != nil {
+		[]string{"studies", "work", "undecided"}[rng.IntN(3)], coordinator,
+		[]string{"", "", "", "youth_clinic", "social_services"}[rng.IntN(5)]); err != nil {
 		return fmt.Errorf("seed: mapping: %w", err)
 	}
 	if rng.IntN(3) == 0 { // a third have no plan yet
@@ -243,13 +244,17 @@ func addDemoPlan(ctx context.Context, tx db.Tx, rng *rand.Rand, state string, id
 			            VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING version),
 			     g1 AS (INSERT INTO plan_goals (tenant_id, participant_id, version, position, text, status) SELECT $1, $2, version, 1, $8, $10 FROM pl),
 			     g2 AS (INSERT INTO plan_goals (tenant_id, participant_id, version, position, parent, text, status) SELECT $1, $2, version, 2, 1, $9, $11 FROM pl)
-			INSERT INTO plan_measures (tenant_id, participant_id, version, position, type, responsible, responsible_unit, starts_on)
-			SELECT $1, $2, version, 1, $12, $13, $14, $15 FROM pl`,
+			, m1 AS (INSERT INTO plan_measures (tenant_id, participant_id, version, position, type, responsible, responsible_unit, starts_on)
+			SELECT $1, $2, version, 1, $12, $13, $14, $15 FROM pl)
+			-- A second measure: finished, or not yet given a start date (a gap the SCB report shows).
+			INSERT INTO plan_measures (tenant_id, participant_id, version, position, type, responsible, starts_on, ends_on, end_reason)
+			SELECT $1, $2, version, 2, 'guidance', 'municipality', CASE WHEN $16 THEN $15::date END,
+			       CASE WHEN $16 THEN least($15::date + 30, current_date) END, CASE WHEN $16 THEN 'completed' END FROM pl`,
 			tx.TenantID, id, v, followUp, mappedOn, map[bool]string{true: "Ny praktikplats", false: ""}[v > 1], coordinator,
 			g[0], g[1], []string{"in_progress", "not_started", "reached"}[rng.IntN(3)], []string{"in_progress", "reached", "dropped"}[rng.IntN(3)],
 			[]string{"work_placement", "guidance", "komvux", "municipal_labour", "support"}[rng.IntN(5)],
 			[]string{"municipality", "young_person", "arbetsformedlingen", "school"}[rng.IntN(4)],
-			[]string{"Arbetsmarknadsenheten", "", "Vuxenutbildningen"}[rng.IntN(3)], start)
+			[]string{"Arbetsmarknadsenheten", "", "Vuxenutbildningen"}[rng.IntN(3)], start, id%3 != 0)
 		if err != nil {
 			return fmt.Errorf("seed: plan: %w", err)
 		}

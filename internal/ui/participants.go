@@ -506,6 +506,18 @@ func timeline(p participant.Participant, enrolments []participant.Enrolment, con
 	for i := range plans {
 		events = append(events, participant.TimelineEvent{At: plans[i].CreatedAt, Kind: "plan", Plan: &plans[i]})
 	}
+	// Measures of the current plan: when each started and ended.
+	if len(plans) > 0 {
+		ms := plans[0].Measures
+		for i := range ms {
+			if ms[i].StartsOn != nil && !ms[i].StartsOn.After(today()) {
+				events = append(events, participant.TimelineEvent{At: *ms[i].StartsOn, Kind: "measure_start", Measure: &ms[i]})
+			}
+			if ms[i].EndsOn != nil {
+				events = append(events, participant.TimelineEvent{At: *ms[i].EndsOn, Kind: "measure_end", Measure: &ms[i]})
+			}
+		}
+	}
 	for i := range followUps {
 		if followUps[i].DoneOn != nil {
 			events = append(events, participant.TimelineEvent{At: *followUps[i].DoneOn, Kind: "followup", FollowUp: &followUps[i]})

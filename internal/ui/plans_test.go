@@ -57,7 +57,8 @@ func TestPlansAndMapping(t *testing.T) {
 				t.Errorf("the plan page lacks %q", want)
 			}
 		}
-		if p := c.get(base).Body; !strings.Contains(p, `data-testid="status">Aktiv med plan`) || !strings.Contains(p, "Handlingsplan skriven") {
+		if p := c.get(base).Body; !strings.Contains(p, `data-testid="status">Aktiv med plan`) || !strings.Contains(p, "Handlingsplan skriven") ||
+			!strings.Contains(p, "Insats startade: Praktik") {
 			t.Error("a plan should make the status active with plan and show on the timeline")
 		}
 		a.assertSummary()
