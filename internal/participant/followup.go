@@ -146,7 +146,7 @@ func EndTurned20(ctx context.Context, tx db.Tx, today time.Time) (int, error) {
 			return 0, err
 		}
 		if err := audit.Record(ctx, tx, audit.Event{Action: "enrolment.end", RecordType: "participant", RecordID: strconv.FormatInt(e.PID, 10),
-			Detail: map[string]any{"enrolment": e.EID, "reason": "turned_20", "by": "daily job"}}); err != nil {
+			Detail: map[string]any{"enrolment": e.EID, "reason": "turned_20", "by": "turned-20 job"}}); err != nil {
 			return 0, err
 		}
 	}

@@ -1578,8 +1578,10 @@ func planChanges(prev, cur participant.Plan) []string {
 		}
 		delete(oldM, k)
 	}
-	for _, m := range oldM {
-		out = append(out, fmt.Sprintf("Borttagen insats: %s", Label("measure_type", m.Type)))
+	for _, m := range prev.Measures { // in plan order, not map order
+		if _, gone := oldM[key{m.Type, m.Description}]; gone {
+			out = append(out, fmt.Sprintf("Borttagen insats: %s", Label("measure_type", m.Type)))
+		}
 	}
 	if DatePtr(prev.FollowUpOn) != DatePtr(cur.FollowUpOn) {
 		out = append(out, fmt.Sprintf("Uppföljningsdatum: %s → %s", DatePtr(prev.FollowUpOn), DatePtr(cur.FollowUpOn)))
@@ -1620,7 +1622,7 @@ func planChangeList(versions []participant.Plan, i int) templ.Component {
 				var templ_7745c5c3_Var72 string
 				templ_7745c5c3_Var72, templ_7745c5c3_Err = templ.JoinStringErrs(itoa(versions[i+1].Version))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/ui/views/plans.templ`, Line: 375, Col: 58}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/ui/views/plans.templ`, Line: 377, Col: 58}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var72))
 				if templ_7745c5c3_Err != nil {
@@ -1633,7 +1635,7 @@ func planChangeList(versions []participant.Plan, i int) templ.Component {
 				var templ_7745c5c3_Var73 string
 				templ_7745c5c3_Var73, templ_7745c5c3_Err = templ.JoinStringErrs(fmt.Sprintf("changes-v%d", versions[i].Version))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/ui/views/plans.templ`, Line: 376, Col: 68}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/ui/views/plans.templ`, Line: 378, Col: 68}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var73))
 				if templ_7745c5c3_Err != nil {
@@ -1651,7 +1653,7 @@ func planChangeList(versions []participant.Plan, i int) templ.Component {
 					var templ_7745c5c3_Var74 string
 					templ_7745c5c3_Var74, templ_7745c5c3_Err = templ.JoinStringErrs(c)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/ui/views/plans.templ`, Line: 378, Col: 12}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/ui/views/plans.templ`, Line: 380, Col: 12}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var74))
 					if templ_7745c5c3_Err != nil {
