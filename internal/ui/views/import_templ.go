@@ -400,7 +400,7 @@ func ImportPreview(p Page, v ImportPreviewView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 33, " med fel, som inte importeras</li></ul><div class=\"table-wrap\"><table class=\"data\" data-testid=\"import-rows\"><caption>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 33, " med fel, som inte importeras</li></ul><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Tabell, kan rullas i sidled\"><table class=\"data\" data-testid=\"import-rows\"><caption>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

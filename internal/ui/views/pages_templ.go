@@ -561,7 +561,7 @@ func projectBlock(pr OrgProject, showOrg bool) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if len(pr.Subprojects) > 0 {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 39, "<div class=\"table-wrap\"><table class=\"data\"><caption>Delprojekt i ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 39, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Tabell, kan rullas i sidled\"><table class=\"data\"><caption>Delprojekt i ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -809,7 +809,7 @@ func ProjectHome(p Page, v ProjectHomeView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if len(v.Targets) > 0 {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 61, "<div class=\"table-wrap\"><table class=\"data\"><caption>Projektets mål</caption> <thead><tr><th scope=\"col\">Mål</th><th scope=\"col\" class=\"num\">Värde</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 61, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Tabell, kan rullas i sidled\"><table class=\"data\"><caption>Projektets mål</caption> <thead><tr><th scope=\"col\">Mål</th><th scope=\"col\" class=\"num\">Värde</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -370,7 +370,7 @@ func ParticipantList(p Page, v ListView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			if len(v.Result.Rows) > 0 {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 25, "<div class=\"table-wrap\"><table class=\"data\" data-testid=\"participants\"><caption class=\"sr-only\">Deltagare</caption> <thead><tr><th scope=\"col\">Namn</th><th scope=\"col\">Personnummer</th><th scope=\"col\" class=\"num\">Ålder</th><th scope=\"col\">Status</th><th scope=\"col\">Senaste kontakt</th><th scope=\"col\">Identifierad</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 25, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Tabell, kan rullas i sidled\"><table class=\"data\" data-testid=\"participants\"><caption class=\"sr-only\">Deltagare</caption> <thead><tr><th scope=\"col\">Namn</th><th scope=\"col\">Personnummer</th><th scope=\"col\" class=\"num\">Ålder</th><th scope=\"col\">Status</th><th scope=\"col\">Senaste kontakt</th><th scope=\"col\">Identifierad</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -993,7 +993,7 @@ func measureTable(ms []participant.Measure) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		} else {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 84, "<div class=\"table-wrap\"><table class=\"data\"><caption class=\"sr-only\">Insatser</caption> <thead><tr><th scope=\"col\">Insats</th><th scope=\"col\">Ansvarig</th><th scope=\"col\">Start</th><th scope=\"col\">Slut</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 84, "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Tabell, kan rullas i sidled\"><table class=\"data\"><caption class=\"sr-only\">Insatser</caption> <thead><tr><th scope=\"col\">Insats</th><th scope=\"col\">Ansvarig</th><th scope=\"col\">Start</th><th scope=\"col\">Slut</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -77,7 +77,7 @@ func Users(p Page, v UsersView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "</h1><div class=\"table-wrap\"><table class=\"data\" data-testid=\"users\"><caption>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "</h1><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Tabell, kan rullas i sidled\"><table class=\"data\" data-testid=\"users\"><caption>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -603,7 +603,7 @@ func Admin(p Page, v AdminView) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 39, "<h1>Systemadministration</h1><p>Här skapas kommuner och andra organisationer och deras första administratör. Systemadministratören ser inga personuppgifter om ungdomar.</p><div class=\"table-wrap\"><table class=\"data\" data-testid=\"orgs\"><caption>Organisationer</caption> <thead><tr><th scope=\"col\">Kod</th><th scope=\"col\">Namn</th><th scope=\"col\">Typ</th><th scope=\"col\" class=\"num\">Administratörer</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 39, "<h1>Systemadministration</h1><p>Här skapas kommuner och andra organisationer och deras första administratör. Systemadministratören ser inga personuppgifter om ungdomar.</p><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Tabell, kan rullas i sidled\"><table class=\"data\" data-testid=\"orgs\"><caption>Organisationer</caption> <thead><tr><th scope=\"col\">Kod</th><th scope=\"col\">Namn</th><th scope=\"col\">Typ</th><th scope=\"col\" class=\"num\">Administratörer</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -665,7 +665,7 @@ func Admin(p Page, v AdminView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 45, "</tbody></table></div><div class=\"table-wrap\"><table class=\"data\" data-testid=\"projects\"><caption>Projekt</caption> <thead><tr><th scope=\"col\">Projekt</th><th scope=\"col\">Projektägare</th><th scope=\"col\">Period</th><th scope=\"col\" class=\"num\">Organisationer</th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 45, "</tbody></table></div><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Tabell, kan rullas i sidled\"><table class=\"data\" data-testid=\"projects\"><caption>Projekt</caption> <thead><tr><th scope=\"col\">Projekt</th><th scope=\"col\">Projektägare</th><th scope=\"col\">Period</th><th scope=\"col\" class=\"num\">Organisationer</th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -1,0 +1,112 @@
+package ui_test
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/kaa-plattform/kaa/internal/seed"
+)
+
+// axe-core 4.14.1 (MPL-2.0), vendored: no download at test time.
+//
+//go:embed testdata/axe-4.14.1.min.js
+var axeSource string
+
+type axeViolation struct {
+	ID    string `json:"id"`
+	Help  string `json:"help"`
+	Nodes []struct {
+		Target []string `json:"target"`
+	} `json:"nodes"`
+}
+
+// axeAudit runs axe's WCAG 2.1 A and AA rules on the page the browser shows.
+func axeAudit(t *testing.T, ctx context.Context, page string) {
+	t.Helper()
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](axeSource+";true")); err != nil {
+		t.Fatalf("%s: inject axe: %v", page, err)
+	}
+	vs, err := chromedp.Run(ctx, chromedp.Evaluate[[]axeViolation](
+		`axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}).then(r => r.violations)`,
+		chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("%s: run axe: %v", page, err)
+	}
+	for _, v := range vs {
+		var where []string
+		for _, n := range v.Nodes {
+			where = append(where, strings.Join(n.Target, " "))
+		}
+		t.Errorf("%s: %s (%s) at %s", page, v.ID, v.Help, strings.Join(where, ", "))
+	}
+}
+
+// TestAccessibility audits the pages a coordinator and an administrator use,
+// in the states that matter, with axe in Chromium. It lists what it visited.
+func TestAccessibility(t *testing.T) {
+	a := newApp(t)
+	ctx := browser(t)
+	pid, _, cid := a.fixture("1273", "samordnare@osby.demo", "Alva", "Andersson")
+	base := a.srv.URL
+	p := fmt.Sprintf("/k/1273/deltagare/%d", pid)
+	visit := func(path string) {
+		t.Helper()
+		if err := chromedp.Do(ctx, chromedp.Navigate(base+path), chromedp.WaitReady(chromedp.CSS("main"))); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		axeAudit(t, ctx, path)
+	}
+	signIn := func(email string) {
+		t.Helper()
+		err := chromedp.Do(ctx,
+			chromedp.Navigate(base+"/logga-in"),
+			chromedp.WaitReady(chromedp.CSS("main")),
+			chromedp.Evaluate[chromedp.Void](`(document.querySelector("form[action='/logga-ut']") || {submit() {}}).submit(); ({})`),
+			chromedp.WaitVisible(chromedp.ID("f-email")),
+			chromedp.SendKeys(chromedp.ID("f-email"), email),
+			chromedp.SendKeys(chromedp.ID("f-password"), seed.DemoPassword),
+			chromedp.Submit(chromedp.ID("f-password")),
+			chromedp.WaitVisible(chromedp.CSS(`[data-testid="signed-in-as"]`)),
+		)
+		if err != nil {
+			t.Fatalf("sign in as %s: %v", email, err)
+		}
+	}
+	visit("/logga-in")
+	signIn("samordnare@osby.demo")
+	pages := []string{
+		"/k/1273/", "/k/1273/deltagare", "/k/1273/deltagare?status=identified&sortera=age", "/k/1273/deltagare/ny",
+		p, p + "/andra", fmt.Sprintf("%s/kontakter/%d", p, cid), p + "/kartlaggning", p + "/plan", p + "/plan/andra",
+		p + "/plan/utskrift", fmt.Sprintf("%s/uppfoljningar/%s", p, a.followUpOf(pid)),
+		"/k/1273/att-gora", "/k/1273/deltagare/import", "/k/1273/scb", "/konto/losenord", "/finns-inte",
+	}
+	for _, path := range pages {
+		visit(path)
+	}
+	// Forms with validation errors: submit them empty in the browser.
+	for _, form := range []struct{ path, submit string }{
+		{"/k/1273/deltagare/ny", `main form.stack button[type="submit"]`},
+		{p + "/plan/andra", `main form.stack button[type="submit"]`},
+	} {
+		err := chromedp.Do(ctx, chromedp.Navigate(base+form.path), chromedp.WaitReady(chromedp.CSS("main")),
+			chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('main form.stack input[type=text], main form.stack input[type=date]').forEach(i => i.value = ''); ({})`),
+			chromedp.Click(chromedp.CSS(form.submit)), chromedp.WaitVisible(chromedp.CSS(`[data-testid="error-summary"]`)))
+		if err != nil {
+			t.Fatalf("%s with errors: %v", form.path, err)
+		}
+		axeAudit(t, ctx, form.path+" (with errors)")
+	}
+	signIn("admin@osby.demo")
+	visit("/k/1273/anvandare")
+	visit("/k/1273/installningar")
+	signIn("systemadmin@kaa.demo")
+	visit("/admin/")
+	signIn("projektledare@within.demo")
+	visit("/p/within/")
+	t.Logf("audited %d pages", len(pages)+9)
+}
