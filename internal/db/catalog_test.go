@@ -318,6 +318,8 @@ func seedTwoTenants(t *testing.T, d *pgtest.DB) (a, b int) {
 			`INSERT INTO followups (tenant_id, participant_id, enrolment_id, kind, due_on)
 			 SELECT e.tenant_id, e.participant_id, e.id, 'exit', '2026-02-01' FROM enrolments e WHERE e.tenant_id = $1 AND $2::int > 0
 			 ON CONFLICT DO NOTHING`,
+			`INSERT INTO followup_revisions (tenant_id, followup_id, snapshot, replaced_by)
+			 SELECT tenant_id, id, '{}', $2 FROM followups WHERE tenant_id = $1`,
 		} {
 			if _, err := d.Owner.Exec(ctx, stmt, id, u); err != nil {
 				t.Fatalf("%s: %v", stmt, err)

@@ -103,6 +103,13 @@ func RecordFollowUp(ctx context.Context, tx db.Tx, id, fid int64, f FollowUp) er
 	if f.Kind != FollowUpExit {
 		f.LongTermGoal, f.ClearPlan, f.Respect, f.NoBarrier = nil, nil, nil, nil
 	}
+	// Recording again keeps what was recorded before.
+	if _, err := tx.Exec(ctx, `
+		INSERT INTO followup_revisions (tenant_id, followup_id, snapshot, replaced_by)
+		SELECT tenant_id, id, to_jsonb(f) - 'tenant_id' - 'participant_id', $4 FROM followups f
+		WHERE tenant_id = $1 AND participant_id = $2 AND id = $3 AND done_on IS NOT NULL`, tx.TenantID, id, fid, tx.UserID); err != nil {
+		return fmt.Errorf("participant: keep follow-up revision: %w", err)
+	}
 	tag, err := tx.Exec(ctx, `
 		UPDATE followups SET done_on = $4, occupation = $5, esf_job_searching = $6, esf_in_education = $7,
 		    esf_qualification = $8, esf_employed = $9,
@@ -174,4 +181,25 @@ func EndTurned20Everywhere(ctx context.Context, pool db.Pool, today time.Time) (
 		}
 	}
 	return total, errors.Join(failed...)
+}
+
+// FollowUpRevision is what a follow-up said before it was recorded again.
+type FollowUpRevision struct {
+	DoneOn     string
+	Occupation string
+	ReplacedBy string
+	ReplacedAt time.Time
+}
+
+// FollowUpRevisions returns the earlier recordings of follow-up fid, oldest first.
+func FollowUpRevisions(ctx context.Context, tx db.Tx, fid int64) ([]FollowUpRevision, error) {
+	rows, _ := tx.Query(ctx, `
+		SELECT r.snapshot->>'done_on', r.snapshot->>'occupation', u.name, r.replaced_at
+		FROM followup_revisions r JOIN users u ON u.id = r.replaced_by
+		WHERE r.tenant_id = $1 AND r.followup_id = $2 ORDER BY r.id`, tx.TenantID, fid)
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (FollowUpRevision, error) {
+		var v FollowUpRevision
+		err := r.Scan(&v.DoneOn, &v.Occupation, &v.ReplacedBy, &v.ReplacedAt)
+		return v, err
+	})
 }

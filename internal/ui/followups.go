@@ -28,7 +28,10 @@ func (h *Handler) renderFollowUp(w http.ResponseWriter, r *http.Request, status 
 			return err
 		}
 		v.Base, v.Name = fmt.Sprintf("%s/%d", h.participantBase(r), id), name
-		v.F, err = participant.GetFollowUp(r.Context(), tx, id, fid)
+		if v.F, err = participant.GetFollowUp(r.Context(), tx, id, fid); err != nil {
+			return err
+		}
+		v.History, err = participant.FollowUpRevisions(r.Context(), tx, fid)
 		return err
 	})
 	if err != nil {

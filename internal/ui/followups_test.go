@@ -85,6 +85,12 @@ func TestFollowUps(t *testing.T) {
 		if a.count(`SELECT count(*) FROM audit_events WHERE action = 'followup.record'`) != 1 {
 			t.Error("not audited")
 		}
+		// Recording it again keeps the earlier answer readable.
+		c.post(fmt.Sprintf("%s/uppfoljningar/%d", base, fid), url.Values{"done_on": {time.Now().Format("2006-01-02")}, "occupation": {"komvux"}})
+		page := c.get(fmt.Sprintf("%s/uppfoljningar/%d", base, fid)).Body
+		if !strings.Contains(page, "Tidigare registrerat") || !strings.Contains(page, "Studier på nationellt program – ersatt av Samordnare Osby") {
+			t.Error("the earlier recording is not kept")
+		}
 	})
 }
 
