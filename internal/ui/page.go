@@ -31,6 +31,7 @@ func (h *Handler) page(r *http.Request, title string) views.Page {
 			add("Att göra", current+"att-gora")
 			add("SCB-rapport", current+"scb")
 		}
+		add("Statistik", current+"statistik")
 		if auth.HasAny(o.Roles, tenantAdmin) {
 			add("Användare", current+"anvandare")
 			add("Inställningar", current+"installningar")

@@ -87,6 +87,8 @@ func (h *Handler) Routes() []Route {
 		{"POST", "/k/{tenant}/deltagare/{id}/uppfoljningar/{fid}", Tenant, coordinator, h.recordFollowUp},
 		{"GET", "/k/{tenant}/att-gora", Tenant, coordinator, h.queues},
 		{"GET", "/k/{tenant}/scb", Tenant, coordinator, h.scbReport},
+		{"GET", "/k/{tenant}/statistik", Tenant, tenantStaff, h.municipalityDashboard},
+		{"GET", "/k/{tenant}/statistik/tabell/{table}", Tenant, tenantStaff, h.dashboardTable},
 		{"GET", "/k/{tenant}/scb/block/{block}", Tenant, coordinator, h.scbBlock},
 		{"GET", "/k/{tenant}/deltagare/import", Tenant, coordinator, h.importPage},
 		{"POST", "/k/{tenant}/deltagare/import", Tenant, coordinator, h.importUpload},

@@ -110,7 +110,7 @@ func TestRouteTable(t *testing.T) {
 		}
 		r := strings.NewReplacer("{tenant}", "1273", "{project}", "within", "{user}", strconv.Itoa(extra), "*", "x",
 			"{id}", strconv.FormatInt(pid, 10), "{eid}", strconv.FormatInt(eid, 10), "{cid}", strconv.FormatInt(cid, 10),
-			"{fid}", a.followUpOf(pid), "{block}", "2")
+			"{fid}", a.followUpOf(pid), "{block}", "2", "{table}", "kanaler")
 		return r.Replace(pattern)
 	}
 

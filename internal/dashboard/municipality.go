@@ -1,0 +1,154 @@
+// Package dashboard computes the indicators the municipality and the project
+// umbrella follow, in SQL over indexed tables: nothing loads rows into Go.
+package dashboard
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/kaa-plattform/kaa/internal/audit"
+	"github.com/kaa-plattform/kaa/internal/db"
+)
+
+// Period is the span a dashboard covers; From and To are inclusive dates.
+type Period struct {
+	From, To time.Time
+}
+
+// MonthCount is a count at the end of a month.
+type MonthCount struct {
+	Month time.Time
+	Count int
+}
+
+// ChannelReach is how often one channel reached the young person.
+type ChannelReach struct {
+	Channel  string
+	Attempts int
+	Reached  int
+}
+
+// Cell is a count for one category and gender.
+type Cell struct {
+	Category string
+	Gender   string
+	Count    int
+}
+
+// SurveyShare is how many answered yes to one exit question, by gender.
+type SurveyShare struct {
+	Question string
+	Gender   string
+	Yes      int
+	Answered int // yes + no; "no answer" is left out
+}
+
+// Municipality holds the indicators of one municipality for a period.
+type Municipality struct {
+	Period            Period
+	ListSize          []MonthCount // KAA list at the end of each of the last 24 months
+	Identified        int          // people identified in the period
+	Planned           int          // planned participants of the municipality's sub-projects (0 when none)
+	Population        int          // people enrolled (KAA or project) at some time in the period
+	Contacted         int          // … with at least one contact occasion attempted in the period
+	Reached           int          // … reached at least once in the period
+	WithPlan          int          // … with a plan
+	MedianDaysAttempt *float64     // identification to first contact attempt, for those identified in the period
+	MedianDaysReached *float64     // identification to first reached contact
+	Channels          []ChannelReach
+	Genders           []Cell // the population by gender
+	Outcomes          []Cell // follow-ups done in the period: occupation × gender, Category "exit:…" or "six_months:…"
+	ContactsInPeriod  int
+	OccupationUnknown int // contacts in the period with the occupation unknown
+	Survey            []SurveyShare
+}
+
+// BuildMunicipality computes the indicators of the municipality of tx for p,
+// optionally for one sub-project (0 for all), and records the read.
+func BuildMunicipality(ctx context.Context, tx db.Tx, p Period, subproject int, today time.Time) (Municipality, error) {
+	m := Municipality{Period: p}
+	args := pgx.NamedArgs{"tenant": tx.TenantID, "from": p.From, "to": p.To, "sub": subproject, "today": today}
+	// The people the period is about: enrolled at some time in it (in the sub-project, if one is chosen).
+	const population = `
+		SELECT DISTINCT e.participant_id FROM enrolments e
+		WHERE e.tenant_id = @tenant AND e.starts_on <= @to AND (e.ends_on IS NULL OR e.ends_on >= @from)
+		  AND (@sub::int = 0 OR e.subproject_id = @sub)`
+	rows, _ := tx.Query(ctx, `
+		SELECT m::date, (SELECT count(DISTINCT e.participant_id) FROM enrolments e
+		                 WHERE e.tenant_id = @tenant AND e.kind = 'kaa' AND e.starts_on <= (m + interval '1 month' - interval '1 day')::date
+		                   AND (e.ends_on IS NULL OR e.ends_on > (m + interval '1 month' - interval '1 day')::date))
+		FROM generate_series(date_trunc('month', @today::date) - interval '23 months', date_trunc('month', @today::date), interval '1 month') m
+		ORDER BY 1`, args)
+	var err error
+	if m.ListSize, err = pgx.CollectRows(rows, pgx.RowToStructByPos[MonthCount]); err != nil {
+		return m, fmt.Errorf("dashboard: list size: %w", err)
+	}
+	err = tx.QueryRow(ctx, `
+		WITH pop AS (`+population+`),
+		first AS (
+		    SELECT p.id, p.identified_on,
+		           (SELECT min(c.occurred_at) FROM contacts_effective c WHERE c.tenant_id = @tenant AND c.participant_id = p.id) AS attempt,
+		           (SELECT min(c.occurred_at) FROM contacts_effective c WHERE c.tenant_id = @tenant AND c.participant_id = p.id AND c.reached) AS reached
+		    FROM participants p WHERE p.tenant_id = @tenant AND p.identified_on BETWEEN @from AND @to
+		      AND (@sub::int = 0 OR p.id IN (SELECT participant_id FROM pop)))
+		SELECT
+		    (SELECT count(*) FROM first),
+		    coalesce((SELECT sum(planned_participants) FROM subprojects WHERE org_id = @tenant AND (@sub::int = 0 OR id = @sub)), 0),
+		    (SELECT count(*) FROM pop),
+		    (SELECT count(*) FROM pop WHERE EXISTS (SELECT 1 FROM contacts_effective c WHERE c.tenant_id = @tenant AND c.participant_id = pop.participant_id
+		        AND (c.occurred_at AT TIME ZONE 'Europe/Stockholm')::date BETWEEN @from AND @to)),
+		    (SELECT count(*) FROM pop WHERE EXISTS (SELECT 1 FROM contacts_effective c WHERE c.tenant_id = @tenant AND c.participant_id = pop.participant_id
+		        AND c.reached AND (c.occurred_at AT TIME ZONE 'Europe/Stockholm')::date BETWEEN @from AND @to)),
+		    (SELECT count(*) FROM pop WHERE EXISTS (SELECT 1 FROM plans x WHERE x.tenant_id = @tenant AND x.participant_id = pop.participant_id)),
+		    (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY (attempt AT TIME ZONE 'Europe/Stockholm')::date - identified_on) FROM first WHERE attempt IS NOT NULL),
+		    (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY (reached AT TIME ZONE 'Europe/Stockholm')::date - identified_on) FROM first WHERE reached IS NOT NULL)`,
+		args).Scan(&m.Identified, &m.Planned, &m.Population, &m.Contacted, &m.Reached, &m.WithPlan, &m.MedianDaysAttempt, &m.MedianDaysReached)
+	if err != nil {
+		return m, fmt.Errorf("dashboard: shares: %w", err)
+	}
+	rows, _ = tx.Query(ctx, `
+		SELECT c.channel, count(*), count(*) FILTER (WHERE c.reached)
+		FROM contacts_effective c
+		WHERE c.tenant_id = @tenant AND (c.occurred_at AT TIME ZONE 'Europe/Stockholm')::date BETWEEN @from AND @to
+		  AND (@sub::int = 0 OR c.participant_id IN (`+population+`))
+		GROUP BY c.channel ORDER BY count(*) FILTER (WHERE c.reached)::float / count(*) DESC, c.channel`, args)
+	if m.Channels, err = pgx.CollectRows(rows, pgx.RowToStructByPos[ChannelReach]); err != nil {
+		return m, fmt.Errorf("dashboard: channels: %w", err)
+	}
+	rows, _ = tx.Query(ctx, `
+		SELECT 'all', p.gender, count(*) FROM participants p
+		WHERE p.tenant_id = @tenant AND p.id IN (`+population+`) GROUP BY p.gender ORDER BY p.gender`, args)
+	if m.Genders, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Cell]); err != nil {
+		return m, fmt.Errorf("dashboard: genders: %w", err)
+	}
+	rows, _ = tx.Query(ctx, `
+		SELECT f.kind || ':' || f.occupation, p.gender, count(*) FROM followups f JOIN participants p ON p.tenant_id = f.tenant_id AND p.id = f.participant_id
+		WHERE f.tenant_id = @tenant AND f.done_on BETWEEN @from AND @to AND (@sub::int = 0 OR f.participant_id IN (`+population+`))
+		GROUP BY 1, 2 ORDER BY 1, 2`, args)
+	if m.Outcomes, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Cell]); err != nil {
+		return m, fmt.Errorf("dashboard: outcomes: %w", err)
+	}
+	err = tx.QueryRow(ctx, `
+		SELECT count(*), count(*) FILTER (WHERE c.occupation = 'unknown') FROM contacts_effective c
+		WHERE c.tenant_id = @tenant AND (c.occurred_at AT TIME ZONE 'Europe/Stockholm')::date BETWEEN @from AND @to
+		  AND (@sub::int = 0 OR c.participant_id IN (`+population+`))`, args).Scan(&m.ContactsInPeriod, &m.OccupationUnknown)
+	if err != nil {
+		return m, fmt.Errorf("dashboard: occupation: %w", err)
+	}
+	rows, _ = tx.Query(ctx, `
+		SELECT q.question, p.gender, count(*) FILTER (WHERE q.answer = 'yes'), count(*) FILTER (WHERE q.answer IN ('yes', 'no'))
+		FROM followups f JOIN participants p ON p.tenant_id = f.tenant_id AND p.id = f.participant_id
+		CROSS JOIN LATERAL (VALUES ('long_term_goal', f.survey_long_term_goal), ('clear_plan', f.survey_clear_plan),
+		                           ('respect', f.survey_respect), ('no_barrier', f.survey_no_barrier)) q(question, answer)
+		WHERE f.tenant_id = @tenant AND f.kind = 'exit' AND f.done_on BETWEEN @from AND @to
+		  AND p.gender IN ('woman', 'man') AND (@sub::int = 0 OR f.participant_id IN (`+population+`))
+		GROUP BY 1, 2 ORDER BY 1, 2`, args)
+	if m.Survey, err = pgx.CollectRows(rows, pgx.RowToStructByPos[SurveyShare]); err != nil {
+		return m, fmt.Errorf("dashboard: survey: %w", err)
+	}
+	return m, audit.Record(ctx, tx, audit.Event{Action: "dashboard.read", RecordType: "dashboard",
+		Detail: map[string]any{"from": p.From.Format("2006-01-02"), "to": p.To.Format("2006-01-02"), "subproject": subproject}})
+}

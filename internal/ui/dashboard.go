@@ -1,0 +1,229 @@
+package ui
+
+import (
+	"encoding/csv"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/kaa-plattform/kaa/internal/dashboard"
+	"github.com/kaa-plattform/kaa/internal/db"
+	"github.com/kaa-plattform/kaa/internal/participant"
+	"github.com/kaa-plattform/kaa/internal/scb"
+	"github.com/kaa-plattform/kaa/internal/ui/views"
+)
+
+// dashboardPeriod reads ?period= ("2026-2" for a half-year, "12m" for the
+// last twelve months); the default is the current half-year.
+func dashboardPeriod(q url.Values) (dashboard.Period, string, string) {
+	now := today()
+	if q.Get("period") == "12m" {
+		return dashboard.Period{From: now.AddDate(-1, 0, 1), To: now}, "12m", "De senaste tolv månaderna"
+	}
+	h, ok := scb.ParseHalfYear(q.Get("period"))
+	if !ok {
+		h = scb.Current(now)
+	}
+	label := "Perioden är " + h.Label()
+	return dashboard.Period{From: h.Start(), To: h.End()}, h.String(), label
+}
+
+func pct(n, of int) string {
+	if of == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%d %%", int(math.Round(100*float64(n)/float64(of))))
+}
+
+func share(n, of int) float64 {
+	if of == 0 {
+		return 0
+	}
+	return 100 * float64(n) / float64(of)
+}
+
+// dashboardView computes the municipality's dashboard for the request.
+func (h *Handler) dashboardView(r *http.Request) (views.DashboardView, error) {
+	ctx := r.Context()
+	o := orgFrom(ctx)
+	q := r.URL.Query()
+	period, key, label := dashboardPeriod(q)
+	v := views.DashboardView{Base: "/k/" + o.Key + "/statistik", Period: key, PeriodLabel: label, Subproject: atoiOr0(q.Get("delprojekt"))}
+	for hy, i := scb.Current(today()), 0; i < 4; hy, i = hy.Prev(), i+1 {
+		v.Periods = append(v.Periods, views.Option{Value: hy.String(), Label: "Halvåret " + hy.Label()})
+	}
+	v.Periods = append(v.Periods, views.Option{Value: "12m", Label: "De senaste tolv månaderna"})
+	query := url.Values{"period": {key}}
+	if v.Subproject != 0 {
+		query.Set("delprojekt", fmt.Sprint(v.Subproject))
+	}
+	v.Query = query.Encode()
+	var m dashboard.Municipality
+	err := h.inTenant(r, func(tx db.Tx) (err error) {
+		if v.Subprojects, err = participant.Subprojects(ctx, tx); err != nil {
+			return err
+		}
+		m, err = dashboard.BuildMunicipality(ctx, tx, period, v.Subproject, today())
+		return err
+	})
+	if err != nil {
+		return v, err
+	}
+	csvURL := func(id string) string { return fmt.Sprintf("%s/tabell/%s?%s", v.Base, id, v.Query) }
+	median := func(d *float64) string {
+		if d == nil {
+			return "–"
+		}
+		return fmt.Sprintf("%.0f dagar", *d)
+	}
+	identified := fmt.Sprint(m.Identified)
+	if m.Planned > 0 {
+		identified += fmt.Sprintf(" (planerat %d, %s av målet)", m.Planned, pct(m.Identified, m.Planned))
+	}
+	women, men := 0, 0
+	for _, g := range m.Genders {
+		switch g.Gender {
+		case "woman":
+			women = g.Count
+		case "man":
+			men = g.Count
+		}
+	}
+	balance := "–"
+	if women+men > 0 {
+		s := share(women, women+men)
+		balance = fmt.Sprintf("%s kvinnor av kvinnor och män: ", pct(women, women+men))
+		if s >= 40 && s <= 60 {
+			balance += "inom 40–60 %"
+		} else {
+			balance += "utanför 40–60 %"
+		}
+	}
+	v.Key = []views.Target{
+		{Label: "Identifierade under perioden", Value: identified},
+		{Label: "Inskrivna någon gång under perioden", Value: fmt.Sprint(m.Population)},
+		{Label: "Median från identifierad till första kontaktförsök", Value: median(m.MedianDaysAttempt)},
+		{Label: "Median från identifierad till första kontakt som nådde fram", Value: median(m.MedianDaysReached)},
+		{Label: "Könsfördelning", Value: balance},
+		{Label: "Kontakter med okänd sysselsättning", Value: fmt.Sprintf("%s (%d av %d)", pct(m.OccupationUnknown, m.ContactsInPeriod), m.OccupationUnknown, m.ContactsInPeriod)},
+	}
+
+	list := views.Figure{ID: "kaa-lista", Title: "KAA-listans storlek vid varje månads slut", Head: []string{"Månad", "Antal"}, CSV: csvURL("kaa-lista")}
+	for _, mc := range m.ListSize {
+		list.Bars = append(list.Bars, views.Bar{Label: views.MonthLabel(mc), Value: float64(mc.Count), Text: fmt.Sprint(mc.Count)})
+		list.Rows = append(list.Rows, []string{views.MonthLabel(mc), fmt.Sprint(mc.Count)})
+	}
+	if n := len(m.ListSize); n > 0 {
+		list.Summary = fmt.Sprintf("Listan hade %d ungdomar för två år sedan och %d nu.", m.ListSize[0].Count, m.ListSize[n-1].Count)
+	}
+
+	shares := views.Figure{ID: "andelar", Title: "Andel av de inskrivna under perioden", Head: []string{"Andel", "Antal", "Procent"}, CSV: csvURL("andelar")}
+	for _, s := range []struct {
+		label string
+		n     int
+	}{{"Minst ett kontakttillfälle", m.Contacted}, {"Nådda", m.Reached}, {"Med handlingsplan", m.WithPlan}} {
+		shares.Bars = append(shares.Bars, views.Bar{Label: s.label, Value: share(s.n, m.Population), Text: pct(s.n, m.Population)})
+		shares.Rows = append(shares.Rows, []string{s.label, fmt.Sprint(s.n), pct(s.n, m.Population)})
+	}
+	shares.Summary = fmt.Sprintf("Av %d inskrivna har %s haft kontaktförsök, %s nåtts och %s en handlingsplan.",
+		m.Population, pct(m.Contacted, m.Population), pct(m.Reached, m.Population), pct(m.WithPlan, m.Population))
+
+	channels := views.Figure{ID: "kanaler", Title: "Hur ofta kontakten nådde fram, per kanal", Head: []string{"Kanal", "Försök", "Nådda", "Andel nådda"}, CSV: csvURL("kanaler")}
+	for _, c := range m.Channels {
+		channels.Bars = append(channels.Bars, views.Bar{Label: views.Label("channel", c.Channel), Value: share(c.Reached, c.Attempts), Text: pct(c.Reached, c.Attempts)})
+		channels.Rows = append(channels.Rows, []string{views.Label("channel", c.Channel), fmt.Sprint(c.Attempts), fmt.Sprint(c.Reached), pct(c.Reached, c.Attempts)})
+	}
+	if len(m.Channels) > 0 {
+		channels.Summary = fmt.Sprintf("%s nådde fram oftast: %s av försöken.", views.Label("channel", m.Channels[0].Channel), pct(m.Channels[0].Reached, m.Channels[0].Attempts))
+	} else {
+		channels.Summary = "Inga kontakter under perioden."
+	}
+
+	genders := views.Figure{ID: "kon", Title: "Inskrivna efter kön", Head: []string{"Kön", "Antal", "Andel"}, CSV: csvURL("kon"), Summary: balance}
+	for _, g := range m.Genders {
+		genders.Bars = append(genders.Bars, views.Bar{Label: views.Label("gender", g.Gender), Value: float64(g.Count), Text: fmt.Sprint(g.Count)})
+		genders.Rows = append(genders.Rows, []string{views.Label("gender", g.Gender), fmt.Sprint(g.Count), pct(g.Count, m.Population)})
+	}
+
+	outcomes := views.Figure{ID: "utfall", Title: "Var de unga var vid uppföljningarna", Head: []string{"Uppföljning och sysselsättning", "Kvinnor", "Män", "Icke-binära", "Ej angivet", "Totalt"}, CSV: csvURL("utfall")}
+	byCat := map[string]map[string]int{}
+	for _, c := range m.Outcomes {
+		if byCat[c.Category] == nil {
+			byCat[c.Category] = map[string]int{}
+		}
+		byCat[c.Category][c.Gender] += c.Count
+	}
+	cats := make([]string, 0, len(byCat))
+	for c := range byCat {
+		cats = append(cats, c)
+	}
+	sort.Strings(cats)
+	for _, c := range cats {
+		g := byCat[c]
+		total := g["woman"] + g["man"] + g["non_binary"] + g["not_stated"]
+		kind, occ, _ := strings.Cut(c, ":")
+		label := views.Label("followup_short", kind) + ": " + views.Label("occupation", occ)
+		outcomes.Bars = append(outcomes.Bars, views.Bar{Label: label, Value: float64(total), Text: fmt.Sprint(total)})
+		outcomes.Rows = append(outcomes.Rows, []string{label, fmt.Sprint(g["woman"]), fmt.Sprint(g["man"]), fmt.Sprint(g["non_binary"]), fmt.Sprint(g["not_stated"]), fmt.Sprint(total)})
+	}
+	outcomes.Summary = fmt.Sprintf("%d uppföljningar gjordes under perioden.", len(m.Outcomes))
+
+	survey := views.Figure{ID: "enkat", Title: "De ungas egna svar vid avslut, mot målen i #KlarFramtid", Head: []string{"Fråga och kön", "Ja", "Svarade", "Andel ja", "Mål", "Uppnått"}, CSV: csvURL("enkat")}
+	targets := map[string]float64{"long_term_goal": 50, "clear_plan": 75, "respect": 95, "no_barrier": 100}
+	for _, s := range m.Survey {
+		label := views.Label("survey_question", s.Question) + ", " + views.Label("gender_plural", s.Gender)
+		met := "nej"
+		if s.Answered > 0 && share(s.Yes, s.Answered) >= targets[s.Question] {
+			met = "ja"
+		}
+		survey.Bars = append(survey.Bars, views.Bar{Label: label, Value: share(s.Yes, s.Answered), Text: pct(s.Yes, s.Answered)})
+		survey.Rows = append(survey.Rows, []string{label, fmt.Sprint(s.Yes), fmt.Sprint(s.Answered), pct(s.Yes, s.Answered), fmt.Sprintf("minst %.0f %%", targets[s.Question]), met})
+	}
+	survey.Summary = fmt.Sprintf("Svar från %d frågor och kön vid avslut under perioden.", len(m.Survey))
+
+	v.Figures = []views.Figure{list, shares, channels, genders, outcomes, survey}
+	return v, nil
+}
+
+func (h *Handler) municipalityDashboard(w http.ResponseWriter, r *http.Request) {
+	v, err := h.dashboardView(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, views.Dashboard(h.page(r, "Statistik"), v))
+}
+
+// dashboardTable downloads the numbers of one chart as CSV.
+func (h *Handler) dashboardTable(w http.ResponseWriter, r *http.Request) {
+	v, err := h.dashboardView(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	id := chi.URLParam(r, "table")
+	for _, f := range v.Figures {
+		if f.ID != id {
+			continue
+		}
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="kaa-statistik-%s-%s.csv"`, id, v.Period))
+		cw := csv.NewWriter(w)
+		cw.Write(f.Head)
+		for _, row := range f.Rows {
+			out := make([]string, len(row))
+			for i, c := range row {
+				out[i] = safeCell(c)
+			}
+			cw.Write(out)
+		}
+		cw.Flush()
+		return
+	}
+	h.notFound(w, r)
+}
