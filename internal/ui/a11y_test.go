@@ -108,5 +108,6 @@ func TestAccessibility(t *testing.T) {
 	visit("/admin/")
 	signIn("projektledare@within.demo")
 	visit("/p/within/")
-	t.Logf("audited %d pages", len(pages)+9)
+	visit("/p/within/paraply")
+	t.Logf("audited %d pages", len(pages)+10)
 }

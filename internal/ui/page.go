@@ -40,6 +40,7 @@ func (h *Handler) page(r *http.Request, title string) views.Page {
 		current = "/p/" + pr.Key + "/"
 		p.Where = "projekt " + pr.Name
 		add("Projektöversikt", current)
+		add("Paraply", current+"paraply")
 	} else if strings.HasPrefix(here, "/admin/") {
 		p.Where = "systemadministrationen"
 		add("Systemadministration", "/admin/")

@@ -99,6 +99,8 @@ func (h *Handler) Routes() []Route {
 
 		// A project umbrella: aggregates only.
 		{"GET", "/p/{project}/", Project, projectAll, h.projectHome},
+		{"GET", "/p/{project}/paraply", Project, projectAll, h.umbrella},
+		{"GET", "/p/{project}/paraply/tabell/{table}", Project, projectAll, h.umbrellaTable},
 
 		// System administration: no personal data.
 		{"GET", "/admin/", System, nil, h.admin},

@@ -111,6 +111,9 @@ func TestRouteTable(t *testing.T) {
 		r := strings.NewReplacer("{tenant}", "1273", "{project}", "within", "{user}", strconv.Itoa(extra), "*", "x",
 			"{id}", strconv.FormatInt(pid, 10), "{eid}", strconv.FormatInt(eid, 10), "{cid}", strconv.FormatInt(cid, 10),
 			"{fid}", a.followUpOf(pid), "{block}", "2", "{table}", "kanaler")
+		if strings.HasPrefix(pattern, "/p/") {
+			r = strings.NewReplacer("{project}", "within", "{table}", "indikatorer")
+		}
 		return r.Replace(pattern)
 	}
 

@@ -1,0 +1,242 @@
+package ui
+
+import (
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"net/url"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/kaa-plattform/kaa/internal/dashboard"
+	"github.com/kaa-plattform/kaa/internal/org"
+	"github.com/kaa-plattform/kaa/internal/scb"
+	"github.com/kaa-plattform/kaa/internal/ui/views"
+)
+
+// The rows of the umbrella's main table, in order; the genders also sum to
+// the participants of each municipality.
+var (
+	umbrellaRows = []struct{ key, label string }{
+		{"participants", "Deltagare under perioden"}, {"identified", "Identifierade under perioden"},
+		{"contacted", "Minst ett kontakttillfälle"}, {"reached", "Nådda"}, {"with_plan", "Med handlingsplan"},
+		{"gender_woman", "Kvinnor"}, {"gender_man", "Män"}, {"gender_non_binary", "Icke-binära"}, {"gender_not_stated", "Kön ej angivet"},
+	}
+	surveyQuestions = []string{"long_term_goal", "clear_plan", "respect", "no_barrier"}
+	surveyTargets   = map[string]string{"long_term_goal": "survey_long_term_goal_min", "clear_plan": "survey_clear_plan_min",
+		"respect": "survey_respect_min", "no_barrier": "survey_no_access_barrier_min"}
+)
+
+func (h *Handler) umbrellaView(r *http.Request) (views.UmbrellaView, error) {
+	ctx := r.Context()
+	pr := projectFrom(ctx)
+	period, key, label := dashboardPeriod(r.URL.Query())
+	v := views.UmbrellaView{Base: "/p/" + pr.Key + "/paraply", ProjectName: pr.Name, Period: key, PeriodLabel: label}
+	for hy, i := scb.Current(today()), 0; i < 4; hy, i = hy.Prev(), i+1 {
+		v.Periods = append(v.Periods, views.Option{Value: hy.String(), Label: "Halvåret " + hy.Label()})
+	}
+	v.Periods = append(v.Periods, views.Option{Value: "12m", Label: "De senaste tolv månaderna"})
+	members, err := org.Members(ctx, h.pool, pr.ID)
+	if err != nil {
+		return v, err
+	}
+	targets, err := org.Targets(ctx, h.pool, pr.ID)
+	if err != nil {
+		return v, err
+	}
+	ids := make([]int, len(members))
+	head := []string{"Indikator"}
+	for i, m := range members {
+		ids[i] = m.ID
+		head = append(head, m.Name)
+	}
+	head = append(head, "Hela projektet")
+	u, err := dashboard.BuildUmbrella(ctx, h.pool, principalFrom(ctx).UserID, pr.ID, ids, period)
+	if err != nil {
+		return v, err
+	}
+	csvURL := func(id string) string {
+		return fmt.Sprintf("%s/tabell/%s?%s", v.Base, id, url.Values{"period": {key}}.Encode())
+	}
+
+	// One matrix for the main table: rows × (municipalities + total).
+	cols := len(ids) + 1
+	counts := make([][]int, len(umbrellaRows))
+	for r, row := range umbrellaRows {
+		counts[r] = make([]int, cols)
+		for c, id := range ids {
+			counts[r][c] = u.Count(id, row.key)
+			counts[r][cols-1] += counts[r][c]
+		}
+	}
+	var groups [][][2]int
+	for r := range umbrellaRows { // each row sums to its total column
+		g := make([][2]int, cols)
+		for c := range g {
+			g[c] = [2]int{r, c}
+		}
+		groups = append(groups, g)
+	}
+	for c := 0; c < cols; c++ { // the genders sum to the participants
+		groups = append(groups, [][2]int{{0, c}, {5, c}, {6, c}, {7, c}, {8, c}})
+	}
+	hide := dashboard.Suppressed(counts, groups)
+	main := views.UmbrellaTable{ID: "indikatorer", Caption: "Indikatorer per kommun", Head: head, CSV: csvURL("indikatorer")}
+	for r, row := range umbrellaRows {
+		line := []string{row.label}
+		for c := 0; c < cols; c++ {
+			line = append(line, dashboard.Show(counts[r][c], hide[r][c]))
+		}
+		main.Rows = append(main.Rows, line)
+	}
+	// Shares only where both counts are shown.
+	shares := views.UmbrellaTable{ID: "andelar", Caption: "Andelar per kommun", Head: head, CSV: csvURL("andelar")}
+	for _, r := range []int{2, 3, 4} {
+		line := []string{umbrellaRows[r].label + " (andel)"}
+		for c := 0; c < cols; c++ {
+			if hide[r][c] || hide[0][c] {
+				line = append(line, "–")
+			} else {
+				line = append(line, pct(counts[r][c], counts[0][c]))
+			}
+		}
+		shares.Rows = append(shares.Rows, line)
+	}
+	balance := []string{"Andel kvinnor av kvinnor och män"}
+	for c := 0; c < cols; c++ {
+		w, m := counts[5][c], counts[6][c]
+		if hide[5][c] || hide[6][c] || w+m == 0 {
+			balance = append(balance, "–")
+		} else {
+			balance = append(balance, pct(w, w+m))
+		}
+	}
+	shares.Rows = append(shares.Rows, balance)
+
+	// The exit survey: yes, no and answered per question and gender.
+	survey := views.UmbrellaTable{ID: "enkat", Caption: "Svar vid avslut: andel ja", Head: head, CSV: csvURL("enkat")}
+	outcome := map[string]string{}
+	for _, q := range surveyQuestions {
+		for _, g := range []string{"woman", "man"} {
+			sc := make([][]int, 3) // yes, no, answered
+			for i := range sc {
+				sc[i] = make([]int, cols)
+			}
+			for c, id := range ids {
+				yes, answered := u.Count(id, fmt.Sprintf("survey_%s_%s_yes", q, g)), u.Count(id, fmt.Sprintf("survey_%s_%s_answered", q, g))
+				sc[0][c], sc[1][c], sc[2][c] = yes, answered-yes, answered
+				sc[0][cols-1] += yes
+				sc[1][cols-1] += answered - yes
+				sc[2][cols-1] += answered
+			}
+			var sg [][][2]int
+			for r := 0; r < 3; r++ {
+				g := make([][2]int, cols)
+				for c := range g {
+					g[c] = [2]int{r, c}
+				}
+				sg = append(sg, g)
+			}
+			for c := 0; c < cols; c++ {
+				sg = append(sg, [][2]int{{0, c}, {1, c}, {2, c}})
+			}
+			sh := dashboard.Suppressed(sc, sg)
+			line := []string{views.Label("survey_question", q) + ", " + views.Label("gender_plural", g)}
+			for c := 0; c < cols; c++ {
+				text := "–"
+				if sc[2][c] > 0 && !sh[0][c] && !sh[1][c] {
+					text = pct(sc[0][c], sc[2][c])
+				}
+				line = append(line, text)
+			}
+			survey.Rows = append(survey.Rows, line)
+			outcome[q+"/"+g] = line[len(line)-1]
+		}
+	}
+	v.Tables = []views.UmbrellaTable{main, shares, survey}
+
+	v.Chart = views.Figure{ID: "deltagare", Title: "Deltagare per kommun under perioden"}
+	for c, m := range members {
+		text := dashboard.Show(counts[0][c], hide[0][c])
+		value := float64(counts[0][c])
+		if hide[0][c] {
+			value = 0
+		}
+		v.Chart.Bars = append(v.Chart.Bars, views.Bar{Label: m.Name, Value: value, Text: text})
+	}
+	v.Chart.Summary = fmt.Sprintf("Projektet hade %s deltagare under perioden.", dashboard.Show(counts[0][cols-1], hide[0][cols-1]))
+
+	for _, t := range targets {
+		switch t.Indicator {
+		case "planned_participants":
+			got := dashboard.Show(counts[0][cols-1], hide[0][cols-1])
+			v.Targets = append(v.Targets, []string{"Planerade deltagare", fmt.Sprint(t.Target), got, yesNo(!hide[0][cols-1] && float64(counts[0][cols-1]) >= t.Target)})
+		case "women_share_min":
+			v.Targets = append(v.Targets, []string{"Andel kvinnor, minst", fmt.Sprintf("%.0f %%", t.Target), balance[len(balance)-1],
+				yesNo(balance[len(balance)-1] != "–" && share(counts[5][cols-1], counts[5][cols-1]+counts[6][cols-1]) >= t.Target)})
+		case "women_share_max":
+			v.Targets = append(v.Targets, []string{"Andel kvinnor, högst", fmt.Sprintf("%.0f %%", t.Target), balance[len(balance)-1],
+				yesNo(balance[len(balance)-1] != "–" && share(counts[5][cols-1], counts[5][cols-1]+counts[6][cols-1]) <= t.Target)})
+		}
+		for _, q := range surveyQuestions {
+			if surveyTargets[q] != t.Indicator {
+				continue
+			}
+			for _, g := range []string{"woman", "man"} {
+				got := outcome[q+"/"+g]
+				met := "–"
+				if got != "–" {
+					var n float64
+					fmt.Sscanf(got, "%f", &n)
+					met = yesNo(n >= t.Target)
+				}
+				v.Targets = append(v.Targets, []string{views.Label("survey_question", q) + ", " + views.Label("gender_plural", g), fmt.Sprintf("minst %.0f %%", t.Target), got, met})
+			}
+		}
+	}
+	return v, nil
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "ja"
+	}
+	return "nej"
+}
+
+func (h *Handler) umbrella(w http.ResponseWriter, r *http.Request) {
+	v, err := h.umbrellaView(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, views.Umbrella(h.page(r, "Projektparaply"), v))
+}
+
+func (h *Handler) umbrellaTable(w http.ResponseWriter, r *http.Request) {
+	v, err := h.umbrellaView(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	id := chi.URLParam(r, "table")
+	for _, t := range v.Tables {
+		if t.ID != id {
+			continue
+		}
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="paraply-%s-%s.csv"`, id, v.Period))
+		cw := csv.NewWriter(w)
+		cw.Write(t.Head)
+		for _, row := range t.Rows {
+			out := make([]string, len(row))
+			for i, c := range row {
+				out[i] = safeCell(c)
+			}
+			cw.Write(out)
+		}
+		cw.Flush()
+		return
+	}
+	h.notFound(w, r)
+}

@@ -1,0 +1,124 @@
+package ui_test
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/kaa-plattform/kaa/internal/db"
+	"github.com/kaa-plattform/kaa/internal/personnummer"
+)
+
+func TestUmbrella(t *testing.T) {
+	a := newApp(t)
+	ctx := context.Background()
+	type person struct{ org, gender string }
+	var people []person
+	for i := 0; i < 7; i++ {
+		people = append(people, person{"1290", []string{"woman", "man"}[i%2]}) // Kristianstad: 4 women, 3 men
+	}
+	people = append(people, person{"1273", "woman"}, person{"1273", "woman"}, person{"1273", "man"}) // Osby: 3
+	secret := map[string]bool{}
+	today := time.Now().Format("2006-01-02")
+	for i, p := range people {
+		birth := time.Date(2007, 1, 1+i, 0, 0, 0, 0, time.UTC)
+		nine := birth.Format("060102") + "555"
+		pnr := birth.Format("2006") + nine[2:] + fmt.Sprint(personnummer.CheckDigit(nine))
+		last := fmt.Sprintf("Hemligsson%d", i)
+		secret[pnr], secret[last] = true, true
+		tenant := a.orgID(p.org)
+		var pid int64
+		err := a.db.Owner.QueryRow(ctx, `
+			WITH x AS (INSERT INTO participants (tenant_id, personnummer, birth_date, first_name, last_name, gender, mobile, identified_on)
+			           VALUES ($1, $2, $3, 'Anonym', $4, $5, '+46701112233', $6) RETURNING id),
+			     e AS (INSERT INTO enrolments (tenant_id, participant_id, kind, subproject_id, starts_on)
+			           SELECT $1, x.id, 'project', s.id, $6 FROM x, subprojects s JOIN projects pr ON pr.id = s.project_id
+			           WHERE s.org_id = $1 AND pr.key = 'within')
+			SELECT id FROM x`, tenant, pnr, birth, last, p.gender, today).Scan(&pid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i < 6 { // six of Kristianstad's seven were reached
+			a.db.Owner.Exec(ctx, `INSERT INTO contacts (tenant_id, participant_id, occurred_at, channel, direction, reached, created_by, note)
+				VALUES ($1, $2, now(), 'sms', 'outgoing', true, $3, 'Hemlig anteckning')`, tenant, pid, a.userID("samordnare@kristianstad.demo"))
+		}
+	}
+	secret["Hemlig anteckning"], secret["+46701112233"] = true, true
+
+	c := a.client()
+	c.signIn("projektledare@within.demo")
+	page := c.get("/p/within/paraply")
+	if page.Status != 200 {
+		t.Fatalf("umbrella: %d", page.Status)
+	}
+	row := func(label string) [][]string {
+		m := regexp.MustCompile(`<th scope="row">` + regexp.QuoteMeta(label) + `</th>((?:<td class="num">[^<]*</td>)+)`).FindStringSubmatch(page.Body)
+		if m == nil {
+			t.Fatalf("no row %q", label)
+		}
+		return regexp.MustCompile(`<td class="num">([^<]*)</td>`).FindAllStringSubmatch(m[1], -1)
+	}
+	cells := func(label string) string {
+		var out []string
+		for _, m := range row(label) {
+			out = append(out, html.UnescapeString(m[1]))
+		}
+		return strings.Join(out, " ")
+	}
+	// Members in name order: Bromölla, Hässleholm, Hörby, Kristianstad, Osby, Östra Göinge; then the project.
+	want := map[string]string{
+		// Osby's 3 is small; the next smallest in the row (Kristianstad's 7) goes too, or 10 - 7 would give it away.
+		"Deltagare under perioden":   "0 0 0 dold <5 0 10",
+		"Minst ett kontakttillfälle": "0 0 0 6 0 0 6",
+		// Kristianstad's 4 women and 3 men are small themselves; the project's 4 men are
+		// too, so the project's women go as well, or 10 - 6 would give the men away.
+		"Kvinnor": "0 0 0 <5 <5 0 dold",
+		"Män":     "0 0 0 <5 <5 0 <5",
+	}
+	for label, w := range want {
+		if got := cells(label); got != w {
+			t.Errorf("%s: %s, want %s", label, got, w)
+		}
+	}
+	for s := range secret {
+		if strings.Contains(page.Body, s) {
+			t.Errorf("the umbrella page shows %q", s)
+		}
+	}
+	for _, tbl := range []string{"indikatorer", "andelar", "enkat"} {
+		csv := c.get("/p/within/paraply/tabell/" + tbl).Body
+		for s := range secret {
+			if strings.Contains(csv, s) {
+				t.Errorf("the %s CSV holds %q", tbl, s)
+			}
+		}
+		if strings.Contains(csv, ",3,") {
+			t.Errorf("the %s CSV reveals a small cell: %s", tbl, csv)
+		}
+	}
+	if a.count(`SELECT count(*) FROM security_events WHERE action = 'umbrella.read'`) < 4 {
+		t.Error("umbrella reads are not in the security log")
+	}
+
+	// The narrow path answers nothing to someone who is not in the project.
+	var n int
+	err := db.InGlobal(ctx, a.db.App, a.userID("samordnare@osby.demo"), func(tx pgx.Tx) error {
+		return tx.QueryRow(ctx, `SELECT count(*) FROM project_indicators((SELECT id FROM projects WHERE key = 'within'), '2020-01-01', '2030-01-01')`).Scan(&n)
+	})
+	if err != nil || n != 0 {
+		t.Errorf("project_indicators for a non-member: %d rows, %v", n, err)
+	}
+	// And the serving role cannot read another municipality's people directly.
+	err = db.InTenant(ctx, a.db.App, a.orgID("1273"), 0, func(tx db.Tx) error {
+		return tx.QueryRow(ctx, `SELECT count(*) FROM participants WHERE tenant_id = $1`, a.orgID("1290")).Scan(&n)
+	})
+	if err != nil || n != 0 {
+		t.Errorf("Osby reads %d of Kristianstad's participants", n)
+	}
+}

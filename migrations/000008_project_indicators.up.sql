@@ -1,0 +1,65 @@
+-- The project umbrella's only view into its member municipalities: counts per
+-- municipality, computed inside this SECURITY DEFINER function owned by
+-- kaa_aggregate, and only for a project the calling user leads or evaluates.
+-- It returns no row of any person. Small cells are suppressed by the caller's
+-- presentation layer (internal/dashboard), which never sees anything smaller
+-- than these counts.
+GRANT SELECT ON participants, enrolments, contacts, contact_amendments, plans, followups, project_orgs, subprojects TO kaa_aggregate;
+GRANT SELECT ON contacts_effective TO kaa_aggregate;
+CREATE POLICY aggregate_read ON participants FOR SELECT TO kaa_aggregate USING (true);
+CREATE POLICY aggregate_read ON enrolments FOR SELECT TO kaa_aggregate USING (true);
+CREATE POLICY aggregate_read ON contacts FOR SELECT TO kaa_aggregate USING (true);
+CREATE POLICY aggregate_read ON contact_amendments FOR SELECT TO kaa_aggregate USING (true);
+CREATE POLICY aggregate_read ON plans FOR SELECT TO kaa_aggregate USING (true);
+CREATE POLICY aggregate_read ON followups FOR SELECT TO kaa_aggregate USING (true);
+
+CREATE FUNCTION project_indicators(project integer, period_from date, period_to date)
+    RETURNS TABLE (org_id integer, indicator text, value bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public
+    AS $$
+    WITH allowed AS (
+        SELECT 1 FROM project_roles r WHERE r.project_id = project AND r.user_id = app_user_id()
+    ),
+    members AS (
+        SELECT m.org_id FROM project_orgs m WHERE m.project_id = project AND EXISTS (SELECT 1 FROM allowed)
+    ),
+    -- The people of the project in the period: enrolled in one of its sub-projects.
+    pop AS (
+        SELECT DISTINCT e.tenant_id, e.participant_id
+        FROM enrolments e JOIN subprojects s ON s.id = e.subproject_id AND s.project_id = project
+        WHERE e.tenant_id IN (SELECT org_id FROM members)
+          AND e.starts_on <= period_to AND (e.ends_on IS NULL OR e.ends_on >= period_from)
+    ),
+    person AS (
+        SELECT pop.tenant_id, p.gender, p.identified_on,
+               EXISTS (SELECT 1 FROM contacts_effective c WHERE c.tenant_id = pop.tenant_id AND c.participant_id = pop.participant_id
+                       AND (c.occurred_at AT TIME ZONE 'Europe/Stockholm')::date BETWEEN period_from AND period_to) AS contacted,
+               EXISTS (SELECT 1 FROM contacts_effective c WHERE c.tenant_id = pop.tenant_id AND c.participant_id = pop.participant_id AND c.reached
+                       AND (c.occurred_at AT TIME ZONE 'Europe/Stockholm')::date BETWEEN period_from AND period_to) AS reached,
+               EXISTS (SELECT 1 FROM plans x WHERE x.tenant_id = pop.tenant_id AND x.participant_id = pop.participant_id) AS with_plan
+        FROM pop JOIN participants p ON p.tenant_id = pop.tenant_id AND p.id = pop.participant_id
+    ),
+    survey AS (
+        SELECT f.tenant_id, p.gender, q.question, q.answer
+        FROM followups f JOIN pop ON pop.tenant_id = f.tenant_id AND pop.participant_id = f.participant_id
+        JOIN participants p ON p.tenant_id = f.tenant_id AND p.id = f.participant_id
+        CROSS JOIN LATERAL (VALUES ('long_term_goal', f.survey_long_term_goal), ('clear_plan', f.survey_clear_plan),
+                                   ('respect', f.survey_respect), ('no_barrier', f.survey_no_barrier)) q(question, answer)
+        WHERE f.kind = 'exit' AND f.done_on BETWEEN period_from AND period_to AND p.gender IN ('woman', 'man')
+    )
+    SELECT m.org_id, i.indicator, i.value FROM members m
+    CROSS JOIN LATERAL (
+        SELECT 'participants', count(*) FROM person WHERE tenant_id = m.org_id
+        UNION ALL SELECT 'identified', count(*) FROM person WHERE tenant_id = m.org_id AND identified_on BETWEEN period_from AND period_to
+        UNION ALL SELECT 'contacted', count(*) FROM person WHERE tenant_id = m.org_id AND contacted
+        UNION ALL SELECT 'reached', count(*) FROM person WHERE tenant_id = m.org_id AND reached
+        UNION ALL SELECT 'with_plan', count(*) FROM person WHERE tenant_id = m.org_id AND with_plan
+        UNION ALL SELECT 'gender_' || g, count(*) FILTER (WHERE person.gender = g) FROM person, unnest(ARRAY['woman', 'man', 'non_binary', 'not_stated']) g
+                  WHERE tenant_id = m.org_id GROUP BY g
+        UNION ALL SELECT 'survey_' || s.question || '_' || s.gender || '_' || k, count(*) FILTER (WHERE k = 'answered' AND s.answer IN ('yes', 'no') OR k = 'yes' AND s.answer = 'yes')
+                  FROM survey s, unnest(ARRAY['yes', 'answered']) k WHERE s.tenant_id = m.org_id GROUP BY s.question, s.gender, k
+    ) i(indicator, value)
+$$;
+REVOKE ALL ON FUNCTION project_indicators(integer, date, date) FROM PUBLIC;
+ALTER FUNCTION project_indicators(integer, date, date) OWNER TO kaa_aggregate;
+GRANT EXECUTE ON FUNCTION project_indicators(integer, date, date) TO kaa_app;
