@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"encoding/csv"
 	"fmt"
 	"math"
 	"net/http"
@@ -104,12 +103,21 @@ func (h *Handler) dashboardView(r *http.Request) (views.DashboardView, error) {
 			balance += "utanför 40–60 %"
 		}
 	}
+	gaps := "–"
+	if hy, ok := scb.ParseHalfYear(key); ok {
+		var rep scb.Report
+		if err := h.inTenant(r, func(tx db.Tx) (err error) { rep, err = scb.Build(ctx, tx, hy); return err }); err != nil {
+			return v, err
+		}
+		gaps = fmt.Sprintf("%d att rätta i halvårsrapporten till SCB", len(rep.Gaps))
+	}
 	v.Key = []views.Target{
 		{Label: "Identifierade under perioden", Value: identified},
 		{Label: "Inskrivna någon gång under perioden", Value: fmt.Sprint(m.Population)},
 		{Label: "Median från identifierad till första kontaktförsök", Value: median(m.MedianDaysAttempt)},
 		{Label: "Median från identifierad till första kontakt som nådde fram", Value: median(m.MedianDaysReached)},
 		{Label: "Könsfördelning", Value: balance},
+		{Label: "Luckor i SCB-rapporten", Value: gaps},
 		{Label: "Kontakter med okänd sysselsättning", Value: fmt.Sprintf("%s (%d av %d)", pct(m.OccupationUnknown, m.ContactsInPeriod), m.OccupationUnknown, m.ContactsInPeriod)},
 	}
 
@@ -211,18 +219,7 @@ func (h *Handler) dashboardTable(w http.ResponseWriter, r *http.Request) {
 		if f.ID != id {
 			continue
 		}
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="kaa-statistik-%s-%s.csv"`, id, v.Period))
-		cw := csv.NewWriter(w)
-		cw.Write(f.Head)
-		for _, row := range f.Rows {
-			out := make([]string, len(row))
-			for i, c := range row {
-				out[i] = safeCell(c)
-			}
-			cw.Write(out)
-		}
-		cw.Flush()
+		h.writeTable(w, r, fmt.Sprintf("kaa-statistik-%s-%s", id, v.Period), f.Head, f.Rows)
 		return
 	}
 	h.notFound(w, r)

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/kaa-plattform/kaa/internal/dashboard"
 	"github.com/kaa-plattform/kaa/internal/db"
 )
@@ -119,6 +121,17 @@ func TestMunicipalityDashboard(t *testing.T) {
 	csv := c.get("/k/1273/statistik/tabell/kanaler?period=2026-2").Body
 	if csv != "Kanal,Försök,Nådda,Andel nådda\nSms,2,1,50 %\nTelefonsamtal,1,0,0 %\n" {
 		t.Errorf("channel CSV:\n%s", csv)
+	}
+	xlsx := c.get("/k/1273/statistik/tabell/kanaler?period=2026-2&format=xlsx")
+	if xlsx.Header.Get("Content-Type") != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" || !strings.HasPrefix(xlsx.Body, "PK") {
+		t.Error("the table does not download as .xlsx")
+	} else if f, err := excelize.OpenReader(strings.NewReader(xlsx.Body)); err != nil {
+		t.Error(err)
+	} else if rows, _ := f.GetRows(f.GetSheetName(0)); len(rows) != 3 || rows[1][0] != "Sms" || rows[1][3] != "50 %" {
+		t.Errorf("xlsx rows %v", rows)
+	}
+	if !strings.Contains(page.Body, "att rätta i halvårsrapporten till SCB") {
+		t.Error("the SCB gaps are not on the dashboard")
 	}
 	if a.count(`SELECT count(*) FROM audit_events WHERE action = 'dashboard.read'`) < 3 {
 		t.Error("dashboard reads are not audited")

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -224,18 +223,7 @@ func (h *Handler) umbrellaTable(w http.ResponseWriter, r *http.Request) {
 		if t.ID != id {
 			continue
 		}
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="paraply-%s-%s.csv"`, id, v.Period))
-		cw := csv.NewWriter(w)
-		cw.Write(t.Head)
-		for _, row := range t.Rows {
-			out := make([]string, len(row))
-			for i, c := range row {
-				out[i] = safeCell(c)
-			}
-			cw.Write(out)
-		}
-		cw.Flush()
+		h.writeTable(w, r, fmt.Sprintf("paraply-%s-%s", id, v.Period), t.Head, t.Rows)
 		return
 	}
 	h.notFound(w, r)
