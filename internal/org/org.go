@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/kaa-plattform/kaa/internal/audit"
 	"github.com/kaa-plattform/kaa/internal/db"
@@ -143,4 +144,103 @@ type Target struct {
 func Targets(ctx context.Context, q db.Querier, projectID int) ([]Target, error) {
 	rows, _ := q.Query(ctx, `SELECT indicator, target::float8 AS target FROM project_targets WHERE project_id = $1 ORDER BY indicator`, projectID)
 	return pgx.CollectRows(rows, pgx.RowToStructByName[Target])
+}
+
+// ProjectOwnedBy returns project key if orgID owns it. Returns db.ErrNotFound otherwise.
+func ProjectOwnedBy(ctx context.Context, q db.Querier, key string, orgID int) (Project, error) {
+	p, err := ProjectByKey(ctx, q, key)
+	if err != nil {
+		return p, err
+	}
+	var owner int
+	if err := q.QueryRow(ctx, `SELECT owner_org_id FROM projects WHERE id = $1`, p.ID).Scan(&owner); err != nil {
+		return p, err
+	}
+	if owner != orgID {
+		return p, fmt.Errorf("org: project %q not owned by %d: %w", key, orgID, db.ErrNotFound)
+	}
+	return p, nil
+}
+
+// OwnedProjects returns the projects orgID owns.
+func OwnedProjects(ctx context.Context, q db.Querier, orgID int) ([]Project, error) {
+	rows, _ := q.Query(ctx, `SELECT `+projectColumns+` FROM projects p JOIN orgs o ON o.id = p.owner_org_id
+		WHERE p.owner_org_id = $1 ORDER BY p.starts_on DESC`, orgID)
+	return pgx.CollectRows(rows, pgx.RowToStructByName[Project])
+}
+
+// SetPeriod changes a project's period.
+func SetPeriod(ctx context.Context, tx pgx.Tx, projectID int, from, to time.Time) error {
+	if _, err := tx.Exec(ctx, `UPDATE projects SET starts_on = $2, ends_on = $3 WHERE id = $1`, projectID, from, to); err != nil {
+		return fmt.Errorf("org: project period: %w", err)
+	}
+	return projectAudit(ctx, tx, projectID, "project.period", nil)
+}
+
+// SetTarget sets (or, with a nil value, removes) one of a project's targets.
+func SetTarget(ctx context.Context, tx pgx.Tx, projectID int, indicator string, value *float64) error {
+	var err error
+	if value == nil {
+		_, err = tx.Exec(ctx, `DELETE FROM project_targets WHERE project_id = $1 AND indicator = $2`, projectID, indicator)
+	} else {
+		_, err = tx.Exec(ctx, `INSERT INTO project_targets (project_id, indicator, target) VALUES ($1, $2, $3)
+			ON CONFLICT (project_id, indicator) DO UPDATE SET target = excluded.target`, projectID, indicator, *value)
+	}
+	if err != nil {
+		return fmt.Errorf("org: project target: %w", err)
+	}
+	return projectAudit(ctx, tx, projectID, "project.target", map[string]any{"indicator": indicator})
+}
+
+// AddMember makes orgID a member of the project.
+func AddMember(ctx context.Context, tx pgx.Tx, projectID, orgID int) error {
+	if _, err := tx.Exec(ctx, `INSERT INTO project_orgs (project_id, org_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, projectID, orgID); err != nil {
+		return fmt.Errorf("org: add member: %w", err)
+	}
+	return projectAudit(ctx, tx, projectID, "project.member_add", map[string]any{"org": orgID})
+}
+
+// ErrMemberInUse means a member still has sub-projects.
+var ErrMemberInUse = errors.New("org: member has sub-projects")
+
+// RemoveMember removes orgID from the project. Returns ErrMemberInUse while
+// the member has sub-projects.
+func RemoveMember(ctx context.Context, tx pgx.Tx, projectID, orgID int) error {
+	var n int
+	if err := tx.QueryRow(ctx, `SELECT count(*) FROM subprojects WHERE project_id = $1 AND org_id = $2`, projectID, orgID).Scan(&n); err != nil {
+		return fmt.Errorf("org: remove member: %w", err)
+	}
+	if n > 0 {
+		return ErrMemberInUse
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM project_orgs WHERE project_id = $1 AND org_id = $2`, projectID, orgID); err != nil {
+		return fmt.Errorf("org: remove member: %w", err)
+	}
+	return projectAudit(ctx, tx, projectID, "project.member_remove", map[string]any{"org": orgID})
+}
+
+// AddSubproject adds a sub-project of a member. Returns db.ErrConflict when
+// the member already has one with that name, db.ErrNotFound when orgID is
+// not a member.
+func AddSubproject(ctx context.Context, tx pgx.Tx, projectID, orgID int, name, focus string, planned *int) error {
+	_, err := tx.Exec(ctx, `INSERT INTO subprojects (project_id, org_id, name, focus, planned_participants) VALUES ($1, $2, $3, $4, $5)`,
+		projectID, orgID, name, focus, planned)
+	switch {
+	case db.IsUniqueViolation(err):
+		return fmt.Errorf("org: sub-project %q: %w", name, db.ErrConflict)
+	case isForeignKeyViolation(err):
+		return fmt.Errorf("org: sub-project of a non-member: %w", db.ErrNotFound)
+	case err != nil:
+		return fmt.Errorf("org: sub-project: %w", err)
+	}
+	return projectAudit(ctx, tx, projectID, "project.subproject_add", map[string]any{"org": orgID})
+}
+
+func isForeignKeyViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "23503"
+}
+
+func projectAudit(ctx context.Context, tx pgx.Tx, projectID int, action string, detail map[string]any) error {
+	return audit.RecordSecurity(ctx, tx, audit.SecurityEvent{UserID: audit.MetaFrom(ctx).UserID, Action: action, ProjectID: projectID, Detail: detail})
 }

@@ -61,6 +61,12 @@ func (h *Handler) Routes() []Route {
 		{"POST", "/k/{tenant}/anvandare/{user}/roller", Tenant, tenantAdmin, h.userRoles},
 		{"POST", "/k/{tenant}/anvandare/{user}/inaktivera", Tenant, tenantAdmin, h.userDeactivate},
 		{"GET", "/k/{tenant}/installningar", Tenant, tenantAdmin, h.settings},
+		{"GET", "/k/{tenant}/projekt/{project}", Tenant, tenantAdmin, h.projectSetup},
+		{"POST", "/k/{tenant}/projekt/{project}/period", Tenant, tenantAdmin, h.projectPeriod},
+		{"POST", "/k/{tenant}/projekt/{project}/mal", Tenant, tenantAdmin, h.projectTargets},
+		{"POST", "/k/{tenant}/projekt/{project}/medlemmar", Tenant, tenantAdmin, h.projectAddMember},
+		{"POST", "/k/{tenant}/projekt/{project}/medlemmar/{org}/ta-bort", Tenant, tenantAdmin, h.projectRemoveMember},
+		{"POST", "/k/{tenant}/projekt/{project}/delprojekt", Tenant, tenantAdmin, h.projectAddSubproject},
 		{"POST", "/k/{tenant}/installningar", Tenant, tenantAdmin, h.saveSettings},
 
 		// The coordinator's register.

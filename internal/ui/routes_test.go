@@ -104,13 +104,16 @@ func TestRouteTable(t *testing.T) {
 		return strconv.FormatInt(id, 10)
 	}
 	who := "" // the persona making the request
+	// A project Osby owns, for the project owner's set-up routes.
+	a.db.Owner.Exec(ctx, `WITH p AS (INSERT INTO projects (key, name, owner_org_id, starts_on, ends_on) VALUES ('osbyprojekt', 'Osbyprojektet', $1, '2026-01-01', '2027-12-31') RETURNING id)
+		INSERT INTO project_orgs (project_id, org_id) SELECT id, $1 FROM p`, a.orgID("1273"))
 	path := func(pattern string) string {
 		if strings.Contains(pattern, "{iid}") {
 			pattern = strings.Replace(pattern, "{iid}", importOf(who), 1)
 		}
-		r := strings.NewReplacer("{tenant}", "1273", "{project}", "within", "{user}", strconv.Itoa(extra), "*", "x",
+		r := strings.NewReplacer("{tenant}", "1273", "{project}", "osbyprojekt", "{user}", strconv.Itoa(extra), "*", "x",
 			"{id}", strconv.FormatInt(pid, 10), "{eid}", strconv.FormatInt(eid, 10), "{cid}", strconv.FormatInt(cid, 10),
-			"{fid}", a.followUpOf(pid), "{block}", "2", "{table}", "kanaler")
+			"{fid}", a.followUpOf(pid), "{block}", "2", "{table}", "kanaler", "{org}", strconv.Itoa(a.orgID("1273")))
 		if strings.HasPrefix(pattern, "/p/") {
 			r = strings.NewReplacer("{project}", "within", "{table}", "indikatorer")
 		}

@@ -40,6 +40,13 @@ func (h *Handler) tenantHome(w http.ResponseWriter, r *http.Request) {
 			if err := tx.QueryRow(ctx, `SELECT count(DISTINCT user_id) FROM memberships WHERE tenant_id = $1`, tx.TenantID).Scan(&v.UserCount); err != nil {
 				return err
 			}
+			owned, err := org.OwnedProjects(ctx, tx, o.ID)
+			if err != nil {
+				return err
+			}
+			for _, p := range owned {
+				v.Owned = append(v.Owned, views.Link{Label: p.Name, Href: "/k/" + o.Key + "/projekt/" + p.Key})
+			}
 		}
 		projects, err := org.ProjectsOf(ctx, tx, o.ID)
 		if err != nil {
