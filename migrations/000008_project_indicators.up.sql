@@ -39,6 +39,27 @@ CREATE FUNCTION project_indicators(project integer, period_from date, period_to 
                EXISTS (SELECT 1 FROM plans x WHERE x.tenant_id = pop.tenant_id AND x.participant_id = pop.participant_id) AS with_plan
         FROM pop JOIN participants p ON p.tenant_id = pop.tenant_id AND p.id = pop.participant_id
     ),
+    contact AS (
+        SELECT c.tenant_id, c.participant_id, c.channel, c.reached, c.occupation, c.occurred_at
+        FROM contacts_effective c JOIN pop ON pop.tenant_id = c.tenant_id AND pop.participant_id = c.participant_id
+        WHERE (c.occurred_at AT TIME ZONE 'Europe/Stockholm')::date BETWEEN period_from AND period_to
+    ),
+    -- Days from identification to the first attempt and the first reached contact.
+    firsts AS (
+        SELECT pop.tenant_id,
+               (SELECT min((c.occurred_at AT TIME ZONE 'Europe/Stockholm')::date) FROM contacts_effective c
+                WHERE c.tenant_id = pop.tenant_id AND c.participant_id = pop.participant_id) - p.identified_on AS attempt_days,
+               (SELECT min((c.occurred_at AT TIME ZONE 'Europe/Stockholm')::date) FROM contacts_effective c
+                WHERE c.tenant_id = pop.tenant_id AND c.participant_id = pop.participant_id AND c.reached) - p.identified_on AS reached_days
+        FROM pop JOIN participants p ON p.tenant_id = pop.tenant_id AND p.id = pop.participant_id
+        WHERE p.identified_on BETWEEN period_from AND period_to
+    ),
+    outcome AS (
+        SELECT f.tenant_id, f.kind, f.occupation, p.gender
+        FROM followups f JOIN pop ON pop.tenant_id = f.tenant_id AND pop.participant_id = f.participant_id
+        JOIN participants p ON p.tenant_id = f.tenant_id AND p.id = f.participant_id
+        WHERE f.done_on BETWEEN period_from AND period_to
+    ),
     survey AS (
         SELECT f.tenant_id, p.gender, q.question, q.answer
         FROM followups f JOIN pop ON pop.tenant_id = f.tenant_id AND pop.participant_id = f.participant_id
@@ -56,6 +77,16 @@ CREATE FUNCTION project_indicators(project integer, period_from date, period_to 
         UNION ALL SELECT 'with_plan', count(*) FROM person WHERE tenant_id = m.org_id AND with_plan
         UNION ALL SELECT 'gender_' || g, count(*) FILTER (WHERE person.gender = g) FROM person, unnest(ARRAY['woman', 'man', 'non_binary', 'not_stated']) g
                   WHERE tenant_id = m.org_id GROUP BY g
+        UNION ALL SELECT 'contacts', count(*) FROM contact WHERE tenant_id = m.org_id
+        UNION ALL SELECT 'contacts_unknown', count(*) FROM contact WHERE tenant_id = m.org_id AND occupation = 'unknown'
+        UNION ALL SELECT 'channel_' || channel || '_attempts', count(*) FROM contact WHERE tenant_id = m.org_id GROUP BY channel
+        UNION ALL SELECT 'channel_' || channel || '_reached', count(*) FILTER (WHERE reached) FROM contact WHERE tenant_id = m.org_id GROUP BY channel
+        UNION ALL SELECT 'outcome_' || kind || '_' || occupation || '_' || gender, count(*) FROM outcome WHERE tenant_id = m.org_id GROUP BY kind, occupation, gender
+        -- A median of fewer than five people would describe them too closely: left out.
+        UNION ALL SELECT 'median_attempt_days', percentile_disc(0.5) WITHIN GROUP (ORDER BY attempt_days)::bigint FROM firsts
+                  WHERE tenant_id = m.org_id AND attempt_days IS NOT NULL HAVING count(*) >= 5
+        UNION ALL SELECT 'median_reached_days', percentile_disc(0.5) WITHIN GROUP (ORDER BY reached_days)::bigint FROM firsts
+                  WHERE tenant_id = m.org_id AND reached_days IS NOT NULL HAVING count(*) >= 5
         UNION ALL SELECT 'survey_' || s.question || '_' || s.gender || '_' || k, count(*) FILTER (WHERE k = 'answered' AND s.answer IN ('yes', 'no') OR k = 'yes' AND s.answer = 'yes')
                   FROM survey s, unnest(ARRAY['yes', 'answered']) k WHERE s.tenant_id = m.org_id GROUP BY s.question, s.gender, k
     ) i(indicator, value)

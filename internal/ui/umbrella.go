@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"sort"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 
@@ -152,7 +154,39 @@ func (h *Handler) umbrellaView(r *http.Request) (views.UmbrellaView, error) {
 			outcome[q+"/"+g] = line[len(line)-1]
 		}
 	}
-	v.Tables = []views.UmbrellaTable{main, shares, survey}
+	// Medians only where at least five people stand behind them (the function leaves the rest out).
+	for _, md := range []struct{ key, label string }{{"median_attempt_days", "Median dagar till första kontaktförsök"}, {"median_reached_days", "Median dagar till första kontakt som nådde fram"}} {
+		line := []string{md.label}
+		for _, id := range ids {
+			if n, ok := u.Counts[id][md.key]; ok {
+				line = append(line, fmt.Sprint(n))
+			} else {
+				line = append(line, "–")
+			}
+		}
+		shares.Rows = append(shares.Rows, append(line, "–"))
+	}
+	channels := countTable(u, ids, head, "kanaler", "Kontaktförsök och nådda per kanal", csvURL("kanaler"), prefixed(u, "channel_", func(k string) string {
+		ch, what, _ := strings.Cut(strings.TrimPrefix(k, "channel_"), "_")
+		return views.Label("channel", ch) + map[string]string{"attempts": ", försök", "reached": ", nådda"}[what]
+	}))
+	outcomes := countTable(u, ids, head, "utfall", "Var de unga var vid uppföljningarna, efter kön", csvURL("utfall"), prefixed(u, "outcome_", func(k string) string {
+		rest := strings.TrimPrefix(k, "outcome_")
+		kind := "exit"
+		if strings.HasPrefix(rest, "six_months_") {
+			kind, rest = "six_months", strings.TrimPrefix(rest, "six_months_")
+		} else {
+			rest = strings.TrimPrefix(rest, "exit_")
+		}
+		i := strings.LastIndex(rest, "_")
+		if strings.HasSuffix(rest, "_non_binary") || strings.HasSuffix(rest, "_not_stated") {
+			i = strings.LastIndex(rest[:i], "_")
+		}
+		return views.Label("followup_short", kind) + ": " + views.Label("occupation", rest[:i]) + ", " + views.Label("gender_plural", rest[i+1:])
+	}))
+	unknown := countTable(u, ids, head, "sysselsattning", "Kontakter och okänd sysselsättning", csvURL("sysselsattning"),
+		[][2]string{{"contacts", "Kontakter under perioden"}, {"contacts_unknown", "… med okänd sysselsättning"}})
+	v.Tables = []views.UmbrellaTable{main, shares, survey, channels, outcomes, unknown}
 
 	v.Chart = views.Figure{ID: "deltagare", Title: "Deltagare per kommun under perioden"}
 	for c, m := range members {
@@ -227,4 +261,53 @@ func (h *Handler) umbrellaTable(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.notFound(w, r)
+}
+
+// prefixed lists, in a stable order, the indicators starting with prefix that
+// any member has, with their labels.
+func prefixed(u dashboard.Umbrella, prefix string, label func(string) string) [][2]string {
+	seen := map[string]bool{}
+	for _, counts := range u.Counts {
+		for k := range counts {
+			if strings.HasPrefix(k, prefix) {
+				seen[k] = true
+			}
+		}
+	}
+	keys := make([]string, 0, len(seen))
+	for k := range seen {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([][2]string, len(keys))
+	for i, k := range keys {
+		out[i] = [2]string{k, label(k)}
+	}
+	return out
+}
+
+// countTable is a table of counts per member with a project total, each row
+// suppressed on its own: 1–4 as <5 and a second cell where the total would
+// reveal it.
+func countTable(u dashboard.Umbrella, ids []int, head []string, id, caption, csv string, rows [][2]string) views.UmbrellaTable {
+	t := views.UmbrellaTable{ID: id, Caption: caption, Head: head, CSV: csv}
+	cols := len(ids) + 1
+	for _, row := range rows {
+		counts := [][]int{make([]int, cols)}
+		group := make([][2]int, cols)
+		for c, o := range ids {
+			counts[0][c] = u.Count(o, row[0])
+			counts[0][cols-1] += counts[0][c]
+		}
+		for c := range group {
+			group[c] = [2]int{0, c}
+		}
+		hide := dashboard.Suppressed(counts, [][][2]int{group})
+		line := []string{row[1]}
+		for c := 0; c < cols; c++ {
+			line = append(line, dashboard.Show(counts[0][c], hide[0][c]))
+		}
+		t.Rows = append(t.Rows, line)
+	}
+	return t
 }
