@@ -19,8 +19,10 @@ SELECT c.tenant_id, c.id, c.participant_id,
        a.id IS NOT NULL                       AS amended,
        coalesce(a.occupation, c.occupation)   AS occupation
 FROM contacts c
-LEFT JOIN LATERAL (
-    SELECT * FROM contact_amendments x
-    WHERE x.tenant_id = c.tenant_id AND x.contact_id = c.id
-    ORDER BY x.id DESC LIMIT 1
-) a ON true;
+-- The latest amendment of each contact, joined once rather than looked up per
+-- contact: amendments are few, contacts many.
+LEFT JOIN (
+    SELECT DISTINCT ON (x.tenant_id, x.contact_id) *
+    FROM contact_amendments x
+    ORDER BY x.tenant_id, x.contact_id, x.id DESC
+) a ON a.tenant_id = c.tenant_id AND a.contact_id = c.id;

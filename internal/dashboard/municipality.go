@@ -77,34 +77,45 @@ func BuildMunicipality(ctx context.Context, tx db.Tx, p Period, subproject int, 
 		WHERE e.tenant_id = @tenant AND e.starts_on <= @to AND (e.ends_on IS NULL OR e.ends_on >= @from)
 		  AND (@sub::int = 0 OR e.subproject_id = @sub)`
 	rows, _ := tx.Query(ctx, `
-		SELECT m::date, (SELECT count(DISTINCT e.participant_id) FROM enrolments e
-		                 WHERE e.tenant_id = @tenant AND e.kind = 'kaa' AND e.starts_on <= (m + interval '1 month' - interval '1 day')::date
-		                   AND (e.ends_on IS NULL OR e.ends_on > (m + interval '1 month' - interval '1 day')::date))
-		FROM generate_series(date_trunc('month', @today::date) - interval '23 months', date_trunc('month', @today::date), interval '1 month') m
-		ORDER BY 1`, args)
+		WITH months AS (
+		    SELECT m::date AS month, (m + interval '1 month' - interval '1 day')::date AS last
+		    FROM generate_series(date_trunc('month', @today::date) - interval '23 months', date_trunc('month', @today::date), interval '1 month') m)
+		SELECT months.month, count(DISTINCT e.participant_id)
+		FROM months LEFT JOIN enrolments e ON e.tenant_id = @tenant AND e.kind = 'kaa' AND e.starts_on <= months.last
+		     AND (e.ends_on IS NULL OR e.ends_on > months.last)
+		GROUP BY months.month ORDER BY 1`, args)
 	var err error
 	if m.ListSize, err = pgx.CollectRows(rows, pgx.RowToStructByPos[MonthCount]); err != nil {
 		return m, fmt.Errorf("dashboard: list size: %w", err)
 	}
+	// One pass over the contact log gives each person's first attempt, first
+	// reach and whether they had contacts in the period.
 	err = tx.QueryRow(ctx, `
 		WITH pop AS (`+population+`),
+		cstats AS (
+		    SELECT c.participant_id,
+		           min(c.occurred_at) AS first_attempt,
+		           min(c.occurred_at) FILTER (WHERE c.reached) AS first_reached,
+		           bool_or((c.occurred_at AT TIME ZONE 'Europe/Stockholm')::date BETWEEN @from AND @to) AS contacted,
+		           bool_or(c.reached AND (c.occurred_at AT TIME ZONE 'Europe/Stockholm')::date BETWEEN @from AND @to) AS reached
+		    FROM contacts_effective c WHERE c.tenant_id = @tenant GROUP BY c.participant_id),
 		first AS (
-		    SELECT p.id, p.identified_on,
-		           (SELECT min(c.occurred_at) FROM contacts_effective c WHERE c.tenant_id = @tenant AND c.participant_id = p.id) AS attempt,
-		           (SELECT min(c.occurred_at) FROM contacts_effective c WHERE c.tenant_id = @tenant AND c.participant_id = p.id AND c.reached) AS reached
-		    FROM participants p WHERE p.tenant_id = @tenant AND p.identified_on BETWEEN @from AND @to
-		      AND (@sub::int = 0 OR p.id IN (SELECT participant_id FROM pop)))
+		    SELECT p.id, p.identified_on, cs.first_attempt AS attempt, cs.first_reached AS reached
+		    FROM participants p LEFT JOIN cstats cs ON cs.participant_id = p.id
+		    WHERE p.tenant_id = @tenant AND p.identified_on BETWEEN @from AND @to
+		      AND (@sub::int = 0 OR p.id IN (SELECT participant_id FROM pop))),
+		popstats AS (
+		    SELECT count(*) AS n, count(*) FILTER (WHERE cs.contacted) AS contacted, count(*) FILTER (WHERE cs.reached) AS reached,
+		           count(*) FILTER (WHERE p.has_plan) AS with_plan
+		    FROM pop LEFT JOIN cstats cs ON cs.participant_id = pop.participant_id
+		    JOIN participants p ON p.tenant_id = @tenant AND p.id = pop.participant_id)
 		SELECT
 		    (SELECT count(*) FROM first),
 		    coalesce((SELECT sum(planned_participants) FROM subprojects WHERE org_id = @tenant AND (@sub::int = 0 OR id = @sub)), 0),
-		    (SELECT count(*) FROM pop),
-		    (SELECT count(*) FROM pop WHERE EXISTS (SELECT 1 FROM contacts_effective c WHERE c.tenant_id = @tenant AND c.participant_id = pop.participant_id
-		        AND (c.occurred_at AT TIME ZONE 'Europe/Stockholm')::date BETWEEN @from AND @to)),
-		    (SELECT count(*) FROM pop WHERE EXISTS (SELECT 1 FROM contacts_effective c WHERE c.tenant_id = @tenant AND c.participant_id = pop.participant_id
-		        AND c.reached AND (c.occurred_at AT TIME ZONE 'Europe/Stockholm')::date BETWEEN @from AND @to)),
-		    (SELECT count(*) FROM pop WHERE EXISTS (SELECT 1 FROM plans x WHERE x.tenant_id = @tenant AND x.participant_id = pop.participant_id)),
+		    n, contacted, reached, with_plan,
 		    (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY (attempt AT TIME ZONE 'Europe/Stockholm')::date - identified_on) FROM first WHERE attempt IS NOT NULL),
-		    (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY (reached AT TIME ZONE 'Europe/Stockholm')::date - identified_on) FROM first WHERE reached IS NOT NULL)`,
+		    (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY (reached AT TIME ZONE 'Europe/Stockholm')::date - identified_on) FROM first WHERE reached IS NOT NULL)
+		FROM popstats`,
 		args).Scan(&m.Identified, &m.Planned, &m.Population, &m.Contacted, &m.Reached, &m.WithPlan, &m.MedianDaysAttempt, &m.MedianDaysReached)
 	if err != nil {
 		return m, fmt.Errorf("dashboard: shares: %w", err)
