@@ -18,7 +18,7 @@ import (
 // The rows of the umbrella's main table, in order; the genders also sum to
 // the participants of each municipality.
 var (
-	umbrellaRows = []struct{ key, label string }{
+	umbrellaRows = [][2]string{
 		{"participants", "Deltagare under perioden"}, {"identified", "Identifierade under perioden"},
 		{"contacted", "Minst ett kontakttillfälle"}, {"reached", "Nådda"}, {"with_plan", "Med handlingsplan"},
 		{"gender_woman", "Kvinnor"}, {"gender_man", "Män"}, {"gender_non_binary", "Icke-binära"}, {"gender_not_stated", "Kön ej angivet"},
@@ -60,40 +60,17 @@ func (h *Handler) umbrellaView(r *http.Request) (views.UmbrellaView, error) {
 		return fmt.Sprintf("%s/tabell/%s?%s", v.Base, id, url.Values{"period": {key}}.Encode())
 	}
 
-	// One matrix for the main table: rows × (municipalities + total).
+	// One matrix for the main table: rows × (municipalities + total); the
+	// genders also sum to the participants.
 	cols := len(ids) + 1
-	counts := make([][]int, len(umbrellaRows))
-	for r, row := range umbrellaRows {
-		counts[r] = make([]int, cols)
-		for c, id := range ids {
-			counts[r][c] = u.Count(id, row.key)
-			counts[r][cols-1] += counts[r][c]
-		}
-	}
-	var groups [][][2]int
-	for r := range umbrellaRows { // each row sums to its total column
-		g := make([][2]int, cols)
-		for c := range g {
-			g[c] = [2]int{r, c}
-		}
-		groups = append(groups, g)
-	}
-	for c := 0; c < cols; c++ { // the genders sum to the participants
-		groups = append(groups, [][2]int{{0, c}, {5, c}, {6, c}, {7, c}, {8, c}})
-	}
-	hide := dashboard.Suppressed(counts, groups)
-	main := views.UmbrellaTable{ID: "indikatorer", Caption: "Indikatorer per kommun", Head: head, CSV: csvURL("indikatorer")}
-	for r, row := range umbrellaRows {
-		line := []string{row.label}
-		for c := 0; c < cols; c++ {
-			line = append(line, dashboard.Show(counts[r][c], hide[r][c]))
-		}
-		main.Rows = append(main.Rows, line)
-	}
+	mainKeys := keysOf(umbrellaRows)
+	mm := suppressRows(u, ids, mainKeys, map[string][]string{"participants": mainKeys[5:9]})
+	counts, hide := mm.counts, mm.hide
+	main := mm.table(head, "indikatorer", "Indikatorer per kommun", csvURL("indikatorer"), umbrellaRows)
 	// Shares only where both counts are shown.
 	shares := views.UmbrellaTable{ID: "andelar", Caption: "Andelar per kommun", Head: head, CSV: csvURL("andelar")}
 	for _, r := range []int{2, 3, 4} {
-		line := []string{umbrellaRows[r].label + " (andel)"}
+		line := []string{umbrellaRows[r][1] + " (andel)"}
 		for c := 0; c < cols; c++ {
 			if hide[r][c] || hide[0][c] {
 				line = append(line, "–")
@@ -166,11 +143,23 @@ func (h *Handler) umbrellaView(r *http.Request) (views.UmbrellaView, error) {
 		}
 		shares.Rows = append(shares.Rows, append(line, "–"))
 	}
-	channels := countTable(u, ids, head, "kanaler", "Kontaktförsök och nådda per kanal", csvURL("kanaler"), prefixed(u, "channel_", func(k string) string {
+	// The channels' attempts sum to the contacts of the period: suppressed
+	// together, or a hidden channel could be worked out from the total.
+	channelRows := prefixed(u, "channel_", func(k string) string {
 		ch, what, _ := strings.Cut(strings.TrimPrefix(k, "channel_"), "_")
 		return views.Label("channel", ch) + map[string]string{"attempts": ", försök", "reached": ", nådda"}[what]
-	}))
-	outcomes := countTable(u, ids, head, "utfall", "Var de unga var vid uppföljningarna, efter kön", csvURL("utfall"), prefixed(u, "outcome_", func(k string) string {
+	})
+	contactRows := [][2]string{{"contacts", "Kontakter under perioden"}, {"contacts_unknown", "… med okänd sysselsättning"}}
+	contactKeys := keysOf(append(contactRows, channelRows...))
+	var attempts []string
+	for _, k := range contactKeys {
+		if strings.HasSuffix(k, "_attempts") {
+			attempts = append(attempts, k)
+		}
+	}
+	cm := suppressRows(u, ids, contactKeys, map[string][]string{"contacts": attempts})
+	channels := cm.table(head, "kanaler", "Kontaktförsök och nådda per kanal", csvURL("kanaler"), channelRows)
+	outcomeRows := prefixed(u, "outcome_", func(k string) string {
 		rest := strings.TrimPrefix(k, "outcome_")
 		kind := "exit"
 		if strings.HasPrefix(rest, "six_months_") {
@@ -183,9 +172,9 @@ func (h *Handler) umbrellaView(r *http.Request) (views.UmbrellaView, error) {
 			i = strings.LastIndex(rest[:i], "_")
 		}
 		return views.Label("followup_short", kind) + ": " + views.Label("occupation", rest[:i]) + ", " + views.Label("gender_plural", rest[i+1:])
-	}))
-	unknown := countTable(u, ids, head, "sysselsattning", "Kontakter och okänd sysselsättning", csvURL("sysselsattning"),
-		[][2]string{{"contacts", "Kontakter under perioden"}, {"contacts_unknown", "… med okänd sysselsättning"}})
+	})
+	outcomes := suppressRows(u, ids, keysOf(outcomeRows), nil).table(head, "utfall", "Var de unga var vid uppföljningarna, efter kön", csvURL("utfall"), outcomeRows)
+	unknown := cm.table(head, "sysselsattning", "Kontakter och okänd sysselsättning", csvURL("sysselsattning"), contactRows)
 	v.Tables = []views.UmbrellaTable{main, shares, survey, channels, outcomes, unknown}
 
 	v.Chart = views.Figure{ID: "deltagare", Title: "Deltagare per kommun under perioden"}
@@ -286,26 +275,64 @@ func prefixed(u dashboard.Umbrella, prefix string, label func(string) string) []
 	return out
 }
 
-// countTable is a table of counts per member with a project total, each row
-// suppressed on its own: 1–4 as <5 and a second cell where the total would
-// reveal it.
-func countTable(u dashboard.Umbrella, ids []int, head []string, id, caption, csv string, rows [][2]string) views.UmbrellaTable {
-	t := views.UmbrellaTable{ID: id, Caption: caption, Head: head, CSV: csv}
+func keysOf(rows [][2]string) []string {
+	keys := make([]string, len(rows))
+	for i, row := range rows {
+		keys[i] = row[0]
+	}
+	return keys
+}
+
+// cells are counts per member with the project total in the last column,
+// suppressed together.
+type cells struct {
+	row    map[string]int
+	counts [][]int
+	hide   [][]bool
+}
+
+// suppressRows reads the indicators keys per member of u, adds the project
+// total, and hides 1–4 as "<5" and, where a shown total would reveal a hidden
+// cell, a second one. Each row sums to its total; sums names the rows that
+// are, in every column, the sum of other rows.
+func suppressRows(u dashboard.Umbrella, ids []int, keys []string, sums map[string][]string) cells {
 	cols := len(ids) + 1
-	for _, row := range rows {
-		counts := [][]int{make([]int, cols)}
-		group := make([][2]int, cols)
-		for c, o := range ids {
-			counts[0][c] = u.Count(o, row[0])
-			counts[0][cols-1] += counts[0][c]
+	m := cells{row: map[string]int{}, counts: make([][]int, len(keys))}
+	var groups [][][2]int
+	for r, k := range keys {
+		m.row[k] = r
+		m.counts[r] = make([]int, cols)
+		g := make([][2]int, cols)
+		for c := range g {
+			if c < len(ids) {
+				m.counts[r][c] = u.Count(ids[c], k)
+				m.counts[r][cols-1] += m.counts[r][c]
+			}
+			g[c] = [2]int{r, c}
 		}
-		for c := range group {
-			group[c] = [2]int{0, c}
-		}
-		hide := dashboard.Suppressed(counts, [][][2]int{group})
-		line := []string{row[1]}
+		groups = append(groups, g)
+	}
+	for total, parts := range sums {
 		for c := 0; c < cols; c++ {
-			line = append(line, dashboard.Show(counts[0][c], hide[0][c]))
+			g := [][2]int{{m.row[total], c}}
+			for _, p := range parts {
+				g = append(g, [2]int{m.row[p], c})
+			}
+			groups = append(groups, g)
+		}
+	}
+	m.hide = dashboard.Suppressed(m.counts, groups)
+	return m
+}
+
+// table shows the rows (indicator, label) of m, which must hold them.
+func (m cells) table(head []string, id, caption, csv string, rows [][2]string) views.UmbrellaTable {
+	t := views.UmbrellaTable{ID: id, Caption: caption, Head: head, CSV: csv}
+	for _, row := range rows {
+		r := m.row[row[0]]
+		line := []string{row[1]}
+		for c := range m.counts[r] {
+			line = append(line, dashboard.Show(m.counts[r][c], m.hide[r][c]))
 		}
 		t.Rows = append(t.Rows, line)
 	}

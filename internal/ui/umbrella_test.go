@@ -48,6 +48,10 @@ func TestUmbrella(t *testing.T) {
 			a.db.Owner.Exec(ctx, `INSERT INTO contacts (tenant_id, participant_id, occurred_at, channel, direction, reached, created_by, note)
 				VALUES ($1, $2, now(), 'sms', 'outgoing', true, $3, 'Hemlig anteckning')`, tenant, pid, a.userID("samordnare@kristianstad.demo"))
 		}
+		if i < 2 { // and two of them were also called, without an answer
+			a.db.Owner.Exec(ctx, `INSERT INTO contacts (tenant_id, participant_id, occurred_at, channel, direction, reached, created_by)
+				VALUES ($1, $2, now(), 'phone', 'outgoing', false, $3)`, tenant, pid, a.userID("samordnare@kristianstad.demo"))
+		}
 	}
 	secret["Hemlig anteckning"], secret["+46701112233"] = true, true
 
@@ -76,8 +80,13 @@ func TestUmbrella(t *testing.T) {
 		// Osby's 3 is small; the next smallest in the row (Kristianstad's 7) goes too, or 10 - 7 would give it away.
 		"Deltagare under perioden":   "0 0 0 dold <5 0 10",
 		"Minst ett kontakttillfälle": "0 0 0 6 0 0 6",
-		"Sms, försök":                "0 0 0 6 0 0 6",
-		"… med okänd sysselsättning": "0 0 0 6 0 0 6",
+		// Two unanswered calls are a small cell; the eight contacts are shown, so the
+		// six text messages go too, or 8 - 6 would give the calls away.
+		"Kontakter under perioden":   "0 0 0 8 0 0 8",
+		"Telefonsamtal, försök":      "0 0 0 <5 0 0 <5",
+		"Sms, försök":                "0 0 0 dold 0 0 dold",
+		"Sms, nådda":                 "0 0 0 6 0 0 6",
+		"… med okänd sysselsättning": "0 0 0 8 0 0 8",
 		// Kristianstad's 4 women and 3 men are small themselves; the project's 4 men are
 		// too, so the project's women go as well, or 10 - 6 would give the men away.
 		"Kvinnor": "0 0 0 <5 <5 0 dold",
@@ -87,6 +96,9 @@ func TestUmbrella(t *testing.T) {
 		if got := cells(label); got != w {
 			t.Errorf("%s: %s, want %s", label, got, w)
 		}
+	}
+	if codes := regexp.MustCompile(`<th scope="row">[^<]*[a-z]_[a-z][^<]*</th>`).FindAllString(page.Body, -1); len(codes) > 0 {
+		t.Errorf("row headings show codes instead of Swedish: %v", codes)
 	}
 	for s := range secret {
 		if strings.Contains(page.Body, s) {
