@@ -76,14 +76,7 @@ func BuildMunicipality(ctx context.Context, tx db.Tx, p Period, subproject int, 
 		SELECT DISTINCT e.participant_id FROM enrolments e
 		WHERE e.tenant_id = @tenant AND e.starts_on <= @to AND (e.ends_on IS NULL OR e.ends_on >= @from)
 		  AND (@sub::int = 0 OR e.subproject_id = @sub)`
-	rows, _ := tx.Query(ctx, `
-		WITH months AS (
-		    SELECT m::date AS month, (m + interval '1 month' - interval '1 day')::date AS last
-		    FROM generate_series(date_trunc('month', @today::date) - interval '23 months', date_trunc('month', @today::date), interval '1 month') m)
-		SELECT months.month, count(DISTINCT e.participant_id)
-		FROM months LEFT JOIN enrolments e ON e.tenant_id = @tenant AND e.kind = 'kaa' AND e.starts_on <= months.last
-		     AND (e.ends_on IS NULL OR e.ends_on > months.last)
-		GROUP BY months.month ORDER BY 1`, args)
+	rows, _ := tx.Query(ctx, `SELECT month, value FROM kaa_list_by_month(@tenant, @today)`, args)
 	var err error
 	if m.ListSize, err = pgx.CollectRows(rows, pgx.RowToStructByPos[MonthCount]); err != nil {
 		return m, fmt.Errorf("dashboard: list size: %w", err)

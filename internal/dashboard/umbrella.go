@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -20,6 +21,8 @@ const MinCell = 5
 type Umbrella struct {
 	Orgs   []int                  // member organisations, in the order shown
 	Counts map[int]map[string]int // org -> indicator -> count
+	Months []time.Time            // the last 24 months, oldest first
+	List   map[int][]int          // org -> KAA list size at the end of each of Months
 }
 
 // Count returns a count, 0 when there is none.
@@ -27,12 +30,17 @@ func (u Umbrella) Count(org int, indicator string) int { return u.Counts[org][in
 
 // BuildUmbrella reads project's counts per member organisation for p through
 // project_indicators, the only path across municipalities. It returns
-// nothing unless userID leads or evaluates the project. The read is in the
-// security log.
-func BuildUmbrella(ctx context.Context, pool *pgxpool.Pool, userID, project int, orgs []int, p Period) (Umbrella, error) {
-	u := Umbrella{Orgs: orgs, Counts: map[int]map[string]int{}}
+// nothing unless userID leads or evaluates the project. It also reads the
+// members' KAA list sizes over the 24 months up to today through
+// project_kaa_list. The read is in the security log.
+func BuildUmbrella(ctx context.Context, pool *pgxpool.Pool, userID, project int, orgs []int, p Period, today time.Time) (Umbrella, error) {
+	u := Umbrella{Orgs: orgs, Counts: map[int]map[string]int{}, List: map[int][]int{}}
 	for _, o := range orgs {
-		u.Counts[o] = map[string]int{}
+		u.Counts[o], u.List[o] = map[string]int{}, make([]int, 24)
+	}
+	first := time.Date(today.Year(), today.Month()-23, 1, 0, 0, 0, 0, time.UTC)
+	for i := 0; i < 24; i++ {
+		u.Months = append(u.Months, first.AddDate(0, i, 0))
 	}
 	err := db.InGlobal(ctx, pool, userID, func(tx pgx.Tx) error {
 		rows, _ := tx.Query(ctx, `SELECT org_id, indicator, value FROM project_indicators($1, $2, $3)`, project, p.From, p.To)
@@ -46,6 +54,17 @@ func BuildUmbrella(ctx context.Context, pool *pgxpool.Pool, userID, project int,
 			return nil
 		}); err != nil {
 			return fmt.Errorf("dashboard: umbrella: %w", err)
+		}
+		rows, _ = tx.Query(ctx, `SELECT org_id, month, value FROM project_kaa_list($1, $2)`, project, today)
+		var month time.Time
+		if _, err := pgx.ForEachRow(rows, []any{&org, &month, &v}, func() error {
+			i := (month.Year()-first.Year())*12 + int(month.Month()-first.Month())
+			if u.List[org] != nil && i >= 0 && i < 24 {
+				u.List[org][i] = v
+			}
+			return nil
+		}); err != nil {
+			return fmt.Errorf("dashboard: umbrella list: %w", err)
 		}
 		return audit.RecordSecurity(ctx, tx, audit.SecurityEvent{UserID: userID, Action: "umbrella.read", ProjectID: project,
 			Detail: map[string]any{"from": p.From.Format("2006-01-02"), "to": p.To.Format("2006-01-02")}})

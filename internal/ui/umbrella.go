@@ -52,7 +52,7 @@ func (h *Handler) umbrellaView(r *http.Request) (views.UmbrellaView, error) {
 		head = append(head, m.Name)
 	}
 	head = append(head, "Hela projektet")
-	u, err := dashboard.BuildUmbrella(ctx, h.pool, principalFrom(ctx).UserID, pr.ID, ids, period)
+	u, err := dashboard.BuildUmbrella(ctx, h.pool, principalFrom(ctx).UserID, pr.ID, ids, period, today())
 	if err != nil {
 		return v, err
 	}
@@ -175,18 +175,15 @@ func (h *Handler) umbrellaView(r *http.Request) (views.UmbrellaView, error) {
 	})
 	outcomes := suppressRows(u, ids, keysOf(outcomeRows), nil).table(head, "utfall", "Var de unga var vid uppföljningarna, efter kön", csvURL("utfall"), outcomeRows)
 	unknown := cm.table(head, "sysselsattning", "Kontakter och okänd sysselsättning", csvURL("sysselsattning"), contactRows)
-	v.Tables = []views.UmbrellaTable{main, shares, survey, channels, outcomes, unknown}
+	list, listChart := umbrellaList(u, ids, head, csvURL("kaa-lista"))
+	v.Tables = []views.UmbrellaTable{main, shares, list, survey, channels, outcomes, unknown}
 
-	v.Chart = views.Figure{ID: "deltagare", Title: "Deltagare per kommun under perioden"}
+	chart := views.Figure{ID: "deltagare", Title: "Deltagare per kommun under perioden"}
 	for c, m := range members {
-		text := dashboard.Show(counts[0][c], hide[0][c])
-		value := float64(counts[0][c])
-		if hide[0][c] {
-			value = 0
-		}
-		v.Chart.Bars = append(v.Chart.Bars, views.Bar{Label: m.Name, Value: value, Text: text})
+		chart.Bars = append(chart.Bars, shownBar(m.Name, counts[0][c], hide[0][c]))
 	}
-	v.Chart.Summary = fmt.Sprintf("Projektet hade %s deltagare under perioden.", dashboard.Show(counts[0][cols-1], hide[0][cols-1]))
+	chart.Summary = fmt.Sprintf("Projektet hade %s deltagare under perioden.", dashboard.Show(counts[0][cols-1], hide[0][cols-1]))
+	v.Charts = []views.Figure{chart, listChart}
 
 	for _, t := range targets {
 		switch t.Indicator {
@@ -217,6 +214,50 @@ func (h *Handler) umbrellaView(r *http.Request) (views.UmbrellaView, error) {
 		}
 	}
 	return v, nil
+}
+
+// umbrellaList is the members' KAA lists at the end of each month, a row
+// per month summing to the project's, and a chart of the project's list.
+func umbrellaList(u dashboard.Umbrella, ids []int, head []string, csv string) (views.UmbrellaTable, views.Figure) {
+	cols := len(ids) + 1
+	counts := make([][]int, len(u.Months))
+	groups := make([][][2]int, len(u.Months))
+	for r := range u.Months {
+		counts[r] = make([]int, cols)
+		for c := 0; c < cols; c++ {
+			if c < len(ids) {
+				counts[r][c] = u.List[ids[c]][r]
+				counts[r][cols-1] += counts[r][c]
+			}
+			groups[r] = append(groups[r], [2]int{r, c})
+		}
+	}
+	hide := dashboard.Suppressed(counts, groups)
+	t := views.UmbrellaTable{ID: "kaa-lista", Caption: "KAA-listans storlek vid varje månads slut", Head: append([]string{"Månad"}, head[1:]...), CSV: csv}
+	f := views.Figure{ID: "kaa-lista", Title: "Projektkommunernas KAA-listor tillsammans vid varje månads slut"}
+	for r, m := range u.Months {
+		label := views.MonthLabel(dashboard.MonthCount{Month: m})
+		line := []string{label}
+		for c := 0; c < cols; c++ {
+			line = append(line, dashboard.Show(counts[r][c], hide[r][c]))
+		}
+		t.Rows = append(t.Rows, line)
+		f.Bars = append(f.Bars, shownBar(label, counts[r][cols-1], hide[r][cols-1]))
+	}
+	if n := len(u.Months); n > 0 {
+		f.Summary = fmt.Sprintf("Listorna hade tillsammans %s ungdomar för två år sedan och %s nu.",
+			dashboard.Show(counts[0][cols-1], hide[0][cols-1]), dashboard.Show(counts[n-1][cols-1], hide[n-1][cols-1]))
+	}
+	return t, f
+}
+
+// shownBar is a bar of a count that may be hidden: a hidden count draws no bar.
+func shownBar(label string, n int, hidden bool) views.Bar {
+	value := float64(n)
+	if hidden {
+		value = 0
+	}
+	return views.Bar{Label: label, Value: value, Text: dashboard.Show(n, hidden)}
 }
 
 func yesNo(b bool) string {

@@ -39,7 +39,9 @@ func TestUmbrella(t *testing.T) {
 			           VALUES ($1, $2, $3, 'Anonym', $4, $5, '+46701112233', $6) RETURNING id),
 			     e AS (INSERT INTO enrolments (tenant_id, participant_id, kind, subproject_id, starts_on)
 			           SELECT $1, x.id, 'project', s.id, $6 FROM x, subprojects s JOIN projects pr ON pr.id = s.project_id
-			           WHERE s.org_id = $1 AND pr.key = 'within')
+			           WHERE s.org_id = $1 AND pr.key = 'within'),
+			     k AS (INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on)
+			           SELECT $1, x.id, 'kaa', date_trunc('month', $6::date) - interval '1 month' FROM x)
 			SELECT id FROM x`, tenant, pnr, birth, last, p.gender, today).Scan(&pid)
 		if err != nil {
 			t.Fatal(err)
@@ -92,6 +94,13 @@ func TestUmbrella(t *testing.T) {
 		"Kvinnor": "0 0 0 <5 <5 0 dold",
 		"Män":     "0 0 0 <5 <5 0 <5",
 	}
+	// The KAA lists: everyone has been on them since the start of last month.
+	months := []string{"jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"}
+	now := time.Now()
+	thisMonth := fmt.Sprintf("%s %d", months[now.Month()-1], now.Year())
+	twoAgo := now.AddDate(0, 0, 1-now.Day()).AddDate(0, -2, 0)
+	want[thisMonth] = "0 0 0 dold <5 0 10"
+	want[fmt.Sprintf("%s %d", months[twoAgo.Month()-1], twoAgo.Year())] = "0 0 0 0 0 0 0"
 	for label, w := range want {
 		if got := cells(label); got != w {
 			t.Errorf("%s: %s, want %s", label, got, w)
@@ -105,7 +114,7 @@ func TestUmbrella(t *testing.T) {
 			t.Errorf("the umbrella page shows %q", s)
 		}
 	}
-	for _, tbl := range []string{"indikatorer", "andelar", "enkat", "kanaler", "utfall", "sysselsattning"} {
+	for _, tbl := range []string{"indikatorer", "andelar", "kaa-lista", "enkat", "kanaler", "utfall", "sysselsattning"} {
 		csv := c.get("/p/within/paraply/tabell/" + tbl).Body
 		for s := range secret {
 			if strings.Contains(csv, s) {
