@@ -95,8 +95,30 @@ const inKAA = `
 	WHERE e.tenant_id = @tenant AND e.kind = 'kaa' AND e.starts_on <= @end AND (e.ends_on IS NULL OR e.ends_on >= @start)
 	ORDER BY e.participant_id, e.starts_on DESC`
 
-// Build computes the report of the municipality of tx for h and records the read.
+// Build computes the report of the municipality of tx for h and records the
+// read, with the ids of the people it shows.
 func Build(ctx context.Context, tx db.Tx, h HalfYear) (Report, error) {
+	r, err := compute(ctx, tx, h)
+	if err != nil {
+		return r, err
+	}
+	// Who was shown: the record ids, so that the access log can answer who saw whom.
+	ids := make([]int64, len(r.Blocks[0]))
+	for i, row := range r.Blocks[0] {
+		ids[i] = row.ParticipantID
+	}
+	return r, audit.Record(ctx, tx, audit.Event{Action: "scb.report", RecordType: "report",
+		Detail: map[string]any{"half_year": h.String(), "people": len(r.Blocks[0]), "gaps": len(r.Gaps), "participants": ids}})
+}
+
+// GapCount is the number of gaps in the report for h, for a page that shows
+// the number and no person: it is not logged as a read of the report.
+func GapCount(ctx context.Context, tx db.Tx, h HalfYear) (int, error) {
+	r, err := compute(ctx, tx, h)
+	return len(r.Gaps), err
+}
+
+func compute(ctx context.Context, tx db.Tx, h HalfYear) (Report, error) {
 	r := Report{Half: h}
 	args := pgx.NamedArgs{"tenant": tx.TenantID, "start": h.Start(), "end": h.End()}
 	queries := [5]string{
@@ -170,11 +192,5 @@ func Build(ctx context.Context, tx db.Tx, h HalfYear) (Report, error) {
 		return r, fmt.Errorf("scb: gaps: %w", err)
 	}
 	r.Gaps = append(r.Gaps, more...)
-	// Who was shown: the record ids, so that the access log can answer who saw whom.
-	ids := make([]int64, len(r.Blocks[0]))
-	for i, row := range r.Blocks[0] {
-		ids[i] = row.ParticipantID
-	}
-	return r, audit.Record(ctx, tx, audit.Event{Action: "scb.report", RecordType: "report",
-		Detail: map[string]any{"half_year": h.String(), "people": len(r.Blocks[0]), "gaps": len(r.Gaps), "participants": ids}})
+	return r, nil
 }

@@ -136,6 +136,11 @@ func TestMunicipalityDashboard(t *testing.T) {
 	if a.count(`SELECT count(*) FROM audit_events WHERE action = 'dashboard.read'`) < 3 {
 		t.Error("dashboard reads are not audited")
 	}
+	// The dashboard counts the report's gaps but shows nobody: the access log
+	// must not claim the reader saw everyone in the report.
+	if n := a.count(`SELECT count(*) FROM audit_events WHERE action = 'scb.report'`); n != 0 {
+		t.Errorf("the dashboard logged %d reads of the SCB report", n)
+	}
 }
 
 func date(s string) time.Time {
