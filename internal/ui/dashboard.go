@@ -179,20 +179,33 @@ func (h *Handler) dashboardView(r *http.Request) (views.DashboardView, error) {
 		outcomes.Bars = append(outcomes.Bars, views.Bar{Label: label, Value: float64(total), Text: fmt.Sprint(total)})
 		outcomes.Rows = append(outcomes.Rows, []string{label, fmt.Sprint(g["woman"]), fmt.Sprint(g["man"]), fmt.Sprint(g["non_binary"]), fmt.Sprint(g["not_stated"]), fmt.Sprint(total)})
 	}
-	outcomes.Summary = fmt.Sprintf("%d uppföljningar gjordes under perioden.", len(m.Outcomes))
+	done := map[string]int{}
+	for _, c := range m.Outcomes {
+		kind, _, _ := strings.Cut(c.Category, ":")
+		done[kind] += c.Count
+	}
+	outcomes.Summary = fmt.Sprintf("Uppföljningar under perioden: %d vid avslut och %d sex månader efter avslut.", done["exit"], done["six_months"])
 
 	survey := views.Figure{ID: "enkat", Title: "De ungas egna svar vid avslut, mot målen i #KlarFramtid", Head: []string{"Fråga och kön", "Ja", "Svarade", "Andel ja", "Mål", "Uppnått"}, CSV: csvURL("enkat")}
 	targets := map[string]float64{"long_term_goal": 50, "clear_plan": 75, "respect": 95, "no_barrier": 100}
+	answered, reached := 0, 0 // questions × genders with answers, and of them those that reach the target
 	for _, s := range m.Survey {
 		label := views.Label("survey_question", s.Question) + ", " + views.Label("gender_plural", s.Gender)
-		met := "nej"
-		if s.Answered > 0 && share(s.Yes, s.Answered) >= targets[s.Question] {
-			met = "ja"
+		met := "–"
+		if s.Answered > 0 {
+			met = yesNo(share(s.Yes, s.Answered) >= targets[s.Question])
+			answered++
+			if met == "ja" {
+				reached++
+			}
 		}
 		survey.Bars = append(survey.Bars, views.Bar{Label: label, Value: share(s.Yes, s.Answered), Text: pct(s.Yes, s.Answered)})
 		survey.Rows = append(survey.Rows, []string{label, fmt.Sprint(s.Yes), fmt.Sprint(s.Answered), pct(s.Yes, s.Answered), fmt.Sprintf("minst %.0f %%", targets[s.Question]), met})
 	}
-	survey.Summary = fmt.Sprintf("Svar från %d frågor och kön vid avslut under perioden.", len(m.Survey))
+	survey.Summary = fmt.Sprintf("%d av %d mål nåddes, räknat för kvinnor och män var för sig.", reached, answered)
+	if answered == 0 {
+		survey.Summary = "Ingen svarade på frågorna vid avslut under perioden."
+	}
 
 	v.Figures = []views.Figure{list, shares, channels, genders, outcomes, survey}
 	return v, nil

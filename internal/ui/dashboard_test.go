@@ -130,6 +130,15 @@ func TestMunicipalityDashboard(t *testing.T) {
 	} else if rows, _ := f.GetRows(f.GetSheetName(0)); len(rows) != 3 || rows[1][0] != "Sms" || rows[1][3] != "50 %" {
 		t.Errorf("xlsx rows %v", rows)
 	}
+	// One follow-up at exit; of the woman's answers, a long-term goal (target 50 %) and
+	// respect (95 %) reach the target, a clear plan does not, and nobody answered the
+	// accessibility question, which counts neither way.
+	for _, s := range []string{"Uppföljningar under perioden: 1 vid avslut och 0 sex månader efter avslut.",
+		"2 av 3 mål nåddes, räknat för kvinnor och män var för sig.", "Har ett långsiktigt mål, kvinnor"} {
+		if !strings.Contains(page.Body, s) {
+			t.Errorf("the dashboard does not say %q", s)
+		}
+	}
 	if !strings.Contains(page.Body, "att rätta i halvårsrapporten till SCB") {
 		t.Error("the SCB gaps are not on the dashboard")
 	}

@@ -188,8 +188,21 @@ func (h *Handler) umbrellaView(r *http.Request) (views.UmbrellaView, error) {
 	for _, t := range targets {
 		switch t.Indicator {
 		case "planned_participants":
-			got := dashboard.Show(counts[0][cols-1], hide[0][cols-1])
-			v.Targets = append(v.Targets, []string{"Planerade deltagare", fmt.Sprint(t.Target), got, yesNo(!hide[0][cols-1] && float64(counts[0][cols-1]) >= t.Target)})
+			// The target is for the project's whole life: count everyone from its start.
+			full, err := org.ProjectByKey(ctx, h.pool, pr.Key)
+			if err != nil {
+				return v, err
+			}
+			life, err := dashboard.BuildUmbrella(ctx, h.pool, principalFrom(ctx).UserID, pr.ID, ids, dashboard.Period{From: full.StartsOn, To: today()}, today())
+			if err != nil {
+				return v, err
+			}
+			n := 0
+			for _, id := range ids {
+				n += life.Count(id, "participants")
+			}
+			v.Targets = append(v.Targets, []string{"Planerade deltagare under hela projektet", fmt.Sprint(t.Target),
+				fmt.Sprintf("%s sedan projektets start", dashboard.Show(n, n > 0 && n < dashboard.MinCell)), yesNo(float64(n) >= t.Target)})
 		case "women_share_min":
 			v.Targets = append(v.Targets, []string{"Andel kvinnor, minst", fmt.Sprintf("%.0f %%", t.Target), balance[len(balance)-1],
 				yesNo(balance[len(balance)-1] != "–" && share(counts[5][cols-1], counts[5][cols-1]+counts[6][cols-1]) >= t.Target)})

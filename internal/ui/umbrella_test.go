@@ -109,6 +109,10 @@ func TestUmbrella(t *testing.T) {
 	if codes := regexp.MustCompile(`<th scope="row">[^<]*[a-z]_[a-z][^<]*</th>`).FindAllString(page.Body, -1); len(codes) > 0 {
 		t.Errorf("row headings show codes instead of Swedish: %v", codes)
 	}
+	// Within planned 921 participants over its life; ten have come since its start.
+	if !regexp.MustCompile(`<th scope="row">Planerade deltagare under hela projektet</th><td>921</td><td>10 sedan projektets start</td><td>nej</td>`).MatchString(page.Body) {
+		t.Error("the targets do not compare the planned participants with everyone since the project's start")
+	}
 	for s := range secret {
 		if strings.Contains(page.Body, s) {
 			t.Errorf("the umbrella page shows %q", s)
