@@ -56,7 +56,7 @@ type Municipality struct {
 	Contacted         int          // … with at least one contact occasion attempted in the period
 	Reached           int          // … reached at least once in the period
 	WithPlan          int          // … with a plan
-	MedianDaysAttempt *float64     // identification to first contact attempt, for those identified in the period
+	MedianDaysAttempt *float64     // identification to first contact attempt, for those identified in the period: the lower middle value, as the umbrella counts
 	MedianDaysReached *float64     // identification to first reached contact
 	Channels          []ChannelReach
 	Genders           []Cell // the population by gender
@@ -106,8 +106,8 @@ func BuildMunicipality(ctx context.Context, tx db.Tx, p Period, subproject int, 
 		    (SELECT count(*) FROM first),
 		    coalesce((SELECT sum(planned_participants) FROM subprojects WHERE org_id = @tenant AND (@sub::int = 0 OR id = @sub)), 0),
 		    n, contacted, reached, with_plan,
-		    (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY (attempt AT TIME ZONE 'Europe/Stockholm')::date - identified_on) FROM first WHERE attempt IS NOT NULL),
-		    (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY (reached AT TIME ZONE 'Europe/Stockholm')::date - identified_on) FROM first WHERE reached IS NOT NULL)
+		    (SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY (attempt AT TIME ZONE 'Europe/Stockholm')::date - identified_on) ::float8 FROM first WHERE attempt IS NOT NULL),
+		    (SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY (reached AT TIME ZONE 'Europe/Stockholm')::date - identified_on) ::float8 FROM first WHERE reached IS NOT NULL)
 		FROM popstats`,
 		args).Scan(&m.Identified, &m.Planned, &m.Population, &m.Contacted, &m.Reached, &m.WithPlan, &m.MedianDaysAttempt, &m.MedianDaysReached)
 	if err != nil {

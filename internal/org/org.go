@@ -179,32 +179,49 @@ func SetPeriod(ctx context.Context, tx pgx.Tx, projectID int, from, to time.Time
 
 // SetTarget sets (or, with a nil value, removes) one of a project's targets.
 func SetTarget(ctx context.Context, tx pgx.Tx, projectID int, indicator string, value *float64) error {
-	var err error
-	if value == nil {
+	// Only a change is written to the security log: the previous value is
+	// read first, and an unchanged target is left alone.
+	var before *float64
+	err := tx.QueryRow(ctx, `SELECT target FROM project_targets WHERE project_id = $1 AND indicator = $2`, projectID, indicator).Scan(&before)
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("org: project target: %w", err)
+	}
+	switch {
+	case before == nil && value == nil, before != nil && value != nil && *before == *value:
+		return nil
+	case value == nil:
 		_, err = tx.Exec(ctx, `DELETE FROM project_targets WHERE project_id = $1 AND indicator = $2`, projectID, indicator)
-	} else {
+	default:
 		_, err = tx.Exec(ctx, `INSERT INTO project_targets (project_id, indicator, target) VALUES ($1, $2, $3)
 			ON CONFLICT (project_id, indicator) DO UPDATE SET target = excluded.target`, projectID, indicator, *value)
 	}
 	if err != nil {
 		return fmt.Errorf("org: project target: %w", err)
 	}
-	return projectAudit(ctx, tx, projectID, "project.target", map[string]any{"indicator": indicator})
+	return projectAudit(ctx, tx, projectID, "project.target", map[string]any{"indicator": indicator, "from": before, "to": value})
 }
 
-// AddMember makes orgID a member of the project.
+// AddMember makes orgID a member of the project; adding a member again
+// changes nothing and logs nothing.
 func AddMember(ctx context.Context, tx pgx.Tx, projectID, orgID int) error {
-	if _, err := tx.Exec(ctx, `INSERT INTO project_orgs (project_id, org_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, projectID, orgID); err != nil {
+	tag, err := tx.Exec(ctx, `INSERT INTO project_orgs (project_id, org_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, projectID, orgID)
+	if err != nil {
 		return fmt.Errorf("org: add member: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return nil
 	}
 	return projectAudit(ctx, tx, projectID, "project.member_add", map[string]any{"org": orgID})
 }
+
+// ErrNotMember means the organisation is not a member of the project.
+var ErrNotMember = errors.New("org: not a member of the project")
 
 // ErrMemberInUse means a member still has sub-projects.
 var ErrMemberInUse = errors.New("org: member has sub-projects")
 
 // RemoveMember removes orgID from the project. Returns ErrMemberInUse while
-// the member has sub-projects.
+// the member has sub-projects, ErrNotMember when it is not a member.
 func RemoveMember(ctx context.Context, tx pgx.Tx, projectID, orgID int) error {
 	var n int
 	if err := tx.QueryRow(ctx, `SELECT count(*) FROM subprojects WHERE project_id = $1 AND org_id = $2`, projectID, orgID).Scan(&n); err != nil {
@@ -213,8 +230,12 @@ func RemoveMember(ctx context.Context, tx pgx.Tx, projectID, orgID int) error {
 	if n > 0 {
 		return ErrMemberInUse
 	}
-	if _, err := tx.Exec(ctx, `DELETE FROM project_orgs WHERE project_id = $1 AND org_id = $2`, projectID, orgID); err != nil {
+	tag, err := tx.Exec(ctx, `DELETE FROM project_orgs WHERE project_id = $1 AND org_id = $2`, projectID, orgID)
+	if err != nil {
 		return fmt.Errorf("org: remove member: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return ErrNotMember
 	}
 	return projectAudit(ctx, tx, projectID, "project.member_remove", map[string]any{"org": orgID})
 }

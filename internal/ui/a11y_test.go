@@ -54,8 +54,10 @@ func TestAccessibility(t *testing.T) {
 	pid, _, cid := a.fixture("1273", "samordnare@osby.demo", "Alva", "Andersson")
 	base := a.srv.URL
 	p := fmt.Sprintf("/k/1273/deltagare/%d", pid)
+	var audited []string
 	visit := func(path string) {
 		t.Helper()
+		audited = append(audited, path)
 		if err := chromedp.Do(ctx, chromedp.Navigate(base+path), chromedp.WaitReady(chromedp.CSS("main"))); err != nil {
 			t.Fatalf("%s: %v", path, err)
 		}
@@ -99,6 +101,7 @@ func TestAccessibility(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s with errors: %v", form.path, err)
 		}
+		audited = append(audited, form.path+" (with errors)")
 		axeAudit(t, ctx, form.path+" (with errors)")
 	}
 	signIn("admin@osby.demo")
@@ -111,5 +114,5 @@ func TestAccessibility(t *testing.T) {
 	signIn("projektledare@within.demo")
 	visit("/p/within/")
 	visit("/p/within/paraply")
-	t.Logf("audited %d pages", len(pages)+11)
+	t.Logf("audited %d pages:\n%s", len(audited), strings.Join(audited, "\n"))
 }

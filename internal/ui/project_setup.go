@@ -93,6 +93,8 @@ func (h *Handler) projectWrite(w http.ResponseWriter, r *http.Request, check fun
 	if !errs.Any() {
 		err = db.InGlobal(r.Context(), h.pool, principalFrom(r.Context()).UserID, func(tx pgx.Tx) error { return write(tx, p, values) })
 		switch {
+		case errors.Is(err, org.ErrNotMember):
+			errs.Add("member", "Organisationen är inte med i projektet.")
 		case errors.Is(err, org.ErrMemberInUse):
 			errs.Add("member", "Organisationen har delprojekt i projektet och kan inte tas bort.")
 		case errors.Is(err, db.ErrConflict):

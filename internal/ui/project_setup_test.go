@@ -30,6 +30,17 @@ func TestProjectSetup(t *testing.T) {
 		if a.count(`SELECT count(*) FROM project_targets t JOIN projects p ON p.id = t.project_id WHERE p.key = 'within' AND indicator = 'planned_participants_po2'`) != 1 {
 			t.Error("a target the form does not show was removed")
 		}
+		// Saving the same targets again changes nothing, and logs nothing.
+		logged := a.count(`SELECT count(*) FROM security_events WHERE action = 'project.target'`)
+		if logged != 2 { // planned participants 921 → 950, respect none → 95.5
+			t.Errorf("%d target changes logged, want 2", logged)
+		}
+		if res := owner.post(base+"/mal", form); res.Status != http.StatusSeeOther {
+			t.Fatalf("targets again: %d", res.Status)
+		}
+		if n := a.count(`SELECT count(*) FROM security_events WHERE action = 'project.target'`); n != logged {
+			t.Errorf("saving unchanged targets logged %d changes", n-logged)
+		}
 		if res := owner.post(base+"/mal", url.Values{"women_share_min": {"140"}}); res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "mellan 0 och 100") {
 			t.Errorf("140 %%: %d", res.Status)
 		}
@@ -58,6 +69,14 @@ func TestProjectSetup(t *testing.T) {
 		}
 		if res := owner.post(base+"/medlemmar/"+falkenberg+"/ta-bort", nil); res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "har delprojekt") {
 			t.Errorf("removing a member with sub-projects: %d", res.Status)
+		}
+		for _, org := range []string{strconv.Itoa(a.orgID("0484")), "abc"} {
+			if res := owner.post(base+"/medlemmar/"+org+"/ta-bort", nil); res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "inte med i projektet") {
+				t.Errorf("removing %s, not a member: %d", org, res.Status)
+			}
+		}
+		if n := a.count(`SELECT count(*) FROM security_events WHERE action = 'project.member_remove'`); n != 0 {
+			t.Errorf("%d removals logged, none happened", n)
 		}
 		if a.count(`SELECT count(*) FROM security_events WHERE action LIKE 'project.%'`) < 4 {
 			t.Error("set-up changes are not logged")

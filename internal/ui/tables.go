@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -18,8 +19,14 @@ func (h *Handler) writeTable(w http.ResponseWriter, r *http.Request, name string
 		sheet := f.GetSheetName(0)
 		for i, row := range append([][]string{head}, rows...) {
 			cells := make([]any, len(row))
+			// A string cell of .xlsx is never a formula, so it needs no guard;
+			// whole numbers are stored as numbers so that Excel can sum them.
 			for j, c := range row {
-				cells[j] = safeCell(c)
+				if n, err := strconv.Atoi(c); err == nil && i > 0 {
+					cells[j] = n
+				} else {
+					cells[j] = c
+				}
 			}
 			cell, _ := excelize.CoordinatesToCellName(1, i+1)
 			if err := f.SetSheetRow(sheet, cell, &cells); err != nil {
