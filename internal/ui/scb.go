@@ -4,12 +4,12 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/kaa-plattform/kaa/internal/audit"
 	"github.com/kaa-plattform/kaa/internal/db"
+	"github.com/kaa-plattform/kaa/internal/export"
 	"github.com/kaa-plattform/kaa/internal/scb"
 	"github.com/kaa-plattform/kaa/internal/ui/views"
 )
@@ -77,9 +77,4 @@ func (h *Handler) scbBlock(w http.ResponseWriter, r *http.Request) {
 }
 
 // safeCell keeps a spreadsheet from running a cell as a formula.
-func safeCell(s string) string {
-	if s != "" && strings.ContainsAny(s[:1], "=+-@\t\r") {
-		return "'" + s
-	}
-	return s
-}
+var safeCell = export.SafeCell

@@ -1,0 +1,125 @@
+package export
+
+import (
+	"strconv"
+
+	"github.com/kaa-plattform/kaa/internal/participant"
+)
+
+// Column is one variable of the export, as the codebook describes it.
+type Column struct {
+	Name        string
+	Description string
+	Group       string    // the label group of its categories, "" for numbers and text
+	Codes       []string  // its categories
+	About       [2]string // a label group and code the description ends with, named in Swedish in the codebook
+	value       func(Row) string
+}
+
+var (
+	genders   = []string{"woman", "man", "non_binary", "not_stated"}
+	ageBands  = []string{"15-17", "18-19", "20-24", "15-24"}
+	surveyQs  = []string{"long_term_goal", "clear_plan", "respect", "no_barrier"}
+	quasiDesc = " Kvasiidentifierare: kan vara generaliserad, se rapporten."
+)
+
+// numeric reports whether the column holds counts or 1/0 flags.
+func (c Column) numeric() bool {
+	switch c.Name {
+	case "id", "kommun", "delprojekt", "aldersgrupp", "startperiod", "slutperiod":
+		return false
+	}
+	return c.Group == ""
+}
+
+func str(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func num(n *int) string {
+	if n == nil {
+		return ""
+	}
+	return strconv.Itoa(*n)
+}
+
+func flag(b *bool) string {
+	switch {
+	case b == nil:
+		return ""
+	case *b:
+		return "1"
+	}
+	return "0"
+}
+
+// Columns lists the export's variables in order.
+func Columns() []Column {
+	cols := []Column{
+		{Name: "id", Description: "Pseudonym för personen: HMAC-SHA256 av personnumret med projektets hemliga nyckel, de första 128 bitarna. Samma person får samma id i varje export av projektet tills nyckeln byts; id:t kan inte räknas tillbaka utan nyckeln.",
+			value: func(r Row) string { return r.Pseudonym }},
+		{Name: "kommun", Description: "Kommunen (organisationen) där personen var inskriven." + quasiDesc, value: func(r Row) string { return r.Municipality }},
+		{Name: "delprojekt", Description: "Delprojektet." + quasiDesc, value: func(r Row) string { return r.Subproject }},
+		{Name: "kon", Description: "Kön som det är registrerat." + quasiDesc, Group: "gender", Codes: genders, value: func(r Row) string { return r.Gender }},
+		{Name: "aldersgrupp", Description: "Ålder när inskrivningen i delprojektet började: 15-17, 18-19 eller 20-24 (15-24 när den är generaliserad)." + quasiDesc,
+			value: func(r Row) string { return r.AgeBand }},
+		{Name: "startperiod", Description: "Månad (ÅÅÅÅ-MM), kvartal (ÅÅÅÅ-K1), halvår (ÅÅÅÅ-H1) eller år då inskrivningen började; aldrig ett datum." + quasiDesc,
+			value: func(r Row) string { return r.Entry }},
+		{Name: "slutperiod", Description: "Månad, kvartal, halvår eller år då inskrivningen slutade, \"pågår\" om den inte har slutat." + quasiDesc,
+			value: func(r Row) string { return r.Exit }},
+		{Name: "dagar_i_projektet", Description: "Dagar från inskrivningens start till dess slut, eller till periodens slut (eller i dag) om den pågår.",
+			value: func(r Row) string { return strconv.Itoa(r.DaysInProject) }},
+		{Name: "registreringsorsak", Description: "Orsak till registreringen i KAA (från inskrivningen, annars personens senaste KAA-inskrivning).",
+			Group: "reason", Codes: participant.RegistrationReasons, value: func(r Row) string { return r.RegistrationReason }},
+		{Name: "avslutsorsak", Description: "Varför inskrivningen slutade; tomt om den pågår.", Group: "end_reason", Codes: participant.EndReasons,
+			value: func(r Row) string { return str(r.EndReason) }},
+	}
+	for _, ch := range participant.Channels {
+		cols = append(cols,
+			Column{Name: "kontakter_" + ch, Description: "Kontaktförsök under inskrivningen (antal), kanal: ", About: [2]string{"channel", ch},
+				value: func(r Row) string { return strconv.Itoa(r.Contacts[ch][0]) }},
+			Column{Name: "nadda_" + ch, Description: "Kontakter under inskrivningen som nådde fram (antal), kanal: ", About: [2]string{"channel", ch},
+				value: func(r Row) string { return strconv.Itoa(r.Contacts[ch][1]) }})
+	}
+	cols = append(cols,
+		Column{Name: "dagar_till_forsta_kontakt", Description: "Dagar från att personen identifierades till det första kontaktförsöket; tomt om inget försök gjorts.",
+			value: func(r Row) string { return num(r.DaysToFirstContact) }},
+		Column{Name: "har_plan", Description: "1 om personen har en individuell handlingsplan, annars 0.", value: func(r Row) string {
+			return flag(&r.HasPlan)
+		}},
+		Column{Name: "antal_mal", Description: "Antal mål (utan delmål) i den gällande handlingsplanen.", value: func(r Row) string { return strconv.Itoa(r.Goals) }},
+	)
+	for _, t := range participant.MeasureTypes {
+		cols = append(cols, Column{Name: "insatser_" + t, Description: "Insatser i den gällande planen (antal), typ: ", About: [2]string{"measure_type", t},
+			value: func(r Row) string { return strconv.Itoa(r.MeasuresByType[t]) }})
+	}
+	for _, a := range participant.Responsibles {
+		cols = append(cols, Column{Name: "ansvar_" + a, Description: "Insatser i den gällande planen (antal), ansvarig: ", About: [2]string{"responsible", a},
+			value: func(r Row) string { return strconv.Itoa(r.MeasuresByResponsible[a]) }})
+	}
+	cols = append(cols,
+		Column{Name: "utfall_avslut", Description: "Var personen var vid uppföljningen vid avslut; tomt om den inte är gjord.",
+			Group: "occupation", Codes: participant.Occupations, value: func(r Row) string { return str(r.OutcomeExit) }},
+		Column{Name: "utfall_sex_manader", Description: "Var personen var sex månader efter avslut; tomt om uppföljningen inte är gjord.",
+			Group: "occupation", Codes: participant.Occupations, value: func(r Row) string { return str(r.OutcomeSixMonths) }},
+		Column{Name: "esf_arbetssokande", Description: "ESF+: arbetssökande vid avslut (1/0, tomt om okänt).", value: func(r Row) string { return flag(r.ESFJobSearching) }},
+		Column{Name: "esf_utbildning", Description: "ESF+: i utbildning vid avslut (1/0, tomt om okänt).", value: func(r Row) string { return flag(r.ESFInEducation) }},
+		Column{Name: "esf_kvalifikation", Description: "ESF+: har fått en kvalifikation vid avslut (1/0, tomt om okänt).", value: func(r Row) string { return flag(r.ESFQualification) }},
+		Column{Name: "esf_sysselsatt", Description: "ESF+: i arbete vid avslut (1/0, tomt om okänt).", value: func(r Row) string { return flag(r.ESFEmployed) }},
+		Column{Name: "esf_sysselsatt_sex_manader", Description: "ESF+: i arbete sex månader efter avslut (1/0, tomt om okänt).",
+			value: func(r Row) string { return flag(r.ESFEmployedSixMonths) }},
+	)
+	survey := []func(Row) *string{
+		func(r Row) *string { return r.SurveyLongTermGoal }, func(r Row) *string { return r.SurveyClearPlan },
+		func(r Row) *string { return r.SurveyRespect }, func(r Row) *string { return r.SurveyBarrier },
+	}
+	names := []string{"enkat_langsiktigt_mal", "enkat_tydlig_plan", "enkat_respekt", "enkat_tillganglighet"}
+	for i, q := range surveyQs {
+		cols = append(cols, Column{Name: names[i], Description: "Den ungas eget svar vid avslut (tomt om inte besvarad), fråga: ", About: [2]string{"survey_question", q},
+			Group: "answer", Codes: participant.SurveyAnswers, value: func(r Row) string { return str(survey[i](r)) }})
+	}
+	return cols
+}
