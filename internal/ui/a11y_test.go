@@ -85,7 +85,7 @@ func TestAccessibility(t *testing.T) {
 		"/k/1273/", "/k/1273/deltagare", "/k/1273/deltagare?status=identified&sortera=age", "/k/1273/deltagare/ny",
 		p, p + "/andra", fmt.Sprintf("%s/kontakter/%d", p, cid), p + "/kartlaggning", p + "/plan", p + "/plan/andra",
 		p + "/plan/utskrift", fmt.Sprintf("%s/uppfoljningar/%s", p, a.followUpOf(pid)),
-		"/k/1273/att-gora", "/k/1273/deltagare/import", "/k/1273/scb", "/k/1273/statistik", "/konto/losenord", "/finns-inte",
+		"/k/1273/att-gora", "/k/1273/deltagare/import", "/k/1273/scb", "/k/1273/statistik", "/k/1273/export", "/konto/losenord", "/finns-inte",
 	}
 	for _, path := range pages {
 		visit(path)
@@ -114,5 +114,8 @@ func TestAccessibility(t *testing.T) {
 	signIn("projektledare@within.demo")
 	visit("/p/within/")
 	visit("/p/within/paraply")
+	visit("/p/within/export")
+	visit("/p/within/export?visa=1&k=5")
+	visit("/p/within/export?visa=1&k=2") // with an error
 	t.Logf("audited %d pages:\n%s", len(audited), strings.Join(audited, "\n"))
 }

@@ -30,6 +30,7 @@ func (h *Handler) page(r *http.Request, title string) views.Page {
 			add("Deltagare", current+"deltagare")
 			add("Att göra", current+"att-gora")
 			add("SCB-rapport", current+"scb")
+			add("Export", current+"export")
 		}
 		add("Statistik", current+"statistik")
 		if auth.HasAny(o.Roles, tenantAdmin) {
@@ -41,6 +42,7 @@ func (h *Handler) page(r *http.Request, title string) views.Page {
 		p.Where = "projekt " + pr.Name
 		add("Projektöversikt", current)
 		add("Paraply", current+"paraply")
+		add("Export", current+"export")
 	} else if strings.HasPrefix(here, "/admin/") {
 		p.Where = "systemadministrationen"
 		add("Systemadministration", "/admin/")

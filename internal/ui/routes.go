@@ -96,6 +96,10 @@ func (h *Handler) Routes() []Route {
 		{"GET", "/k/{tenant}/statistik", Tenant, tenantStaff, h.municipalityDashboard},
 		{"GET", "/k/{tenant}/statistik/tabell/{table}", Tenant, tenantStaff, h.dashboardTable},
 		{"GET", "/k/{tenant}/scb/block/{block}", Tenant, coordinator, h.scbBlock},
+		// A member's anonymised export of its own people in one of its projects.
+		{"GET", "/k/{tenant}/export", Tenant, coordinator, h.tenantExportPage},
+		{"GET", "/k/{tenant}/export/fil", Tenant, coordinator, h.tenantExportFile},
+		{"GET", "/k/{tenant}/export/kodbok", Tenant, coordinator, h.exportCodebook},
 		{"GET", "/k/{tenant}/deltagare/import", Tenant, coordinator, h.importPage},
 		{"POST", "/k/{tenant}/deltagare/import", Tenant, coordinator, h.importUpload},
 		{"GET", "/k/{tenant}/deltagare/import/{iid}", Tenant, coordinator, h.importPreview},
@@ -107,6 +111,9 @@ func (h *Handler) Routes() []Route {
 		{"GET", "/p/{project}/", Project, projectAll, h.projectHome},
 		{"GET", "/p/{project}/paraply", Project, projectAll, h.umbrella},
 		{"GET", "/p/{project}/paraply/tabell/{table}", Project, projectAll, h.umbrellaTable},
+		{"GET", "/p/{project}/export", Project, projectAll, h.projectExportPage},
+		{"GET", "/p/{project}/export/fil", Project, projectAll, h.projectExportFile},
+		{"GET", "/p/{project}/export/kodbok", Project, projectAll, h.exportCodebook},
 
 		// System administration: no personal data.
 		{"GET", "/admin/", System, nil, h.admin},
