@@ -14,6 +14,7 @@ import (
 	"github.com/kaa-plattform/kaa/internal/auth"
 	"github.com/kaa-plattform/kaa/internal/config"
 	"github.com/kaa-plattform/kaa/internal/db"
+	"github.com/kaa-plattform/kaa/internal/export"
 	"github.com/kaa-plattform/kaa/internal/participant"
 	"github.com/kaa-plattform/kaa/internal/seed"
 )
@@ -156,5 +157,39 @@ func jobCmd(ctx context.Context, cfg config.Config, args []string, stdout io.Wri
 		return err
 	}
 	fmt.Fprintf(stdout, "ended %d KAA enrolments of people who have turned 20\n", n)
+	return nil
+}
+
+// exportCmd rotates a project's export secrets: every pseudonymous id of its
+// later exports changes. It needs the schema owner, as only it (and the
+// export function) may touch the secrets.
+func exportCmd(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
+	if len(args) != 2 || args[0] != "rotate-key" {
+		return errors.New("export: want: export rotate-key <project key>")
+	}
+	if err := needOwnerURL(cfg); err != nil {
+		return err
+	}
+	pool, err := db.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	var version int
+	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		var id int
+		if err := tx.QueryRow(ctx, `SELECT id FROM projects WHERE key = $1`, args[1]).Scan(&id); err != nil {
+			if errors.Is(err, pgx.ErrNoRows) {
+				return fmt.Errorf("export: no project %q", args[1])
+			}
+			return err
+		}
+		version, err = export.RotateKey(ctx, tx, id)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "project %s: export key version %d; exports from now on have new ids\n", args[1], version)
 	return nil
 }

@@ -35,6 +35,8 @@ const usage = `usage: kaa <command>
                             create an account with a temporary password (DATABASE_URL)
   job turned-20             end the KAA enrolments of everyone who has turned 20
                             (the server also does this hourly; safe to repeat)
+  export rotate-key <project>
+                            give the project's anonymised exports new ids (DATABASE_URL)
 
 Configuration is read from environment variables; see README.md.
 `
@@ -76,6 +78,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return userCmd(ctx, cfg, args[1:], stdout)
 	case "job":
 		return jobCmd(ctx, cfg, args[1:], stdout)
+	case "export":
+		return exportCmd(ctx, cfg, args[1:], stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

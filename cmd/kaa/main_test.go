@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -163,6 +164,22 @@ func TestCommands(t *testing.T) {
 	d.Owner.QueryRow(ctx, `SELECT count(*) FROM contacts WHERE occurred_at > now()`).Scan(&future)
 	if future != 0 {
 		t.Errorf("%d demo contacts lie in the future", future)
+	}
+	// Rotating the key of a project that has had no export yet makes its
+	// first key; rotating again, the second. Each is in the security log.
+	for want := 1; want <= 2; want++ {
+		out.Reset()
+		if err := run(ctx, []string{"export", "rotate-key", "within"}, getenv, &out); err != nil || !strings.Contains(out.String(), fmt.Sprintf("version %d", want)) {
+			t.Errorf("export rotate-key: %v %q", err, out.String())
+		}
+	}
+	var rotations int
+	d.Owner.QueryRow(ctx, `SELECT count(*) FROM security_events WHERE action = 'export.key_rotated'`).Scan(&rotations)
+	if rotations != 2 {
+		t.Errorf("%d key rotations logged, want 2", rotations)
+	}
+	if err := run(ctx, []string{"export", "rotate-key", "finns-inte"}, getenv, &out); err == nil {
+		t.Error("rotating the key of a project that does not exist succeeded")
 	}
 	out.Reset()
 	if err := run(ctx, []string{"user", "create", "--email", "Drift@Example.se", "--name", "Drift", "--system-admin"}, getenv, &out); err != nil {
