@@ -121,7 +121,7 @@ func (h *Handler) dashboardView(r *http.Request) (views.DashboardView, error) {
 		{Label: "Kontakter med okänd sysselsättning", Value: fmt.Sprintf("%s (%d av %d)", pct(m.OccupationUnknown, m.ContactsInPeriod), m.OccupationUnknown, m.ContactsInPeriod)},
 	}
 
-	list := views.Figure{ID: "kaa-lista", Title: "KAA-listans storlek vid varje månads slut", Head: []string{"Månad", "Antal"}, CSV: csvURL("kaa-lista")}
+	list := views.Figure{ID: "kaa-lista", Kind: "line", Title: "KAA-listans storlek vid varje månads slut", Head: []string{"Månad", "Antal"}, CSV: csvURL("kaa-lista")}
 	for _, mc := range m.ListSize {
 		list.Bars = append(list.Bars, views.Bar{Label: views.MonthLabel(mc), Value: float64(mc.Count), Text: fmt.Sprint(mc.Count)})
 		list.Rows = append(list.Rows, []string{views.MonthLabel(mc), fmt.Sprint(mc.Count)})
@@ -158,7 +158,7 @@ func (h *Handler) dashboardView(r *http.Request) (views.DashboardView, error) {
 		genders.Rows = append(genders.Rows, []string{views.Label("gender", g.Gender), fmt.Sprint(g.Count), pct(g.Count, m.Population)})
 	}
 
-	outcomes := views.Figure{ID: "utfall", Title: "Var de unga var vid uppföljningarna", Head: []string{"Uppföljning och sysselsättning", "Kvinnor", "Män", "Icke-binära", "Ej angivet", "Totalt"}, CSV: csvURL("utfall")}
+	outcomes := views.Figure{ID: "utfall", Kind: "stacked", Legend: []string{"Kvinnor", "Män", "Icke-binära", "Ej angivet"}, Title: "Var de unga var vid uppföljningarna", Head: []string{"Uppföljning och sysselsättning", "Kvinnor", "Män", "Icke-binära", "Ej angivet", "Totalt"}, CSV: csvURL("utfall")}
 	byCat := map[string]map[string]int{}
 	for _, c := range m.Outcomes {
 		if byCat[c.Category] == nil {
@@ -176,7 +176,8 @@ func (h *Handler) dashboardView(r *http.Request) (views.DashboardView, error) {
 		total := g["woman"] + g["man"] + g["non_binary"] + g["not_stated"]
 		kind, occ, _ := strings.Cut(c, ":")
 		label := views.Label("followup_short", kind) + ": " + views.Label("occupation", occ)
-		outcomes.Bars = append(outcomes.Bars, views.Bar{Label: label, Value: float64(total), Text: fmt.Sprint(total)})
+		outcomes.Stacks = append(outcomes.Stacks, views.Stack{Label: label, Text: fmt.Sprint(total),
+			Parts: []float64{float64(g["woman"]), float64(g["man"]), float64(g["non_binary"]), float64(g["not_stated"])}})
 		outcomes.Rows = append(outcomes.Rows, []string{label, fmt.Sprint(g["woman"]), fmt.Sprint(g["man"]), fmt.Sprint(g["non_binary"]), fmt.Sprint(g["not_stated"]), fmt.Sprint(total)})
 	}
 	done := map[string]int{}

@@ -2,6 +2,7 @@ package ui_test
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -144,6 +145,13 @@ func TestMunicipalityDashboard(t *testing.T) {
 		if !strings.Contains(page.Body, s) {
 			t.Errorf("the dashboard does not say %q", s)
 		}
+	}
+	// The list over time is a line; the outcomes are bars stacked by gender, with a legend.
+	if !regexp.MustCompile(`data-testid="chart-kaa-lista"[^§]*?<polyline points="[0-9., ]+"`).MatchString(page.Body) {
+		t.Error("the KAA list is not drawn as a line")
+	}
+	if !regexp.MustCompile(`data-testid="chart-utfall"[^§]*?>Kvinnor</text>[^§]*?<rect x="220[.0-9]*" y="[0-9]+" width="[0-9.]+" height="18" fill="#1d4f91"`).MatchString(page.Body) {
+		t.Error("the outcomes are not stacked by gender")
 	}
 	if !strings.Contains(page.Body, "att rätta i halvårsrapporten till SCB") {
 		t.Error("the SCB gaps are not on the dashboard")

@@ -247,7 +247,7 @@ func umbrellaList(u dashboard.Umbrella, ids []int, head []string, csv string) (v
 	}
 	hide := dashboard.Suppressed(counts, groups)
 	t := views.UmbrellaTable{ID: "kaa-lista", Caption: "KAA-listans storlek vid varje månads slut", Head: append([]string{"Månad"}, head[1:]...), CSV: csv}
-	f := views.Figure{ID: "kaa-lista", Title: "Projektkommunernas KAA-listor tillsammans vid varje månads slut"}
+	f := views.Figure{ID: "kaa-lista", Kind: "line", Title: "Projektkommunernas KAA-listor tillsammans vid varje månads slut"}
 	for r, m := range u.Months {
 		label := views.MonthLabel(dashboard.MonthCount{Month: m})
 		line := []string{label}

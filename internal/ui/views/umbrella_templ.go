@@ -183,7 +183,7 @@ func Umbrella(p Page, v UmbrellaView) templ.Component {
 				}
 			}
 			for _, f := range v.Charts {
-				templ_7745c5c3_Err = BarChart(f.ID, f.Title, f.Summary, f.Bars).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = Chart(f).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
