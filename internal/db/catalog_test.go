@@ -120,6 +120,25 @@ func TestCatalog(t *testing.T) {
 		}
 	})
 
+	// Citus distributes every tenant table by tenant_id and keeps the global
+	// ones as reference tables (docs/scaling.md). That works only if a
+	// foreign key between tenant tables joins tenant_id to tenant_id (so both
+	// rows sit on one shard), and no global table points at a tenant table.
+	t.Run("CitusCanDistributeByTenant", func(t *testing.T) {
+		if broken := citusViolations(t, d); len(broken) > 0 {
+			t.Errorf("tables Citus could not distribute by tenant: %v", broken)
+		}
+		// The check sees a global table that points at a tenant table.
+		if _, err := d.Owner.Exec(ctx, `CREATE TABLE citus_probe (id integer PRIMARY KEY, t integer, p bigint,
+			FOREIGN KEY (t, p) REFERENCES participants (tenant_id, id))`); err != nil {
+			t.Fatal(err)
+		}
+		defer d.Owner.Exec(ctx, `DROP TABLE citus_probe`)
+		if broken := citusViolations(t, d); len(broken) != 1 {
+			t.Errorf("a global table pointing at participants: %v", broken)
+		}
+	})
+
 	t.Run("ViewsRunAsInvoker", func(t *testing.T) {
 		rows, _ := d.Owner.Query(ctx, `
 			SELECT c.relname FROM pg_class c
@@ -396,4 +415,32 @@ func TestMigrationsAsPlainOwner(t *testing.T) {
 			t.Fatalf("step %d as a plain owner: %v", i+1, err)
 		}
 	}
+}
+
+// citusViolations lists the foreign keys that would keep Citus from
+// distributing the tenant tables by tenant_id.
+func citusViolations(t *testing.T, d *pgtest.DB) []string {
+	t.Helper()
+	rows, _ := d.Owner.Query(context.Background(), `
+			WITH fk AS (
+			    SELECT con.conname, src.relname AS src, ref.relname AS ref, con.conrelid, con.confrelid, con.conkey, con.confkey,
+			           EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = con.conrelid AND a.attname = 'tenant_id' AND NOT a.attisdropped) AS src_tenant,
+			           EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = con.confrelid AND a.attname = 'tenant_id' AND NOT a.attisdropped) AS ref_tenant
+			    FROM pg_constraint con
+			    JOIN pg_class src ON src.oid = con.conrelid
+			    JOIN pg_class ref ON ref.oid = con.confrelid
+			    WHERE con.contype = 'f' AND src.relnamespace = 'public'::regnamespace)
+			SELECT src || '.' || conname || ' -> ' || ref ||
+			       CASE WHEN NOT src_tenant THEN ': a global table points at a tenant table'
+			            ELSE ': tenant_id is not joined to tenant_id' END
+			FROM fk
+			WHERE ref_tenant AND (NOT src_tenant OR NOT EXISTS (
+			    SELECT 1 FROM unnest(conkey, confkey) u(k, r)
+			    JOIN pg_attribute a ON a.attrelid = conrelid AND a.attnum = u.k AND a.attname = 'tenant_id'
+			    JOIN pg_attribute b ON b.attrelid = confrelid AND b.attnum = u.r AND b.attname = 'tenant_id'))`)
+	broken, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return broken
 }
