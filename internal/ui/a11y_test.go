@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/kaa-plattform/kaa/internal/seed"
@@ -89,6 +90,23 @@ func TestAccessibility(t *testing.T) {
 	}
 	for _, path := range pages {
 		visit(path)
+	}
+	// Printed, a dashboard's charts come with their tables unfolded.
+	if err := chromedp.Do(ctx, chromedp.Navigate(base+"/k/1273/statistik"), chromedp.WaitReady(chromedp.CSS("main"))); err != nil {
+		t.Fatal(err)
+	}
+	if hidden, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!document.querySelector('[data-testid="table-kaa-lista"]').checkVisibility()`)); err != nil || !hidden {
+		t.Errorf("on screen, the dashboard's tables are not folded away (%v)", err)
+	}
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"}); err != nil {
+		t.Fatal(err)
+	}
+	shown, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('[data-testid="table-kaa-lista"]').checkVisibility()`))
+	if err != nil || !shown {
+		t.Errorf("printed, the dashboard hides its tables (%v)", err)
+	}
+	if _, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: ""}); err != nil {
+		t.Fatal(err)
 	}
 	// Forms with validation errors: submit them empty in the browser.
 	for _, form := range []struct{ path, submit string }{
