@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/kaa-plattform/kaa/internal/db"
@@ -36,14 +35,7 @@ type fixture struct {
 }
 
 func newFixture(t *testing.T) *fixture {
-	d := pgtest.NewFrom(t, "accounts", func(ctx context.Context, ownerURL string) error {
-		pool, err := pgxpool.New(ctx, ownerURL)
-		if err != nil {
-			return err
-		}
-		defer pool.Close()
-		return seed.Structure(ctx, pool)
-	})
+	d := pgtest.NewFrom(t, "accounts", seed.StructureAt)
 	return &fixture{t: t, d: d, ctx: context.Background()}
 }
 

@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/kaa-plattform/kaa/internal/dashboard"
 	"github.com/kaa-plattform/kaa/internal/db"
 	"github.com/kaa-plattform/kaa/internal/participant"
@@ -27,14 +25,7 @@ var bigTables = []string{"participants", "enrolments", "contacts", "plans", "fol
 // leads with tenant_id. It reads PostgreSQL's own per-transaction scan
 // counters, so it holds whatever SQL the store functions build.
 func TestKeyQueriesUseIndexes(t *testing.T) {
-	d := pgtest.NewFrom(t, "accounts", func(ctx context.Context, ownerURL string) error {
-		pool, err := pgxpool.New(ctx, ownerURL)
-		if err != nil {
-			return err
-		}
-		defer pool.Close()
-		return seed.Structure(ctx, pool)
-	})
+	d := pgtest.NewFrom(t, "accounts", seed.StructureAt)
 	ctx := context.Background()
 	// A national register in miniature: Kristianstad is one of 31
 	// municipalities of 1,500 people each (3 % of the rows, as a mid-sized

@@ -171,6 +171,16 @@ func Structure(ctx context.Context, pool *pgxpool.Pool) error {
 	return err
 }
 
+// StructureAt is Structure on the database at url, for a test template.
+func StructureAt(ctx context.Context, url string) error {
+	pool, err := pgxpool.New(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	return Structure(ctx, pool)
+}
+
 func structure(ctx context.Context, pool *pgxpool.Pool) (map[string]int, error) {
 	orgIDs := map[string]int{}
 	projectIDs := map[string]int{}

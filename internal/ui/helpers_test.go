@@ -19,8 +19,6 @@ import (
 	"github.com/kaa-plattform/kaa/internal/pgtest"
 	"github.com/kaa-plattform/kaa/internal/seed"
 	"github.com/kaa-plattform/kaa/internal/ui"
-
-	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -62,14 +60,7 @@ func newAppWithLog(t *testing.T, logTo io.Writer, opts ...option) *app {
 	t.Helper()
 	// The demo's organisations and accounts, but no young people: each test
 	// registers the ones it needs.
-	d := pgtest.NewFrom(t, "accounts", func(ctx context.Context, ownerURL string) error {
-		pool, err := pgxpool.New(ctx, ownerURL)
-		if err != nil {
-			return err
-		}
-		defer pool.Close()
-		return seed.Structure(ctx, pool)
-	})
+	d := pgtest.NewFrom(t, "accounts", seed.StructureAt)
 	cfg, err := config.Load(func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
