@@ -141,3 +141,40 @@ func TestCoordinatorExportsOwnMunicipality(t *testing.T) {
 		t.Errorf("Kristianstad's export for Osby's coordinator: %d", res.Status)
 	}
 }
+
+// Exports stream inside a transaction; more of them at once than the pool
+// has connections must all finish, not wait for each other.
+func TestSimultaneousExports(t *testing.T) {
+	a := newApp(t)
+	a.enrolInWithin("1273", 6, 100)
+	c := a.client()
+	c.signIn("utvarderare@within.demo")
+	c.get("/p/within/") // entering the project renews the session once, before the downloads share it
+	const n = 12
+	type result struct {
+		status int
+		err    error
+	}
+	results := make(chan result, n)
+	client := &http.Client{Jar: c.c.Jar, Timeout: 30 * time.Second}
+	for i := 0; i < n; i++ {
+		go func() {
+			res, err := client.Get(a.srv.URL + "/p/within/export/fil?k=5&period=12m&format=csv")
+			if err != nil {
+				results <- result{err: err}
+				return
+			}
+			_, err = io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			results <- result{status: res.StatusCode, err: err}
+		}()
+	}
+	for i := 0; i < n; i++ {
+		if r := <-results; r.err != nil || r.status != 200 {
+			t.Errorf("export %d: %d %v", i, r.status, r.err)
+		}
+	}
+	if done := a.count(`SELECT count(*) FROM security_events WHERE action = 'export.completed'`); done != n {
+		t.Errorf("%d exports completed, want %d", done, n)
+	}
+}
