@@ -29,6 +29,7 @@ const usage = `usage: kaa <command>
   migrate up|down --all|version
                             apply, revert or show migrations (DATABASE_URL)
   seed demo                 load the demo organisations, projects and accounts (DATABASE_URL)
+  seed national [--scale 1] generate synthetic data for 290 municipalities (DATABASE_URL)
   dev                       start a throwaway PostgreSQL unless DATABASE_URL is set,
                             migrate, seed the demo and serve
   user create --email E --name N [--system-admin]
