@@ -59,7 +59,7 @@ func flag(b *bool) string {
 // Columns lists the export's variables in order.
 func Columns() []Column {
 	cols := []Column{
-		{Name: "id", Description: "Pseudonym för personen: HMAC-SHA256 av personnumret med projektets hemliga nyckel, de första 128 bitarna. Samma person får samma id i varje export av projektet tills nyckeln byts; id:t kan inte räknas tillbaka utan nyckeln.",
+		{Name: "id", Description: "Pseudonym för personen: HMAC-SHA256 av personnumret med en hemlig nyckel, de första 128 bitarna. Projektets export och varje kommuns egen export har var sin nyckel. Samma person får samma id i varje export med samma nyckel tills nyckeln byts; id:t kan inte räknas tillbaka utan nyckeln.",
 			value: func(r Row) string { return r.Pseudonym }},
 		{Name: "kommun", Description: "Kommunen (organisationen) där personen var inskriven." + quasiDesc, value: func(r Row) string { return r.Municipality }},
 		{Name: "delprojekt", Description: "Delprojektet." + quasiDesc, value: func(r Row) string { return r.Subproject }},
