@@ -72,6 +72,27 @@ func BuildUmbrella(ctx context.Context, pool *pgxpool.Pool, userID, project int,
 	return u, err
 }
 
+// ProjectParticipants counts, per member, the people in the project's
+// sub-projects from p.From to p.To, through project_participants: the
+// cheap count the umbrella compares with the planned participants over the
+// project's life. The read is in the security log.
+func ProjectParticipants(ctx context.Context, pool *pgxpool.Pool, userID, project int, p Period) (map[int]int, error) {
+	counts := map[int]int{}
+	err := db.InGlobal(ctx, pool, userID, func(tx pgx.Tx) error {
+		rows, _ := tx.Query(ctx, `SELECT org_id, value FROM project_participants($1, $2, $3)`, project, p.From, p.To)
+		var org, n int
+		if _, err := pgx.ForEachRow(rows, []any{&org, &n}, func() error {
+			counts[org] = n
+			return nil
+		}); err != nil {
+			return fmt.Errorf("dashboard: project participants: %w", err)
+		}
+		return audit.RecordSecurity(ctx, tx, audit.SecurityEvent{UserID: userID, Action: "umbrella.read", ProjectID: project,
+			Detail: map[string]any{"from": p.From.Format("2006-01-02"), "to": p.To.Format("2006-01-02"), "participants_only": true}})
+	})
+	return counts, err
+}
+
 // Suppressed marks which cells of a table of counts must not be shown:
 // every count from 1 to MinCell-1, and, in every group of cells whose sum is
 // shown, one more cell wherever exactly one is hidden, so that no hidden

@@ -193,13 +193,13 @@ func (h *Handler) umbrellaView(r *http.Request) (views.UmbrellaView, error) {
 			if err != nil {
 				return v, err
 			}
-			life, err := dashboard.BuildUmbrella(ctx, h.pool, principalFrom(ctx).UserID, pr.ID, ids, dashboard.Period{From: full.StartsOn, To: today()}, today())
+			life, err := dashboard.ProjectParticipants(ctx, h.pool, principalFrom(ctx).UserID, pr.ID, dashboard.Period{From: full.StartsOn, To: today()})
 			if err != nil {
 				return v, err
 			}
 			n := 0
 			for _, id := range ids {
-				n += life.Count(id, "participants")
+				n += life[id]
 			}
 			v.Targets = append(v.Targets, []string{"Planerade deltagare under hela projektet", fmt.Sprint(t.Target),
 				fmt.Sprintf("%s sedan projektets start", dashboard.Show(n, n > 0 && n < dashboard.MinCell)), yesNo(float64(n) >= t.Target)})

@@ -141,6 +141,15 @@ func TestUmbrella(t *testing.T) {
 	if err != nil || n != 0 {
 		t.Errorf("project_indicators for a non-member: %d rows, %v", n, err)
 	}
+	for _, fn := range []string{`project_kaa_list((SELECT id FROM projects WHERE key = 'within'), '2026-11-01')`,
+		`project_participants((SELECT id FROM projects WHERE key = 'within'), '2020-01-01', '2030-01-01')`} {
+		err := db.InGlobal(ctx, a.db.App, a.userID("samordnare@osby.demo"), func(tx pgx.Tx) error {
+			return tx.QueryRow(ctx, `SELECT count(*) FROM `+fn).Scan(&n)
+		})
+		if err != nil || n != 0 {
+			t.Errorf("%s for a non-member: %d rows, %v", fn, n, err)
+		}
+	}
 	// And the serving role cannot read another municipality's people directly.
 	err = db.InTenant(ctx, a.db.App, a.orgID("1273"), 0, func(tx db.Tx) error {
 		return tx.QueryRow(ctx, `SELECT count(*) FROM participants WHERE tenant_id = $1`, a.orgID("1290")).Scan(&n)

@@ -1,0 +1,1 @@
+DROP FUNCTION project_participants(integer, date, date);
