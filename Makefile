@@ -2,7 +2,7 @@
 GO      ?= go
 PKGS    := ./...
 
-.PHONY: run test lint deps generate build reset clean
+.PHONY: run test bench lint deps generate build reset clean
 
 ## run: start a throwaway PostgreSQL (unless DATABASE_URL is set), migrate, seed the demo, serve on :8080
 run: deps
@@ -12,6 +12,12 @@ run: deps
 test: deps
 	@scripts/ensure-deps.sh --browser
 	$(GO) test -count=1 $(PKGS)
+
+## bench: generate the national dataset (once, kept in .bench/), load the real server and write docs/benchmarks.md; SCALE=0.1 for a quick run
+SCALE    ?= 1
+DURATION ?= 5s
+bench: deps
+	$(GO) run ./cmd/kaa bench --scale $(SCALE) --duration $(DURATION) --dir .bench --out docs/benchmarks.md
 
 ## lint: gofmt, go vet and the templ drift check
 lint:
@@ -36,6 +42,8 @@ build:
 reset:
 	@if [ -f .dev/pgdata-location ]; then rm -rf "$$(dirname "$$(cat .dev/pgdata-location)")"; fi
 	rm -rf .dev
+	@if [ -f .bench/pgdata-location ]; then rm -rf "$$(dirname "$$(cat .bench/pgdata-location)")"; fi
+	rm -rf .bench
 	@echo "development database wiped; the next 'make run' starts afresh"
 
 clean: reset

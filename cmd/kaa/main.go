@@ -36,6 +36,8 @@ const usage = `usage: kaa <command>
                             create an account with a temporary password (DATABASE_URL)
   job turned-20             end the KAA enrolments of everyone who has turned 20
                             (the server also does this hourly; safe to repeat)
+  bench [--scale 1] [--duration 5s] [--out docs/benchmarks.md]
+                            generate the national dataset and measure the server under load
   export rotate-key <project>
                             give the project's anonymised exports new ids (DATABASE_URL)
 
@@ -81,6 +83,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return jobCmd(ctx, cfg, args[1:], stdout)
 	case "export":
 		return exportCmd(ctx, cfg, args[1:], stdout)
+	case "bench":
+		return benchCmd(ctx, cfg, args[1:], stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
