@@ -141,3 +141,31 @@ func Show(n int, hidden bool) string {
 	}
 	return strconv.Itoa(n)
 }
+
+// BuildESF reads the ESF+ common indicators of project per member through
+// project_esf_indicators, keyed "<indicator>_<gender>" with the gender
+// "all" for everyone. Like BuildUmbrella it answers only the project's
+// leaders and evaluators, and the read is in the security log.
+func BuildESF(ctx context.Context, pool *pgxpool.Pool, userID, project int, orgs []int, p Period) (Umbrella, error) {
+	u := Umbrella{Orgs: orgs, Counts: map[int]map[string]int{}}
+	for _, o := range orgs {
+		u.Counts[o] = map[string]int{}
+	}
+	err := db.InGlobal(ctx, pool, userID, func(tx pgx.Tx) error {
+		rows, _ := tx.Query(ctx, `SELECT org_id, indicator, gender, value FROM project_esf_indicators($1, $2, $3)`, project, p.From, p.To)
+		var org int
+		var ind, gender string
+		var v int
+		if _, err := pgx.ForEachRow(rows, []any{&org, &ind, &gender, &v}, func() error {
+			if u.Counts[org] != nil {
+				u.Counts[org][ind+"_"+gender] = v
+			}
+			return nil
+		}); err != nil {
+			return fmt.Errorf("dashboard: esf: %w", err)
+		}
+		return audit.RecordSecurity(ctx, tx, audit.SecurityEvent{UserID: userID, Action: "esf.read", ProjectID: project,
+			Detail: map[string]any{"from": p.From.Format("2006-01-02"), "to": p.To.Format("2006-01-02")}})
+	})
+	return u, err
+}

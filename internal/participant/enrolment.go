@@ -23,7 +23,15 @@ type Enrolment struct {
 	EndsOn             *time.Time
 	RegistrationReason string
 	EndReason          *string
+	LabourMarket       *string // ESF+: labour-market status at entry, project enrolments only
+	Education          *string // ESF+: level of education at entry, project enrolments only
 }
+
+// What ESF+ asks about a project participant at entry.
+var (
+	LabourMarketStatuses = []string{"unemployed", "long_term_unemployed", "inactive", "employed"}
+	EducationLevels      = []string{"isced_0_2", "isced_3_4", "isced_5_8"}
+)
 
 // Registration reasons of a KAA enrolment, as SCB counts them.
 var RegistrationReasons = []string{"im_at_registration", "dropped_out", "study_certificate", "never_started", "unknown"}
@@ -40,7 +48,8 @@ var ErrOpenKAA = errors.New("participant: already in the KAA register")
 // Enrolments returns participant id's enrolments, newest first.
 func Enrolments(ctx context.Context, tx db.Tx, id int64) ([]Enrolment, error) {
 	rows, _ := tx.Query(ctx, `
-		SELECT e.id, e.kind, e.subproject_id, coalesce(s.name, ''), e.starts_on, e.ends_on, e.registration_reason, e.end_reason
+		SELECT e.id, e.kind, e.subproject_id, coalesce(s.name, ''), e.starts_on, e.ends_on, e.registration_reason, e.end_reason,
+		       e.labour_market_status, e.education_level
 		FROM enrolments e LEFT JOIN subprojects s ON s.id = e.subproject_id
 		WHERE e.tenant_id = $1 AND e.participant_id = $2
 		ORDER BY e.starts_on DESC, e.id DESC`, tx.TenantID, id)
@@ -60,7 +69,7 @@ func Enrol(ctx context.Context, tx db.Tx, id int64, e Enrolment) (int64, error) 
 			return 0, fmt.Errorf("participant: enrol: sub-project: %w", db.ErrNotFound)
 		}
 	} else {
-		e.SubprojectID = nil
+		e.SubprojectID, e.LabourMarket, e.Education = nil, nil, nil
 		var open bool
 		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM enrolments WHERE tenant_id = $1 AND participant_id = $2 AND kind = 'kaa' AND ends_on IS NULL)`, tx.TenantID, id).Scan(&open); err != nil {
 			return 0, fmt.Errorf("participant: enrol: %w", err)
@@ -71,9 +80,10 @@ func Enrol(ctx context.Context, tx db.Tx, id int64, e Enrolment) (int64, error) 
 	}
 	var eid int64
 	err := tx.QueryRow(ctx, `
-		INSERT INTO enrolments (tenant_id, participant_id, kind, subproject_id, starts_on, registration_reason, created_by)
-		SELECT $1, p.id, $3, $4, $5, $6, NULLIF($7, 0) FROM participants p WHERE p.tenant_id = $1 AND p.id = $2
-		RETURNING id`, tx.TenantID, id, e.Kind, e.SubprojectID, e.StartsOn, e.RegistrationReason, tx.UserID).Scan(&eid)
+		INSERT INTO enrolments (tenant_id, participant_id, kind, subproject_id, starts_on, registration_reason, created_by,
+		                        labour_market_status, education_level)
+		SELECT $1, p.id, $3, $4, $5, $6, NULLIF($7, 0), $8, $9 FROM participants p WHERE p.tenant_id = $1 AND p.id = $2
+		RETURNING id`, tx.TenantID, id, e.Kind, e.SubprojectID, e.StartsOn, e.RegistrationReason, tx.UserID, e.LabourMarket, e.Education).Scan(&eid)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, fmt.Errorf("participant %d: %w", id, db.ErrNotFound)
 	}

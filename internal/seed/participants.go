@@ -131,10 +131,16 @@ func addDemoPerson(ctx context.Context, tx db.Tx, rng *rand.Rand, now time.Time,
 	if state == "project" {
 		kind, sub, reason = "project", subproject, "unknown"
 	}
+	var labour, education any
+	if kind == "project" {
+		labour = []string{"unemployed", "unemployed", "long_term_unemployed", "inactive", "inactive", "employed"}[rng.IntN(6)]
+		education = []string{"isced_0_2", "isced_0_2", "isced_3_4", "isced_3_4", "isced_5_8"}[rng.IntN(5)]
+	}
 	if _, err := tx.Exec(ctx, `
-		INSERT INTO enrolments (tenant_id, participant_id, kind, subproject_id, starts_on, registration_reason, ends_on, end_reason)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, tx.TenantID, id, kind, sub, identified, reason,
-		endDate(state, identified, today), endReason(state, rng)); err != nil {
+		INSERT INTO enrolments (tenant_id, participant_id, kind, subproject_id, starts_on, registration_reason, ends_on, end_reason,
+		    labour_market_status, education_level)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, tx.TenantID, id, kind, sub, identified, reason,
+		endDate(state, identified, today), endReason(state, rng), labour, education); err != nil {
 		return fmt.Errorf("seed: enrolment: %w", err)
 	}
 	contacts := 0

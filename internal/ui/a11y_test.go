@@ -132,6 +132,7 @@ func TestAccessibility(t *testing.T) {
 	signIn("projektledare@within.demo")
 	visit("/p/within/")
 	visit("/p/within/paraply")
+	visit("/p/within/esf")
 	visit("/p/within/export")
 	visit("/p/within/export?visa=1&k=5")
 	visit("/p/within/export?visa=1&k=2") // with an error

@@ -184,6 +184,7 @@ func (h *Handler) enrolmentCreate(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
 	f := views.ContactForm{Values: map[string]string{
 		"enrol": r.PostForm.Get("enrol"), "starts_on": strings.TrimSpace(r.PostForm.Get("starts_on")), "registration_reason": r.PostForm.Get("registration_reason"),
+		"labour_market": r.PostForm.Get("labour_market"), "education": r.PostForm.Get("education"),
 	}}
 	now := today()
 	e := participant.Enrolment{Kind: "kaa", RegistrationReason: f.Values["registration_reason"]}
@@ -196,6 +197,17 @@ func (h *Handler) enrolmentCreate(w http.ResponseWriter, r *http.Request) {
 		sub := atoiOr0(f.Values["enrol"])
 		e.SubprojectID = &sub
 		e.RegistrationReason = "unknown"
+		// ESF+ counts every project participant by these at entry.
+		if lm := f.Values["labour_market"]; slices.Contains(participant.LabourMarketStatuses, lm) {
+			e.LabourMarket = &lm
+		} else {
+			f.Errors.Add("labour_market", "Välj personens ställning på arbetsmarknaden när hen börjar i projektet. ESF+ frågar efter den för alla deltagare.")
+		}
+		if ed := f.Values["education"]; slices.Contains(participant.EducationLevels, ed) {
+			e.Education = &ed
+		} else {
+			f.Errors.Add("education", "Välj den högsta utbildning personen har avslutat när hen börjar i projektet.")
+		}
 	}
 	if e.RegistrationReason == "" {
 		e.RegistrationReason = "unknown"

@@ -42,6 +42,7 @@ func (h *Handler) page(r *http.Request, title string) views.Page {
 		p.Where = "projekt " + pr.Name
 		add("Projektöversikt", current)
 		add("Paraply", current+"paraply")
+		add("ESF+", current+"esf")
 		add("Export", current+"export")
 	} else if strings.HasPrefix(here, "/admin/") {
 		p.Where = "systemadministrationen"

@@ -403,7 +403,8 @@ func TestEnrolments(t *testing.T) {
 	t.Run("ErrForeignSubproject", func(t *testing.T) {
 		var horbySub int
 		a.db.Owner.QueryRow(context.Background(), `SELECT id FROM subprojects WHERE org_id = $1`, a.orgID("1266")).Scan(&horbySub)
-		res := c.post(base+"/inskrivningar", url.Values{"enrol": {strconv.Itoa(horbySub)}, "starts_on": {today}})
+		res := c.post(base+"/inskrivningar", url.Values{"enrol": {strconv.Itoa(horbySub)}, "starts_on": {today},
+			"labour_market": {"unemployed"}, "education": {"isced_0_2"}})
 		if res.Status != http.StatusUnprocessableEntity || a.count(`SELECT count(*) FROM enrolments WHERE subproject_id = $1`, horbySub) != 0 {
 			t.Errorf("enrolled in Hörby's sub-project: %d", res.Status)
 		}
@@ -437,6 +438,25 @@ func TestEnrolments(t *testing.T) {
 			t.Error("ending is not audited")
 		}
 		a.assertSummary()
+	})
+	// A project enrolment records what ESF+ asks at entry; without it nothing is written.
+	t.Run("ProjectNeedsESFEntryData", func(t *testing.T) {
+		var osbySub int
+		a.db.Owner.QueryRow(context.Background(), `SELECT id FROM subprojects WHERE org_id = $1`, a.orgID("1273")).Scan(&osbySub)
+		before := a.count(`SELECT count(*) FROM enrolments`)
+		res := c.post(base+"/inskrivningar", url.Values{"enrol": {strconv.Itoa(osbySub)}, "starts_on": {today}, "education": {"isced_3_4"}})
+		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="f-labour_market-error"`) || a.count(`SELECT count(*) FROM enrolments`) != before {
+			t.Errorf("a project enrolment without labour-market status: %d", res.Status)
+		}
+		res = c.post(base+"/inskrivningar", url.Values{"enrol": {strconv.Itoa(osbySub)}, "starts_on": {today},
+			"labour_market": {"long_term_unemployed"}, "education": {"isced_3_4"}})
+		if res.Status != http.StatusSeeOther || a.count(`SELECT count(*) FROM enrolments WHERE subproject_id = $1
+			AND labour_market_status = 'long_term_unemployed' AND education_level = 'isced_3_4'`, osbySub) != 1 {
+			t.Errorf("a project enrolment with its ESF+ entry data: %d", res.Status)
+		}
+		if page := c.get(base); !strings.Contains(page.Body, "Långtidsarbetslös, Gymnasium eller motsvarande (ISCED 3–4)") {
+			t.Error("the participant page does not show the entry data")
+		}
 	})
 }
 

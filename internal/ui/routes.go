@@ -111,6 +111,8 @@ func (h *Handler) Routes() []Route {
 		{"GET", "/p/{project}/", Project, projectAll, h.projectHome},
 		{"GET", "/p/{project}/paraply", Project, projectAll, h.umbrella},
 		{"GET", "/p/{project}/paraply/tabell/{table}", Project, projectAll, h.umbrellaTable},
+		{"GET", "/p/{project}/esf", Project, projectAll, h.esf},
+		{"GET", "/p/{project}/esf/tabell/{table}", Project, projectAll, h.esfTable},
 		{"GET", "/p/{project}/export", Project, projectAll, h.projectExportPage},
 		{"GET", "/p/{project}/export/fil", Project, projectAll, h.projectExportFile},
 		{"GET", "/p/{project}/export/kodbok", Project, projectAll, h.exportCodebook},

@@ -114,7 +114,9 @@ func TestRouteTable(t *testing.T) {
 		r := strings.NewReplacer("{tenant}", "1273", "{project}", "osbyprojekt", "{user}", strconv.Itoa(extra), "*", "x",
 			"{id}", strconv.FormatInt(pid, 10), "{eid}", strconv.FormatInt(eid, 10), "{cid}", strconv.FormatInt(cid, 10),
 			"{fid}", a.followUpOf(pid), "{block}", "2", "{table}", "kanaler", "{org}", strconv.Itoa(a.orgID("1273")))
-		if strings.HasPrefix(pattern, "/p/") {
+		if strings.HasPrefix(pattern, "/p/{project}/esf/") {
+			r = strings.NewReplacer("{project}", "within", "{table}", "deltagare")
+		} else if strings.HasPrefix(pattern, "/p/") {
 			r = strings.NewReplacer("{project}", "within", "{table}", "indikatorer")
 		}
 		return r.Replace(pattern)

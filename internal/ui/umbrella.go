@@ -64,7 +64,7 @@ func (h *Handler) umbrellaView(r *http.Request) (views.UmbrellaView, error) {
 	// genders also sum to the participants.
 	cols := len(ids) + 1
 	mainKeys := keysOf(umbrellaRows)
-	mm := suppressRows(u, ids, mainKeys, map[string][]string{"participants": mainKeys[5:9]})
+	mm := suppressRows(u, ids, mainKeys, [][]string{append([]string{"participants"}, mainKeys[5:9]...)})
 	counts, hide := mm.counts, mm.hide
 	main := mm.table(head, "indikatorer", "Indikatorer per kommun", csvURL("indikatorer"), umbrellaRows)
 	// Shares only where both counts are shown.
@@ -157,7 +157,7 @@ func (h *Handler) umbrellaView(r *http.Request) (views.UmbrellaView, error) {
 			attempts = append(attempts, k)
 		}
 	}
-	cm := suppressRows(u, ids, contactKeys, map[string][]string{"contacts": attempts})
+	cm := suppressRows(u, ids, contactKeys, [][]string{append([]string{"contacts"}, attempts...)})
 	channels := cm.table(head, "kanaler", "Kontaktförsök och nådda per kanal", csvURL("kanaler"), channelRows)
 	outcomeRows := prefixed(u, "outcome_", func(k string) string {
 		rest := strings.TrimPrefix(k, "outcome_")
@@ -347,9 +347,9 @@ type cells struct {
 
 // suppressRows reads the indicators keys per member of u, adds the project
 // total, and hides 1–4 as "<5" and, where a shown total would reveal a hidden
-// cell, a second one. Each row sums to its total; sums names the rows that
-// are, in every column, the sum of other rows.
-func suppressRows(u dashboard.Umbrella, ids []int, keys []string, sums map[string][]string) cells {
+// cell, a second one. Each row sums to its total; each of sums is a row that
+// is, in every column, the sum of the rows after it.
+func suppressRows(u dashboard.Umbrella, ids []int, keys []string, sums [][]string) cells {
 	cols := len(ids) + 1
 	m := cells{row: map[string]int{}, counts: make([][]int, len(keys))}
 	var groups [][][2]int
@@ -366,11 +366,11 @@ func suppressRows(u dashboard.Umbrella, ids []int, keys []string, sums map[strin
 		}
 		groups = append(groups, g)
 	}
-	for total, parts := range sums {
+	for _, sum := range sums {
 		for c := 0; c < cols; c++ {
-			g := [][2]int{{m.row[total], c}}
-			for _, p := range parts {
-				g = append(g, [2]int{m.row[p], c})
+			var g [][2]int
+			for _, k := range sum {
+				g = append(g, [2]int{m.row[k], c})
 			}
 			groups = append(groups, g)
 		}

@@ -57,7 +57,11 @@ var labels = map[string]map[string]string{
 		"respect": "Har blivit bemött med respekt", "no_barrier": "Kunde delta utan hinder för tillgänglighet"},
 	"gender_plural":  {"woman": "kvinnor", "man": "män", "non_binary": "icke-binära", "not_stated": "kön ej angivet"},
 	"followup_short": {"exit": "Vid avslut", "six_months": "Efter sex månader"},
-	"measure_end":    {"completed": "Genomförd", "dropped_out": "Avbruten", "studies": "Gick vidare till studier", "work": "Gick vidare till arbete", "other": "Annat"},
+	"labour_market": {"unemployed": "Arbetslös", "long_term_unemployed": "Långtidsarbetslös", "inactive": "Utanför arbetskraften (varken arbetar eller söker arbete)",
+		"employed": "Sysselsatt (även egen företagare)"},
+	"education": {"isced_0_2": "Grundskola eller kortare (ISCED 0–2)", "isced_3_4": "Gymnasium eller motsvarande (ISCED 3–4)",
+		"isced_5_8": "Eftergymnasial utbildning (ISCED 5–8)"},
+	"measure_end": {"completed": "Genomförd", "dropped_out": "Avbruten", "studies": "Gick vidare till studier", "work": "Gick vidare till arbete", "other": "Annat"},
 	"queue": {
 		"never_contacted":    "Aldrig kontaktade",
 		"no_recent_contact":  "Ingen kontakt på länge",
