@@ -42,7 +42,7 @@ func TestEveryLabelGroupAndCodeIsSwedish(t *testing.T) {
 		"referral": participant.ReferralTargets, "goal_status": participant.GoalStatuses, "measure_type": participant.MeasureTypes,
 		"responsible": participant.Responsibles, "measure_end": participant.MeasureEndReasons,
 		"channel": participant.Channels, "method": participant.Methods, "reason": participant.RegistrationReasons,
-		"end_reason":      participant.EndReasons,
+		"end_reason": participant.EndReasons, "labour_market": participant.LabourMarketStatuses, "education": participant.EducationLevels,
 		"survey_question": {"long_term_goal", "clear_plan", "respect", "no_barrier"},
 		"gender_plural":   {"woman", "man", "non_binary", "not_stated"}, "followup_short": {"exit", "six_months"},
 	} {
