@@ -322,7 +322,7 @@ func loadMunicipality(ctx context.Context, tx db.Tx, rng *rand.Rand, o nationalO
 			}
 		}
 		if rng.IntN(100) >= 8 {
-			p.contacts = int(rng.ExpFloat64()*nationalContacts*0.92) + 1
+			p.contacts = int(rng.ExpFloat64()*nationalContacts*1.07) + 1
 		}
 		p.mapping = p.contacts > 0 && rng.Float64() < 0.6
 		p.plan = p.mapping && rng.Float64() < 0.67
@@ -339,7 +339,7 @@ func loadMunicipality(ctx context.Context, tx db.Tx, rng *rand.Rand, o nationalO
 			}
 			p := &people[i]
 			i++
-			return []any{tx.TenantID, pnrs[i-1], p.birth, p.first, p.last, fmt.Sprintf("+46700%06d", rng.IntN(1000000)), p.gender,
+			return []any{tx.TenantID, pnrs[i-1], p.birth, p.first, p.last, fictionalMobile(rng), p.gender,
 				upperSecondaryOf(p.reason), pick(rng, []string{"school_dropout_notice", "school_list", "school_list", "self_referral", "social_services"}),
 				p.identified, o.coordinator, p.identified}, nil
 		})); err != nil {

@@ -88,6 +88,10 @@ func TestNational(t *testing.T) {
 			t.Fatalf("personnummer %s: %v", pnr, err)
 		}
 	}
+	// Every mobile number is one PTS keeps for fiction.
+	if n := count(`SELECT count(*) FROM participants WHERE mobile !~ '^\+467017406(0[5-9]|[1-9][0-9])$'`); n != 0 {
+		t.Errorf("%d mobile numbers outside the range for fiction", n)
+	}
 	// The bench's accounts exist and a second run adds nothing.
 	if count(`SELECT count(*) FROM users WHERE email IN ('samordnare@9000.national', 'admin@9000.national', 'projektledare@nationellt.national', 'utvarderare@nationellt.national')`) != 4 {
 		t.Error("the accounts of the national dataset are missing")

@@ -113,7 +113,7 @@ func addDemoPerson(ctx context.Context, tx db.Tx, rng *rand.Rand, now time.Time,
 		    programme, source, identified_on, created_by)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 		ON CONFLICT (tenant_id, personnummer) DO NOTHING RETURNING id`,
-		tx.TenantID, demoPersonnummer(birth, serial), birth, first, last, fmt.Sprintf("+46700%06d", rng.IntN(1000000)), gender,
+		tx.TenantID, demoPersonnummer(birth, serial), birth, first, last, fictionalMobile(rng), gender,
 		upperSecondaryOf(reason),
 		[]string{"", "Barn- och fritidsprogrammet", "Bygg- och anläggningsprogrammet", "Ekonomiprogrammet", "Fordons- och transportprogrammet"}[rng.IntN(5)],
 		[]string{"school_dropout_notice", "school_list", "school_list", "self_referral", "social_services"}[rng.IntN(5)],
@@ -297,4 +297,11 @@ func upperSecondaryOf(reason string) string {
 		return reason
 	}
 	return "unknown"
+}
+
+// fictionalMobile returns one of the numbers Post- och telestyrelsen keeps
+// for fiction, 070-174 06 05 to 070-174 06 99, so that no synthetic person's
+// number rings a real subscriber.
+func fictionalMobile(rng *rand.Rand) string {
+	return fmt.Sprintf("+467017406%02d", 5+rng.IntN(95))
 }
