@@ -113,13 +113,22 @@ func BuildMunicipality(ctx context.Context, tx db.Tx, p Period, subproject int, 
 	if err != nil {
 		return m, fmt.Errorf("dashboard: shares: %w", err)
 	}
+	// One pass over the period's contacts gives the channels and the
+	// occupations left unknown.
 	rows, _ = tx.Query(ctx, `
-		SELECT c.channel, count(*), count(*) FILTER (WHERE c.reached)
+		SELECT c.channel, count(*), count(*) FILTER (WHERE c.reached), count(*) FILTER (WHERE c.occupation = 'unknown')
 		FROM contacts_effective c
 		WHERE c.tenant_id = @tenant AND (c.occurred_at AT TIME ZONE 'Europe/Stockholm')::date BETWEEN @from AND @to
 		  AND (@sub::int = 0 OR c.participant_id IN (`+population+`))
 		GROUP BY c.channel ORDER BY count(*) FILTER (WHERE c.reached)::float / count(*) DESC, c.channel`, args)
-	if m.Channels, err = pgx.CollectRows(rows, pgx.RowToStructByPos[ChannelReach]); err != nil {
+	var ch ChannelReach
+	var unknown int
+	if _, err := pgx.ForEachRow(rows, []any{&ch.Channel, &ch.Attempts, &ch.Reached, &unknown}, func() error {
+		m.Channels = append(m.Channels, ch)
+		m.ContactsInPeriod += ch.Attempts
+		m.OccupationUnknown += unknown
+		return nil
+	}); err != nil {
 		return m, fmt.Errorf("dashboard: channels: %w", err)
 	}
 	rows, _ = tx.Query(ctx, `
@@ -134,13 +143,6 @@ func BuildMunicipality(ctx context.Context, tx db.Tx, p Period, subproject int, 
 		GROUP BY 1, 2 ORDER BY 1, 2`, args)
 	if m.Outcomes, err = pgx.CollectRows(rows, pgx.RowToStructByPos[Cell]); err != nil {
 		return m, fmt.Errorf("dashboard: outcomes: %w", err)
-	}
-	err = tx.QueryRow(ctx, `
-		SELECT count(*), count(*) FILTER (WHERE c.occupation = 'unknown') FROM contacts_effective c
-		WHERE c.tenant_id = @tenant AND (c.occurred_at AT TIME ZONE 'Europe/Stockholm')::date BETWEEN @from AND @to
-		  AND (@sub::int = 0 OR c.participant_id IN (`+population+`))`, args).Scan(&m.ContactsInPeriod, &m.OccupationUnknown)
-	if err != nil {
-		return m, fmt.Errorf("dashboard: occupation: %w", err)
 	}
 	rows, _ = tx.Query(ctx, `
 		SELECT q.question, p.gender, count(*) FILTER (WHERE q.answer = 'yes'), count(*) FILTER (WHERE q.answer IN ('yes', 'no'))

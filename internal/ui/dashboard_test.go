@@ -11,6 +11,7 @@ import (
 
 	"github.com/kaa-plattform/kaa/internal/dashboard"
 	"github.com/kaa-plattform/kaa/internal/db"
+	"github.com/kaa-plattform/kaa/internal/scb"
 )
 
 // TestMunicipalityDashboard checks every indicator on fixture data where the
@@ -114,7 +115,6 @@ func TestMunicipalityDashboard(t *testing.T) {
 	if err != nil || m.Population != 0 || m.MedianDaysAttempt != nil {
 		t.Errorf("empty period: %+v %v", m, err)
 	}
-
 	c := a.client()
 	c.signIn("admin@osby.demo") // administrators see the dashboard too
 	page := c.get("/k/1273/statistik?period=2026-2")
@@ -163,6 +163,23 @@ func TestMunicipalityDashboard(t *testing.T) {
 	// must not claim the reader saw everyone in the report.
 	if n := a.count(`SELECT count(*) FROM audit_events WHERE action = 'scb.report'`); n != 0 {
 		t.Errorf("the dashboard logged %d reads of the SCB report", n)
+	}
+	// The dashboard's count of the SCB report's gaps, computed from the first
+	// blocks only, is the report's.
+	err = db.InTenant(ctx, a.db.App, osby, me, func(tx db.Tx) error {
+		h, _ := scb.ParseHalfYear("2026-2")
+		rep, err := scb.Build(ctx, tx, h)
+		if err != nil {
+			return err
+		}
+		n, err := scb.GapCount(ctx, tx, h)
+		if err == nil && (n != len(rep.Gaps) || n == 0) {
+			t.Errorf("GapCount %d, the report has %d gaps", n, len(rep.Gaps))
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
 
