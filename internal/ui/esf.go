@@ -5,8 +5,6 @@ import (
 	"net/http"
 	"net/url"
 
-	"github.com/go-chi/chi/v5"
-
 	"github.com/kaa-plattform/kaa/internal/dashboard"
 	"github.com/kaa-plattform/kaa/internal/org"
 	"github.com/kaa-plattform/kaa/internal/scb"
@@ -110,16 +108,5 @@ func (h *Handler) esf(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) esfTable(w http.ResponseWriter, r *http.Request) {
 	v, err := h.esfView(r)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	id := chi.URLParam(r, "table")
-	for _, t := range v.Tables {
-		if t.ID == id {
-			h.writeTable(w, r, fmt.Sprintf("esf-%s-%s", id, v.Period), t.Head, t.Rows)
-			return
-		}
-	}
-	h.notFound(w, r)
+	h.downloadTable(w, r, err, "esf", v.Period, v.Tables)
 }

@@ -291,17 +291,22 @@ func (h *Handler) umbrella(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) umbrellaTable(w http.ResponseWriter, r *http.Request) {
 	v, err := h.umbrellaView(r)
+	h.downloadTable(w, r, err, "paraply", v.Period, v.Tables)
+}
+
+// downloadTable writes the table {table} of tables as CSV or .xlsx, named
+// after the page and the period; a table the page does not have is not found.
+func (h *Handler) downloadTable(w http.ResponseWriter, r *http.Request, err error, page, period string, tables []views.UmbrellaTable) {
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	id := chi.URLParam(r, "table")
-	for _, t := range v.Tables {
-		if t.ID != id {
-			continue
+	for _, t := range tables {
+		if t.ID == id {
+			h.writeTable(w, r, fmt.Sprintf("%s-%s-%s", page, id, period), t.Head, t.Rows)
+			return
 		}
-		h.writeTable(w, r, fmt.Sprintf("paraply-%s-%s", id, v.Period), t.Head, t.Rows)
-		return
 	}
 	h.notFound(w, r)
 }
