@@ -198,16 +198,7 @@ func (h *Handler) enrolmentCreate(w http.ResponseWriter, r *http.Request) {
 		e.SubprojectID = &sub
 		e.RegistrationReason = "unknown"
 		// ESF+ counts every project participant by these at entry.
-		if lm := f.Values["labour_market"]; slices.Contains(participant.LabourMarketStatuses, lm) {
-			e.LabourMarket = &lm
-		} else {
-			f.Errors.Add("labour_market", "Välj personens ställning på arbetsmarknaden när hen börjar i projektet. ESF+ frågar efter den för alla deltagare.")
-		}
-		if ed := f.Values["education"]; slices.Contains(participant.EducationLevels, ed) {
-			e.Education = &ed
-		} else {
-			f.Errors.Add("education", "Välj den högsta utbildning personen har avslutat när hen börjar i projektet.")
-		}
+		e.LabourMarket, e.Education = esfEntry(f.Values, &f.Errors)
 	}
 	if e.RegistrationReason == "" {
 		e.RegistrationReason = "unknown"

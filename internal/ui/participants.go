@@ -138,6 +138,8 @@ type participantForm struct {
 	errs         views.Errors
 	enrol        string // "", "kaa" or a sub-project id
 	reason       string
+	labour       *string // ESF+ entry data, for a sub-project
+	education    *string
 	coordinators []int
 }
 
@@ -150,7 +152,7 @@ var (
 func parseParticipantForm(r *http.Request, now time.Time, creating bool) participantForm {
 	f := participantForm{values: map[string]string{}}
 	for _, k := range []string{"personnummer", "first_name", "last_name", "gender", "mobile", "email", "street", "postal_code", "city",
-		"compulsory_done", "upper_secondary", "programme", "left_school_on", "source", "identified_on", "enrol", "registration_reason"} {
+		"compulsory_done", "upper_secondary", "programme", "left_school_on", "source", "identified_on", "enrol", "registration_reason", "labour_market", "education"} {
 		f.values[k] = strings.TrimSpace(r.PostForm.Get(k))
 	}
 	v := f.values
@@ -239,6 +241,9 @@ func parseParticipantForm(r *http.Request, now time.Time, creating bool) partici
 	if !slices.Contains(participant.RegistrationReasons, f.reason) {
 		f.errs.Add("registration_reason", "Välj ett av alternativen.")
 	}
+	if creating && f.enrol != "" && f.enrol != "kaa" {
+		f.labour, f.education = esfEntry(v, &f.errs)
+	}
 	if creating && f.enrol != "" && pf.Personnummer != "" {
 		kind := "project"
 		if f.enrol == "kaa" {
@@ -249,6 +254,22 @@ func parseParticipantForm(r *http.Request, now time.Time, creating bool) partici
 		}
 	}
 	return f
+}
+
+// esfEntry reads what ESF+ asks of a project participant at entry, adding a
+// message at each field that is missing.
+func esfEntry(v map[string]string, errs *views.Errors) (labour, education *string) {
+	if lm := v["labour_market"]; slices.Contains(participant.LabourMarketStatuses, lm) {
+		labour = &lm
+	} else {
+		errs.Add("labour_market", "Välj personens ställning på arbetsmarknaden när hen börjar i projektet. ESF+ frågar efter den för alla deltagare.")
+	}
+	if ed := v["education"]; slices.Contains(participant.EducationLevels, ed) {
+		education = &ed
+	} else {
+		errs.Add("education", "Välj den högsta utbildning personen har avslutat när hen börjar i projektet.")
+	}
+	return labour, education
 }
 
 // parseDate reads a yyyy-mm-dd date; never later than now. Empty is fine
@@ -330,7 +351,8 @@ func (h *Handler) participantCreate(w http.ResponseWriter, r *http.Request) {
 		case f.enrol == "kaa":
 			_, err = participant.Enrol(ctx, tx, id, participant.Enrolment{Kind: "kaa", StartsOn: f.fields.IdentifiedOn, RegistrationReason: f.reason})
 		case sub != nil:
-			_, err = participant.Enrol(ctx, tx, id, participant.Enrolment{Kind: "project", SubprojectID: sub, StartsOn: f.fields.IdentifiedOn, RegistrationReason: "unknown"})
+			_, err = participant.Enrol(ctx, tx, id, participant.Enrolment{Kind: "project", SubprojectID: sub, StartsOn: f.fields.IdentifiedOn, RegistrationReason: "unknown",
+				LabourMarket: f.labour, Education: f.education})
 		}
 		return err
 	})

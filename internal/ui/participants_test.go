@@ -574,3 +574,25 @@ func TestTurns20Queue(t *testing.T) {
 		}
 	}
 }
+
+// Registering someone straight into a sub-project asks the ESF+ entry data
+// too: without it nothing is written, with it the enrolment carries it.
+func TestRegisterIntoSubprojectAsksESFEntry(t *testing.T) {
+	a := newApp(t)
+	c := a.client()
+	c.signIn("samordnare@osby.demo")
+	var sub int
+	a.db.Owner.QueryRow(context.Background(), `SELECT id FROM subprojects WHERE org_id = $1`, a.orgID("1273")).Scan(&sub)
+	form := newParticipant("200803010008", "Alva", "Andersson")
+	form.Set("enrol", strconv.Itoa(sub))
+	res := c.post("/k/1273/deltagare", form)
+	if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="f-education-error"`) || a.count(`SELECT count(*) FROM participants`) != 0 {
+		t.Errorf("registered into a sub-project without entry data: %d", res.Status)
+	}
+	form.Set("labour_market", "inactive")
+	form.Set("education", "isced_0_2")
+	c.register(form)
+	if a.count(`SELECT count(*) FROM enrolments WHERE subproject_id = $1 AND labour_market_status = 'inactive' AND education_level = 'isced_0_2'`, sub) != 1 {
+		t.Error("the enrolment does not carry the entry data")
+	}
+}
