@@ -56,10 +56,22 @@ func benchCmd(ctx context.Context, cfg config.Config, args []string, stdout io.W
 	duration := fs.Duration("duration", 5*time.Second, "how long each scenario runs at each concurrency")
 	out := fs.String("out", "docs/benchmarks.md", "where to write the results")
 	dir := fs.String("dir", ".bench", "where the benchmark's PostgreSQL keeps its data")
+	users := fs.String("users", "1,8,32", "the numbers of concurrent users, comma-separated")
+	only := fs.String("only", "", "run only the scenarios whose names contain one of these comma-separated words (no export memory, imports or small register)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	b := &bench{stdout: stdout, duration: *duration, levels: []int{1, 8, 32}, scale: *scale}
+	b := &bench{stdout: stdout, duration: *duration, scale: *scale}
+	for _, u := range strings.Split(*users, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(u))
+		if err != nil || n < 1 {
+			return fmt.Errorf("bench: --users %q: want numbers like 1,8,32", *users)
+		}
+		b.levels = append(b.levels, n)
+	}
+	if *only != "" {
+		b.only = strings.Split(*only, ",")
+	}
 	// One PostgreSQL for both databases: the one given, or a private one.
 	adminURL := func(name string) string { return cfg.DatabaseURL }
 	if cfg.DatabaseURL == "" {
@@ -86,7 +98,7 @@ func benchCmd(ctx context.Context, cfg config.Config, args []string, stdout io.W
 	}
 	// The participant page again on a register of 1,000 people: its p95
 	// should barely differ from the one at national size.
-	if cfg.DatabaseURL != "" {
+	if cfg.DatabaseURL != "" || b.only != nil {
 		// The small register needs a database of its own.
 		return os.WriteFile(*out, []byte(b.report()), 0o644)
 	}
@@ -106,6 +118,7 @@ type bench struct {
 	duration time.Duration
 	levels   []int
 	scale    float64
+	only     []string // scenario name words; nil for all
 	large    benchDB
 
 	machine   []string
@@ -364,7 +377,7 @@ func (b *bench) run(ctx context.Context, cfg config.Config) error {
 				_, err := dashboard.ProjectParticipants(ctx, d.app, d.leader, d.project.ID, dashboard.Period{From: d.project.StartsOn, To: today})
 				return err
 			}},
-		{name: "anonymised export of the largest project", levels: []int{1, 8},
+		{name: "anonymised export of the largest project", levels: b.upTo(8),
 			comment: "the whole project period; at 32 users the exports would only queue behind each other",
 			targets: vegeta.NewStaticTargeter(vegeta.Target{Method: "GET", URL: base + "/p/" + benchProject + "/export/fil?period=hela&k=5&format=csv", Header: hdr(leader)}),
 			sql: func() error {
@@ -378,6 +391,9 @@ func (b *bench) run(ctx context.Context, cfg config.Config) error {
 			}},
 	}
 	for _, s := range scenarios {
+		if !b.wanted(s.name) {
+			continue
+		}
 		r := scenarioResult{name: s.name, levels: s.levels, comment: s.comment}
 		for _, c := range s.levels {
 			fmt.Fprintf(b.stdout, "%s, %d users ...\n", s.name, c)
@@ -395,6 +411,9 @@ func (b *bench) run(ctx context.Context, cfg config.Config) error {
 		}
 		b.results = append(b.results, r)
 	}
+	if b.only != nil {
+		return nil
+	}
 	if err := b.exportMemory(ctx, base, leader); err != nil {
 		return err
 	}
@@ -408,6 +427,30 @@ func (b *bench) run(ctx context.Context, cfg config.Config) error {
 		b.importErr = err.Error()
 	}
 	return nil
+}
+
+// upTo is the concurrency levels up to n.
+func (b *bench) upTo(n int) []int {
+	var l []int
+	for _, c := range b.levels {
+		if c <= n {
+			l = append(l, c)
+		}
+	}
+	return l
+}
+
+// wanted reports whether the scenario called name is to run.
+func (b *bench) wanted(name string) bool {
+	if b.only == nil {
+		return true
+	}
+	for _, w := range b.only {
+		if w = strings.TrimSpace(w); w != "" && strings.Contains(name, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // participantPageSQL is what the participant page reads.
@@ -700,6 +743,9 @@ starts from freshly generated data.
 		if r.comment != "" {
 			fmt.Fprintf(&w, "- *%s*: %s.\n", r.name, r.comment)
 		}
+	}
+	if b.only != nil {
+		return w.String() // a partial run: the scenarios asked for, nothing else
 	}
 	w.WriteString("\n## Memory during the export\n\nEach generated project exported once as CSV while the process's resident memory is sampled every 10 ms: the growth over the resident memory before the export.\n\n| project | rows exported | peak growth |\n|---|---|---|\n")
 	for _, p := range b.exportRSS {

@@ -70,6 +70,9 @@ type Municipality struct {
 // optionally for one sub-project (0 for all), and records the read.
 func BuildMunicipality(ctx context.Context, tx db.Tx, p Period, subproject int, today time.Time) (Municipality, error) {
 	m := Municipality{Period: p}
+	if err := db.PlanEachQuery(ctx, tx); err != nil {
+		return m, err
+	}
 	args := pgx.NamedArgs{"tenant": tx.TenantID, "from": p.From, "to": p.To, "sub": subproject, "today": today}
 	// The people the period is about: enrolled at some time in it (in the sub-project, if one is chosen).
 	const population = `
@@ -81,26 +84,23 @@ func BuildMunicipality(ctx context.Context, tx db.Tx, p Period, subproject int, 
 	if m.ListSize, err = pgx.CollectRows(rows, pgx.RowToStructByPos[MonthCount]); err != nil {
 		return m, fmt.Errorf("dashboard: list size: %w", err)
 	}
-	// One pass over the contact log gives each person's first attempt, first
-	// reach and whether they had contacts in the period.
+	// The period's contacts come through contacts_between (an index on
+	// their time); each person's first attempt and first reach are kept on
+	// the person (refresh_participants).
 	err = tx.QueryRow(ctx, `
 		WITH pop AS (`+population+`),
-		cstats AS (
-		    SELECT c.participant_id,
-		           min(c.occurred_at) AS first_attempt,
-		           min(c.occurred_at) FILTER (WHERE c.reached) AS first_reached,
-		           bool_or((c.occurred_at AT TIME ZONE 'Europe/Stockholm')::date BETWEEN @from AND @to) AS contacted,
-		           bool_or(c.reached AND (c.occurred_at AT TIME ZONE 'Europe/Stockholm')::date BETWEEN @from AND @to) AS reached
-		    FROM contacts_effective c WHERE c.tenant_id = @tenant GROUP BY c.participant_id),
+		touched AS (
+		    SELECT c.participant_id, bool_or(c.reached) AS reached
+		    FROM contacts_between(@tenant, @from, @to) c GROUP BY c.participant_id),
 		first AS (
-		    SELECT p.id, p.identified_on, cs.first_attempt AS attempt, cs.first_reached AS reached
-		    FROM participants p LEFT JOIN cstats cs ON cs.participant_id = p.id
+		    SELECT p.identified_on, p.first_contact_at AS attempt, p.first_reached_at AS reached
+		    FROM participants p
 		    WHERE p.tenant_id = @tenant AND p.identified_on BETWEEN @from AND @to
 		      AND (@sub::int = 0 OR p.id IN (SELECT participant_id FROM pop))),
 		popstats AS (
-		    SELECT count(*) AS n, count(*) FILTER (WHERE cs.contacted) AS contacted, count(*) FILTER (WHERE cs.reached) AS reached,
+		    SELECT count(*) AS n, count(t.participant_id) AS contacted, count(*) FILTER (WHERE t.reached) AS reached,
 		           count(*) FILTER (WHERE p.has_plan) AS with_plan
-		    FROM pop LEFT JOIN cstats cs ON cs.participant_id = pop.participant_id
+		    FROM pop LEFT JOIN touched t ON t.participant_id = pop.participant_id
 		    JOIN participants p ON p.tenant_id = @tenant AND p.id = pop.participant_id)
 		SELECT
 		    (SELECT count(*) FROM first),
@@ -117,9 +117,8 @@ func BuildMunicipality(ctx context.Context, tx db.Tx, p Period, subproject int, 
 	// occupations left unknown.
 	rows, _ = tx.Query(ctx, `
 		SELECT c.channel, count(*), count(*) FILTER (WHERE c.reached), count(*) FILTER (WHERE c.occupation = 'unknown')
-		FROM contacts_effective c
-		WHERE c.tenant_id = @tenant AND (c.occurred_at AT TIME ZONE 'Europe/Stockholm')::date BETWEEN @from AND @to
-		  AND (@sub::int = 0 OR c.participant_id IN (`+population+`))
+		FROM contacts_between(@tenant, @from, @to) c
+		WHERE (@sub::int = 0 OR c.participant_id IN (`+population+`))
 		GROUP BY c.channel ORDER BY count(*) FILTER (WHERE c.reached)::float / count(*) DESC, c.channel`, args)
 	var ch ChannelReach
 	var unknown int

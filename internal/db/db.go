@@ -77,6 +77,18 @@ func InGlobal(ctx context.Context, pool *pgxpool.Pool, userID int, fn func(pgx.T
 	})
 }
 
+// PlanEachQuery makes the rest of tx plan every statement for its own
+// parameters. A prepared statement soon gets one generic plan for every
+// municipality and period, which suits a small municipality's week and not
+// the largest one's half-year: the dashboards and reports, few and heavy,
+// are worth a millisecond of planning each.
+func PlanEachQuery(ctx context.Context, tx pgx.Tx) error {
+	if _, err := tx.Exec(ctx, `SET LOCAL plan_cache_mode = force_custom_plan`); err != nil {
+		return fmt.Errorf("db: plan each query: %w", err)
+	}
+	return nil
+}
+
 func idString(id int) string {
 	if id == 0 {
 		return ""

@@ -114,13 +114,48 @@ func Build(ctx context.Context, tx db.Tx, h HalfYear) (Report, error) {
 // GapCount is the number of gaps in the report for h, for a page that shows
 // the number and no person: it is not logged as a read of the report.
 func GapCount(ctx context.Context, tx db.Tx, h HalfYear) (int, error) {
-	r, err := compute(ctx, tx, h, 2) // the gaps need blocks 1 and 2 only
-	return len(r.Gaps), err
+	if err := db.PlanEachQuery(ctx, tx); err != nil {
+		return 0, err
+	}
+	var n int
+	err := tx.QueryRow(ctx, `SELECT count(*) FROM (`+gapsSQL+`) g`, pgx.NamedArgs{"tenant": tx.TenantID, "start": h.Start(), "end": h.End()}).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("scb: gap count: %w", err)
+	}
+	return n, nil
 }
+
+// gapsSQL finds what would be reported incompletely for the half-year from
+// @start to @end: KAA without a reason, reached contacts without an
+// occupation, current measures without a start, and people in KAA the whole
+// half-year who were never reached in it. It names no one, so that counting
+// them reads no names.
+const gapsSQL = `
+	WITH k AS (` + inKAA + `),
+	reached AS (SELECT c.id, c.participant_id, c.occurred_at, c.occupation FROM contacts_between(@tenant, @start, @end) c WHERE c.reached)
+	SELECT 1 AS rank, 'reason_missing' AS kind, k.participant_id, 0::bigint AS ref
+	FROM k WHERE k.registration_reason = 'unknown'
+	UNION ALL
+	SELECT 2, 'occupation_unknown', c.participant_id, c.id
+	FROM reached c JOIN k ON k.participant_id = c.participant_id
+	WHERE c.occupation = 'unknown'
+	  AND (c.occurred_at AT TIME ZONE 'Europe/Stockholm')::date BETWEEN greatest(@start, k.starts_on) AND least(@end, coalesce(k.ends_on, @end))
+	UNION ALL
+	SELECT DISTINCT 3, 'measure_no_start', m.participant_id, 0::bigint
+	FROM plan_measures m JOIN k ON k.participant_id = m.participant_id
+	WHERE m.tenant_id = @tenant AND m.starts_on IS NULL
+	  AND m.version = (SELECT max(version) FROM plans x WHERE x.tenant_id = @tenant AND x.participant_id = m.participant_id)
+	UNION ALL
+	SELECT 4, 'no_contact', k.participant_id, 0
+	FROM k WHERE k.starts_on <= @start AND (k.ends_on IS NULL OR k.ends_on >= @end)
+	  AND k.participant_id NOT IN (SELECT participant_id FROM reached)`
 
 // compute builds the first blocks of the report for h, and its gaps.
 func compute(ctx context.Context, tx db.Tx, h HalfYear, blocks int) (Report, error) {
 	r := Report{Half: h}
+	if err := db.PlanEachQuery(ctx, tx); err != nil {
+		return r, err
+	}
 	args := pgx.NamedArgs{"tenant": tx.TenantID, "start": h.Start(), "end": h.End()}
 	queries := [5]string{
 		// 1: everyone in KAA during the half-year, with the reason for registration.
@@ -130,9 +165,9 @@ func compute(ctx context.Context, tx db.Tx, h HalfYear, blocks int) (Report, err
 		// young person, during their time in KAA), with the occupation at contact.
 		`SELECT c.participant_id, p.personnummer, p.first_name || ' ' || p.last_name, (c.occurred_at AT TIME ZONE 'Europe/Stockholm')::date,
 		        c.occupation, c.id
-		 FROM contacts_effective c JOIN (` + inKAA + `) k ON k.participant_id = c.participant_id
+		 FROM contacts_between(@tenant, @start, @end) c JOIN (` + inKAA + `) k ON k.participant_id = c.participant_id
 		 JOIN participants p ON p.tenant_id = @tenant AND p.id = c.participant_id
-		 WHERE c.tenant_id = @tenant AND c.reached
+		 WHERE c.reached
 		   AND (c.occurred_at AT TIME ZONE 'Europe/Stockholm')::date BETWEEN greatest(@start, k.starts_on) AND least(@end, coalesce(k.ends_on, @end))`,
 		// 3: measures of their current plans that started in the half-year.
 		`SELECT m.participant_id, p.personnummer, p.first_name || ' ' || p.last_name, m.starts_on, m.type, 0::bigint
@@ -165,33 +200,14 @@ func compute(ctx context.Context, tx db.Tx, h HalfYear, blocks int) (Report, err
 		}
 		r.Blocks[i] = block
 	}
-	for _, row := range r.Blocks[0] {
-		if row.Category == "unknown" {
-			r.Gaps = append(r.Gaps, Gap{Kind: "reason_missing", ParticipantID: row.ParticipantID, Name: row.Name})
-		}
-	}
-	for _, row := range r.Blocks[1] {
-		if row.Category == "unknown" {
-			r.Gaps = append(r.Gaps, Gap{Kind: "occupation_unknown", ParticipantID: row.ParticipantID, Name: row.Name, Ref: row.Ref})
-		}
-	}
 	rows, _ := tx.Query(ctx, `
-		SELECT DISTINCT 'measure_no_start', m.participant_id, p.first_name || ' ' || p.last_name, 0::bigint
-		FROM plan_measures m JOIN (`+inKAA+`) k ON k.participant_id = m.participant_id
-		JOIN participants p ON p.tenant_id = @tenant AND p.id = m.participant_id
-		WHERE m.tenant_id = @tenant AND m.starts_on IS NULL
-		  AND m.version = (SELECT max(version) FROM plans x WHERE x.tenant_id = @tenant AND x.participant_id = m.participant_id)
-		UNION ALL
-		SELECT 'no_contact', k.participant_id, p.first_name || ' ' || p.last_name, 0
-		FROM (`+inKAA+`) k JOIN participants p ON p.tenant_id = @tenant AND p.id = k.participant_id
-		WHERE k.starts_on <= @start AND (k.ends_on IS NULL OR k.ends_on >= @end)
-		  AND NOT EXISTS (SELECT 1 FROM contacts_effective c WHERE c.tenant_id = @tenant AND c.participant_id = k.participant_id
-		                  AND c.reached AND (c.occurred_at AT TIME ZONE 'Europe/Stockholm')::date BETWEEN @start AND @end)
-		ORDER BY 1, 3`, args)
+		SELECT g.kind, g.participant_id, p.first_name || ' ' || p.last_name AS name, g.ref
+		FROM (`+gapsSQL+`) g JOIN participants p ON p.tenant_id = @tenant AND p.id = g.participant_id
+		ORDER BY g.rank, name, g.participant_id, g.ref`, args)
 	more, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Gap])
 	if err != nil {
 		return r, fmt.Errorf("scb: gaps: %w", err)
 	}
-	r.Gaps = append(r.Gaps, more...)
+	r.Gaps = more
 	return r, nil
 }
