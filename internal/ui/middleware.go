@@ -141,7 +141,15 @@ func (h *Handler) authenticate(next http.Handler) http.Handler {
 		ctx := r.Context()
 		info := infoFrom(ctx)
 		meta := audit.Meta{RequestID: info.ID, ClientAddr: h.clientAddr(r)}
-		if uid := h.sessions.GetInt(ctx, sessUserID); uid != 0 {
+		uid := h.sessions.GetInt(ctx, sessUserID)
+		if uid != 0 && !h.stillActive(ctx) {
+			if err := h.sessions.Destroy(ctx); err != nil {
+				h.serverError(w, r, err)
+				return
+			}
+			uid = 0
+		}
+		if uid != 0 {
 			authAt := time.Unix(0, h.sessions.GetInt64(ctx, sessAuthAt))
 			p, err := auth.LoadPrincipal(ctx, h.pool, uid, authAt)
 			switch {
@@ -160,6 +168,27 @@ func (h *Handler) authenticate(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r.WithContext(audit.WithMeta(ctx, meta)))
 	})
+}
+
+// stillActive reports whether the session has had a request within the
+// idle timeout, and moves the timeout on. The session is written back only
+// when the last move is more than a tenth of the timeout (at most a minute)
+// old: a busy user's pages then cost no write each, and the timeout is kept
+// to within that tenth.
+func (h *Handler) stillActive(ctx context.Context) bool {
+	idle := h.cfg.SessionIdleTimeout
+	if idle <= 0 {
+		return true
+	}
+	now := time.Now()
+	since := now.Sub(time.Unix(0, h.sessions.GetInt64(ctx, sessSeenAt)))
+	if since > idle {
+		return false
+	}
+	if since > min(idle/10, time.Minute) {
+		h.sessions.Put(ctx, sessSeenAt, now.UnixNano())
+	}
+	return true
 }
 
 // requireUser sends visitors who are not signed in to the sign-in page, and

@@ -36,7 +36,9 @@ func New(pool *pgxpool.Pool, cfg config.Config, log *slog.Logger) *Handler {
 	h.store = pgxstore.NewWithCleanupInterval(pool, 5*time.Minute)
 	s := scs.New()
 	s.Store = h.store
-	s.IdleTimeout = cfg.SessionIdleTimeout
+	// The idle timeout is kept by authenticate (sessSeenAt), not by scs: scs
+	// would write the session back on every request to move its expiry.
+	s.IdleTimeout = 0
 	s.Lifetime = cfg.SessionLifetime
 	s.HashTokenInStore = true
 	s.Cookie.Name = "kaa_session"
@@ -64,6 +66,7 @@ func (h *Handler) Close() { h.store.StopCleanup() }
 const (
 	sessUserID = "user_id"
 	sessAuthAt = "auth_at" // unix nanoseconds of sign-in
+	sessSeenAt = "seen_at" // unix nanoseconds of the last request that moved the idle timeout
 	sessTenant = "tenant"  // key of the municipality or project being worked in
 	sessFlash  = "flash"
 )

@@ -49,6 +49,7 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 	}
 	h.sessions.Put(ctx, sessUserID, uid)
 	h.sessions.Put(ctx, sessAuthAt, at.UnixNano())
+	h.sessions.Put(ctx, sessSeenAt, at.UnixNano())
 	h.sessions.Remove(ctx, sessTenant)
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }

@@ -146,6 +146,37 @@ func TestIdleTimeout(t *testing.T) {
 	}
 }
 
+// TestIdleTimeoutMovesWithUse: a user who keeps working stays signed in past
+// the idle timeout, and pages in quick succession do not write the session
+// back (it is moved on at most every tenth of the timeout).
+func TestIdleTimeoutMovesWithUse(t *testing.T) {
+	a := newApp(t, func(c *config.Config) { c.SessionIdleTimeout = time.Second })
+	c := a.client()
+	c.signIn("samordnare@osby.demo")
+	for i := 0; i < 8; i++ {
+		time.Sleep(250 * time.Millisecond)
+		if res := c.get("/k/1273/"); res.Status != 200 {
+			t.Fatalf("after %d ms of use: %d %q", 250*(i+1), res.Status, res.Location)
+		}
+	}
+
+	b := newApp(t) // the default: 30 minutes, moved on at most every minute
+	c = b.client()
+	c.signIn("samordnare@osby.demo")
+	c.get("/k/1273/")
+	const all = `SELECT coalesce(string_agg(encode(data, 'hex') || expiry::text, ',' ORDER BY token), '') FROM sessions`
+	var before string
+	b.db.Owner.QueryRow(context.Background(), all).Scan(&before)
+	for i := 0; i < 3; i++ {
+		c.get("/k/1273/att-gora")
+	}
+	var after string
+	b.db.Owner.QueryRow(context.Background(), all).Scan(&after)
+	if before == "" || before != after {
+		t.Error("reading pages wrote the session back")
+	}
+}
+
 func TestChangePassword(t *testing.T) {
 	a := newApp(t)
 	c, other := a.client(), a.client()
