@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -65,7 +66,14 @@ func Queues(ctx context.Context, tx db.Tx, coordinatorID int, now time.Time) ([]
 	}
 	today := Local(now)
 	today = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
-	const open = `p.status <> 'ended'`
+	// The statuses short of ended, listed so that the status index finds them.
+	var notEnded []string
+	for _, st := range Statuses {
+		if st != StatusEnded {
+			notEnded = append(notEnded, "'"+st+"'")
+		}
+	}
+	open := `p.status IN (` + strings.Join(notEnded, ", ") + `)`
 	const anyContact = `p.last_contact_at IS NOT NULL`
 	conditions := []struct{ key, where string }{
 		{QueueNeverContacted, `NOT ` + anyContact},
@@ -77,18 +85,24 @@ func Queues(ctx context.Context, tx db.Tx, coordinatorID int, now time.Time) ([]
 		{QueueWaiting, `p.identified_on <= @today::date - 14 AND NOT ` + anyContact},
 	}
 	// These concern people whose enrolments may have ended: they are not
-	// limited to open ones.
+	// limited to open ones. Each starts from the records that put a person on
+	// the queue, not from every person.
+	const currentPlan = `pl.version = (SELECT max(version) FROM plans x WHERE x.tenant_id = pl.tenant_id AND x.participant_id = pl.participant_id)`
 	late := []struct{ key, where string }{
 		// The exit follow-up is to be done from the day of exit; the six-month
 		// one from a week before it is due.
-		{QueueFollowUps, `EXISTS (SELECT 1 FROM followups f WHERE f.tenant_id = p.tenant_id AND f.participant_id = p.id
-			AND f.done_on IS NULL AND f.due_on - CASE f.kind WHEN 'exit' THEN 28 ELSE 7 END <= @today::date)`},
-		{QueuePlanReview, `EXISTS (SELECT 1 FROM plans pl WHERE pl.tenant_id = p.tenant_id AND pl.participant_id = p.id
-			AND pl.version = (SELECT max(version) FROM plans x WHERE x.tenant_id = p.tenant_id AND x.participant_id = p.id)
-			AND pl.follow_up_on < @today::date) AND ` + open},
-		{QueueLongMeasures, `EXISTS (SELECT 1 FROM plan_measures m WHERE m.tenant_id = p.tenant_id AND m.participant_id = p.id
-			AND m.version = (SELECT max(version) FROM plans x WHERE x.tenant_id = p.tenant_id AND x.participant_id = p.id)
-			AND m.ends_on IS NULL AND m.starts_on < @today::date - interval '6 months')`},
+		{QueueFollowUps, `p.id IN (SELECT f.participant_id FROM followups f WHERE f.tenant_id = @tenant
+			AND f.done_on IS NULL AND f.due_on <= @today::date + 28 AND f.due_on - CASE f.kind WHEN 'exit' THEN 28 ELSE 7 END <= @today::date)`},
+		{QueuePlanReview, `p.id IN (SELECT pl.participant_id FROM plans pl WHERE pl.tenant_id = @tenant
+			AND ` + currentPlan + ` AND pl.follow_up_on < @today::date) AND ` + open},
+		{QueueLongMeasures, `p.id IN (SELECT m.participant_id FROM plan_measures m JOIN plans pl ON pl.tenant_id = m.tenant_id
+			AND pl.participant_id = m.participant_id AND pl.version = m.version
+			WHERE m.tenant_id = @tenant AND ` + currentPlan + ` AND m.ends_on IS NULL AND m.starts_on < @today::date - interval '6 months')`},
+	}
+	// The largest municipality's queues and a small one's want different
+	// plans; the queries are few.
+	if err := db.PlanEachQuery(ctx, tx); err != nil {
+		return nil, s, err
 	}
 	var queues []Queue
 	counts := map[string]any{}
@@ -99,8 +113,8 @@ func Queues(ctx context.Context, tx db.Tx, coordinatorID int, now time.Time) ([]
 		rows, _ := tx.Query(ctx, `
 			SELECT p.id, p.first_name, p.last_name, p.birth_date, p.identified_on, `+lastContactSQL+`, count(*) OVER ()
 			FROM participants p
-			WHERE p.tenant_id = @tenant AND (@coordinator = 0 OR EXISTS (SELECT 1 FROM participant_coordinators pc
-			      WHERE pc.tenant_id = p.tenant_id AND pc.participant_id = p.id AND pc.user_id = @coordinator))
+			WHERE p.tenant_id = @tenant AND (@coordinator = 0 OR p.id IN (SELECT pc.participant_id FROM participant_coordinators pc
+			      WHERE pc.tenant_id = @tenant AND pc.user_id = @coordinator))
 			  AND `+c.where+`
 			ORDER BY p.identified_on, p.id LIMIT `+strconv.Itoa(QueueLimit),
 			pgx.NamedArgs{"tenant": tx.TenantID, "coordinator": coordinatorID, "now": now, "days": s.NoContactDays, "today": today})
