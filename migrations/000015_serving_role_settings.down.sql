@@ -1,0 +1,1 @@
+ALTER ROLE kaa_app RESET jit;
