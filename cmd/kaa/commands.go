@@ -210,3 +210,42 @@ func exportCmd(ctx context.Context, cfg config.Config, args []string, stdout io.
 	fmt.Fprintf(stdout, "project %s: export key version %d; exports from now on have new ids\n", args[1], version)
 	return nil
 }
+
+func auditCmd(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
+	if len(args) != 1 || args[0] != "verify" {
+		return errors.New("audit: want: audit verify")
+	}
+	if err := needOwnerURL(cfg); err != nil {
+		return err
+	}
+	pool, err := db.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	checks, err := audit.Verify(ctx, pool)
+	if err != nil {
+		return err
+	}
+	broken := 0
+	for _, c := range checks {
+		if c.Rows == 0 {
+			continue
+		}
+		if c.Broken == "" {
+			fmt.Fprintf(stdout, "%s: %d rows, the chain holds\n", c.Key, c.Rows)
+			continue
+		}
+		broken++
+		why := map[string]string{
+			"changed":  "its content no longer matches its hash",
+			"relinked": "it does not point at the row before it (that row, or this link, was changed)",
+			"missing":  "the row before it in the chain is gone",
+		}[c.Broken]
+		fmt.Fprintf(stdout, "%s: BROKEN at row %d of the chain (audit_events.id %d): %s\n", c.Key, c.Seq, c.ID, why)
+	}
+	if broken > 0 {
+		return fmt.Errorf("audit: the chain of %d organisations is broken", broken)
+	}
+	return nil
+}

@@ -36,10 +36,12 @@ const usage = `usage: kaa <command>
                             create an account with a temporary password (DATABASE_URL)
   job turned-20             end the KAA enrolments of everyone who has turned 20
                             (the server also does this hourly; safe to repeat)
-  bench [--scale 1] [--duration 5s] [--out docs/benchmarks.md]
+  bench [--scale 1] [--duration 5s] [--users 1,8,32] [--only words] [--out docs/benchmarks.md]
                             generate the national dataset and measure the server under load
   export rotate-key <project>
                             give the project's anonymised exports new ids (DATABASE_URL)
+  audit verify              walk every municipality's audit chain and name the first
+                            broken row; fails if any is broken (DATABASE_URL)
 
 Configuration is read from environment variables; see README.md.
 `
@@ -85,6 +87,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return exportCmd(ctx, cfg, args[1:], stdout)
 	case "bench":
 		return benchCmd(ctx, cfg, args[1:], stdout)
+	case "audit":
+		return auditCmd(ctx, cfg, args[1:], stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

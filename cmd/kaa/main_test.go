@@ -196,6 +196,28 @@ func TestCommands(t *testing.T) {
 	if err := run(ctx, []string{"user", "create", "--email", "drift@example.se", "--name", "Drift"}, getenv, &out); err == nil {
 		t.Error("a second account with the same e-mail was created")
 	}
+	// Audit rows form chains that hold; an edit in SQL makes verify fail
+	// and name the row.
+	if _, err := d.Owner.Exec(ctx, `INSERT INTO audit_events (tenant_id, action, record_type, record_id)
+		SELECT o.id, 'participant.read', 'participant', i::text FROM orgs o, generate_series(1, 3) i WHERE o.key IN ('1273', '1266')`); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := run(ctx, []string{"audit", "verify"}, getenv, &out); err != nil || !strings.Contains(out.String(), "the chain holds") {
+		t.Errorf("audit verify on a fresh database: %v\n%s", err, out.String())
+	}
+	var tenant int
+	var seq int64
+	if err := d.Owner.QueryRow(ctx, `SELECT id, 2 FROM orgs WHERE key = '1273'`).Scan(&tenant, &seq); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Owner.Exec(ctx, `UPDATE audit_events SET record_id = '42' WHERE tenant_id = $1 AND seq = $2`, tenant, seq); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := run(ctx, []string{"audit", "verify"}, getenv, &out); err == nil || !strings.Contains(out.String(), fmt.Sprintf("BROKEN at row %d of the chain", seq)) {
+		t.Errorf("audit verify after an edit: %v\n%s", err, out.String())
+	}
 	if err := run(ctx, []string{"serve"}, func(string) string { return "" }, io.Discard); err == nil || !strings.Contains(err.Error(), "APP_DATABASE_URL") {
 		t.Errorf("serve without APP_DATABASE_URL: %v", err)
 	}

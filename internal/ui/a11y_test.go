@@ -125,6 +125,10 @@ func TestAccessibility(t *testing.T) {
 	signIn("admin@osby.demo")
 	visit("/k/1273/anvandare")
 	visit("/k/1273/installningar")
+	visit("/k/1273/loggkontroll")
+	visit("/k/1273/loggkontroll?stickprov=1")
+	visit(fmt.Sprintf("/k/1273/loggkontroll?deltagare=%d&fran=2000-01-01", pid))
+	visit("/k/1273/loggkontroll?fran=2099-01-01") // with an error
 	signIn("admin@kristianstad.demo")
 	visit("/k/1290/projekt/within")
 	signIn("systemadmin@kaa.demo")

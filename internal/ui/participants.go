@@ -14,6 +14,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/kaa-plattform/kaa/internal/auth"
 	"github.com/kaa-plattform/kaa/internal/db"
 	"github.com/kaa-plattform/kaa/internal/kaalist"
 	"github.com/kaa-plattform/kaa/internal/participant"
@@ -464,6 +465,10 @@ func (h *Handler) renderParticipant(w http.ResponseWriter, r *http.Request, stat
 	now := time.Now()
 	v := views.ParticipantView{Base: fmt.Sprintf("%s/%d", h.participantBase(r), id), Forms: forms,
 		UserID: principalFrom(ctx).UserID, Now: now, Today: views.Date(today())}
+	if o := orgFrom(ctx); auth.HasAny(o.Roles, tenantAdmin) {
+		// Since the person was identified: everyone who has read them.
+		v.AccessLog = fmt.Sprintf("/k/%s/loggkontroll?%s", o.Key, url.Values{"deltagare": {fmt.Sprint(id)}, "fran": {"2000-01-01"}}.Encode())
+	}
 	if v.Contact.Values == nil {
 		v.Contact.Values = map[string]string{"direction": "outgoing", "reached": "no", "channel": "sms", "occurred_at": participant.Local(now).Format("2006-01-02T15:04")}
 	}

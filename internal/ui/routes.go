@@ -68,6 +68,8 @@ func (h *Handler) Routes() []Route {
 		{"POST", "/k/{tenant}/projekt/{project}/medlemmar/{org}/ta-bort", Tenant, tenantAdmin, h.projectRemoveMember},
 		{"POST", "/k/{tenant}/projekt/{project}/delprojekt", Tenant, tenantAdmin, h.projectAddSubproject},
 		{"POST", "/k/{tenant}/installningar", Tenant, tenantAdmin, h.saveSettings},
+		{"GET", "/k/{tenant}/loggkontroll", Tenant, tenantAdmin, h.auditReview},
+		{"GET", "/k/{tenant}/loggkontroll/csv", Tenant, tenantAdmin, h.auditCSV},
 
 		// The coordinator's register.
 		{"GET", "/k/{tenant}/deltagare", Tenant, coordinator, h.participants},

@@ -1,9 +1,11 @@
 package views
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/kaa-plattform/kaa/internal/participant"
@@ -51,5 +53,36 @@ func TestEveryLabelGroupAndCodeIsSwedish(t *testing.T) {
 				t.Errorf("%s %q has no Swedish name", group, c)
 			}
 		}
+	}
+}
+
+// TestEveryAuditActionHasAName: the access-log review shows each event of a
+// municipality's log by its Swedish name, so an event written anywhere in
+// the code without a name here stands out.
+func TestEveryAuditActionHasAName(t *testing.T) {
+	literal := regexp.MustCompile(`audit\.Event\{Action: "([a-z_]+\.[a-z_]+)"|action :?= "([a-z_]+\.[a-z_]+)"`)
+	found := 0
+	err := filepath.WalkDir("../..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, m := range literal.FindAllStringSubmatch(string(src), -1) {
+			action := m[1] + m[2]
+			found++
+			if ActionLabel(action) == action {
+				t.Errorf("%s: the audit event %q has no Swedish name in views.Actions", path, action)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if found < 20 {
+		t.Errorf("found only %d audit events in the code; the pattern has gone stale", found)
 	}
 }
