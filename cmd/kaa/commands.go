@@ -7,6 +7,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -248,4 +250,35 @@ func auditCmd(ctx context.Context, cfg config.Config, args []string, stdout io.W
 		return fmt.Errorf("audit: the chain of %d organisations is broken", broken)
 	}
 	return nil
+}
+
+func retentionCmd(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
+	dry := len(args) == 2 && args[1] == "--dry-run"
+	if len(args) < 1 || args[0] != "run" || (len(args) == 2 && !dry) || len(args) > 2 {
+		return errors.New("retention: want: retention run [--dry-run]")
+	}
+	if err := needOwnerURL(cfg); err != nil {
+		return err
+	}
+	pool, err := db.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	today := participant.Today()
+	erased, err := participant.RetentionEverywhere(ctx, pool, today, dry)
+	verb := "erased"
+	if dry {
+		verb = "would erase"
+	}
+	keys := slices.Sorted(maps.Keys(erased))
+	for _, k := range keys {
+		e := erased[k]
+		fmt.Fprintf(stdout, "%s: %s the personal data of %d people (after KAA %d, after a project %d, never enrolled %d)\n",
+			k, verb, e.Total(), e["kaa"], e["project"], e["unenrolled"])
+	}
+	if len(keys) == 0 {
+		fmt.Fprintf(stdout, "nothing is due as of %s\n", today.Format(time.DateOnly))
+	}
+	return err
 }

@@ -40,6 +40,9 @@ const usage = `usage: kaa <command>
                             generate the national dataset and measure the server under load
   export rotate-key <project>
                             give the project's anonymised exports new ids (DATABASE_URL)
+  retention run [--dry-run]
+                            remove the personal data whose time has passed in every
+                            organisation, or count what would go (DATABASE_URL)
   audit verify              walk every municipality's audit chain and name the first
                             broken row; fails if any is broken (DATABASE_URL)
 
@@ -87,6 +90,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return exportCmd(ctx, cfg, args[1:], stdout)
 	case "bench":
 		return benchCmd(ctx, cfg, args[1:], stdout)
+	case "retention":
+		return retentionCmd(ctx, cfg, args[1:], stdout)
 	case "audit":
 		return auditCmd(ctx, cfg, args[1:], stdout)
 	case "help", "-h", "--help":
@@ -137,6 +142,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 // uploaded lists older than a day and ends the KAA enrolments of everyone who
 // has turned 20. Both are safe to run again.
 func housekeeping(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) {
+	var retainedOn time.Time
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {
@@ -149,6 +155,18 @@ func housekeeping(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) {
 			log.Error("end KAA at 20", "err", err)
 		} else if n > 0 {
 			log.Info("ended KAA enrolments of those who turned 20", "count", n)
+		}
+		// Gallring once a day, at the first hour of a new day the server is up.
+		if today := participant.Today(); !today.Equal(retainedOn) {
+			erased, err := participant.RetentionEverywhere(ctx, pool, today, false)
+			if err != nil && ctx.Err() == nil {
+				log.Error("retention", "err", err)
+			} else {
+				retainedOn = today
+			}
+			for org, e := range erased {
+				log.Info("retention: erased personal data", "org", org, "people", e.Total())
+			}
 		}
 		select {
 		case <-ctx.Done():

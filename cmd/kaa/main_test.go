@@ -196,6 +196,21 @@ func TestCommands(t *testing.T) {
 	if err := run(ctx, []string{"user", "create", "--email", "drift@example.se", "--name", "Drift"}, getenv, &out); err == nil {
 		t.Error("a second account with the same e-mail was created")
 	}
+	// Gallring from the command line: a dry run and a real one on the demo,
+	// then nothing is left to do.
+	for _, args := range [][]string{{"retention", "run", "--dry-run"}, {"retention", "run"}} {
+		out.Reset()
+		if err := run(ctx, args, getenv, &out); err != nil || !strings.Contains(out.String(), "the personal data of") && !strings.Contains(out.String(), "nothing is due") {
+			t.Errorf("%v: %v\n%s", args, err, out.String())
+		}
+	}
+	out.Reset()
+	if err := run(ctx, []string{"retention", "run"}, getenv, &out); err != nil || !strings.Contains(out.String(), "nothing is due") {
+		t.Errorf("a second run: %v\n%s", err, out.String())
+	}
+	if err := run(ctx, []string{"retention", "run", "--now"}, getenv, &out); err == nil {
+		t.Error("retention run accepted an unknown flag")
+	}
 	// Audit rows form chains that hold; an edit in SQL makes verify fail
 	// and name the row.
 	if _, err := d.Owner.Exec(ctx, `INSERT INTO audit_events (tenant_id, action, record_type, record_id)

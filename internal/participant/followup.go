@@ -163,24 +163,34 @@ func EndTurned20(ctx context.Context, tx db.Tx, today time.Time) (int, error) {
 // EndTurned20Everywhere runs EndTurned20 in every organisation, each in its
 // own transaction, and returns how many enrolments it ended.
 func EndTurned20Everywhere(ctx context.Context, pool db.Pool, today time.Time) (int, error) {
-	rows, _ := pool.Query(ctx, `SELECT id FROM orgs ORDER BY id`)
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[int])
-	if err != nil {
-		return 0, fmt.Errorf("participant: end turned 20: %w", err)
+	total := 0
+	err := forEachOrg(ctx, pool, func(tx db.Tx, _ string) error {
+		n, err := EndTurned20(ctx, tx, today)
+		total += n
+		return err
+	})
+	return total, err
+}
+
+// forEachOrg runs fn in a transaction of each organisation in turn (with its
+// key), as the system. One organisation's failure does not stop the others.
+func forEachOrg(ctx context.Context, pool db.Pool, fn func(tx db.Tx, key string) error) error {
+	rows, _ := pool.Query(ctx, `SELECT id, key FROM orgs ORDER BY key`)
+	type org struct {
+		ID  int
+		Key string
 	}
-	// One municipality's failure does not stop the others.
-	total, failed := 0, []error{}
-	for _, t := range ids {
-		err := db.InTenant(ctx, pool, t, 0, func(tx db.Tx) error {
-			n, err := EndTurned20(ctx, tx, today)
-			total += n
-			return err
-		})
-		if err != nil {
-			failed = append(failed, fmt.Errorf("organisation %d: %w", t, err))
+	orgs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[org])
+	if err != nil {
+		return fmt.Errorf("participant: organisations: %w", err)
+	}
+	var failed []error
+	for _, o := range orgs {
+		if err := db.InTenant(ctx, pool, o.ID, 0, func(tx db.Tx) error { return fn(tx, o.Key) }); err != nil {
+			failed = append(failed, fmt.Errorf("organisation %s: %w", o.Key, err))
 		}
 	}
-	return total, errors.Join(failed...)
+	return errors.Join(failed...)
 }
 
 // FollowUpRevision is what a follow-up said before it was recorded again.

@@ -41,7 +41,7 @@ type ListResult struct {
 
 // List returns the participants matching f, as of today, and records the read.
 func List(ctx context.Context, tx db.Tx, f Filter, today time.Time) (ListResult, error) {
-	where := []string{"p.tenant_id = $1"}
+	where := []string{"p.tenant_id = $1", "p.erased_on IS NULL"} // the erased (gallrade) are no longer in the register
 	args := []any{tx.TenantID}
 	arg := func(v any) string {
 		args = append(args, v)

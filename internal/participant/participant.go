@@ -156,7 +156,7 @@ func Update(ctx context.Context, tx db.Tx, id int64, f Fields) error {
 // Get returns participant id and records the read. Returns db.ErrNotFound if
 // there is no such participant in this municipality.
 func Get(ctx context.Context, tx db.Tx, id int64) (Participant, error) {
-	rows, _ := tx.Query(ctx, `SELECT `+columns+` FROM participants p WHERE p.tenant_id = $1 AND p.id = $2`, tx.TenantID, id)
+	rows, _ := tx.Query(ctx, `SELECT `+columns+` FROM participants p WHERE p.tenant_id = $1 AND p.id = $2 AND p.erased_on IS NULL`, tx.TenantID, id)
 	p, err := pgx.CollectExactlyOneRow(rows, scan)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return p, fmt.Errorf("participant %d: %w", id, db.ErrNotFound)

@@ -113,7 +113,7 @@ func Queues(ctx context.Context, tx db.Tx, coordinatorID int, now time.Time) ([]
 		rows, _ := tx.Query(ctx, `
 			SELECT p.id, p.first_name, p.last_name, p.birth_date, p.identified_on, `+lastContactSQL+`, count(*) OVER ()
 			FROM participants p
-			WHERE p.tenant_id = @tenant AND (@coordinator = 0 OR p.id IN (SELECT pc.participant_id FROM participant_coordinators pc
+			WHERE p.tenant_id = @tenant AND p.erased_on IS NULL AND (@coordinator = 0 OR p.id IN (SELECT pc.participant_id FROM participant_coordinators pc
 			      WHERE pc.tenant_id = @tenant AND pc.user_id = @coordinator))
 			  AND `+c.where+`
 			ORDER BY p.identified_on, p.id LIMIT `+strconv.Itoa(QueueLimit),

@@ -112,7 +112,7 @@ func addDemoPerson(ctx context.Context, tx db.Tx, rng *rand.Rand, now time.Time,
 		INSERT INTO participants (tenant_id, personnummer, birth_date, first_name, last_name, mobile, gender, upper_secondary,
 		    programme, source, identified_on, created_by)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-		ON CONFLICT (tenant_id, personnummer) DO NOTHING RETURNING id`,
+		ON CONFLICT (tenant_id, personnummer) WHERE personnummer <> '' DO NOTHING RETURNING id`,
 		tx.TenantID, demoPersonnummer(birth, serial), birth, first, last, fictionalMobile(rng), gender,
 		upperSecondaryOf(reason),
 		[]string{"", "Barn- och fritidsprogrammet", "Bygg- och anläggningsprogrammet", "Ekonomiprogrammet", "Fordons- och transportprogrammet"}[rng.IntN(5)],

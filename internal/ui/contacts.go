@@ -303,25 +303,50 @@ func (h *Handler) queues(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) settings(w http.ResponseWriter, r *http.Request) {
 	var s participant.Settings
-	if err := h.inTenant(r, func(tx db.Tx) (err error) { s, err = participant.GetSettings(r.Context(), tx); return err }); err != nil {
+	var ret participant.Retention
+	err := h.inTenant(r, func(tx db.Tx) (err error) {
+		if s, err = participant.GetSettings(r.Context(), tx); err != nil {
+			return err
+		}
+		ret, err = participant.GetRetention(r.Context(), tx)
+		return err
+	})
+	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, views.Settings(h.page(r, "Inställningar"),
-		views.SettingsView{Action: r.URL.Path, NoContactDays: fmt.Sprint(s.NoContactDays)}))
+	h.render(w, r, http.StatusOK, views.Settings(h.page(r, "Inställningar"), views.SettingsView{Action: r.URL.Path,
+		NoContactDays: fmt.Sprint(s.NoContactDays), KAAMonths: fmt.Sprint(ret.KAAMonths),
+		ProjectMonths: fmt.Sprint(ret.ProjectMonths), UnenrolledMonths: fmt.Sprint(ret.UnenrolledMonths)}))
 }
 
 func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 4096)
-	v := views.SettingsView{Action: r.URL.Path, NoContactDays: strings.TrimSpace(r.PostFormValue("no_contact_days"))}
+	field := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
+	v := views.SettingsView{Action: r.URL.Path, NoContactDays: field("no_contact_days"),
+		KAAMonths: field("kaa_months"), ProjectMonths: field("project_months"), UnenrolledMonths: field("unenrolled_months")}
 	days := atoiOr0(v.NoContactDays)
 	if days < 1 || days > 365 {
 		v.Errors.Add("no_contact_days", "Skriv ett antal dagar mellan 1 och 365.")
+	}
+	months := func(name, value string) int {
+		n := atoiOr0(value)
+		if n < 1 || n > 240 {
+			v.Errors.Add(name, "Skriv ett antal månader mellan 1 och 240.")
+		}
+		return n
+	}
+	ret := participant.Retention{KAAMonths: months("kaa_months", v.KAAMonths), ProjectMonths: months("project_months", v.ProjectMonths),
+		UnenrolledMonths: months("unenrolled_months", v.UnenrolledMonths)}
+	if v.Errors.Any() {
 		h.render(w, r, http.StatusUnprocessableEntity, views.Settings(h.page(r, "Inställningar"), v))
 		return
 	}
 	if err := h.inTenant(r, func(tx db.Tx) error {
-		return participant.SaveSettings(r.Context(), tx, participant.Settings{NoContactDays: days})
+		if err := participant.SaveSettings(r.Context(), tx, participant.Settings{NoContactDays: days}); err != nil {
+			return err
+		}
+		return participant.SaveRetention(r.Context(), tx, ret)
 	}); err != nil {
 		h.fail(w, r, err)
 		return

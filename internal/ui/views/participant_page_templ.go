@@ -2009,7 +2009,9 @@ func Queues(p Page, v QueuesView) templ.Component {
 type SettingsView struct {
 	Action        string
 	NoContactDays string
-	Errors        Errors
+	// The retention policy (gallring), in months.
+	KAAMonths, ProjectMonths, UnenrolledMonths string
+	Errors                                     Errors
 }
 
 func Settings(p Page, v SettingsView) templ.Component {
@@ -2060,7 +2062,7 @@ func Settings(p Page, v SettingsView) templ.Component {
 			var templ_7745c5c3_Var99 templ.SafeURL
 			templ_7745c5c3_Var99, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(v.Action))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/ui/views/participant_page.templ`, Line: 413, Col: 68}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/ui/views/participant_page.templ`, Line: 415, Col: 68}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var99))
 			if templ_7745c5c3_Err != nil {
@@ -2074,7 +2076,23 @@ func Settings(p Page, v SettingsView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 182, "<button type=\"submit\">Spara</button></form>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 182, "<fieldset class=\"stack\"><legend>Gallring</legend><p class=\"hint\">Varje natt tas personnummer, namn, kontaktuppgifter, anteckningar och fritext i kartläggningar och planer bort för dem vars tid har gått ut. Det som statistiken räknas på finns kvar utan namn. Ange antal månader, mellan 1 och 240.</p>")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = Field("number", "kaa_months", "Månader efter att aktivitetsansvaret upphörde", v.KAAMonths, "", "off", v.Errors).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = Field("number", "project_months", "Månader efter att ett projektdeltagande avslutades", v.ProjectMonths, "ESF-projekt ska spara sin dokumentation så länge revisionen kräver, ofta tio år.", "off", v.Errors).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = Field("number", "unenrolled_months", "Månader efter identifiering för den som aldrig skrevs in", v.UnenrolledMonths, "", "off", v.Errors).Render(ctx, templ_7745c5c3_Buffer)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 183, "</fieldset><button type=\"submit\">Spara</button></form>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

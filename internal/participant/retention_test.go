@@ -1,0 +1,171 @@
+package participant_test
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/kaa-plattform/kaa/internal/dashboard"
+	"github.com/kaa-plattform/kaa/internal/db"
+	"github.com/kaa-plattform/kaa/internal/participant"
+	"github.com/kaa-plattform/kaa/internal/pgtest"
+	"github.com/kaa-plattform/kaa/internal/seed"
+)
+
+// TestRetention: a dry run counts without changing anything; a real run
+// empties the personal data of those whose time has passed (KAA ended two
+// years ago, never enrolled for six months) and of no one else, leaves the
+// statistics of the past exactly as they were, is in the audit log, and
+// finds nothing more the second time.
+func TestRetention(t *testing.T) {
+	d := pgtest.NewFrom(t, "accounts", seed.StructureAt)
+	ctx := context.Background()
+	var osby, horby, user, sub int
+	d.Owner.QueryRow(ctx, `SELECT id FROM orgs WHERE key = '1273'`).Scan(&osby)
+	d.Owner.QueryRow(ctx, `SELECT id FROM orgs WHERE key = '1266'`).Scan(&horby)
+	d.Owner.QueryRow(ctx, `SELECT id FROM users WHERE email = 'samordnare@osby.demo'`).Scan(&user)
+	d.Owner.QueryRow(ctx, `SELECT id FROM subprojects WHERE org_id = $1 LIMIT 1`, osby).Scan(&sub)
+	today := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	person := func(pnr, first, identified string) (id int64) {
+		t.Helper()
+		err := d.Owner.QueryRow(ctx, `
+			INSERT INTO participants (tenant_id, personnummer, birth_date, first_name, last_name, mobile, gender, identified_on)
+			VALUES ($1, $2, to_date(left($2, 8), 'YYYYMMDD'), $3, 'Testsson', '0701740605', 'woman', $4) RETURNING id`, osby, pnr, first, identified).Scan(&id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	exec := func(sql string, args ...any) {
+		t.Helper()
+		if _, err := d.Owner.Exec(ctx, sql, args...); err != nil {
+			t.Fatalf("%v\n%s", err, sql)
+		}
+	}
+	// Ada's KAA ended in June 2023: due. Bo's ended in October 2026: not yet.
+	// Cia was never enrolled, identified in January 2025: due. Dan's project
+	// enrolment ended in 2023, kept ten years: not yet. Eva is in KAA.
+	ada := person("200501019802", "Ada", "2022-01-01")
+	bo := person("200601019801", "Bo", "2024-01-01")
+	cia := person("200701019800", "Cia", "2025-01-10")
+	dan := person("200401019803", "Dan", "2022-01-01")
+	eva := person("200801019808", "Eva", "2025-01-01")
+	exec(`INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on, ends_on, end_reason) VALUES
+		($1, $2, 'kaa', '2022-01-01', '2023-06-30', 'completed'), ($1, $3, 'kaa', '2024-01-01', '2026-10-01', 'moved'),
+		($1, $4, 'kaa', '2022-01-01', '2022-06-30', 'project_exit')`, osby, ada, bo, dan)
+	exec(`INSERT INTO enrolments (tenant_id, participant_id, kind, subproject_id, starts_on, ends_on, end_reason, labour_market_status, education_level)
+		VALUES ($1, $2, 'project', $3, '2022-07-01', '2023-06-30', 'completed', 'unemployed', 'isced_0_2')`, osby, dan, sub)
+	exec(`INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on) VALUES ($1, $2, 'kaa', '2025-01-01')`, osby, eva)
+	exec(`INSERT INTO contacts (tenant_id, participant_id, occurred_at, channel, direction, reached, note, created_by, occupation)
+		VALUES ($1, $2, '2023-03-01 10:00+01', 'phone', 'outgoing', true, 'Ada berättade om sin mamma.', $3, 'komvux'),
+		       ($1, $4, '2026-03-01 10:00+01', 'sms', 'outgoing', true, 'Bo svarade.', $3, 'work')`, osby, ada, user, bo)
+	exec(`INSERT INTO mappings (tenant_id, participant_id, version, mapped_on, strengths, direction, created_by) VALUES ($1, $2, 1, '2022-02-01', 'Ada tycker om djur.', 'studies', $3)`, osby, ada, user)
+	exec(`INSERT INTO plans (tenant_id, participant_id, version, created_by) VALUES ($1, $2, 1, $3)`, osby, ada, user)
+	exec(`INSERT INTO plan_goals (tenant_id, participant_id, version, position, text, status) VALUES ($1, $2, 1, 1, 'Ada ska börja på komvux i Hässleholm', 'reached')`, osby, ada)
+	exec(`INSERT INTO followups (tenant_id, participant_id, enrolment_id, kind, due_on, done_on, occupation)
+		SELECT tenant_id, participant_id, id, 'exit', ends_on, ends_on, 'komvux' FROM enrolments WHERE participant_id = $1`, ada)
+
+	in := func(fn func(tx db.Tx) error) error { return db.InTenant(ctx, d.App, osby, user, fn) }
+	past := dashboard.Period{From: time.Date(2023, 1, 1, 0, 0, 0, 0, time.UTC), To: time.Date(2023, 6, 30, 0, 0, 0, 0, time.UTC)}
+	stats := func() (m dashboard.Municipality) {
+		t.Helper()
+		if err := in(func(tx db.Tx) (err error) { m, err = dashboard.BuildMunicipality(ctx, tx, past, 0, today); return err }); err != nil {
+			t.Fatal(err)
+		}
+		return m
+	}
+	run := func(dry bool) (e participant.Erased) {
+		t.Helper()
+		if err := in(func(tx db.Tx) (err error) { e, err = participant.RunRetention(ctx, tx, today, dry); return err }); err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	name := func(id int64) (first, pnr string, erased bool) {
+		d.Owner.QueryRow(ctx, `SELECT first_name, personnummer, erased_on IS NOT NULL FROM participants WHERE id = $1`, id).Scan(&first, &pnr, &erased)
+		return
+	}
+	before := stats()
+	if before.Population == 0 || len(before.Outcomes) == 0 {
+		t.Fatalf("the fixture gives the first half of 2023 no statistics: %+v", before)
+	}
+
+	if e := run(true); !reflect.DeepEqual(e, participant.Erased{"kaa": 1, "unenrolled": 1}) {
+		t.Errorf("dry run: %v, want Ada (after KAA) and Cia (never enrolled)", e)
+	}
+	if first, _, erased := name(ada); first != "Ada" || erased {
+		t.Error("the dry run changed Ada")
+	}
+
+	if e := run(false); !reflect.DeepEqual(e, participant.Erased{"kaa": 1, "unenrolled": 1}) {
+		t.Errorf("the run: %v, want Ada and Cia", e)
+	}
+	for _, id := range []int64{ada, cia} {
+		if first, pnr, erased := name(id); first != "" || pnr != "" || !erased {
+			t.Errorf("participant %d after the run: name %q, personnummer %q, erased %v", id, first, pnr, erased)
+		}
+	}
+	for _, id := range []int64{bo, dan, eva} {
+		if first, pnr, erased := name(id); first == "" || pnr == "" || erased {
+			t.Errorf("participant %d was erased before their time", id)
+		}
+	}
+	var leftover int
+	d.Owner.QueryRow(ctx, `
+		SELECT (SELECT count(*) FROM contacts WHERE participant_id = $1 AND note <> '')
+		     + (SELECT count(*) FROM mappings WHERE participant_id = $1 AND strengths <> '')
+		     + (SELECT count(*) FROM plan_goals WHERE participant_id = $1 AND text LIKE '%komvux%')
+		     + (SELECT count(*) FROM participants WHERE id = $1 AND mobile <> '')`, ada).Scan(&leftover)
+	if leftover != 0 {
+		t.Errorf("%d of Ada's notes, free texts or contact details are left", leftover)
+	}
+	var boNote string
+	d.Owner.QueryRow(ctx, `SELECT note FROM contacts WHERE participant_id = $1`, bo).Scan(&boNote)
+	if boNote != "Bo svarade." {
+		t.Errorf("Bo's note became %q", boNote)
+	}
+	if after := stats(); !reflect.DeepEqual(before, after) {
+		t.Errorf("the statistics of 2023 changed:\nbefore %+v\nafter  %+v", before, after)
+	}
+	// Erased people are no longer in the register.
+	err := in(func(tx db.Tx) error {
+		if _, err := participant.Get(ctx, tx, ada); !errors.Is(err, db.ErrNotFound) {
+			t.Errorf("Ada's page after gallring: %v, want not found", err)
+		}
+		res, err := participant.List(ctx, tx, participant.Filter{}, today)
+		for _, p := range res.Rows {
+			if p.ID == ada || p.ID == cia {
+				t.Errorf("the list shows erased participant %d", p.ID)
+			}
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Ada may come back and be registered again with her personnummer.
+	person("200501019802", "Ada", "2026-11-30")
+
+	if e := run(false); e.Total() != 0 {
+		t.Errorf("the second run erased %v", e)
+	}
+	var runs int
+	d.Owner.QueryRow(ctx, `SELECT count(*) FROM audit_events WHERE tenant_id = $1 AND action = 'retention.run'`, osby).Scan(&runs)
+	if runs != 3 {
+		t.Errorf("%d retention runs in the audit log, want 3", runs)
+	}
+
+	// The serving role cannot erase in another municipality than its own.
+	err = in(func(tx db.Tx) error {
+		_, err := tx.Exec(ctx, `SELECT * FROM retention_erase($1, $2)`, horby, today)
+		return err
+	})
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) || pgErr.Code != "42501" {
+		t.Errorf("erasing Hörby from Osby's transaction: %v, want insufficient privilege", err)
+	}
+}
