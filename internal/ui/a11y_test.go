@@ -129,6 +129,7 @@ func TestAccessibility(t *testing.T) {
 	visit("/k/1273/loggkontroll?stickprov=1")
 	visit(fmt.Sprintf("/k/1273/loggkontroll?deltagare=%d&fran=2000-01-01", pid))
 	visit("/k/1273/loggkontroll?fran=2099-01-01") // with an error
+	visit(fmt.Sprintf("/k/1273/registerutdrag/%d", pid))
 	signIn("admin@kristianstad.demo")
 	visit("/k/1290/projekt/within")
 	signIn("systemadmin@kaa.demo")

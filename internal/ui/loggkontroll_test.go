@@ -38,6 +38,14 @@ func TestAccessLogReview(t *testing.T) {
 		}
 	})
 	t.Run("CSV", func(t *testing.T) {
+		// A value a spreadsheet would run as a formula is defused.
+		if _, err := a.db.Owner.Exec(ctx, `INSERT INTO audit_events (tenant_id, action, record_type, record_id, client_addr)
+			VALUES ($1, 'participant.read', 'participant', $2, '=HYPERLINK("http://example.com")')`, a.orgID("1273"), fmt.Sprint(pid)); err != nil {
+			t.Fatal(err)
+		}
+		if body := admin.get(fmt.Sprintf("/k/1273/loggkontroll/csv?deltagare=%d&fran=2000-01-01", pid)).Body; !strings.Contains(body, "'=HYPERLINK") {
+			t.Errorf("a formula in the CSV is not defused:\n%s", body)
+		}
 		res := admin.get(fmt.Sprintf("/k/1273/loggkontroll/csv?deltagare=%d&fran=2000-01-01", pid))
 		if res.Status != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv") ||
 			!strings.Contains(res.Body, "participant.read") || !strings.Contains(res.Body, "Samordnare Osby") {
@@ -96,6 +104,26 @@ func TestAccessLogReview(t *testing.T) {
 		}
 		if res := horby.get(fmt.Sprintf("/k/1266/loggkontroll?deltagare=%d&fran=2000-01-01", pid)); strings.Contains(res.Body, "Samordnare Osby") {
 			t.Error("Hörby's log shows Osby's reads")
+		}
+	})
+	t.Run("RegisterExtract", func(t *testing.T) {
+		path := fmt.Sprintf("/k/1273/registerutdrag/%d", pid)
+		res := admin.get(path)
+		for _, want := range []string{"Registerutdrag för Ada Andersson", "20080301-0008", "Börja på komvux", "Samordnare Osby", "Läste en deltagares uppgifter", "månader efter att aktivitetsansvaret upphörde"} {
+			if res.Status != 200 || !strings.Contains(res.Body, want) {
+				t.Errorf("the extract (status %d) lacks %q", res.Status, want)
+			}
+		}
+		if n := a.count(`SELECT count(*) FROM audit_events WHERE action = 'participant.extract' AND record_id = $1`, fmt.Sprint(pid)); n != 1 {
+			t.Errorf("%d extracts in the audit log, want 1", n)
+		}
+		if res := coord.get(path); res.Status != http.StatusForbidden {
+			t.Errorf("a coordinator: %d, want 403", res.Status)
+		}
+		horby := a.client()
+		horby.signIn("admin@horby.demo")
+		if res := horby.get(fmt.Sprintf("/k/1266/registerutdrag/%d", pid)); res.Status != http.StatusNotFound || strings.Contains(res.Body, "Ada") {
+			t.Errorf("Hörby's administrator with Osby's person: %d, want 404", res.Status)
 		}
 	})
 	t.Run("TheReviewIsLogged", func(t *testing.T) {

@@ -70,6 +70,7 @@ func (h *Handler) Routes() []Route {
 		{"POST", "/k/{tenant}/installningar", Tenant, tenantAdmin, h.saveSettings},
 		{"GET", "/k/{tenant}/loggkontroll", Tenant, tenantAdmin, h.auditReview},
 		{"GET", "/k/{tenant}/loggkontroll/csv", Tenant, tenantAdmin, h.auditCSV},
+		{"GET", "/k/{tenant}/registerutdrag/{id}", Tenant, tenantAdmin, h.extract},
 
 		// The coordinator's register.
 		{"GET", "/k/{tenant}/deltagare", Tenant, coordinator, h.participants},

@@ -13,6 +13,7 @@ var Actions = []Option{
 	{Value: "participant.read", Label: "Läste en deltagares uppgifter"},
 	{Value: "plan.read", Label: "Läste en handlingsplan"},
 	{Value: "mapping.read", Label: "Läste en kartläggning"},
+	{Value: "participant.extract", Label: "Tog fram ett registerutdrag"},
 	{Value: "participant.list", Label: "Visade deltagarlistan eller att göra-listorna"},
 	{Value: "participant.create", Label: "Registrerade en deltagare"},
 	{Value: "participant.update", Label: "Ändrade en deltagares uppgifter"},

@@ -1,0 +1,79 @@
+package ui
+
+import (
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/kaa-plattform/kaa/internal/audit"
+	"github.com/kaa-plattform/kaa/internal/db"
+	"github.com/kaa-plattform/kaa/internal/participant"
+	"github.com/kaa-plattform/kaa/internal/ui/views"
+)
+
+// extract is a register extract (registerutdrag) for a municipality
+// administrator: everything held about one person, as a document to print
+// or save as PDF and give them. It is in the audit log as what it is.
+func (h *Handler) extract(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id, err := pathID(r, "id")
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	o := orgFrom(ctx)
+	v := views.ExtractView{OrgName: o.Name, ProducedBy: principalFrom(ctx).Name,
+		Produced: participant.Local(time.Now()).Format("2006-01-02 15:04")}
+	err = h.inTenant(r, func(tx db.Tx) (err error) {
+		if v.P, err = participant.Get(ctx, tx, id); err != nil {
+			return err
+		}
+		coords, err := participant.Coordinators(ctx, tx)
+		if err != nil {
+			return err
+		}
+		for _, c := range coords {
+			if slices.Contains(v.P.Coordinators, c.ID) {
+				v.Coordinators = append(v.Coordinators, c.Name)
+			}
+		}
+		if v.Enrolments, err = participant.Enrolments(ctx, tx, id); err != nil {
+			return err
+		}
+		contacts, err := participant.Contacts(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		for _, c := range contacts {
+			x := views.ExtractContact{Contact: c}
+			if c.Amended {
+				if _, x.Amendments, err = participant.GetContact(ctx, tx, id, c.ID); err != nil {
+					return err
+				}
+			}
+			v.Contacts = append(v.Contacts, x)
+		}
+		if v.Mappings, err = participant.Mappings(ctx, tx, id); err != nil {
+			return err
+		}
+		if v.Plans, err = participant.Plans(ctx, tx, id); err != nil {
+			return err
+		}
+		if v.FollowUps, err = participant.FollowUps(ctx, tx, id); err != nil {
+			return err
+		}
+		if v.Retention, err = participant.GetRetention(ctx, tx); err != nil {
+			return err
+		}
+		if v.Access, _, err = audit.Review(ctx, tx, audit.Filter{ParticipantID: id, From: v.P.IdentifiedOn.AddDate(-1, 0, 0), To: today()}, 0); err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.Event{Action: "participant.extract", RecordType: "participant", RecordID: strconv.FormatInt(id, 10)})
+	})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, views.Extract(h.page(r, "Registerutdrag"), v))
+}
