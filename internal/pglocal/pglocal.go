@@ -30,6 +30,9 @@ type Options struct {
 	Fast bool
 	// Log receives the server's output; nil discards it.
 	Log *os.File
+	// Port to listen on; 0 picks a free one. A restart on the same port lets
+	// clients reconnect to the same address.
+	Port int
 }
 
 // Server is a running PostgreSQL server listening on 127.0.0.1.
@@ -106,8 +109,10 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		}
 		s.Password = strings.TrimSpace(string(pw))
 	}
-	if s.Port, err = freePort(); err != nil {
-		return nil, err
+	if s.Port = opts.Port; s.Port == 0 {
+		if s.Port, err = freePort(); err != nil {
+			return nil, err
+		}
 	}
 	args := []string{"-D", opts.DataDir, "-p", strconv.Itoa(s.Port),
 		"-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=",

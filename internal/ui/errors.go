@@ -38,6 +38,15 @@ func (h *Handler) forbidden(w http.ResponseWriter, r *http.Request) {
 // serverError logs err with the request id and shows a generic page.
 func (h *Handler) serverError(w http.ResponseWriter, r *http.Request, err error) {
 	id := infoFrom(r.Context()).ID
+	if db.Unavailable(err) {
+		// The database is down or restarting: nothing was saved, and it is
+		// worth trying again in a moment rather than calling support.
+		h.log.Warn("database unavailable", "err", err, "request_id", id, "method", r.Method, "path", r.URL.Path)
+		w.Header().Set("Retry-After", "10")
+		h.renderError(w, r, http.StatusServiceUnavailable, "Tjänsten är tillfälligt otillgänglig",
+			"Databasen svarar inte just nu, och ingenting har sparats. Vänta en liten stund och försök igen.")
+		return
+	}
 	h.log.Error("internal error", "err", err, "request_id", id, "method", r.Method, "path", r.URL.Path)
 	h.renderError(w, r, http.StatusInternalServerError, "Något gick fel",
 		"Ett fel uppstod och ingenting har sparats. Försök igen om en stund. Kontakta supporten och uppge felkod "+id+" om felet kvarstår.")
