@@ -19,7 +19,17 @@ import (
 	"github.com/kaa-plattform/kaa/internal/seed"
 )
 
-func TestMain(m *testing.M) { pgtest.Main(m) }
+func TestMain(m *testing.M) {
+	// A child the kill test starts: the real server, in its own process.
+	if os.Getenv("KAA_TEST_CHILD") == "serve" {
+		if err := run(context.Background(), []string{"serve"}, os.Getenv, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	pgtest.Main(m)
+}
 
 // boot runs the program with args and env in the background and returns the
 // address it listens on, and a function that stops it and returns run's error.

@@ -123,6 +123,33 @@ func (c *client) do(method, path string, form url.Values, hdr map[string]string)
 
 func (c *client) get(path string) response { return c.do("GET", path, nil, nil) }
 
+// getQuiet and postQuiet are for many goroutines at once: they return the
+// status only, 0 when there was no answer, and never stop the test.
+func (c *client) getQuiet(path string) int { return c.quiet("GET", path, nil) }
+
+func (c *client) postQuiet(path string, form url.Values) int { return c.quiet("POST", path, form) }
+
+func (c *client) quiet(method, path string, form url.Values) int {
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequest(method, c.a.srv.URL+path, body)
+	if err != nil {
+		return 0
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	res, err := c.c.Do(req)
+	if err != nil {
+		return 0
+	}
+	io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	return res.StatusCode
+}
+
 func (c *client) post(path string, form url.Values) response {
 	if form == nil {
 		form = url.Values{}
