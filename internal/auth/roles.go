@@ -30,6 +30,9 @@ type Org struct {
 	Key   string
 	Name  string
 	Roles []Role
+	// RequireTwoFactor: the organisation requires two-factor sign-in of
+	// everyone who sees personal data there.
+	RequireTwoFactor bool
 }
 
 // Project is a project the user has roles in.
@@ -47,6 +50,7 @@ type Principal struct {
 	Email              string
 	SystemAdmin        bool
 	MustChangePassword bool
+	TwoFactor          bool // signs in with an authenticator app too
 	Orgs               []Org
 	Projects           []Project
 }
@@ -96,4 +100,19 @@ func (r Role) Label() string {
 		return "Systemadministratör"
 	}
 	return string(r)
+}
+
+// NeedsTwoFactor reports whether the user must set up two-factor sign-in
+// before going on: they hold a role that sees personal data (coordinator or
+// administrator) in an organisation that requires it, and have not.
+func (p *Principal) NeedsTwoFactor() bool {
+	if p.TwoFactor {
+		return false
+	}
+	for _, o := range p.Orgs {
+		if o.RequireTwoFactor && len(o.Roles) > 0 {
+			return true
+		}
+	}
+	return false
 }

@@ -102,9 +102,9 @@ func LoadPrincipal(ctx context.Context, pool *pgxpool.Pool, userID int, authAt t
 	// Own memberships are readable through the policy on app.user_id.
 	b.Queue(`SELECT set_config('app.user_id', $1, true)`, strconv.Itoa(userID))
 	b.Queue(`
-		SELECT name, email, is_system_admin, must_change_password, active, sessions_valid_after
+		SELECT name, email, is_system_admin, must_change_password, active, sessions_valid_after, totp_enabled_at IS NOT NULL
 		FROM users WHERE id = $1`, userID).QueryRow(func(row pgx.Row) error {
-		err := row.Scan(&p.Name, &p.Email, &p.SystemAdmin, &p.MustChangePassword, &active, &validAfter)
+		err := row.Scan(&p.Name, &p.Email, &p.SystemAdmin, &p.MustChangePassword, &active, &validAfter, &p.TwoFactor)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil
 		}
@@ -112,13 +112,13 @@ func LoadPrincipal(ctx context.Context, pool *pgxpool.Pool, userID int, authAt t
 		return err
 	})
 	b.Queue(`
-		SELECT o.id, o.key, o.name, array_agg(m.role ORDER BY m.role)
+		SELECT o.id, o.key, o.name, array_agg(m.role ORDER BY m.role), o.require_two_factor
 		FROM memberships m JOIN orgs o ON o.id = m.tenant_id
 		WHERE m.user_id = $1
 		GROUP BY o.id ORDER BY o.name`, userID).Query(func(rows pgx.Rows) (err error) {
 		p.Orgs, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Org, error) {
 			var o Org
-			err := r.Scan(&o.ID, &o.Key, &o.Name, &o.Roles)
+			err := r.Scan(&o.ID, &o.Key, &o.Name, &o.Roles, &o.RequireTwoFactor)
 			return o, err
 		})
 		return err

@@ -185,10 +185,13 @@ func structure(ctx context.Context, pool *pgxpool.Pool) (map[string]int, error) 
 	orgIDs := map[string]int{}
 	projectIDs := map[string]int{}
 	err := db.InGlobal(ctx, pool, 0, func(tx pgx.Tx) error {
+		// The demo's organisations do not require two-factor sign-in, so that
+		// anyone can try the demo accounts without an authenticator app; a
+		// real organisation does unless its administrator turns it off.
 		for _, o := range demoOrgs {
 			var id int
 			if err := tx.QueryRow(ctx, `
-				INSERT INTO orgs (key, name, kind) VALUES ($1, $2, $3)
+				INSERT INTO orgs (key, name, kind, require_two_factor) VALUES ($1, $2, $3, false)
 				ON CONFLICT (key) DO UPDATE SET name = excluded.name RETURNING id`, o.Key, o.Name, o.Kind).Scan(&id); err != nil {
 				return fmt.Errorf("seed: org %s: %w", o.Key, err)
 			}

@@ -131,8 +131,10 @@ func nationalStructure(ctx context.Context, pool *pgxpool.Pool, today time.Time)
 			return err
 		}
 		synthetic := NationalMunicipalities - len(demo)
-		if _, err := tx.Exec(ctx, `INSERT INTO orgs (key, name, kind)
-			SELECT ($1 + i)::text, 'Syntetkommun ' || ($1 + i), 'municipality' FROM generate_series(0, $2 - 1) i`, NationalFirstKey, synthetic); err != nil {
+		// Like the demo's, the synthetic municipalities do not require
+		// two-factor sign-in, so that the benchmark can sign in.
+		if _, err := tx.Exec(ctx, `INSERT INTO orgs (key, name, kind, require_two_factor)
+			SELECT ($1 + i)::text, 'Syntetkommun ' || ($1 + i), 'municipality', false FROM generate_series(0, $2 - 1) i`, NationalFirstKey, synthetic); err != nil {
 			return err
 		}
 		rows, _ = tx.Query(ctx, `SELECT id, key FROM orgs WHERE key ~ '^9[0-9]{3}$' AND key::int >= $1 ORDER BY key`, NationalFirstKey)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kaa-plattform/kaa/internal/audit"
 	"github.com/kaa-plattform/kaa/internal/db"
 	"github.com/kaa-plattform/kaa/internal/participant"
 	"github.com/kaa-plattform/kaa/internal/ui/views"
@@ -304,12 +305,15 @@ func (h *Handler) queues(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) settings(w http.ResponseWriter, r *http.Request) {
 	var s participant.Settings
 	var ret participant.Retention
+	var require bool
 	err := h.inTenant(r, func(tx db.Tx) (err error) {
 		if s, err = participant.GetSettings(r.Context(), tx); err != nil {
 			return err
 		}
-		ret, err = participant.GetRetention(r.Context(), tx)
-		return err
+		if ret, err = participant.GetRetention(r.Context(), tx); err != nil {
+			return err
+		}
+		return tx.QueryRow(r.Context(), `SELECT require_two_factor FROM orgs WHERE id = $1`, tx.TenantID).Scan(&require)
 	})
 	if err != nil {
 		h.fail(w, r, err)
@@ -317,14 +321,15 @@ func (h *Handler) settings(w http.ResponseWriter, r *http.Request) {
 	}
 	h.render(w, r, http.StatusOK, views.Settings(h.page(r, "Inställningar"), views.SettingsView{Action: r.URL.Path,
 		NoContactDays: fmt.Sprint(s.NoContactDays), KAAMonths: fmt.Sprint(ret.KAAMonths),
-		ProjectMonths: fmt.Sprint(ret.ProjectMonths), UnenrolledMonths: fmt.Sprint(ret.UnenrolledMonths)}))
+		ProjectMonths: fmt.Sprint(ret.ProjectMonths), UnenrolledMonths: fmt.Sprint(ret.UnenrolledMonths), RequireTwoFactor: require}))
 }
 
 func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 4096)
 	field := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
 	v := views.SettingsView{Action: r.URL.Path, NoContactDays: field("no_contact_days"),
-		KAAMonths: field("kaa_months"), ProjectMonths: field("project_months"), UnenrolledMonths: field("unenrolled_months")}
+		KAAMonths: field("kaa_months"), ProjectMonths: field("project_months"), UnenrolledMonths: field("unenrolled_months"),
+		RequireTwoFactor: r.PostFormValue("require_two_factor") == "1"}
 	days := atoiOr0(v.NoContactDays)
 	if days < 1 || days > 365 {
 		v.Errors.Add("no_contact_days", "Skriv ett antal dagar mellan 1 och 365.")
@@ -346,7 +351,15 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
 		if err := participant.SaveSettings(r.Context(), tx, participant.Settings{NoContactDays: days}); err != nil {
 			return err
 		}
-		return participant.SaveRetention(r.Context(), tx, ret)
+		if err := participant.SaveRetention(r.Context(), tx, ret); err != nil {
+			return err
+		}
+		tag, err := tx.Exec(r.Context(), `UPDATE orgs SET require_two_factor = $2 WHERE id = $1 AND require_two_factor <> $2`, tx.TenantID, v.RequireTwoFactor)
+		if err != nil || tag.RowsAffected() == 0 {
+			return err
+		}
+		return audit.Record(r.Context(), tx, audit.Event{Action: "settings.update", RecordType: "settings",
+			Detail: map[string]any{"require_two_factor": v.RequireTwoFactor}})
 	}); err != nil {
 		h.fail(w, r, err)
 		return

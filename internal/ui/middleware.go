@@ -204,6 +204,12 @@ func (h *Handler) requireUser(next http.Handler) http.Handler {
 			redirect(w, r, "/konto/losenord")
 			return
 		}
+		// Someone who sees personal data where two-factor sign-in is
+		// required sets it up before anything else.
+		if p.NeedsTwoFactor() && r.URL.Path != "/konto/tvastegs" && r.URL.Path != "/logga-ut" && r.URL.Path != "/konto/losenord" {
+			redirect(w, r, "/konto/tvastegs")
+			return
+		}
 		next.ServeHTTP(w, r)
 	})
 }

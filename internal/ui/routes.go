@@ -42,6 +42,8 @@ func (h *Handler) Routes() []Route {
 		// Anyone.
 		{"GET", "/logga-in", Public, nil, h.signInPage},
 		{"POST", "/logga-in", Public, nil, h.signIn},
+		{"GET", "/logga-in/kod", Public, nil, h.codePage},
+		{"POST", "/logga-in/kod", Public, nil, h.code},
 		{"GET", "/healthz", Public, nil, h.healthz},
 		{"GET", "/readyz", Public, nil, h.readyz},
 		{"GET", "/metrics", Public, nil, h.metrics.handler().ServeHTTP},
@@ -52,6 +54,8 @@ func (h *Handler) Routes() []Route {
 		{"POST", "/logga-ut", SignedIn, nil, h.signOut},
 		{"GET", "/konto/losenord", SignedIn, nil, h.passwordPage},
 		{"POST", "/konto/losenord", SignedIn, nil, h.changePassword},
+		{"GET", "/konto/tvastegs", SignedIn, nil, h.twoFactorPage},
+		{"POST", "/konto/tvastegs", SignedIn, nil, h.enableTwoFactor},
 
 		// A municipality (or partner organisation), by role.
 		{"GET", "/k/{tenant}/", Tenant, tenantStaff, h.tenantHome},

@@ -42,16 +42,25 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	// A new token at sign-in: a token planted before sign-in is worthless after it.
-	if err := h.sessions.RenewToken(ctx); err != nil {
+	twoFactor, err := auth.HasTwoFactor(ctx, h.pool, uid)
+	if err != nil {
 		h.serverError(w, r, err)
 		return
 	}
-	h.sessions.Put(ctx, sessUserID, uid)
-	h.sessions.Put(ctx, sessAuthAt, at.UnixNano())
-	h.sessions.Put(ctx, sessSeenAt, at.UnixNano())
-	h.sessions.Remove(ctx, sessTenant)
-	http.Redirect(w, r, "/", http.StatusSeeOther)
+	if twoFactor {
+		// The password was right; the session is not the user's until the code is.
+		if err := h.sessions.RenewToken(ctx); err != nil {
+			h.serverError(w, r, err)
+			return
+		}
+		h.sessions.Put(ctx, sessPendingUser, uid)
+		h.sessions.Put(ctx, sessPendingAt, at.UnixNano())
+		http.Redirect(w, r, "/logga-in/kod", http.StatusSeeOther)
+		return
+	}
+	if h.completeSignIn(w, r, uid, at) {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+	}
 }
 
 func (h *Handler) signOut(w http.ResponseWriter, r *http.Request) {

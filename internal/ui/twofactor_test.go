@@ -1,0 +1,101 @@
+package ui_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pquerna/otp/totp"
+)
+
+// TestTwoFactor: where a municipality requires it, a coordinator sets up an
+// authenticator app before anything else, gets recovery codes once, and from
+// then on signs in with password and code; a recovery code works once; a
+// wrong code gets a Swedish message and 422; the session is not the user's
+// between the password and the code.
+func TestTwoFactor(t *testing.T) {
+	a := newApp(t)
+	// Osby's administrator turns the requirement on.
+	admin := a.client()
+	admin.signIn("admin@osby.demo")
+	form := url.Values{"no_contact_days": {"30"}, "kaa_months": {"24"}, "project_months": {"120"}, "unenrolled_months": {"6"}, "require_two_factor": {"1"}}
+	if res := admin.post("/k/1273/installningar", form); res.Status != http.StatusSeeOther {
+		t.Fatalf("turning the requirement on: %d", res.Status)
+	}
+	if n := a.count(`SELECT count(*) FROM orgs WHERE key = '1273' AND require_two_factor`); n != 1 {
+		t.Fatal("the requirement was not saved")
+	}
+	c := a.client()
+	c.signIn("samordnare@osby.demo")
+	if res := c.get("/k/1273/deltagare"); res.Location != "/konto/tvastegs" {
+		t.Fatalf("before setting up: %d %q, want the set-up page", res.Status, res.Location)
+	}
+	page := c.get("/konto/tvastegs")
+	m := regexp.MustCompile(`data-testid="totp-secret">([A-Z2-7]+)<`).FindStringSubmatch(page.Body)
+	if page.Status != 200 || m == nil || !strings.Contains(page.Body, "data:image/png;base64,") {
+		t.Fatalf("set-up page: %d, secret %v", page.Status, m)
+	}
+	secret := m[1]
+	code := func() string {
+		s, err := totp.GenerateCode(secret, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	if res := c.post("/konto/tvastegs", url.Values{"code": {"000000"}}); res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Koden stämmer inte") {
+		t.Errorf("a wrong code at set-up: %d", res.Status)
+	}
+	res := c.post("/konto/tvastegs", url.Values{"code": {code()}})
+	recovery := regexp.MustCompile(`<code>([a-z2-7]{5}-[a-z2-7]{5})</code>`).FindAllStringSubmatch(res.Body, -1)
+	if res.Status != 200 || len(recovery) != 10 {
+		t.Fatalf("set-up with the right code: %d, %d recovery codes", res.Status, len(recovery))
+	}
+	if res := c.get("/k/1273/deltagare"); res.Status != 200 {
+		t.Errorf("after setting up: %d %q", res.Status, res.Location)
+	}
+	if n := a.count(`SELECT count(*) FROM recovery_codes WHERE user_id = $1 AND used_at IS NULL`, a.userID("samordnare@osby.demo")); n != 10 {
+		t.Errorf("%d recovery codes kept, want 10", n)
+	}
+
+	// Signing in again takes the code.
+	c = a.client()
+	c.do("GET", "/logga-in", nil, nil)
+	res = c.post("/logga-in", url.Values{"email": {"samordnare@osby.demo"}, "password": {"demo-losenord-2026"}})
+	if res.Location != "/logga-in/kod" {
+		t.Fatalf("password step: %d %q", res.Status, res.Location)
+	}
+	if res := c.get("/k/1273/deltagare"); res.Location != "/logga-in" {
+		t.Errorf("between password and code the session reached %q (%d)", res.Location, res.Status)
+	}
+	if res := c.post("/logga-in/kod", url.Values{"code": {"123456"}}); res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Koden stämmer inte") {
+		t.Errorf("a wrong code: %d", res.Status)
+	}
+	if res := c.post("/logga-in/kod", url.Values{"code": {code()}}); res.Status != http.StatusSeeOther || res.Location != "/" {
+		t.Fatalf("the right code: %d %q", res.Status, res.Location)
+	}
+	if res := c.get("/k/1273/deltagare"); res.Status != 200 {
+		t.Errorf("signed in with the code: %d", res.Status)
+	}
+
+	// A recovery code works once.
+	for i, want := range []int{http.StatusSeeOther, http.StatusUnprocessableEntity} {
+		c := a.client()
+		c.post("/logga-in", url.Values{"email": {"samordnare@osby.demo"}, "password": {"demo-losenord-2026"}})
+		if res := c.post("/logga-in/kod", url.Values{"code": {strings.ToUpper(recovery[0][1])}}); res.Status != want {
+			t.Errorf("recovery code, use %d: %d, want %d", i+1, res.Status, want)
+		}
+	}
+	if n := a.count(`SELECT count(*) FROM security_events WHERE action = 'session.two_factor' AND user_id = $1`, a.userID("samordnare@osby.demo")); n != 2 {
+		t.Errorf("%d second steps in the security log, want 2", n)
+	}
+	// Another municipality's coordinator, where it is not required, goes straight in.
+	h := a.client()
+	h.signIn("samordnare@horby.demo")
+	if res := h.get("/k/1266/deltagare"); res.Status != 200 {
+		t.Errorf("Hörby's coordinator: %d %q", res.Status, res.Location)
+	}
+}
