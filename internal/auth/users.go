@@ -280,3 +280,29 @@ func SetTenantRoles(ctx context.Context, tx db.Tx, id int, roles []Role) error {
 	return audit.Record(ctx, tx, audit.Event{Action: "membership.change", RecordType: "user", RecordID: strconv.Itoa(id),
 		Detail: map[string]any{"before": before, "after": roles}})
 }
+
+// SignInExternal finds the active account with email, for a sign-in that
+// an identity provider vouched for, and logs it. Returns ErrBadCredentials
+// (and logs that) when there is none.
+func SignInExternal(ctx context.Context, pool *pgxpool.Pool, email, provider string) (int, time.Time, error) {
+	email, _ = NormalizeEmail(email)
+	var userID int
+	var at time.Time
+	var result error
+	err := db.InGlobal(ctx, pool, 0, func(tx pgx.Tx) error {
+		err := tx.QueryRow(ctx, `SELECT id, now() FROM users WHERE email = $1 AND active`, email).Scan(&userID, &at)
+		if errors.Is(err, pgx.ErrNoRows) {
+			result = ErrBadCredentials
+			return audit.RecordSecurity(ctx, tx, audit.SecurityEvent{Action: "session.signin_failed",
+				Detail: map[string]any{"known_account": false, "provider": provider}})
+		}
+		if err != nil {
+			return err
+		}
+		return audit.RecordSecurity(ctx, tx, audit.SecurityEvent{UserID: userID, Action: "session.signin", Detail: map[string]any{"provider": provider}})
+	})
+	if err != nil {
+		return 0, at, fmt.Errorf("auth: external sign in: %w", err)
+	}
+	return userID, at, result
+}

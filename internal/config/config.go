@@ -35,6 +35,18 @@ type Config struct {
 	LogLevel slog.Level
 	// DevDir holds the throwaway database of `kaa dev` (KAA_DEV_DIR, default .dev).
 	DevDir string
+	// OIDC is the identity provider users may sign in with instead of a
+	// password, when OIDC.Issuer is set.
+	OIDC OIDC
+}
+
+// OIDC configures sign-in with an OpenID Connect provider: the issuer
+// (KAA_OIDC_ISSUER), this service's client id and secret there
+// (KAA_OIDC_CLIENT_ID, KAA_OIDC_CLIENT_SECRET) and the button's text
+// (KAA_OIDC_LABEL). The provider must know PublicURL + "/logga-in/oidc/klar"
+// as a redirect URI.
+type OIDC struct {
+	Issuer, ClientID, ClientSecret, Label string
 }
 
 // Load reads the configuration through getenv.
@@ -47,6 +59,8 @@ func Load(getenv func(string) string) (Config, error) {
 		SessionIdleTimeout: 30 * time.Minute,
 		SessionLifetime:    10 * time.Hour,
 		DevDir:             or(getenv("KAA_DEV_DIR"), ".dev"),
+		OIDC: OIDC{Issuer: getenv("KAA_OIDC_ISSUER"), ClientID: getenv("KAA_OIDC_CLIENT_ID"),
+			ClientSecret: getenv("KAA_OIDC_CLIENT_SECRET"), Label: or(getenv("KAA_OIDC_LABEL"), "Logga in med kommunens konto")},
 	}
 	var err error
 	if c.SessionIdleTimeout, err = duration(getenv, "KAA_SESSION_IDLE_TIMEOUT", c.SessionIdleTimeout); err != nil {

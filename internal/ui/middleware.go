@@ -205,8 +205,10 @@ func (h *Handler) requireUser(next http.Handler) http.Handler {
 			return
 		}
 		// Someone who sees personal data where two-factor sign-in is
-		// required sets it up before anything else.
-		if p.NeedsTwoFactor() && r.URL.Path != "/konto/tvastegs" && r.URL.Path != "/logga-ut" && r.URL.Path != "/konto/losenord" {
+		// required sets it up before anything else, unless the
+		// municipality's identity provider vouched for the sign-in (its
+		// second factor is the provider's to require).
+		if p.NeedsTwoFactor() && h.sessions.GetString(r.Context(), sessExternal) == "" && r.URL.Path != "/konto/tvastegs" && r.URL.Path != "/logga-ut" && r.URL.Path != "/konto/losenord" {
 			redirect(w, r, "/konto/tvastegs")
 			return
 		}

@@ -44,6 +44,8 @@ func (h *Handler) Routes() []Route {
 		{"POST", "/logga-in", Public, nil, h.signIn},
 		{"GET", "/logga-in/kod", Public, nil, h.codePage},
 		{"POST", "/logga-in/kod", Public, nil, h.code},
+		{"GET", "/logga-in/oidc", Public, nil, h.oidcStart},
+		{"GET", "/logga-in/oidc/klar", Public, nil, h.oidcDone},
 		{"GET", "/healthz", Public, nil, h.healthz},
 		{"GET", "/readyz", Public, nil, h.readyz},
 		{"GET", "/metrics", Public, nil, h.metrics.handler().ServeHTTP},

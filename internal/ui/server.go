@@ -27,6 +27,7 @@ type Handler struct {
 	throttle auth.Throttle
 	metrics  *metrics
 	store    *pgxstore.PostgresStore
+	oidc     oidcClient
 }
 
 // New builds the web interface on pool, which must connect as the serving role.

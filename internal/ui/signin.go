@@ -22,7 +22,7 @@ func (h *Handler) signInPage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
 	}
-	h.render(w, r, http.StatusOK, views.SignIn(h.page(r, "Logga in"), views.SignInForm{}))
+	h.render(w, r, http.StatusOK, views.SignIn(h.page(r, "Logga in"), views.SignInForm{OIDC: h.oidcLabel()}))
 }
 
 func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
@@ -35,7 +35,7 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 		if errors.Is(err, auth.ErrThrottled) {
 			status = http.StatusTooManyRequests
 		}
-		h.render(w, r, status, views.SignIn(h.page(r, "Logga in"), views.SignInForm{Email: email, Error: signInFailed}))
+		h.render(w, r, status, views.SignIn(h.page(r, "Logga in"), views.SignInForm{Email: email, Error: signInFailed, OIDC: h.oidcLabel()}))
 		return
 	}
 	if err != nil {
@@ -165,4 +165,12 @@ func (h *Handler) readyz(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Write([]byte("ok\n"))
+}
+
+// oidcLabel is the text of the identity provider's button, "" without one.
+func (h *Handler) oidcLabel() string {
+	if h.cfg.OIDC.Issuer == "" {
+		return ""
+	}
+	return h.cfg.OIDC.Label
 }
