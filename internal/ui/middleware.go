@@ -170,12 +170,17 @@ func (h *Handler) authenticate(next http.Handler) http.Handler {
 	})
 }
 
-// stillActive reports whether the session has had a request within the
-// idle timeout, and moves the timeout on. The session is written back only
+// stillActive reports whether the session is within its lifetime and has
+// had a request within the idle timeout, and moves the idle timeout on. The session is written back only
 // when the last move is more than a tenth of the timeout (at most a minute)
 // old: a busy user's pages then cost no write each, and the timeout is kept
 // to within that tenth.
 func (h *Handler) stillActive(ctx context.Context) bool {
+	// The lifetime counts from sign-in. scs starts it again at every token
+	// renewal (such as entering another organisation), so it is checked here.
+	if time.Since(time.Unix(0, h.sessions.GetInt64(ctx, sessAuthAt))) > h.cfg.SessionLifetime {
+		return false
+	}
 	idle := h.cfg.SessionIdleTimeout
 	if idle <= 0 {
 		return true

@@ -177,6 +177,24 @@ func TestIdleTimeoutMovesWithUse(t *testing.T) {
 	}
 }
 
+// TestAbsoluteTimeout: however busy the user, the session ends its lifetime
+// after sign-in.
+func TestAbsoluteTimeout(t *testing.T) {
+	a := newApp(t, func(c *config.Config) { c.SessionLifetime = 2 * time.Second })
+	c := a.client()
+	c.signIn("samordnare@osby.demo")
+	for i := 0; i < 4; i++ {
+		time.Sleep(400 * time.Millisecond)
+		if res := c.get("/k/1273/"); res.Status != 200 {
+			t.Fatalf("within the lifetime: %d %q", res.Status, res.Location)
+		}
+	}
+	time.Sleep(700 * time.Millisecond)
+	if res := c.get("/k/1273/"); res.Location != "/logga-in" {
+		t.Errorf("after the lifetime, still in use: %d %q, want sign-in", res.Status, res.Location)
+	}
+}
+
 func TestChangePassword(t *testing.T) {
 	a := newApp(t)
 	c, other := a.client(), a.client()
