@@ -2,7 +2,7 @@
 GO      ?= go
 PKGS    := ./...
 
-.PHONY: run test bench lint deps generate build reset clean
+.PHONY: run test soak bench lint deps generate build reset clean
 
 ## run: start a throwaway PostgreSQL (unless DATABASE_URL is set), migrate, seed the demo, serve on :8080
 run: deps
@@ -12,6 +12,11 @@ run: deps
 test: deps
 	@scripts/ensure-deps.sh --browser
 	$(GO) test -count=1 $(PKGS)
+
+## soak: the load and fault proofs of make test, with the load running SOAK_SECONDS (default 300)
+SOAK_SECONDS ?= 300
+soak: deps
+	KAA_LOAD_SECONDS=$(SOAK_SECONDS) $(GO) test -count=1 -timeout 0 -run 'TestMixedLoad|TestDatabaseOutage|TestKilledMidImport' -v ./internal/ui ./cmd/kaa
 
 ## bench: generate the national dataset (once, kept in .bench/), load the real server and write docs/benchmarks.md; SCALE=0.1 for a quick run
 SCALE    ?= 1

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -40,7 +42,12 @@ func TestMixedLoad(t *testing.T) {
 		clients[i].signIn("samordnare@osby.demo")
 	}
 	var acked, requests, serverErrors atomic.Int64
-	deadline := time.Now().Add(3 * time.Second)
+	// Three seconds in make test; make soak sets KAA_LOAD_SECONDS for a long run.
+	seconds := 3
+	if n, err := strconv.Atoi(os.Getenv("KAA_LOAD_SECONDS")); err == nil && n > 0 {
+		seconds = n
+	}
+	deadline := time.Now().Add(time.Duration(seconds) * time.Second)
 	var wg sync.WaitGroup
 	for u, c := range clients {
 		wg.Add(1)
