@@ -2,6 +2,7 @@ package ui_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -11,6 +12,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -24,10 +27,11 @@ import (
 	"github.com/kaa-plattform/kaa/internal/ui"
 )
 
-// TestDatabaseOutage stops PostgreSQL under a signed-in coordinator: while it
-// is down, pages and writes answer 503 with a Swedish "try again" page and
-// write nothing; when it is back on the same address the server recovers by
-// itself within seconds, with the coordinator still signed in. It runs its
+// TestDatabaseOutage stops PostgreSQL under signed-in coordinators who keep
+// logging contacts: while it is down, pages and writes answer 503 with a
+// Swedish "try again" page and write nothing; when it is back on the same
+// address the server recovers by itself within seconds, with the
+// coordinators still signed in, and every contact it acknowledged is there. It runs its
 // own PostgreSQL, so the rest of the tests keep theirs.
 func TestDatabaseOutage(t *testing.T) {
 	ctx := context.Background()
@@ -84,6 +88,41 @@ func TestDatabaseOutage(t *testing.T) {
 		t.Fatalf("before the outage: %d", res.Status)
 	}
 
+	// Eight coordinators keep logging contacts through the outage.
+	var acked, failed atomic.Int64
+	var others, ackedNotes sync.Map
+	stopLoad := make(chan struct{})
+	var wg sync.WaitGroup
+	for u := 0; u < 8; u++ {
+		lc := a.client()
+		lc.signIn("samordnare@osby.demo")
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; ; i++ {
+				select {
+				case <-stopLoad:
+					return
+				default:
+				}
+				note := fmt.Sprintf("avbrott-%d-%d", u, i)
+				status := lc.postQuiet(page+"/kontakter", url.Values{"channel": {"sms"}, "direction": {"outgoing"}, "reached": {"no"},
+					"note": {note}, "occurred_at": {time.Now().Format("2006-01-02T15:04")}})
+				switch status {
+				case http.StatusSeeOther, http.StatusOK:
+					acked.Add(1)
+					ackedNotes.Store(note, true)
+				case http.StatusServiceUnavailable:
+					failed.Add(1)
+				default:
+					others.Store(status, true)
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+		}()
+	}
+	time.Sleep(300 * time.Millisecond)
+
 	port := srv.Port
 	srv.Stop()
 	res := c.get(page)
@@ -114,10 +153,41 @@ func TestDatabaseOutage(t *testing.T) {
 		time.Sleep(200 * time.Millisecond)
 	}
 	t.Logf("recovered %v after the database came back", time.Since(began).Round(time.Millisecond))
-	d.Owner.Reset() // the test's own pool still holds connections from before
-	if n := a.count(`SELECT count(*) FROM contacts WHERE participant_id = $1`, pid); n != 1 {
-		t.Errorf("%d contacts after the outage, want the fixture's one: a write during the outage went through or was lost half-way", n)
+	time.Sleep(500 * time.Millisecond)
+	close(stopLoad)
+	wg.Wait()
+	others.Range(func(k, _ any) bool {
+		t.Errorf("a contact during the outage got %v, not 503 or success", k)
+		return true
+	})
+	if failed.Load() == 0 || acked.Load() == 0 {
+		t.Errorf("the load saw %d refusals and %d successes; want both", failed.Load(), acked.Load())
 	}
+	d.Owner.Reset() // the test's own pool still holds connections from before
+	// Every acknowledged contact is there. A contact committed just before
+	// PostgreSQL went away may still have been answered 503 (the session
+	// could not be saved after it): stored but not acknowledged, never the
+	// other way round.
+	rows, _ := d.Owner.Query(context.Background(), `SELECT note FROM contacts WHERE participant_id = $1 AND note LIKE 'avbrott-%'`, pid)
+	stored, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	have := map[string]bool{}
+	for _, n := range stored {
+		have[n] = true
+	}
+	ackedNotes.Range(func(k, _ any) bool {
+		if !have[k.(string)] {
+			t.Errorf("contact %s was acknowledged and is not in the database", k)
+		}
+		return true
+	})
+	t.Logf("%d contacts acknowledged, %d stored, %d refused with 503", acked.Load(), len(stored), failed.Load())
+	if n := a.count(`SELECT count(*) FROM contacts WHERE participant_id = $1 AND note NOT LIKE 'avbrott-%'`, pid); n != 1 {
+		t.Errorf("%d other contacts after the outage, want the fixture's one: the refused one went through", n)
+	}
+	a.assertSummary()
 	if res := c.post(page+"/kontakter", contact); res.Status >= 400 {
 		t.Errorf("logging a contact after the outage: %d", res.Status)
 	}
