@@ -4,6 +4,7 @@ import (
 	"context"
 	_ "embed"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -125,6 +126,7 @@ func TestAccessibility(t *testing.T) {
 	signIn("admin@osby.demo")
 	visit("/k/1273/anvandare")
 	visit("/k/1273/installningar")
+	visit(fmt.Sprintf("/k/1273/anvandare/%d", a.userID("samordnare@osby.demo")))
 	visit("/k/1273/loggkontroll")
 	visit("/k/1273/loggkontroll?stickprov=1")
 	visit(fmt.Sprintf("/k/1273/loggkontroll?deltagare=%d&fran=2000-01-01", pid))
@@ -142,4 +144,38 @@ func TestAccessibility(t *testing.T) {
 	visit("/p/within/export?visa=1&k=5")
 	visit("/p/within/export?visa=1&k=2") // with an error
 	t.Logf("audited %d pages:\n%s", len(audited), strings.Join(audited, "\n"))
+
+	// Every page of the route table is among them, so that a new page
+	// without an audit stands out. Downloads and machine endpoints are not
+	// pages; the pages in notYet are still to be audited (issue 9).
+	notPages := map[string]bool{"/healthz": true, "/readyz": true, "/metrics": true, "/static/*": true, "/logga-in/oidc": true, "/logga-in/oidc/klar": true,
+		"/k/{tenant}/statistik/tabell/{table}": true, "/k/{tenant}/scb/block/{block}": true, "/k/{tenant}/export/fil": true, "/k/{tenant}/export/kodbok": true,
+		"/k/{tenant}/loggkontroll/csv": true, "/p/{project}/paraply/tabell/{table}": true, "/p/{project}/esf/tabell/{table}": true,
+		"/p/{project}/export/fil": true, "/p/{project}/export/kodbok": true, "/": true}
+	notYet := map[string]bool{"/logga-in/kod": true, "/k/{tenant}/deltagare/import/{iid}": true}
+	for _, rt := range a.h.Routes() {
+		if rt.Method != "GET" || notPages[rt.Pattern] {
+			continue
+		}
+		segs := strings.Split(rt.Pattern, "/")
+		for i, seg := range segs {
+			if strings.HasPrefix(seg, "{") {
+				segs[i] = `[^/]+`
+			} else {
+				segs[i] = regexp.QuoteMeta(seg)
+			}
+		}
+		re := regexp.MustCompile("^" + strings.Join(segs, "/") + "$")
+		found := false
+		for _, path := range audited {
+			path, _, _ = strings.Cut(strings.TrimSuffix(path, " (with errors)"), "?")
+			if re.MatchString(path) {
+				found = true
+				break
+			}
+		}
+		if !found && !notYet[rt.Pattern] {
+			t.Errorf("the page %s is not audited", rt.Pattern)
+		}
+	}
 }
