@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/kaa-plattform/kaa/internal/audit"
 	"github.com/kaa-plattform/kaa/internal/auth"
@@ -27,6 +28,14 @@ func needOwnerURL(cfg config.Config) error {
 		return errors.New("DATABASE_URL is not set: it connects as the owner of the schema")
 	}
 	return nil
+}
+
+// ownerPool connects as the schema owner, through DATABASE_URL.
+func ownerPool(ctx context.Context, cfg config.Config) (*pgxpool.Pool, error) {
+	if err := needOwnerURL(cfg); err != nil {
+		return nil, err
+	}
+	return db.Open(ctx, cfg.DatabaseURL)
 }
 
 func migrateCmd(cfg config.Config, args []string, stdout io.Writer) error {
@@ -186,10 +195,7 @@ func exportCmd(ctx context.Context, cfg config.Config, args []string, stdout io.
 	if len(args) != 2 || args[0] != "rotate-key" {
 		return errors.New("export: want: export rotate-key <project key>")
 	}
-	if err := needOwnerURL(cfg); err != nil {
-		return err
-	}
-	pool, err := db.Open(ctx, cfg.DatabaseURL)
+	pool, err := ownerPool(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -217,10 +223,7 @@ func auditCmd(ctx context.Context, cfg config.Config, args []string, stdout io.W
 	if len(args) != 1 || args[0] != "verify" {
 		return errors.New("audit: want: audit verify")
 	}
-	if err := needOwnerURL(cfg); err != nil {
-		return err
-	}
-	pool, err := db.Open(ctx, cfg.DatabaseURL)
+	pool, err := ownerPool(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -257,10 +260,7 @@ func retentionCmd(ctx context.Context, cfg config.Config, args []string, stdout 
 	if len(args) < 1 || args[0] != "run" || (len(args) == 2 && !dry) || len(args) > 2 {
 		return errors.New("retention: want: retention run [--dry-run]")
 	}
-	if err := needOwnerURL(cfg); err != nil {
-		return err
-	}
-	pool, err := db.Open(ctx, cfg.DatabaseURL)
+	pool, err := ownerPool(ctx, cfg)
 	if err != nil {
 		return err
 	}

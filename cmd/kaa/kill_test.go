@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -43,18 +41,8 @@ func TestKilledMidImport(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-		addr := make(chan string, 1)
-		go func() {
-			sc := bufio.NewScanner(out)
-			for sc.Scan() {
-				var line struct{ Msg, Addr string }
-				if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "listening" {
-					addr <- line.Addr
-				}
-			}
-		}()
 		select {
-		case a := <-addr:
+		case a := <-listening(out):
 			return "http://" + a, cmd
 		case <-time.After(30 * time.Second):
 			t.Fatal("the server did not start listening within 30 s")

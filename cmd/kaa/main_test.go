@@ -31,6 +31,22 @@ func TestMain(m *testing.M) {
 	pgtest.Main(m)
 }
 
+// listening reads the program's JSON log from r and sends the address it
+// says it listens on.
+func listening(r io.Reader) <-chan string {
+	addr := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(r)
+		for sc.Scan() {
+			var line struct{ Msg, Addr string }
+			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "listening" {
+				addr <- line.Addr
+			}
+		}
+	}()
+	return addr
+}
+
 // boot runs the program with args and env in the background and returns the
 // address it listens on, and a function that stops it and returns run's error.
 func boot(t *testing.T, args []string, env map[string]string) (string, func() error) {
@@ -42,16 +58,7 @@ func boot(t *testing.T, args []string, env map[string]string) (string, func() er
 		done <- run(ctx, args, func(k string) string { return env[k] }, pw)
 		pw.Close()
 	}()
-	addr := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(pr)
-		for sc.Scan() {
-			var line struct{ Msg, Addr string }
-			if json.Unmarshal(sc.Bytes(), &line) == nil && line.Msg == "listening" {
-				addr <- line.Addr
-			}
-		}
-	}()
+	addr := listening(pr)
 	select {
 	case a := <-addr:
 		return a, func() error { cancel(); return <-done }

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"net/http"
-	"slices"
 	"strconv"
 	"time"
 
@@ -29,14 +28,8 @@ func (h *Handler) extract(w http.ResponseWriter, r *http.Request) {
 		if v.P, err = participant.Get(ctx, tx, id); err != nil {
 			return err
 		}
-		coords, err := participant.Coordinators(ctx, tx)
-		if err != nil {
+		if v.Coordinators, err = coordinatorNames(ctx, tx, v.P); err != nil {
 			return err
-		}
-		for _, c := range coords {
-			if slices.Contains(v.P.Coordinators, c.ID) {
-				v.Coordinators = append(v.Coordinators, c.Name)
-			}
 		}
 		if v.Enrolments, err = participant.Enrolments(ctx, tx, id); err != nil {
 			return err

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -489,14 +490,8 @@ func (h *Handler) renderParticipant(w http.ResponseWriter, r *http.Request, stat
 		if v.Subprojects, err = participant.Subprojects(ctx, tx); err != nil {
 			return err
 		}
-		coords, err := participant.Coordinators(ctx, tx)
-		if err != nil {
+		if v.Coordinators, err = coordinatorNames(ctx, tx, v.P); err != nil {
 			return err
-		}
-		for _, c := range coords {
-			if slices.Contains(v.P.Coordinators, c.ID) {
-				v.Coordinators = append(v.Coordinators, c.Name)
-			}
 		}
 		plans, err := participant.Plans(ctx, tx, id)
 		if err != nil {
@@ -617,4 +612,19 @@ func enrolAgeProblem(kind string, birth, startsOn time.Time) string {
 		return "Projekt tar emot deltagare från 15 till 24 år."
 	}
 	return ""
+}
+
+// coordinatorNames are the names of p's coordinators.
+func coordinatorNames(ctx context.Context, tx db.Tx, p participant.Participant) ([]string, error) {
+	coords, err := participant.Coordinators(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, c := range coords {
+		if slices.Contains(p.Coordinators, c.ID) {
+			names = append(names, c.Name)
+		}
+	}
+	return names, nil
 }
