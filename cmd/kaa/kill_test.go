@@ -1,22 +1,17 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"fmt"
 	"io"
-	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
 	"os"
 	"os/exec"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/kaa-plattform/kaa/internal/personnummer"
 	"github.com/kaa-plattform/kaa/internal/pgtest"
 	"github.com/kaa-plattform/kaa/internal/seed"
 )
@@ -65,19 +60,9 @@ func TestKilledMidImport(t *testing.T) {
 	must(c.Get(base + "/k/1273/"))
 
 	const rows = 10000
-	var list bytes.Buffer
-	list.WriteString("Personnummer;Efternamn;Förnamn;Mobil;Orsak\n")
-	for i := 0; i < rows; i++ {
-		nine := time.Date(2008, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i%1000).Format("060102") + strconv.Itoa(900+i/1000)
-		fmt.Fprintf(&list, "%s-%s%d;Avbrottsson;Lista;0701740%03d;Avbrott\n", nine[:6], nine[6:], personnummer.CheckDigit(nine), i%1000)
-	}
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	fw, _ := mw.CreateFormFile("file", "kaa-lista.csv")
-	fw.Write(list.Bytes())
-	mw.Close()
-	req, _ := http.NewRequest("POST", base+"/k/1273/deltagare/import", &body)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
+	body, contentType := listUpload(kaaList(rows, time.Date(2008, 1, 1, 0, 0, 0, 0, time.UTC), 900, "Avbrottsson"))
+	req, _ := http.NewRequest("POST", base+"/k/1273/deltagare/import", body)
+	req.Header.Set("Content-Type", contentType)
 	res := must(c.Do(req))
 	loc := res.Header.Get("Location")
 	if res.StatusCode != http.StatusSeeOther || !strings.Contains(loc, "/import/") {

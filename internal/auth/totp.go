@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base32"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -49,9 +48,7 @@ func EnableTwoFactor(ctx context.Context, pool *pgxpool.Pool, userID int, secret
 	}
 	codes := make([]string, RecoveryCodes)
 	for i := range codes {
-		b := make([]byte, 7)
-		rand.Read(b)
-		c := strings.ToLower(base32.StdEncoding.EncodeToString(b))[:10] // 50 random bits
+		c := strings.ToLower(rand.Text())[:10] // 50 random bits
 		codes[i] = c[:5] + "-" + c[5:]
 	}
 	err := db.InGlobal(ctx, pool, userID, func(tx pgx.Tx) error {
@@ -121,15 +118,6 @@ func VerifySecondFactor(ctx context.Context, pool *pgxpool.Pool, t Throttle, use
 		return fmt.Errorf("auth: second factor: %w", err)
 	}
 	return result
-}
-
-// HasTwoFactor reports whether userID signs in with an authenticator app.
-func HasTwoFactor(ctx context.Context, pool *pgxpool.Pool, userID int) (bool, error) {
-	var on bool
-	err := db.InGlobal(ctx, pool, 0, func(tx pgx.Tx) error {
-		return tx.QueryRow(ctx, `SELECT totp_enabled_at IS NOT NULL FROM users WHERE id = $1`, userID).Scan(&on)
-	})
-	return on, err
 }
 
 func codeHash(code string) string {

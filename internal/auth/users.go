@@ -35,24 +35,32 @@ func NormalizeEmail(s string) (string, bool) {
 	return s, err == nil && a.Address == s
 }
 
-// SignIn checks email and password and returns the user's id and the
-// database's time of sign-in (sessions compare it with sessions_valid_after,
-// so both come from one clock). Every attempt is
+// SignedIn is an accepted sign-in.
+type SignedIn struct {
+	UserID int
+	// At is the database's time of sign-in: sessions compare it with
+	// sessions_valid_after, so both come from one clock.
+	At time.Time
+	// TwoFactor: the user has an authenticator app and must still give its code.
+	TwoFactor bool
+}
+
+// SignIn checks email and password and returns the user and the time of
+// sign-in. Every attempt is
 // written to the security log. It returns ErrThrottled while the account or
 // the client address is locked, and ErrBadCredentials for an unknown account,
 // a deactivated one or a wrong password, without telling which.
-func SignIn(ctx context.Context, pool *pgxpool.Pool, t Throttle, email, password, addr string) (int, time.Time, error) {
+func SignIn(ctx context.Context, pool *pgxpool.Pool, t Throttle, email, password, addr string) (SignedIn, error) {
 	email, _ = NormalizeEmail(email)
-	var userID int
-	var at time.Time
+	var s SignedIn
 	var result error
 	err := db.InGlobal(ctx, pool, 0, func(tx pgx.Tx) error {
 		var hash string
 		var active bool
-		err := tx.QueryRow(ctx, `SELECT id, password_hash, active FROM users WHERE email = $1`, email).
-			Scan(&userID, &hash, &active)
+		err := tx.QueryRow(ctx, `SELECT id, password_hash, active, totp_enabled_at IS NOT NULL FROM users WHERE email = $1`, email).
+			Scan(&s.UserID, &hash, &active, &s.TwoFactor)
 		if errors.Is(err, pgx.ErrNoRows) {
-			userID, hash = 0, ""
+			s.UserID, hash = 0, ""
 		} else if err != nil {
 			return fmt.Errorf("auth: sign in: %w", err)
 		}
@@ -63,31 +71,31 @@ func SignIn(ctx context.Context, pool *pgxpool.Pool, t Throttle, email, password
 		if locked {
 			VerifyPassword(password, "") // same time as any other refusal
 			result = ErrThrottled
-			return audit.RecordSecurity(ctx, tx, audit.SecurityEvent{UserID: userID, Action: "session.signin_throttled"})
+			return audit.RecordSecurity(ctx, tx, audit.SecurityEvent{UserID: s.UserID, Action: "session.signin_throttled"})
 		}
 		if !VerifyPassword(password, hash) || !active {
 			result = ErrBadCredentials
 			if err := t.Fail(ctx, tx, email, addr); err != nil {
 				return err
 			}
-			return audit.RecordSecurity(ctx, tx, audit.SecurityEvent{UserID: userID, Action: "session.signin_failed",
-				Detail: map[string]any{"known_account": userID != 0, "active": active}})
+			return audit.RecordSecurity(ctx, tx, audit.SecurityEvent{UserID: s.UserID, Action: "session.signin_failed",
+				Detail: map[string]any{"known_account": s.UserID != 0, "active": active}})
 		}
 		if err := t.Succeed(ctx, tx, email); err != nil {
 			return err
 		}
-		if err := tx.QueryRow(ctx, `SELECT clock_timestamp()`).Scan(&at); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT clock_timestamp()`).Scan(&s.At); err != nil {
 			return fmt.Errorf("auth: sign in: %w", err)
 		}
-		return audit.RecordSecurity(ctx, tx, audit.SecurityEvent{UserID: userID, Action: "session.signin"})
+		return audit.RecordSecurity(ctx, tx, audit.SecurityEvent{UserID: s.UserID, Action: "session.signin"})
 	})
 	if err != nil {
-		return 0, at, err
+		return SignedIn{}, err
 	}
 	if result != nil {
-		return 0, at, result
+		return SignedIn{}, result
 	}
-	return userID, at, nil
+	return s, nil
 }
 
 // LoadPrincipal loads the user behind a session authenticated at authAt, with
@@ -284,13 +292,12 @@ func SetTenantRoles(ctx context.Context, tx db.Tx, id int, roles []Role) error {
 // SignInExternal finds the active account with email, for a sign-in that
 // an identity provider vouched for, and logs it. Returns ErrBadCredentials
 // (and logs that) when there is none.
-func SignInExternal(ctx context.Context, pool *pgxpool.Pool, email, provider string) (int, time.Time, error) {
+func SignInExternal(ctx context.Context, pool *pgxpool.Pool, email, provider string) (SignedIn, error) {
 	email, _ = NormalizeEmail(email)
-	var userID int
-	var at time.Time
+	var s SignedIn
 	var result error
 	err := db.InGlobal(ctx, pool, 0, func(tx pgx.Tx) error {
-		err := tx.QueryRow(ctx, `SELECT id, now() FROM users WHERE email = $1 AND active`, email).Scan(&userID, &at)
+		err := tx.QueryRow(ctx, `SELECT id, now() FROM users WHERE email = $1 AND active`, email).Scan(&s.UserID, &s.At)
 		if errors.Is(err, pgx.ErrNoRows) {
 			result = ErrBadCredentials
 			return audit.RecordSecurity(ctx, tx, audit.SecurityEvent{Action: "session.signin_failed",
@@ -299,10 +306,10 @@ func SignInExternal(ctx context.Context, pool *pgxpool.Pool, email, provider str
 		if err != nil {
 			return err
 		}
-		return audit.RecordSecurity(ctx, tx, audit.SecurityEvent{UserID: userID, Action: "session.signin", Detail: map[string]any{"provider": provider}})
+		return audit.RecordSecurity(ctx, tx, audit.SecurityEvent{UserID: s.UserID, Action: "session.signin", Detail: map[string]any{"provider": provider}})
 	})
 	if err != nil {
-		return 0, at, fmt.Errorf("auth: external sign in: %w", err)
+		return SignedIn{}, fmt.Errorf("auth: external sign in: %w", err)
 	}
-	return userID, at, result
+	return s, result
 }

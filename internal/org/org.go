@@ -265,3 +265,21 @@ func isForeignKeyViolation(err error) bool {
 func projectAudit(ctx context.Context, tx pgx.Tx, projectID int, action string, detail map[string]any) error {
 	return audit.RecordSecurity(ctx, tx, audit.SecurityEvent{UserID: audit.MetaFrom(ctx).UserID, Action: action, ProjectID: projectID, Detail: detail})
 }
+
+// RequiresTwoFactor reports whether the organisation of tx requires
+// two-factor sign-in of everyone who sees personal data there.
+func RequiresTwoFactor(ctx context.Context, tx db.Tx) (bool, error) {
+	var on bool
+	err := tx.QueryRow(ctx, `SELECT require_two_factor FROM orgs WHERE id = $1`, tx.TenantID).Scan(&on)
+	return on, err
+}
+
+// SetRequiresTwoFactor turns the requirement on or off for the organisation
+// of tx; a change is in its audit log.
+func SetRequiresTwoFactor(ctx context.Context, tx db.Tx, on bool) error {
+	tag, err := tx.Exec(ctx, `UPDATE orgs SET require_two_factor = $2 WHERE id = $1 AND require_two_factor <> $2`, tx.TenantID, on)
+	if err != nil || tag.RowsAffected() == 0 {
+		return err
+	}
+	return audit.Record(ctx, tx, audit.Event{Action: "settings.update", RecordType: "settings", Detail: map[string]any{"require_two_factor": on}})
+}

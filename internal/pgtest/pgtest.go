@@ -55,17 +55,81 @@ func start() {
 	}
 	os.WriteFile(filepath.Join(tmpDir, "owner.pid"), []byte(strconv.Itoa(os.Getpid())), 0o600)
 	os.Chmod(tmpDir, 0o711)
-	ctx := context.Background()
+	server, startErr = startServer(context.Background(), options(tmpDir))
+}
+
+// options are a test server's, with its cluster in dir.
+func options(dir string) pglocal.Options {
 	var logFile *os.File
 	if os.Getenv("KAA_PGTEST_LOG") != "" {
 		logFile = os.Stderr
 	}
-	server, startErr = pglocal.Start(ctx, pglocal.Options{DataDir: filepath.Join(tmpDir, "data"), Fast: true, Log: logFile})
-	if startErr != nil {
-		return
+	return pglocal.Options{DataDir: filepath.Join(dir, "data"), Fast: true, Log: logFile}
+}
+
+// startServer starts a test server, with the serving role able to sign in.
+func startServer(ctx context.Context, opts pglocal.Options) (*pglocal.Server, error) {
+	srv, err := pglocal.Start(ctx, opts)
+	if err != nil {
+		return nil, err
 	}
-	startErr = exec(ctx, server.AdminURL("postgres"),
-		`CREATE ROLE kaa_app LOGIN PASSWORD '`+AppPassword+`' NOSUPERUSER NOBYPASSRLS`)
+	if err := exec(ctx, srv.AdminURL("postgres"), `CREATE ROLE kaa_app LOGIN PASSWORD '`+AppPassword+`' NOSUPERUSER NOBYPASSRLS`); err != nil {
+		srv.Stop()
+		return nil, err
+	}
+	return srv, nil
+}
+
+// Private is a PostgreSQL server of one test's own, with one database, for
+// a test that stops and starts the server.
+type Private struct {
+	*DB
+	Server  *pglocal.Server
+	Options pglocal.Options // Options.Port is the server's: a restart keeps the address
+}
+
+// NewPrivate starts a server of t's own and gives it a database "kaa",
+// migrated and then filled by fill (which may be nil).
+func NewPrivate(t testing.TB, fill func(ctx context.Context, ownerURL string) error) *Private {
+	t.Helper()
+	ctx := context.Background()
+	dir, err := os.MkdirTemp("", "kaa-pgtest-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "owner.pid"), []byte(strconv.Itoa(os.Getpid())), 0o600)
+	os.Chmod(dir, 0o711) // the postgres user must be able to enter it
+	p := &Private{Options: options(dir)}
+	if p.Server, err = startServer(ctx, p.Options); err != nil {
+		t.Fatal(err)
+	}
+	p.Options.Port = p.Server.Port
+	t.Cleanup(func() { p.Server.Stop(); os.RemoveAll(dir) })
+	if err := buildTemplate(ctx, p.Server, "kaa", fill); err != nil {
+		t.Fatal(err)
+	}
+	p.DB = &DB{Name: "kaa", OwnerURL: p.Server.AdminURL("kaa"), AppURL: p.Server.URL("kaa_app", AppPassword, "kaa")}
+	if p.Owner, err = db.Open(ctx, p.OwnerURL); err != nil {
+		t.Fatal(err)
+	}
+	if p.App, err = db.Open(ctx, p.AppURL); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.App.Close(); p.Owner.Close() })
+	return p
+}
+
+// Stop stops the server.
+func (p *Private) Stop() { p.Server.Stop() }
+
+// Start starts the server again on the same address.
+func (p *Private) Start(t testing.TB) {
+	t.Helper()
+	srv, err := pglocal.Start(context.Background(), p.Options)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Server = srv
 }
 
 // sweepStale removes the folders of test servers whose test binary is gone

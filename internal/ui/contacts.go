@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kaa-plattform/kaa/internal/audit"
 	"github.com/kaa-plattform/kaa/internal/db"
+	"github.com/kaa-plattform/kaa/internal/org"
 	"github.com/kaa-plattform/kaa/internal/participant"
 	"github.com/kaa-plattform/kaa/internal/ui/views"
 )
@@ -313,7 +313,8 @@ func (h *Handler) settings(w http.ResponseWriter, r *http.Request) {
 		if ret, err = participant.GetRetention(r.Context(), tx); err != nil {
 			return err
 		}
-		return tx.QueryRow(r.Context(), `SELECT require_two_factor FROM orgs WHERE id = $1`, tx.TenantID).Scan(&require)
+		require, err = org.RequiresTwoFactor(r.Context(), tx)
+		return err
 	})
 	if err != nil {
 		h.fail(w, r, err)
@@ -354,12 +355,7 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
 		if err := participant.SaveRetention(r.Context(), tx, ret); err != nil {
 			return err
 		}
-		tag, err := tx.Exec(r.Context(), `UPDATE orgs SET require_two_factor = $2 WHERE id = $1 AND require_two_factor <> $2`, tx.TenantID, v.RequireTwoFactor)
-		if err != nil || tag.RowsAffected() == 0 {
-			return err
-		}
-		return audit.Record(r.Context(), tx, audit.Event{Action: "settings.update", RecordType: "settings",
-			Detail: map[string]any{"require_two_factor": v.RequireTwoFactor}})
+		return org.SetRequiresTwoFactor(r.Context(), tx, v.RequireTwoFactor)
 	}); err != nil {
 		h.fail(w, r, err)
 		return

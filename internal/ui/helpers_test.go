@@ -60,7 +60,12 @@ func newAppWithLog(t *testing.T, logTo io.Writer, opts ...option) *app {
 	t.Helper()
 	// The demo's organisations and accounts, but no young people: each test
 	// registers the ones it needs.
-	d := pgtest.NewFrom(t, "accounts", seed.StructureAt)
+	return appOn(t, pgtest.NewFrom(t, "accounts", seed.StructureAt), logTo, opts...)
+}
+
+// appOn serves the real application on d.
+func appOn(t *testing.T, d *pgtest.DB, logTo io.Writer, opts ...option) *app {
+	t.Helper()
 	cfg, err := config.Load(func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
@@ -98,13 +103,22 @@ type response struct {
 
 func (c *client) do(method, path string, form url.Values, hdr map[string]string) response {
 	c.a.t.Helper()
+	res, err := c.send(method, path, form, hdr)
+	if err != nil {
+		c.a.t.Fatal(err)
+	}
+	return res
+}
+
+// send makes one request and reads the whole answer.
+func (c *client) send(method, path string, form url.Values, hdr map[string]string) (response, error) {
 	var body io.Reader
 	if form != nil {
 		body = strings.NewReader(form.Encode())
 	}
 	req, err := http.NewRequest(method, c.a.srv.URL+path, body)
 	if err != nil {
-		c.a.t.Fatal(err)
+		return response{}, err
 	}
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -114,11 +128,11 @@ func (c *client) do(method, path string, form url.Values, hdr map[string]string)
 	}
 	res, err := c.c.Do(req)
 	if err != nil {
-		c.a.t.Fatal(err)
+		return response{}, err
 	}
 	defer res.Body.Close()
 	b, _ := io.ReadAll(res.Body)
-	return response{Status: res.StatusCode, Body: string(b), Location: res.Header.Get("Location"), Header: res.Header}
+	return response{Status: res.StatusCode, Body: string(b), Location: res.Header.Get("Location"), Header: res.Header}, nil
 }
 
 func (c *client) get(path string) response { return c.do("GET", path, nil, nil) }
@@ -130,24 +144,11 @@ func (c *client) getQuiet(path string) int { return c.quiet("GET", path, nil) }
 func (c *client) postQuiet(path string, form url.Values) int { return c.quiet("POST", path, form) }
 
 func (c *client) quiet(method, path string, form url.Values) int {
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
-	}
-	req, err := http.NewRequest(method, c.a.srv.URL+path, body)
+	res, err := c.send(method, path, form, nil)
 	if err != nil {
 		return 0
 	}
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	res, err := c.c.Do(req)
-	if err != nil {
-		return 0
-	}
-	io.Copy(io.Discard, res.Body)
-	res.Body.Close()
-	return res.StatusCode
+	return res.Status
 }
 
 func (c *client) post(path string, form url.Values) response {

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"net/http"
 	"sync"
@@ -45,12 +44,6 @@ func (h *Handler) oidcConfig(r *http.Request) (*oauth2.Config, *oidc.Provider, e
 	return cfg, h.oidc.provider, nil
 }
 
-func randomToken() string {
-	b := make([]byte, 24)
-	rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
 // oidcStart sends the user to the identity provider, with a state, a nonce
 // and a PKCE verifier kept in the session.
 func (h *Handler) oidcStart(w http.ResponseWriter, r *http.Request) {
@@ -64,7 +57,7 @@ func (h *Handler) oidcStart(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	state, nonce, verifier := randomToken(), randomToken(), oauth2.GenerateVerifier()
+	state, nonce, verifier := rand.Text(), rand.Text(), oauth2.GenerateVerifier()
 	h.sessions.Put(ctx, sessOIDCState, state)
 	h.sessions.Put(ctx, sessOIDCNonce, nonce)
 	h.sessions.Put(ctx, sessOIDCVerifier, verifier)
@@ -127,7 +120,7 @@ func (h *Handler) oidcDone(w http.ResponseWriter, r *http.Request) {
 		refuse(http.StatusUnauthorized, "Kommunens inloggningstjänst gav ingen bekräftad e-postadress. Kontakta kommunens IT-stöd.")
 		return
 	}
-	uid, at, err := auth.SignInExternal(ctx, h.pool, claims.Email, h.cfg.OIDC.Issuer)
+	in, err := auth.SignInExternal(ctx, h.pool, claims.Email, h.cfg.OIDC.Issuer)
 	if errors.Is(err, auth.ErrBadCredentials) {
 		refuse(http.StatusForbidden, "Det finns inget aktivt konto i KAA för "+claims.Email+". Be din kommuns administratör om behörighet.")
 		return
@@ -136,7 +129,7 @@ func (h *Handler) oidcDone(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	if h.completeSignIn(w, r, uid, at) {
+	if h.completeSignIn(w, r, in.UserID, in.At) {
 		h.sessions.Put(ctx, sessExternal, h.cfg.OIDC.Issuer)
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 	}

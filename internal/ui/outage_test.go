@@ -4,12 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,12 +15,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/kaa-plattform/kaa/internal/config"
-	"github.com/kaa-plattform/kaa/internal/db"
-	"github.com/kaa-plattform/kaa/internal/pglocal"
 	"github.com/kaa-plattform/kaa/internal/pgtest"
 	"github.com/kaa-plattform/kaa/internal/seed"
-	"github.com/kaa-plattform/kaa/internal/ui"
 )
 
 // TestDatabaseOutage stops PostgreSQL under signed-in coordinators who keep
@@ -34,51 +26,9 @@ import (
 // coordinators still signed in, and every contact it acknowledged is there. It runs its
 // own PostgreSQL, so the rest of the tests keep theirs.
 func TestDatabaseOutage(t *testing.T) {
-	ctx := context.Background()
-	base, err := os.MkdirTemp("/var/tmp", "kaa-outage-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.Chmod(base, 0o711) // the postgres user must be able to enter it
-	t.Cleanup(func() { os.RemoveAll(base) })
-	opts := pglocal.Options{DataDir: filepath.Join(base, "pgdata"), Fast: true}
-	srv, err := pglocal.Start(ctx, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Stop() })
-	setup, err := pgx.Connect(ctx, srv.AdminURL("postgres"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, sql := range []string{`CREATE ROLE kaa_app LOGIN PASSWORD '` + pgtest.AppPassword + `' NOSUPERUSER NOBYPASSRLS`, `CREATE DATABASE kaa`} {
-		if _, err := setup.Exec(ctx, sql); err != nil {
-			t.Fatal(err)
-		}
-	}
-	setup.Close(ctx)
-	d := &pgtest.DB{Name: "kaa", OwnerURL: srv.AdminURL("kaa"), AppURL: srv.URL("kaa_app", pgtest.AppPassword, "kaa")}
-	if err := db.Migrate(d.OwnerURL); err != nil {
-		t.Fatal(err)
-	}
-	if err := seed.StructureAt(ctx, d.OwnerURL); err != nil {
-		t.Fatal(err)
-	}
-	if d.Owner, err = db.Open(ctx, d.OwnerURL); err != nil {
-		t.Fatal(err)
-	}
-	if d.App, err = db.Open(ctx, d.AppURL); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.App.Close(); d.Owner.Close() })
-	cfg, err := config.Load(func(string) string { return "" })
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := ui.New(d.App, cfg, slog.New(slog.NewJSONHandler(io.Discard, nil)))
-	hs := httptest.NewServer(h.Router())
-	t.Cleanup(func() { hs.Close(); h.Close() })
-	a := &app{t: t, db: d, h: h, srv: hs}
+	pg := pgtest.NewPrivate(t, seed.StructureAt)
+	d := pg.DB
+	a := appOn(t, d, io.Discard)
 
 	pid, _, _ := a.fixture("1273", "samordnare@osby.demo", "Ada", "Andersson")
 	c := a.client()
@@ -123,8 +73,7 @@ func TestDatabaseOutage(t *testing.T) {
 	}
 	time.Sleep(300 * time.Millisecond)
 
-	port := srv.Port
-	srv.Stop()
+	pg.Stop()
 	res := c.get(page)
 	if res.Status != http.StatusServiceUnavailable || !strings.Contains(res.Body, "försök igen") || res.Header.Get("Retry-After") == "" {
 		t.Errorf("a page while the database is down: %d, Retry-After %q\n%s", res.Status, res.Header.Get("Retry-After"), res.Body)
@@ -134,10 +83,7 @@ func TestDatabaseOutage(t *testing.T) {
 		t.Errorf("logging a contact while the database is down: %d", res.Status)
 	}
 
-	opts.Port = port
-	if srv, err = pglocal.Start(ctx, opts); err != nil {
-		t.Fatal(err)
-	}
+	pg.Start(t)
 	began := time.Now()
 	for {
 		res := c.get(page)

@@ -29,7 +29,7 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	r.Body = http.MaxBytesReader(w, r.Body, 4096)
 	email, password := r.PostFormValue("email"), r.PostFormValue("password")
-	uid, at, err := auth.SignIn(ctx, h.pool, h.throttle, email, password, h.clientAddr(r))
+	in, err := auth.SignIn(ctx, h.pool, h.throttle, email, password, h.clientAddr(r))
 	if errors.Is(err, auth.ErrBadCredentials) || errors.Is(err, auth.ErrThrottled) {
 		status := http.StatusUnauthorized
 		if errors.Is(err, auth.ErrThrottled) {
@@ -42,23 +42,18 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	twoFactor, err := auth.HasTwoFactor(ctx, h.pool, uid)
-	if err != nil {
-		h.serverError(w, r, err)
-		return
-	}
-	if twoFactor {
+	if in.TwoFactor {
 		// The password was right; the session is not the user's until the code is.
 		if err := h.sessions.RenewToken(ctx); err != nil {
 			h.serverError(w, r, err)
 			return
 		}
-		h.sessions.Put(ctx, sessPendingUser, uid)
-		h.sessions.Put(ctx, sessPendingAt, at.UnixNano())
+		h.sessions.Put(ctx, sessPendingUser, in.UserID)
+		h.sessions.Put(ctx, sessPendingAt, in.At.UnixNano())
 		http.Redirect(w, r, "/logga-in/kod", http.StatusSeeOther)
 		return
 	}
-	if h.completeSignIn(w, r, uid, at) {
+	if h.completeSignIn(w, r, in.UserID, in.At) {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 	}
 }
