@@ -3,7 +3,6 @@ package dashboard
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/kaa-plattform/kaa/internal/audit"
 	"github.com/kaa-plattform/kaa/internal/db"
+	"github.com/kaa-plattform/kaa/internal/sv"
 )
 
 // MinCell is the smallest count shown across a municipality's border; 1–4
@@ -139,7 +139,7 @@ func Show(n int, hidden bool) string {
 	case hidden:
 		return "dold"
 	}
-	return strconv.Itoa(n)
+	return sv.Num(n)
 }
 
 // BuildESF reads the ESF+ common indicators of project per member through

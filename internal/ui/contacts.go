@@ -11,6 +11,7 @@ import (
 	"github.com/kaa-plattform/kaa/internal/db"
 	"github.com/kaa-plattform/kaa/internal/org"
 	"github.com/kaa-plattform/kaa/internal/participant"
+	"github.com/kaa-plattform/kaa/internal/sv"
 	"github.com/kaa-plattform/kaa/internal/ui/views"
 )
 
@@ -265,8 +266,26 @@ func (h *Handler) enrolmentEnd(w http.ResponseWriter, r *http.Request) {
 		f.Errors.Add(reasonField, "Välj varför inskrivningen avslutas.")
 	}
 	if !f.Errors.Any() {
-		err := h.inTenant(r, func(tx db.Tx) error { return participant.EndEnrolment(ctx, tx, id, eid, endsOn, reason) })
+		err := h.inTenant(r, func(tx db.Tx) error {
+			if err := participant.EndEnrolment(ctx, tx, id, eid, endsOn, reason); err != nil {
+				return err
+			}
+			return unlessConfirmed(r)
+		})
 		switch {
+		case errors.Is(err, errUnconfirmed):
+			h.ask(w, r, func() (views.Confirm, error) {
+				var name string
+				err := h.inTenant(r, func(tx db.Tx) (err error) { _, name, err = h.participantName(r, tx); return err })
+				return views.Confirm{
+					Question: "Avsluta inskrivningen för " + name + "?",
+					Consequence: fmt.Sprintf("Inskrivningen slutar %s med orsaken ”%s”, och uppföljningarna efter avslut planeras in. Ett avslut går inte att ångra här: blev det fel, skriv in personen på nytt.",
+						sv.ProseDate(endsOn), views.Label("end_reason", reason)),
+					Yes:  "Ja, avsluta inskrivningen",
+					Back: fmt.Sprintf("%s/%d", h.participantBase(r), id),
+				}, err
+			})
+			return
 		case errors.Is(err, participant.ErrEndBeforeStart):
 			f.Errors.Add(endsField, "Slutdatum: inskrivningen kan inte sluta innan den började.")
 		case err != nil:

@@ -14,6 +14,7 @@ import (
 	"github.com/kaa-plattform/kaa/internal/db"
 	"github.com/kaa-plattform/kaa/internal/participant"
 	"github.com/kaa-plattform/kaa/internal/scb"
+	"github.com/kaa-plattform/kaa/internal/sv"
 	"github.com/kaa-plattform/kaa/internal/ui/views"
 )
 
@@ -80,9 +81,9 @@ func (h *Handler) dashboardView(r *http.Request) (views.DashboardView, error) {
 		}
 		return fmt.Sprintf("%.0f dagar", *d)
 	}
-	identified := fmt.Sprint(m.Identified)
+	identified := sv.Num(m.Identified)
 	if m.Planned > 0 {
-		identified += fmt.Sprintf(" (planerat %d, %s av målet)", m.Planned, pct(m.Identified, m.Planned))
+		identified += fmt.Sprintf(" (planerat %s, %s av målet)", sv.Num(m.Planned), pct(m.Identified, m.Planned))
 	}
 	women, men := 0, 0
 	for _, g := range m.Genders {
@@ -109,25 +110,25 @@ func (h *Handler) dashboardView(r *http.Request) (views.DashboardView, error) {
 		if err := h.inTenant(r, func(tx db.Tx) (err error) { n, err = scb.GapCount(ctx, tx, hy); return err }); err != nil {
 			return v, err
 		}
-		gaps = fmt.Sprintf("%d att rätta i halvårsrapporten till SCB", n)
+		gaps = fmt.Sprintf("%s att rätta i halvårsrapporten till SCB", sv.Num(n))
 	}
 	v.Key = []views.Target{
 		{Label: "Identifierade under perioden", Value: identified},
-		{Label: "Inskrivna någon gång under perioden", Value: fmt.Sprint(m.Population)},
+		{Label: "Inskrivna någon gång under perioden", Value: sv.Num(m.Population)},
 		{Label: "Median från identifierad till första kontaktförsök", Value: median(m.MedianDaysAttempt)},
 		{Label: "Median från identifierad till första kontakt som nådde fram", Value: median(m.MedianDaysReached)},
 		{Label: "Könsfördelning", Value: balance},
 		{Label: "Luckor i SCB-rapporten", Value: gaps},
-		{Label: "Kontakter med okänd sysselsättning", Value: fmt.Sprintf("%s (%d av %d)", pct(m.OccupationUnknown, m.ContactsInPeriod), m.OccupationUnknown, m.ContactsInPeriod)},
+		{Label: "Kontakter med okänd sysselsättning", Value: fmt.Sprintf("%s (%s av %s)", pct(m.OccupationUnknown, m.ContactsInPeriod), sv.Num(m.OccupationUnknown), sv.Num(m.ContactsInPeriod))},
 	}
 
 	list := views.Figure{ID: "kaa-lista", Kind: "line", Title: "KAA-listans storlek vid varje månads slut", Head: []string{"Månad", "Antal"}, CSV: csvURL("kaa-lista")}
 	for _, mc := range m.ListSize {
-		list.Bars = append(list.Bars, views.Bar{Label: views.MonthLabel(mc), Value: float64(mc.Count), Text: fmt.Sprint(mc.Count)})
-		list.Rows = append(list.Rows, []string{views.MonthLabel(mc), fmt.Sprint(mc.Count)})
+		list.Bars = append(list.Bars, views.Bar{Label: views.MonthLabel(mc), Value: float64(mc.Count), Text: sv.Num(mc.Count)})
+		list.Rows = append(list.Rows, []string{views.MonthLabel(mc), sv.Num(mc.Count)})
 	}
 	if n := len(m.ListSize); n > 0 {
-		list.Summary = fmt.Sprintf("Listan hade %d ungdomar för två år sedan och %d nu.", m.ListSize[0].Count, m.ListSize[n-1].Count)
+		list.Summary = fmt.Sprintf("Listan hade %s ungdomar för två år sedan och %s nu.", sv.Num(m.ListSize[0].Count), sv.Num(m.ListSize[n-1].Count))
 	}
 
 	shares := views.Figure{ID: "andelar", Title: "Andel av de inskrivna under perioden", Head: []string{"Andel", "Antal", "Procent"}, CSV: csvURL("andelar")}
@@ -136,15 +137,15 @@ func (h *Handler) dashboardView(r *http.Request) (views.DashboardView, error) {
 		n     int
 	}{{"Minst ett kontakttillfälle", m.Contacted}, {"Nådda", m.Reached}, {"Med handlingsplan", m.WithPlan}} {
 		shares.Bars = append(shares.Bars, views.Bar{Label: s.label, Value: share(s.n, m.Population), Text: pct(s.n, m.Population)})
-		shares.Rows = append(shares.Rows, []string{s.label, fmt.Sprint(s.n), pct(s.n, m.Population)})
+		shares.Rows = append(shares.Rows, []string{s.label, sv.Num(s.n), pct(s.n, m.Population)})
 	}
-	shares.Summary = fmt.Sprintf("Av %d inskrivna har %s haft kontaktförsök, %s nåtts och %s en handlingsplan.",
-		m.Population, pct(m.Contacted, m.Population), pct(m.Reached, m.Population), pct(m.WithPlan, m.Population))
+	shares.Summary = fmt.Sprintf("Av %s inskrivna har %s haft kontaktförsök, %s nåtts och %s en handlingsplan.",
+		sv.Num(m.Population), pct(m.Contacted, m.Population), pct(m.Reached, m.Population), pct(m.WithPlan, m.Population))
 
 	channels := views.Figure{ID: "kanaler", Title: "Hur ofta kontakten nådde fram, per kanal", Head: []string{"Kanal", "Försök", "Nådda", "Andel nådda"}, CSV: csvURL("kanaler")}
 	for _, c := range m.Channels {
 		channels.Bars = append(channels.Bars, views.Bar{Label: views.Label("channel", c.Channel), Value: share(c.Reached, c.Attempts), Text: pct(c.Reached, c.Attempts)})
-		channels.Rows = append(channels.Rows, []string{views.Label("channel", c.Channel), fmt.Sprint(c.Attempts), fmt.Sprint(c.Reached), pct(c.Reached, c.Attempts)})
+		channels.Rows = append(channels.Rows, []string{views.Label("channel", c.Channel), sv.Num(c.Attempts), sv.Num(c.Reached), pct(c.Reached, c.Attempts)})
 	}
 	if len(m.Channels) > 0 {
 		channels.Summary = fmt.Sprintf("%s nådde fram oftast: %s av försöken.", views.Label("channel", m.Channels[0].Channel), pct(m.Channels[0].Reached, m.Channels[0].Attempts))
@@ -154,8 +155,8 @@ func (h *Handler) dashboardView(r *http.Request) (views.DashboardView, error) {
 
 	genders := views.Figure{ID: "kon", Title: "Inskrivna efter kön", Head: []string{"Kön", "Antal", "Andel"}, CSV: csvURL("kon"), Summary: balance}
 	for _, g := range m.Genders {
-		genders.Bars = append(genders.Bars, views.Bar{Label: views.Label("gender", g.Gender), Value: float64(g.Count), Text: fmt.Sprint(g.Count)})
-		genders.Rows = append(genders.Rows, []string{views.Label("gender", g.Gender), fmt.Sprint(g.Count), pct(g.Count, m.Population)})
+		genders.Bars = append(genders.Bars, views.Bar{Label: views.Label("gender", g.Gender), Value: float64(g.Count), Text: sv.Num(g.Count)})
+		genders.Rows = append(genders.Rows, []string{views.Label("gender", g.Gender), sv.Num(g.Count), pct(g.Count, m.Population)})
 	}
 
 	outcomes := views.Figure{ID: "utfall", Kind: "stacked", Legend: []string{"Kvinnor", "Män", "Icke-binära", "Ej angivet"}, Title: "Var de unga var vid uppföljningarna", Head: []string{"Uppföljning och sysselsättning", "Kvinnor", "Män", "Icke-binära", "Ej angivet", "Totalt"}, CSV: csvURL("utfall")}
@@ -176,16 +177,16 @@ func (h *Handler) dashboardView(r *http.Request) (views.DashboardView, error) {
 		total := g["woman"] + g["man"] + g["non_binary"] + g["not_stated"]
 		kind, occ, _ := strings.Cut(c, ":")
 		label := views.Label("followup_short", kind) + ": " + views.Label("occupation", occ)
-		outcomes.Stacks = append(outcomes.Stacks, views.Stack{Label: label, Text: fmt.Sprint(total),
+		outcomes.Stacks = append(outcomes.Stacks, views.Stack{Label: label, Text: sv.Num(total),
 			Parts: []float64{float64(g["woman"]), float64(g["man"]), float64(g["non_binary"]), float64(g["not_stated"])}})
-		outcomes.Rows = append(outcomes.Rows, []string{label, fmt.Sprint(g["woman"]), fmt.Sprint(g["man"]), fmt.Sprint(g["non_binary"]), fmt.Sprint(g["not_stated"]), fmt.Sprint(total)})
+		outcomes.Rows = append(outcomes.Rows, []string{label, sv.Num(g["woman"]), sv.Num(g["man"]), sv.Num(g["non_binary"]), sv.Num(g["not_stated"]), sv.Num(total)})
 	}
 	done := map[string]int{}
 	for _, c := range m.Outcomes {
 		kind, _, _ := strings.Cut(c.Category, ":")
 		done[kind] += c.Count
 	}
-	outcomes.Summary = fmt.Sprintf("Uppföljningar under perioden: %d vid avslut och %d sex månader efter avslut.", done["exit"], done["six_months"])
+	outcomes.Summary = fmt.Sprintf("Uppföljningar under perioden: %s vid avslut och %s sex månader efter avslut.", sv.Num(done["exit"]), sv.Num(done["six_months"]))
 
 	survey := views.Figure{ID: "enkat", Title: "De ungas egna svar vid avslut, mot målen i #KlarFramtid", Head: []string{"Fråga och kön", "Ja", "Svarade", "Andel ja", "Mål", "Uppnått"}, CSV: csvURL("enkat")}
 	targets := map[string]float64{"long_term_goal": 50, "clear_plan": 75, "respect": 95, "no_barrier": 100}
@@ -201,9 +202,9 @@ func (h *Handler) dashboardView(r *http.Request) (views.DashboardView, error) {
 			}
 		}
 		survey.Bars = append(survey.Bars, views.Bar{Label: label, Value: share(s.Yes, s.Answered), Text: pct(s.Yes, s.Answered)})
-		survey.Rows = append(survey.Rows, []string{label, fmt.Sprint(s.Yes), fmt.Sprint(s.Answered), pct(s.Yes, s.Answered), fmt.Sprintf("minst %.0f %%", targets[s.Question]), met})
+		survey.Rows = append(survey.Rows, []string{label, sv.Num(s.Yes), sv.Num(s.Answered), pct(s.Yes, s.Answered), fmt.Sprintf("minst %.0f %%", targets[s.Question]), met})
 	}
-	survey.Summary = fmt.Sprintf("%d av %d mål nåddes, räknat för kvinnor och män var för sig.", reached, answered)
+	survey.Summary = fmt.Sprintf("%s av %s mål nåddes, räknat för kvinnor och män var för sig.", sv.Num(reached), sv.Num(answered))
 	if answered == 0 {
 		survey.Summary = "Ingen svarade på frågorna vid avslut under perioden."
 	}

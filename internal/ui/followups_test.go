@@ -37,7 +37,7 @@ func TestFollowUps(t *testing.T) {
 	eid := a.count(`SELECT id FROM enrolments WHERE participant_id = $1`, id)
 	endsOn := time.Now().AddDate(0, 0, -40).Format("2006-01-02")
 	res := c.post(fmt.Sprintf("%s/inskrivningar/%d/avsluta", base, eid), url.Values{
-		fmt.Sprintf("ends_on_%d", eid): {endsOn}, fmt.Sprintf("end_reason_%d", eid): {"national_programme"}})
+		fmt.Sprintf("ends_on_%d", eid): {endsOn}, fmt.Sprintf("end_reason_%d", eid): {"national_programme"}, "bekraftat": {"ja"}})
 	if res.Status != http.StatusSeeOther {
 		t.Fatalf("end: %d", res.Status)
 	}

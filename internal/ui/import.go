@@ -13,6 +13,7 @@ import (
 	"github.com/kaa-plattform/kaa/internal/db"
 	"github.com/kaa-plattform/kaa/internal/kaalist"
 	"github.com/kaa-plattform/kaa/internal/participant"
+	"github.com/kaa-plattform/kaa/internal/sv"
 	"github.com/kaa-plattform/kaa/internal/ui/views"
 )
 
@@ -182,8 +183,8 @@ func (h *Handler) importConfirm(w http.ResponseWriter, r *http.Request) {
 		h.renderImportPreview(w, r, http.StatusUnprocessableEntity, nil, nil)
 		return
 	}
-	h.flash(r, fmt.Sprintf("Importen är klar: %d nya, %d uppdaterade, %d oförändrade, %d rader med fel importerades inte.",
-		counts[participant.ImportNew], counts[participant.ImportUpdate], counts[participant.ImportUnchanged], counts[participant.ImportError]))
+	h.flash(r, fmt.Sprintf("Importen är klar: %s nya, %s uppdaterade, %s oförändrade, %s rader med fel importerades inte.",
+		sv.Num(counts[participant.ImportNew]), sv.Num(counts[participant.ImportUpdate]), sv.Num(counts[participant.ImportUnchanged]), sv.Num(counts[participant.ImportError])))
 	redirect(w, r, h.participantBase(r))
 }
 
@@ -193,8 +194,28 @@ func (h *Handler) importCancel(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		return participant.DeleteImport(r.Context(), tx, id, true)
+		if err := participant.DeleteImport(r.Context(), tx, id, true); err != nil {
+			return err
+		}
+		return unlessConfirmed(r)
 	})
+	if errors.Is(err, errUnconfirmed) {
+		h.ask(w, r, func() (c views.Confirm, err error) {
+			var imp participant.Import
+			err = h.inTenant(r, func(tx db.Tx) error {
+				id, _ := pathID(r, "iid")
+				imp, err = participant.GetImport(r.Context(), tx, id)
+				return err
+			})
+			return views.Confirm{
+				Question:    "Avbryta importen av " + imp.Filename + "?",
+				Consequence: "Inget från filen sparas och den uppladdade filen tas bort. Du kan ladda upp den igen.",
+				Yes:         "Ja, avbryt importen",
+				Back:        fmt.Sprintf("%s/import/%d", h.participantBase(r), imp.ID),
+			}, err
+		})
+		return
+	}
 	if err != nil {
 		h.fail(w, r, err)
 		return

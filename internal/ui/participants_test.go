@@ -640,3 +640,23 @@ func TestRegisterIntoSubprojectAsksESFEntry(t *testing.T) {
 		t.Error("the enrolment does not carry the entry data")
 	}
 }
+
+// TestEmptyStates: an empty page says what to do next.
+func TestEmptyStates(t *testing.T) {
+	a := newApp(t)
+	c := a.client()
+	c.signIn("samordnare@osby.demo")
+	body := c.get("/k/1273/deltagare").Body
+	if !strings.Contains(body, `data-testid="empty-register"`) || !strings.Contains(body, `href="/k/1273/deltagare/import"`) || !strings.Contains(body, `href="/k/1273/deltagare/ny"`) {
+		t.Error("an empty register does not lead to the import and the registration form")
+	}
+	if body := c.get("/k/1273/deltagare?status=ended").Body; !strings.Contains(body, `data-testid="empty-register"`) {
+		t.Error("an empty register under a status tab does not say so")
+	}
+	ny := newParticipant("080301-0008", "Alva", "Andersson")
+	ny.Del("enrol")
+	c.register(ny)
+	if body := c.get("/k/1273/deltagare?alder_min=19").Body; !strings.Contains(body, `data-testid="empty"`) || strings.Contains(body, `data-testid="empty-register"`) {
+		t.Error("a filter without hits should say to change the filter, not to import")
+	}
+}

@@ -76,7 +76,7 @@ func (h *Handler) renderProjectSetup(w http.ResponseWriter, r *http.Request, sta
 
 // projectWrite checks the form with check, then writes with write in one
 // transaction, then returns to the set-up page.
-func (h *Handler) projectWrite(w http.ResponseWriter, r *http.Request, check func(map[string]string, *views.Errors), write func(pgx.Tx, org.Project, map[string]string) error, done string) {
+func (h *Handler) projectWrite(w http.ResponseWriter, r *http.Request, check func(map[string]string, *views.Errors), ask func(org.Project) (views.Confirm, error), write func(pgx.Tx, org.Project, map[string]string) error, done string) {
 	p, err := h.ownedProject(r)
 	if err != nil {
 		h.fail(w, r, err)
@@ -91,8 +91,16 @@ func (h *Handler) projectWrite(w http.ResponseWriter, r *http.Request, check fun
 	var errs views.Errors
 	check(values, &errs)
 	if !errs.Any() {
-		err = db.InGlobal(r.Context(), h.pool, principalFrom(r.Context()).UserID, func(tx pgx.Tx) error { return write(tx, p, values) })
+		err = db.InGlobal(r.Context(), h.pool, principalFrom(r.Context()).UserID, func(tx pgx.Tx) error {
+			if err := write(tx, p, values); err != nil || ask == nil {
+				return err
+			}
+			return unlessConfirmed(r)
+		})
 		switch {
+		case errors.Is(err, errUnconfirmed):
+			h.ask(w, r, func() (views.Confirm, error) { return ask(p) })
+			return
 		case errors.Is(err, org.ErrNotMember):
 			errs.Add("member", "Organisationen är inte med i projektet.")
 		case errors.Is(err, org.ErrMemberInUse):
@@ -128,7 +136,7 @@ func (h *Handler) projectPeriod(w http.ResponseWriter, r *http.Request) {
 		} else if e1 == nil && to.Before(from) {
 			errs.Add("ends_on", "Slutdatum kan inte ligga före startdatum.")
 		}
-	}, func(tx pgx.Tx, p org.Project, _ map[string]string) error {
+	}, nil, func(tx pgx.Tx, p org.Project, _ map[string]string) error {
 		return org.SetPeriod(r.Context(), tx, p.ID, from, to)
 	}, "Perioden är sparad.")
 }
@@ -153,7 +161,7 @@ func (h *Handler) projectTargets(w http.ResponseWriter, r *http.Request) {
 			}
 			parsed[t.Value] = &n
 		}
-	}, func(tx pgx.Tx, p org.Project, _ map[string]string) error {
+	}, nil, func(tx pgx.Tx, p org.Project, _ map[string]string) error {
 		for _, t := range views.TargetFields {
 			if err := org.SetTarget(r.Context(), tx, p.ID, t.Value, parsed[t.Value]); err != nil {
 				return err
@@ -169,14 +177,28 @@ func (h *Handler) projectAddMember(w http.ResponseWriter, r *http.Request) {
 		if id = atoiOr0(v["member"]); id == 0 {
 			errs.Add("member", "Välj en organisation.")
 		}
-	}, func(tx pgx.Tx, p org.Project, _ map[string]string) error {
+	}, nil, func(tx pgx.Tx, p org.Project, _ map[string]string) error {
 		return org.AddMember(r.Context(), tx, p.ID, id)
 	}, "Organisationen är med i projektet.")
 }
 
 func (h *Handler) projectRemoveMember(w http.ResponseWriter, r *http.Request) {
 	id := atoiOr0(chi.URLParam(r, "org"))
-	h.projectWrite(w, r, func(map[string]string, *views.Errors) {}, func(tx pgx.Tx, p org.Project, _ map[string]string) error {
+	h.projectWrite(w, r, func(map[string]string, *views.Errors) {}, func(p org.Project) (views.Confirm, error) {
+		members, err := org.Members(r.Context(), h.pool, p.ID)
+		name := "organisationen"
+		for _, m := range members {
+			if m.ID == id {
+				name = m.Name
+			}
+		}
+		return views.Confirm{
+			Question:    fmt.Sprintf("Ta bort %s ur %s?", name, p.Name),
+			Consequence: fmt.Sprintf("%s räknas inte längre med i projektets paraply och statistik. Inget av det %s har dokumenterat tas bort, och organisationen kan läggas till igen.", name, name),
+			Yes:         "Ja, ta bort ur projektet",
+			Back:        fmt.Sprintf("/k/%s/projekt/%s", orgFrom(r.Context()).Key, p.Key),
+		}, err
+	}, func(tx pgx.Tx, p org.Project, _ map[string]string) error {
 		return org.RemoveMember(r.Context(), tx, p.ID, id)
 	}, "Organisationen är borttagen ur projektet.")
 }
@@ -198,7 +220,7 @@ func (h *Handler) projectAddSubproject(w http.ResponseWriter, r *http.Request) {
 			}
 			planned = &n
 		}
-	}, func(tx pgx.Tx, p org.Project, v map[string]string) error {
+	}, nil, func(tx pgx.Tx, p org.Project, v map[string]string) error {
 		return org.AddSubproject(r.Context(), tx, p.ID, orgID, v["sub_name"], v["sub_focus"], planned)
 	}, "Delprojektet är tillagt.")
 }

@@ -7,11 +7,14 @@ import (
 	"strconv"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/kaa-plattform/kaa/internal/sv"
 )
 
 // writeTable sends a table of strings as CSV, or as .xlsx when the request
 // asks for ?format=xlsx. Cells that a spreadsheet would run as a formula are
-// prefixed with ' in both.
+// prefixed with ' in both. Numbers grouped for reading (31 500) go out as
+// plain numbers (31500), which a spreadsheet can sum.
 func (h *Handler) writeTable(w http.ResponseWriter, r *http.Request, name string, head []string, rows [][]string) {
 	if r.URL.Query().Get("format") == "xlsx" {
 		f := excelize.NewFile()
@@ -22,7 +25,7 @@ func (h *Handler) writeTable(w http.ResponseWriter, r *http.Request, name string
 			// A string cell of .xlsx is never a formula, so it needs no guard;
 			// whole numbers are stored as numbers so that Excel can sum them.
 			for j, c := range row {
-				if n, err := strconv.Atoi(c); err == nil && i > 0 {
+				if n, err := strconv.Atoi(sv.Plain(c)); err == nil && i > 0 {
 					cells[j] = n
 				} else {
 					cells[j] = c
@@ -48,7 +51,7 @@ func (h *Handler) writeTable(w http.ResponseWriter, r *http.Request, name string
 	for _, row := range rows {
 		out := make([]string, len(row))
 		for i, c := range row {
-			out[i] = safeCell(c)
+			out[i] = safeCell(sv.Plain(c))
 		}
 		cw.Write(out)
 	}

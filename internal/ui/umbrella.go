@@ -12,6 +12,7 @@ import (
 	"github.com/kaa-plattform/kaa/internal/dashboard"
 	"github.com/kaa-plattform/kaa/internal/org"
 	"github.com/kaa-plattform/kaa/internal/scb"
+	"github.com/kaa-plattform/kaa/internal/sv"
 	"github.com/kaa-plattform/kaa/internal/ui/views"
 )
 
@@ -136,7 +137,7 @@ func (h *Handler) umbrellaView(r *http.Request) (views.UmbrellaView, error) {
 		line := []string{md.label}
 		for _, id := range ids {
 			if n, ok := u.Counts[id][md.key]; ok {
-				line = append(line, fmt.Sprint(n))
+				line = append(line, sv.Num(n))
 			} else {
 				line = append(line, "–")
 			}
@@ -201,7 +202,7 @@ func (h *Handler) umbrellaView(r *http.Request) (views.UmbrellaView, error) {
 			for _, id := range ids {
 				n += life[id]
 			}
-			v.Targets = append(v.Targets, []string{"Planerade deltagare under hela projektet", fmt.Sprint(t.Target),
+			v.Targets = append(v.Targets, []string{"Planerade deltagare under hela projektet", sv.Num(int(t.Target)),
 				fmt.Sprintf("%s sedan projektets start", dashboard.Show(n, n > 0 && n < dashboard.MinCell)), yesNo(float64(n) >= t.Target)})
 		case "women_share_min":
 			v.Targets = append(v.Targets, []string{"Andel kvinnor, minst", fmt.Sprintf("%.0f %%", t.Target), balance[len(balance)-1],

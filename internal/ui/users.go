@@ -12,6 +12,7 @@ import (
 
 	"github.com/kaa-plattform/kaa/internal/auth"
 	"github.com/kaa-plattform/kaa/internal/db"
+	"github.com/kaa-plattform/kaa/internal/sv"
 	"github.com/kaa-plattform/kaa/internal/ui/views"
 )
 
@@ -172,8 +173,25 @@ func (h *Handler) setRoles(w http.ResponseWriter, r *http.Request, roles []auth.
 		if err != nil {
 			return err
 		}
-		return auth.SetTenantRoles(r.Context(), tx, u.ID, roles)
+		if err := auth.SetTenantRoles(r.Context(), tx, u.ID, roles); err != nil || len(roles) > 0 {
+			return err
+		}
+		return unlessConfirmed(r)
 	})
+	if errors.Is(err, errUnconfirmed) {
+		h.ask(w, r, func() (c views.Confirm, err error) {
+			var u auth.TenantUser
+			err = h.inTenant(r, func(tx db.Tx) (err error) { u, err = tenantUser(r, tx); return err })
+			place := orgFrom(r.Context()).Name
+			return views.Confirm{
+				Question:    fmt.Sprintf("Ta bort %s behörighet i %s?", sv.Genitive(u.Name), place),
+				Consequence: fmt.Sprintf("%s förlorar alla roller i %s och loggas ut. Det som personen har dokumenterat finns kvar. Du kan ge personen roller igen senare.", u.Name, place),
+				Yes:         "Ja, ta bort behörigheten",
+				Back:        fmt.Sprintf("/k/%s/anvandare/%d", orgFrom(r.Context()).Key, u.ID),
+			}, err
+		})
+		return
+	}
 	if err != nil {
 		h.fail(w, r, err)
 		return

@@ -109,7 +109,7 @@ func TestUserAdministration(t *testing.T) {
 		if res := nora.get("/k/1273/"); res.Location != "/logga-in" {
 			t.Errorf("a role change should end the user's sessions: %d", res.Status)
 		}
-		res = admin.post(fmt.Sprintf("/k/1273/anvandare/%d/inaktivera", id), nil)
+		res = admin.post(fmt.Sprintf("/k/1273/anvandare/%d/inaktivera", id), url.Values{"bekraftat": {"ja"}})
 		if res.Status != http.StatusSeeOther {
 			t.Fatalf("deactivate: %d", res.Status)
 		}
@@ -122,7 +122,7 @@ func TestUserAdministration(t *testing.T) {
 		}
 		// The Hörby coordinator loses Osby but keeps Hörby and stays active.
 		horby := a.userID("samordnare@horby.demo")
-		admin.post(fmt.Sprintf("/k/1273/anvandare/%d/inaktivera", horby), nil)
+		admin.post(fmt.Sprintf("/k/1273/anvandare/%d/inaktivera", horby), url.Values{"bekraftat": {"ja"}})
 		if a.count(`SELECT count(*) FROM users WHERE id = $1 AND active`, horby) != 1 {
 			t.Error("removing Osby's roles deactivated an account that still works in Hörby")
 		}
@@ -133,7 +133,7 @@ func TestUserAdministration(t *testing.T) {
 		id := a.userID("admin@horby.demo")
 		for _, res := range []response{
 			admin.get(fmt.Sprintf("/k/1273/anvandare/%d", id)),
-			admin.post(fmt.Sprintf("/k/1273/anvandare/%d/inaktivera", id), nil),
+			admin.post(fmt.Sprintf("/k/1273/anvandare/%d/inaktivera", id), url.Values{"bekraftat": {"ja"}}),
 			admin.post(fmt.Sprintf("/k/1273/anvandare/%d/roller", id), url.Values{"role": {"coordinator"}}),
 			admin.get("/k/1273/anvandare/abc"),
 		} {

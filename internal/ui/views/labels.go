@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/kaa-plattform/kaa/internal/participant"
+	"github.com/kaa-plattform/kaa/internal/sv"
 )
 
 // Swedish names of the codes stored in the register.
@@ -97,7 +98,7 @@ func Options(group string, codes []string) []Option {
 }
 
 // Date formats a date the Swedish way (2026-11-23).
-func Date(t time.Time) string { return t.Format("2006-01-02") }
+func Date(t time.Time) string { return sv.Date(t) }
 
 // DatePtr formats an optional date, "–" when absent.
 func DatePtr(t *time.Time) string {

@@ -1,0 +1,52 @@
+// Package sv writes numbers and dates the way Swedish readers expect them:
+// 1 234 567 with non-breaking spaces, 1 234,5 with a decimal comma, dates as
+// 2026-11-23 in tables and forms and 23 nov. 2026 in running text.
+package sv
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+)
+
+var printer = message.NewPrinter(language.Swedish)
+
+// Num writes a whole number in groups of three, and a minus sign (−) where
+// negative, as the Swedish CLDR data says: 31 500.
+func Num(n int) string { return printer.Sprint(n) }
+
+// Decimal writes f with the given number of decimals and a decimal comma.
+func Decimal(f float64, decimals int) string { return printer.Sprintf("%.*f", decimals, f) }
+
+// Plain undoes Num: "31 500" is 31500 again, for files a spreadsheet sums.
+// Anything that is not a grouped whole number comes back unchanged.
+func Plain(s string) string {
+	p := strings.NewReplacer("\u00a0", "", "\u2212", "-").Replace(s)
+	if p == s || p == "" || strings.Trim(p, "-0123456789") != "" {
+		return s
+	}
+	return p
+}
+
+// Months in the abbreviated form of the Swedish CLDR data, as in "23 nov. 2026".
+var months = [12]string{"jan.", "feb.", "mars", "apr.", "maj", "juni", "juli", "aug.", "sep.", "okt.", "nov.", "dec."}
+
+// Date is the numeric date of tables and forms (ISO 8601, as Swedes write it).
+func Date(t time.Time) string { return t.Format("2006-01-02") }
+
+// ProseDate is a date in running text: 23 nov. 2026.
+func ProseDate(t time.Time) string {
+	return fmt.Sprintf("%d %s %d", t.Day(), months[t.Month()-1], t.Year())
+}
+
+// Genitive is a name's possessive form: Anna Svenssons, but Lars and Max
+// unchanged (a name ending in s, x or z takes no further s).
+func Genitive(name string) string {
+	if strings.HasSuffix(strings.ToLower(name), "s") || strings.HasSuffix(strings.ToLower(name), "x") || strings.HasSuffix(strings.ToLower(name), "z") {
+		return name
+	}
+	return name + "s"
+}

@@ -1,0 +1,49 @@
+package ui
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+
+	"github.com/kaa-plattform/kaa/internal/ui/views"
+)
+
+// errUnconfirmed rolls back a destructive action the person has not yet
+// confirmed.
+var errUnconfirmed = errors.New("ui: not yet confirmed")
+
+// unlessConfirmed is the last step of a destructive action's transaction: it
+// returns errUnconfirmed, which rolls everything back, unless the form
+// carries bekraftat=ja. The action has then been checked by the same code
+// that does it, so the question is asked only of something that would work,
+// and a refusal (an end date before the start, say) shows at once.
+func unlessConfirmed(r *http.Request) error {
+	r.ParseForm()
+	if r.PostForm.Get("bekraftat") == "ja" {
+		return nil
+	}
+	return errUnconfirmed
+}
+
+// ask shows the question of a destructive action once, without JavaScript:
+// the answer posts the same form again with bekraftat=ja and every field it
+// posted, so that nothing is removed by a slip of the finger.
+func (h *Handler) ask(w http.ResponseWriter, r *http.Request, question func() (views.Confirm, error)) {
+	c, err := question()
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	c.Action = r.URL.Path
+	keys := make([]string, 0, len(r.PostForm))
+	for k := range r.PostForm {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		for _, v := range r.PostForm[k] {
+			c.Values = append(c.Values, [2]string{k, v})
+		}
+	}
+	h.render(w, r, http.StatusOK, views.ConfirmPage(h.page(r, c.Question), c))
+}

@@ -1,0 +1,95 @@
+package ui_test
+
+import (
+	"fmt"
+	"html"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// TestDestructiveActionsAskOnce: ending an enrolment, cancelling an import,
+// removing a person's access and removing an organisation from a project
+// each ask once, on a page that works without JavaScript, and change nothing
+// until the answer is yes; the answer carries what the form held.
+func TestDestructiveActionsAskOnce(t *testing.T) {
+	a := newApp(t)
+	coordinator, admin, owner := a.client(), a.client(), a.client()
+	coordinator.signIn("samordnare@osby.demo")
+	admin.signIn("admin@osby.demo")
+	owner.signIn("admin@kristianstad.demo")
+	pid, eid, _ := a.fixture("1273", "samordnare@osby.demo", "Alva", "Andersson")
+	upload := coordinator.upload("kaa-lista.csv", []byte(kaaList))
+	if upload.Status != http.StatusSeeOther {
+		t.Fatalf("upload: %d", upload.Status)
+	}
+	falkenberg := strconv.Itoa(a.orgID("1382"))
+	if res := owner.post("/k/1290/projekt/within/medlemmar", url.Values{"member": {falkenberg}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("add member: %d", res.Status)
+	}
+	hidden := regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)"`)
+
+	for _, tc := range []struct {
+		name     string
+		c        *client
+		path     string
+		form     url.Values
+		question string
+		done     string // SQL counting 1 once the action is done
+	}{
+		{"end enrolment", coordinator, fmt.Sprintf("/k/1273/deltagare/%d/inskrivningar/%d/avsluta", pid, eid),
+			url.Values{fmt.Sprintf("ends_on_%d", eid): {"2026-11-20"}, fmt.Sprintf("end_reason_%d", eid): {"moved"}},
+			"Avsluta inskrivningen för Alva Andersson?", fmt.Sprintf(`SELECT count(*) FROM enrolments WHERE id = %d AND ends_on = '2026-11-20'`, eid)},
+		{"cancel import", coordinator, upload.Location + "/avbryt", nil,
+			"Avbryta importen av kaa-lista.csv?", `SELECT (count(*) = 0)::int FROM imports`},
+		{"remove access", admin, fmt.Sprintf("/k/1273/anvandare/%d/inaktivera", a.userID("samordnare@osby.demo")), nil,
+			"Ta bort Samordnare Osbys behörighet i Osby kommun?", fmt.Sprintf(`SELECT (count(*) = 0)::int FROM memberships m JOIN orgs o ON o.id = m.tenant_id WHERE o.key = '1273' AND m.user_id = %d`, a.userID("samordnare@osby.demo"))},
+		{"remove member", owner, "/k/1290/projekt/within/medlemmar/" + falkenberg + "/ta-bort", nil,
+			"Ta bort Falkenbergs kommun ur", `SELECT (count(*) = 0)::int FROM project_orgs m JOIN projects p ON p.id = m.project_id WHERE p.key = 'within' AND m.org_id = ` + falkenberg},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := tc.c.post(tc.path, tc.form)
+			if res.Status != http.StatusOK || !strings.Contains(res.Body, `data-testid="confirm"`) {
+				t.Fatalf("the first post did not ask: %d", res.Status)
+			}
+			if body := html.UnescapeString(res.Body); !strings.Contains(body, tc.question) {
+				t.Errorf("the question is not %q", tc.question)
+			}
+			if a.count(tc.done) != 0 {
+				t.Fatal("the action was done before the answer")
+			}
+			// The answer is the form on the page: the fields it carries, and yes.
+			answer := url.Values{}
+			for _, m := range hidden.FindAllStringSubmatch(res.Body, -1) {
+				answer.Add(m[1], html.UnescapeString(m[2]))
+			}
+			for k, v := range tc.form {
+				if answer.Get(k) != v[0] {
+					t.Errorf("the question lost the field %s", k)
+				}
+			}
+			if answer.Get("bekraftat") != "ja" {
+				t.Fatal("the answer does not say yes")
+			}
+			if !strings.Contains(res.Body, `action="`+tc.path+`"`) {
+				t.Error("the answer does not go to the same action")
+			}
+			if res := tc.c.post(tc.path, answer); res.Status != http.StatusSeeOther {
+				t.Fatalf("answering yes: %d", res.Status)
+			}
+			if a.count(tc.done) != 1 {
+				t.Error("answering yes did not do it")
+			}
+		})
+	}
+
+	// A refusal shows at once, without a question first.
+	res := coordinator.post(fmt.Sprintf("/k/1273/deltagare/%d/inskrivningar/%d/avsluta", pid, eid),
+		url.Values{fmt.Sprintf("ends_on_%d", eid): {"2025-01-01"}, fmt.Sprintf("end_reason_%d", eid): {"moved"}})
+	if res.Status == http.StatusOK {
+		t.Error("asked to confirm an end the enrolment cannot have")
+	}
+}
