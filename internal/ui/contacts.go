@@ -79,11 +79,15 @@ func (h *Handler) contactCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Header.Get("HX-Request") == "true" {
-		// htmx swaps in a fresh form and the timeline; a screen reader hears that it was saved.
-		h.renderParticipant(w, r, http.StatusOK, views.Forms{Contact: views.ContactForm{Values: map[string]string{
+		// htmx swaps in a fresh form, whose first line says it was saved and
+		// takes the focus, and the timeline; the live region says it too. The
+		// time makes two saves in a row two announcements.
+		saved := fmt.Sprintf("%s sparad kl. %s och syns i tidslinjen. Logga nästa kontakt här.",
+			views.Label("channel", c.Channel), participant.Local(time.Now()).Format("15.04"))
+		h.renderParticipant(w, r, http.StatusOK, views.Forms{Contact: views.ContactForm{Saved: saved, Values: map[string]string{
 			"direction": "outgoing", "reached": "no", "channel": c.Channel,
 			"occurred_at": participant.Local(time.Now()).Format("2006-01-02T15:04"),
-		}}, Announce: "Kontakten är sparad och syns i tidslinjen."})
+		}}, Announce: saved})
 		return
 	}
 	h.flash(r, "Kontakten är sparad.")

@@ -260,7 +260,7 @@ func TestContactLog(t *testing.T) {
 		// htmx: the answer carries the fresh form and the timeline.
 		res = c.do("POST", base+"/kontakter", url.Values{"channel": {"meeting_office"}, "direction": {"outgoing"}, "reached": {"yes"}, "method": {"mi"}},
 			map[string]string{"HX-Request": "true", "Content-Type": "application/x-www-form-urlencoded"})
-		if res.Status != 200 || !strings.Contains(res.Body, `id="timeline"`) || !strings.Contains(res.Body, "Kontakten är sparad") {
+		if res.Status != 200 || !strings.Contains(res.Body, `id="timeline"`) || !strings.Contains(res.Body, `data-testid="contact-saved"`) || !strings.Contains(res.Body, "Möte på kontoret sparad kl. ") {
 			t.Errorf("htmx contact: %d", res.Status)
 		}
 		if onQueue(participant.QueueNeverReached) {

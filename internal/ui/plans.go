@@ -169,6 +169,10 @@ func (h *Handler) planEdit(w http.ResponseWriter, r *http.Request) {
 			planValues(plans[0], v.Values)
 			v.Values["base_version"] = strconv.Itoa(plans[0].Version)
 			v.Goals, v.Measures = len(plans[0].Goals), len(plans[0].Measures)
+		} else {
+			// A first plan is followed up in three months unless the
+			// coordinator and the young person agree on another day.
+			v.Values["follow_up_on"] = views.Date(today().AddDate(0, 3, 0))
 		}
 		return nil
 	})

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kaa-plattform/kaa/internal/participant"
 )
 
 func planForm(goal, sub, followUp string) url.Values {
@@ -43,6 +45,13 @@ func TestPlansAndMapping(t *testing.T) {
 		if res := c.post(base+"/kartlaggning", url.Values{"mapped_on": {"2030-01-01"}, "direction": {"kanske"}}); res.Status != http.StatusUnprocessableEntity ||
 			!strings.Contains(res.Body, "framtiden") || !strings.Contains(res.Body, "Välj vad personen vill") {
 			t.Errorf("bad mapping: %d", res.Status)
+		}
+	})
+
+	t.Run("FirstPlanIsFollowedUpInThreeMonths", func(t *testing.T) {
+		in3 := participant.Today().AddDate(0, 3, 0).Format("2006-01-02")
+		if page := c.get(base + "/plan/andra").Body; !strings.Contains(page, `value="`+in3+`"`) {
+			t.Errorf("a first plan's follow-up date is not proposed as %s", in3)
 		}
 	})
 
