@@ -147,7 +147,10 @@ func (h *Handler) umbrellaView(r *http.Request) (views.UmbrellaView, error) {
 	// The channels' attempts sum to the contacts of the period: suppressed
 	// together, or a hidden channel could be worked out from the total.
 	channelRows := prefixed(u, "channel_", func(k string) string {
-		ch, what, _ := strings.Cut(strings.TrimPrefix(k, "channel_"), "_")
+		// channel_<code>_<attempts|reached>; codes have underscores too (home_visit).
+		rest := strings.TrimPrefix(k, "channel_")
+		i := strings.LastIndex(rest, "_")
+		ch, what := rest[:max(i, 0)], rest[i+1:]
 		return views.Label("channel", ch) + map[string]string{"attempts": ", försök", "reached": ", nådda"}[what]
 	})
 	contactRows := [][2]string{{"contacts", "Kontakter under perioden"}, {"contacts_unknown", "… med okänd sysselsättning"}}
