@@ -53,3 +53,13 @@ if [ "${1:-}" = "--browser" ] && ! command -v chromium >/dev/null 2>&1; then
 	fi
 	echo "Chromium installed."
 fi
+
+# The browser tests run Chromium in Swedish, as the municipalities' staff do
+# (date fields in ÅÅÅÅ-MM-DD); Debian ships its translations separately.
+if [ "${1:-}" = "--browser" ] && [ -d /usr/lib/chromium ] && ! ls /usr/lib/chromium/locales/sv.pak >/dev/null 2>&1; then
+	echo "Chromium's Swedish locale is missing; installing the Debian package 'chromium-l10n'..."
+	if ! apt_install chromium-l10n; then
+		echo "Install Chromium's translations for the browser tests (on Debian: sudo apt-get install -y chromium-l10n)." >&2
+		exit 1
+	fi
+fi

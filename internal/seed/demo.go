@@ -278,3 +278,13 @@ func demoAccountsLoad(ctx context.Context, pool *pgxpool.Pool, orgIDs, projectID
 	}
 	return nil
 }
+
+// DemoAt is Demo on the database at url, for a test template.
+func DemoAt(ctx context.Context, url string) error {
+	pool, err := pgxpool.New(ctx, url)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	return Demo(ctx, pool)
+}

@@ -14,7 +14,8 @@ import (
 	"github.com/kaa-plattform/kaa/internal/seed"
 )
 
-// browser starts Debian's headless Chromium for one test.
+// browser starts Debian's headless Chromium for one test, in Swedish as the
+// staff's browsers are (date fields read ÅÅÅÅ-MM-DD and take the keys so).
 func browser(t *testing.T) context.Context {
 	t.Helper()
 	path, err := exec.LookPath("chromium")
@@ -23,11 +24,18 @@ func browser(t *testing.T) context.Context {
 	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path),
 		chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-component-update", true), chromedp.WindowSize(390, 844))
+		chromedp.Flag("disable-component-update", true), chromedp.WindowSize(390, 844), chromedp.Flag("lang", "sv-SE"), chromedp.Env("LANGUAGE=sv_SE", "LANG=sv_SE.UTF-8"))
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
 	ctx, cancelTimeout := context.WithTimeout(ctx, 120*time.Second)
 	t.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
+	lang, err := chromedp.Run(ctx, chromedp.Evaluate[string](`navigator.language`))
+	if err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	if lang != "sv-SE" {
+		t.Fatalf("Chromium runs in %q, not Swedish; `make test` installs its translations (apt-get install chromium-l10n)", lang)
+	}
 	return ctx
 }
 

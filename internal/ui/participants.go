@@ -20,6 +20,7 @@ import (
 	"github.com/kaa-plattform/kaa/internal/kaalist"
 	"github.com/kaa-plattform/kaa/internal/participant"
 	"github.com/kaa-plattform/kaa/internal/personnummer"
+	"github.com/kaa-plattform/kaa/internal/sv"
 	"github.com/kaa-plattform/kaa/internal/ui/views"
 )
 
@@ -122,7 +123,13 @@ func (h *Handler) renderList(w http.ResponseWriter, r *http.Request, q url.Value
 		h.fail(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, views.ParticipantList(h.page(r, "Deltagare"), v))
+	page := h.page(r, "Deltagare")
+	if r.Method == http.MethodPost {
+		// A search as you type: screen readers hear how many it found, from
+		// the live region htmx updates in place (not the table itself).
+		page.Announce = fmt.Sprintf("%s deltagare matchar sökningen.", sv.Num(v.Result.Total))
+	}
+	h.render(w, r, http.StatusOK, views.ParticipantList(page, v))
 }
 
 func age(birth, on time.Time) int {
