@@ -2,7 +2,7 @@
 GO      ?= go
 PKGS    := ./...
 
-.PHONY: run test soak bench lint deps generate build reset clean
+.PHONY: run test soak bench screenshots lint deps generate build reset clean
 
 ## run: start a throwaway PostgreSQL (unless DATABASE_URL is set), migrate, seed the demo, serve on :8080
 run: deps
@@ -17,6 +17,11 @@ test: deps
 SOAK_SECONDS ?= 300
 soak: deps
 	KAA_LOAD_SECONDS=$(SOAK_SECONDS) $(GO) test -count=1 -timeout 0 -run 'TestMixedLoad|TestDatabaseOutage|TestKilledMidImport' -v ./internal/ui ./cmd/kaa
+
+## screenshots: run the browser journeys and keep their pictures in docs/screenshots (the README shows some)
+screenshots: deps
+	@scripts/ensure-deps.sh --browser
+	KAA_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run 'TestJourney|TestOneHandedPhone' ./internal/ui
 
 ## bench: generate the national dataset (once, kept in .bench/), load the real server and write docs/benchmarks.md; SCALE=0.1 for a quick run
 SCALE    ?= 1

@@ -2,9 +2,7 @@ package ui_test
 
 import (
 	"context"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -37,18 +35,6 @@ func browser(t *testing.T) context.Context {
 		t.Fatalf("Chromium runs in %q, not Swedish; `make test` installs its translations (apt-get install chromium-l10n)", lang)
 	}
 	return ctx
-}
-
-// screenshot keeps a picture of the page for people reading the test output.
-func screenshot(t *testing.T, ctx context.Context, name string) {
-	dir := os.Getenv("KAA_SCREENSHOTS")
-	if dir == "" {
-		return
-	}
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err == nil {
-		os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644)
-	}
 }
 
 // TestBrowserCoordinatorLogsContact: a coordinator signs in on a phone-sized
@@ -90,7 +76,7 @@ func TestBrowserCoordinatorLogsContact(t *testing.T) {
 	if strings.Contains(loc, "0803") {
 		t.Errorf("the personnummer ended up in the URL: %s", loc)
 	}
-	screenshot(t, ctx, "deltagarlista")
+	snap(t, ctx, shots(t), "deltagarlista")
 	note := "Skickade sms om tid för möte"
 	err = chromedp.Do(ctx,
 		chromedp.Click(chromedp.CSS(`[data-testid="participants"] a`)),
@@ -119,7 +105,7 @@ func TestBrowserCoordinatorLogsContact(t *testing.T) {
 	if v, _ := chromedp.Run(ctx, chromedp.Value(chromedp.ID("f-note"))); v != "" {
 		t.Errorf("the note field still holds %q", v)
 	}
-	screenshot(t, ctx, "deltagare-kontakt")
+	snap(t, ctx, shots(t), "deltagare-kontakt")
 	if n := a.count(`SELECT count(*) FROM contacts WHERE note = $1 AND channel = 'sms' AND NOT reached`, note); n != 1 {
 		t.Errorf("%d contacts stored", n)
 	}

@@ -157,7 +157,7 @@ func TestJourneyProjectLeader(t *testing.T) {
 	dir, files := shots(t), downloads(t, ctx)
 	k.signIn(a.srv.URL, "projektledare@within.demo", seed.DemoPassword)
 	k.press(`a[href="/p/within/paraply"]`, chromedp.WaitVisible(chromedp.CSS(`a[href*="/paraply/tabell/"][href$="format=xlsx"]`)))
-	snap(t, ctx, dir, "2-paraply")
+	snapScreen(t, ctx, dir, "2-paraply")
 	k.press(`a[href*="/paraply/tabell/"][href$="format=xlsx"]`, nil)
 	book, err := excelize.OpenReader(bytes.NewReader(downloaded(t, files, ".xlsx")))
 	if err != nil {
@@ -186,7 +186,7 @@ func TestJourneyEvaluator(t *testing.T) {
 	k.signIn(a.srv.URL, "utvarderare@within.demo", seed.DemoPassword)
 	k.press(`a[href="/p/within/export"]`, chromedp.WaitVisible(chromedp.ID("f-k")))
 	k.press(`button[name="visa"]`, chromedp.WaitVisible(chromedp.CSS(`[data-testid="export-report"]`)))
-	snap(t, ctx, dir, "3-export")
+	snapScreen(t, ctx, dir, "3-export")
 	k.press(`[data-testid="export-csv"]`, nil)
 	zipped := downloaded(t, files, ".zip")
 	zr, err := zip.NewReader(bytes.NewReader(zipped), int64(len(zipped)))

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
@@ -295,10 +296,23 @@ func shots(t *testing.T) string {
 	return dir
 }
 
-// snap saves what the browser shows, the whole page, as JPEG.
+// snap saves the whole page as JPEG.
 func snap(t *testing.T, ctx context.Context, dir, name string) {
 	t.Helper()
-	jpg, err := chromedp.Run(ctx, chromedp.FullScreenshot(80))
+	jpg, err := chromedp.Run(ctx, chromedp.FullScreenshot(75))
+	save(t, dir, name, jpg, err)
+}
+
+// snapScreen saves what fits on the screen as JPEG, for long pages.
+func snapScreen(t *testing.T, ctx context.Context, dir, name string) {
+	t.Helper()
+	q := int64(75)
+	r, err := chromedp.Call(ctx, page.CaptureScreenshot, page.CaptureScreenshotParams{Format: page.CaptureScreenshotFormatJpeg, Quality: &q})
+	save(t, dir, name, r.Data, err)
+}
+
+func save(t *testing.T, dir, name string, jpg []byte, err error) {
+	t.Helper()
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)
 	}

@@ -114,5 +114,5 @@ func TestOneHandedPhone(t *testing.T) {
 	if wide, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > document.documentElement.clientWidth`)); wide {
 		t.Error("the participant page scrolls sideways on a 360 px phone")
 	}
-	snap(t, ctx, shots(t), "telefon-360-deltagare")
+	snapScreen(t, ctx, shots(t), "telefon-360-kontakt")
 }
