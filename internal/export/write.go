@@ -12,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/kaa-plattform/kaa/internal/sv"
 )
 
 // Labeller names a code of a label group in Swedish.
@@ -48,9 +50,9 @@ func (r Report) Lines(projectName, scope, dataSHA string) [][2]string {
 		{"Tid redovisas per", TimeNames[r.Time]},
 		{"Plats redovisas per", PlaceNames[r.Place]},
 		{"Ålder redovisas som", AgeNames[r.Age]},
-		{"Personer i urvalet", fmt.Sprint(r.Rows)},
-		{"Utelämnade rader (stack ut även efter generalisering)", fmt.Sprint(r.Suppressed)},
-		{"Rader i exporten", fmt.Sprint(r.Exported)},
+		{"Personer i urvalet", sv.Num(r.Rows)},
+		{"Utelämnade rader (stack ut även efter generalisering)", sv.Num(r.Suppressed)},
+		{"Rader i exporten", sv.Num(r.Exported)},
 		{"Nyckelversion för id", fmt.Sprint(r.KeyVersion)},
 	}
 	if dataSHA != "" {

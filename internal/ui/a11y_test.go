@@ -50,6 +50,30 @@ func axeAudit(t *testing.T, ctx context.Context, page string) {
 	}
 }
 
+// errorLinksAudit checks that every line of an error summary links to the
+// field it is about, and that the field says the same next to it.
+func errorLinksAudit(t *testing.T, ctx context.Context, page string) {
+	t.Helper()
+	for _, b := range brokenErrorLinks(t, ctx, page) {
+		t.Errorf("%s: the error summary's line %q does not lead to its field and its message there", page, b)
+	}
+}
+
+func brokenErrorLinks(t *testing.T, ctx context.Context, page string) []string {
+	t.Helper()
+	broken, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('.error-summary a')].filter(a => {
+		const id = decodeURIComponent((a.getAttribute('href') || '').replace(/^#/, ''));
+		const f = id && document.getElementById(id);
+		if (!f) return true;
+		const box = f.closest('.field, fieldset');
+		return !box || !box.innerText.includes(a.textContent.replace(/^[^:]*: /, '').trim());
+	}).map(a => a.getAttribute('href') + ' ' + a.textContent)`))
+	if err != nil {
+		t.Fatalf("%s: %v", page, err)
+	}
+	return broken
+}
+
 // reflowAudit checks WCAG 1.4.10 and 1.4.4 on the page the browser shows:
 // 320 CSS pixels wide (a 1280-pixel screen zoomed to 400 %), and with the
 // browser's text size doubled in a 1280-pixel window, nothing makes the page
@@ -123,6 +147,7 @@ func TestAccessibility(t *testing.T) {
 		}
 		axeAudit(t, ctx, path)
 		reflowAudit(t, ctx, path)
+		errorLinksAudit(t, ctx, path)
 	}
 	signIn := func(email string) {
 		t.Helper()
@@ -152,6 +177,17 @@ func TestAccessibility(t *testing.T) {
 	}
 	if found := strings.Join(reflowFindings(t, ctx, "a broken page"), "\n"); !strings.Contains(found, "at 320 px: p reaches") || !strings.Contains(found, "p clips its text") {
 		t.Errorf("the reflow audit misses a wide paragraph or clipped text: %q", found)
+	}
+	// ... and an error summary line that leads nowhere.
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(() => {
+		const d = document.createElement('div'), a = document.createElement('a');
+		d.className = 'error-summary'; a.href = '#f-finns-inte'; a.textContent = 'Fel någonstans';
+		d.append(a); document.querySelector('main').append(d); return {};
+	})()`)); err != nil {
+		t.Fatal(err)
+	}
+	if len(brokenErrorLinks(t, ctx, "a broken page")) != 1 {
+		t.Error("the error-link audit misses a summary line without its field")
 	}
 	signIn("samordnare@osby.demo")
 	pages := []string{
@@ -194,6 +230,7 @@ func TestAccessibility(t *testing.T) {
 		audited = append(audited, form.path+" (with errors)")
 		axeAudit(t, ctx, form.path+" (with errors)")
 		reflowAudit(t, ctx, form.path+" (with errors)")
+		errorLinksAudit(t, ctx, form.path+" (with errors)")
 	}
 	// A filter without hits, and the import: a preview with errors, and the
 	// question before cancelling it.
@@ -212,6 +249,7 @@ func TestAccessibility(t *testing.T) {
 		audited = append(audited, path)
 		axeAudit(t, ctx, path)
 		reflowAudit(t, ctx, path)
+		errorLinksAudit(t, ctx, path)
 	}
 	here("preview with errors", chromedp.Navigate(base+"/k/1273/deltagare/import"), chromedp.WaitReady(chromedp.CSS("main")),
 		chromedp.SetUploadFiles(chromedp.CSS(`input[type="file"]`), []string{file}),
