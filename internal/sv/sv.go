@@ -5,9 +5,11 @@ package sv
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
+	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 )
@@ -49,4 +51,13 @@ func Genitive(name string) string {
 		return name
 	}
 	return name + "s"
+}
+
+// SortBy sorts s by the text key gives each element, in Swedish alphabetical
+// order (å, ä, ö after z; case and accents only break ties). The sort is
+// stable. For names stored in PostgreSQL the database's collation sv does the
+// same; this is for labels made in Go.
+func SortBy[T any](s []T, key func(T) string) {
+	c := collate.New(language.Swedish) // a collator is not safe for concurrent use
+	slices.SortStableFunc(s, func(a, b T) int { return c.CompareString(key(a), key(b)) })
 }

@@ -1,6 +1,7 @@
 package sv_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -29,5 +30,14 @@ func TestFormats(t *testing.T) {
 		if got != want {
 			t.Errorf("got %q, want %q", got, want)
 		}
+	}
+}
+
+func TestSortBy(t *testing.T) {
+	names := []string{"Öberg", "ärlig", "Zorn", "Åberg", "andersson", "Ahlström", "Eriksson", "Érik"}
+	sv.SortBy(names, func(s string) string { return s })
+	want := []string{"Ahlström", "andersson", "Érik", "Eriksson", "Zorn", "Åberg", "ärlig", "Öberg"}
+	if strings.Join(names, " ") != strings.Join(want, " ") {
+		t.Errorf("got %v, want %v", names, want)
 	}
 }

@@ -172,6 +172,11 @@ func (h *Handler) dashboardView(r *http.Request) (views.DashboardView, error) {
 		cats = append(cats, c)
 	}
 	sort.Strings(cats)
+	// At exit before six months after, each in Swedish order of the occupation.
+	sv.SortBy(cats, func(c string) string {
+		kind, occ, _ := strings.Cut(c, ":")
+		return kind + " " + views.Label("occupation", occ)
+	})
 	for _, c := range cats {
 		g := byCat[c]
 		total := g["woman"] + g["man"] + g["non_binary"] + g["not_stated"]

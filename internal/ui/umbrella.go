@@ -315,7 +315,7 @@ func (h *Handler) downloadTable(w http.ResponseWriter, r *http.Request, err erro
 	h.notFound(w, r)
 }
 
-// prefixed lists, in a stable order, the indicators starting with prefix that
+// prefixed lists, in Swedish order of their labels, the indicators starting with prefix that
 // any member has, with their labels.
 func prefixed(u dashboard.Umbrella, prefix string, label func(string) string) [][2]string {
 	seen := map[string]bool{}
@@ -330,11 +330,12 @@ func prefixed(u dashboard.Umbrella, prefix string, label func(string) string) []
 	for k := range seen {
 		keys = append(keys, k)
 	}
-	sort.Strings(keys)
+	sort.Strings(keys) // a stable start, for labels that are the same
 	out := make([][2]string, len(keys))
 	for i, k := range keys {
 		out[i] = [2]string{k, label(k)}
 	}
+	sv.SortBy(out, func(row [2]string) string { return row[1] })
 	return out
 }
 
