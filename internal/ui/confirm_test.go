@@ -12,8 +12,8 @@ import (
 )
 
 // TestDestructiveActionsAskOnce: ending an enrolment, cancelling an import,
-// removing a person's access and removing an organisation from a project
-// each ask once, on a page that works without JavaScript, and change nothing
+// removing a person's access, shortening the times for gallring and removing
+// an organisation from a project each ask once, on a page that works without JavaScript, and change nothing
 // until the answer is yes; the answer carries what the form held.
 func TestDestructiveActionsAskOnce(t *testing.T) {
 	a := newApp(t)
@@ -47,6 +47,9 @@ func TestDestructiveActionsAskOnce(t *testing.T) {
 			"Avbryta importen av kaa-lista.csv?", `SELECT (count(*) = 0)::int FROM imports`},
 		{"remove access", admin, fmt.Sprintf("/k/1273/anvandare/%d/inaktivera", a.userID("samordnare@osby.demo")), nil,
 			"Ta bort Samordnare Osbys behörighet i Osby kommun?", fmt.Sprintf(`SELECT (count(*) = 0)::int FROM memberships m JOIN orgs o ON o.id = m.tenant_id WHERE o.key = '1273' AND m.user_id = %d`, a.userID("samordnare@osby.demo"))},
+		{"shorten retention", admin, "/k/1273/installningar",
+			url.Values{"no_contact_days": {"30"}, "kaa_months": {"12"}, "project_months": {"120"}, "unenrolled_months": {"6"}},
+			"Korta tiderna för gallring?", `SELECT count(*) FROM retention_policies p JOIN orgs o ON o.id = p.tenant_id WHERE o.key = '1273' AND p.kaa_months = 12`},
 		{"remove member", owner, "/k/1290/projekt/within/medlemmar/" + falkenberg + "/ta-bort", nil,
 			"Ta bort Falkenbergs kommun ur", `SELECT (count(*) = 0)::int FROM project_orgs m JOIN projects p ON p.id = m.project_id WHERE p.key = 'within' AND m.org_id = ` + falkenberg},
 	} {

@@ -83,7 +83,7 @@ func (h *Handler) contactCreate(w http.ResponseWriter, r *http.Request) {
 		// takes the focus, and the timeline; the live region says it too. The
 		// time makes two saves in a row two announcements.
 		saved := fmt.Sprintf("%s sparad kl. %s och syns i tidslinjen. Logga nästa kontakt här.",
-			views.Label("channel", c.Channel), participant.Local(time.Now()).Format("15.04"))
+			views.Label("channel", c.Channel), participant.Local(time.Now()).Format("15:04"))
 		h.renderParticipant(w, r, http.StatusOK, views.Forms{Contact: views.ContactForm{Saved: saved, Values: map[string]string{
 			"direction": "outgoing", "reached": "no", "channel": c.Channel,
 			"occurred_at": participant.Local(time.Now()).Format("2006-01-02T15:04"),
@@ -371,15 +371,47 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, http.StatusUnprocessableEntity, views.Settings(h.page(r, "Inställningar"), v))
 		return
 	}
-	if err := h.inTenant(r, func(tx db.Tx) error {
+	var due participant.Erased
+	err := h.inTenant(r, func(tx db.Tx) error {
+		before, err := participant.GetRetention(r.Context(), tx)
+		if err != nil {
+			return err
+		}
 		if err := participant.SaveSettings(r.Context(), tx, participant.Settings{NoContactDays: days}); err != nil {
 			return err
 		}
 		if err := participant.SaveRetention(r.Context(), tx, ret); err != nil {
 			return err
 		}
-		return org.SetRequiresTwoFactor(r.Context(), tx, v.RequireTwoFactor)
-	}); err != nil {
+		if err := org.SetRequiresTwoFactor(r.Context(), tx, v.RequireTwoFactor); err != nil {
+			return err
+		}
+		if ret.KAAMonths >= before.KAAMonths && ret.ProjectMonths >= before.ProjectMonths && ret.UnenrolledMonths >= before.UnenrolledMonths {
+			return nil
+		}
+		// Shorter times erase people sooner, some perhaps at the next daily
+		// run: ask once, saying how many the new policy would erase now.
+		if unlessConfirmed(r) == nil {
+			return nil
+		}
+		if due, err = participant.RunRetention(r.Context(), tx, today(), true); err != nil {
+			return err
+		}
+		return errUnconfirmed
+	})
+	if errors.Is(err, errUnconfirmed) {
+		h.ask(w, r, func() (views.Confirm, error) {
+			c := views.Confirm{Question: "Korta tiderna för gallring?", Yes: "Ja, spara de kortare tiderna", Back: r.URL.Path}
+			if n := due.Total(); n > 0 {
+				c.Consequence = fmt.Sprintf("Med de nya tiderna gallras %s personer vid nästa gallring, inom ett dygn: namn, personnummer, kontaktuppgifter och anteckningar tas bort och kan inte återställas.", sv.Num(n))
+			} else {
+				c.Consequence = "Ingen gallras i dag med de nya tiderna, men framöver tas uppgifter bort tidigare. Det som gallras kan inte återställas."
+			}
+			return c, nil
+		})
+		return
+	}
+	if err != nil {
 		h.fail(w, r, err)
 		return
 	}

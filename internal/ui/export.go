@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/csv"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -83,7 +84,7 @@ func (h *Handler) tenantExportRequest(r *http.Request) (exportRequest, error) {
 		return exportRequest{}, err
 	}
 	if len(projects) == 0 {
-		return exportRequest{}, fmt.Errorf("export: %s is in no project: %w", o.Key, db.ErrNotFound)
+		return exportRequest{}, fmt.Errorf("export: %s is %w: %w", o.Key, errNoProject, db.ErrNotFound)
 	}
 	chosen := projects[0]
 	for _, p := range projects {
@@ -105,8 +106,17 @@ func (h *Handler) projectExportPage(w http.ResponseWriter, r *http.Request) {
 	h.exportPage(w, r, e, err)
 }
 
+// errNoProject: the municipality takes part in no project, so it has no
+// project participants to export.
+var errNoProject = errors.New("in no project")
+
 func (h *Handler) tenantExportPage(w http.ResponseWriter, r *http.Request) {
 	e, err := h.tenantExportRequest(r)
+	if errors.Is(err, errNoProject) {
+		h.renderError(w, r, http.StatusOK, "Ingen export ännu",
+			orgFrom(r.Context()).Name+" är inte med i något projekt. Exporten gäller deltagarna i ett projekt; när kommunen är med i ett projekt kan du exportera deras uppgifter här, avidentifierade.")
+		return
+	}
 	h.exportPage(w, r, e, err)
 }
 

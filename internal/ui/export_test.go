@@ -178,3 +178,23 @@ func TestSimultaneousExports(t *testing.T) {
 		t.Errorf("%d exports completed, want %d", done, n)
 	}
 }
+
+// TestExportOutsideProjects: a municipality in no project finds a page that
+// says why there is nothing to export, not a missing page.
+func TestExportOutsideProjects(t *testing.T) {
+	a := newApp(t)
+	_, err := a.db.Owner.Exec(context.Background(), `
+		WITH o AS (INSERT INTO orgs (key, name, kind, require_two_factor) VALUES ('0999', 'Provkommun', 'municipality', false) RETURNING id)
+		INSERT INTO memberships (tenant_id, user_id, role) SELECT o.id, u.id, 'coordinator' FROM o, users u WHERE u.email = 'samordnare@osby.demo'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := a.client()
+	c.signIn("samordnare@osby.demo")
+	if res := c.get("/k/0999/export"); res.Status != http.StatusOK || !strings.Contains(res.Body, "Provkommun är inte med i något projekt") {
+		t.Errorf("the export page of a municipality in no project: %d", res.Status)
+	}
+	if res := c.get("/k/0999/export/fil?format=csv"); res.Status != http.StatusNotFound {
+		t.Errorf("an export file of no project: %d, want 404", res.Status)
+	}
+}

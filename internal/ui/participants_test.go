@@ -653,6 +653,12 @@ func TestEmptyStates(t *testing.T) {
 	if body := c.get("/k/1273/deltagare?status=ended").Body; !strings.Contains(body, `data-testid="empty-register"`) {
 		t.Error("an empty register under a status tab does not say so")
 	}
+	if body := c.get("/k/1273/att-gora").Body; !strings.Contains(body, `data-testid="queues-empty"`) || !strings.Contains(body, `href="/k/1273/att-gora?alla=1"`) {
+		t.Error("empty work queues of my own do not lead to the municipality's")
+	}
+	if body := c.get("/k/1273/att-gora?alla=1").Body; !strings.Contains(body, `data-testid="queues-empty"`) || !strings.Contains(body, `href="/k/1273/deltagare/import"`) {
+		t.Error("a municipality with nothing to do is not led to the import")
+	}
 	ny := newParticipant("080301-0008", "Alva", "Andersson")
 	ny.Del("enrol")
 	c.register(ny)
