@@ -25,6 +25,17 @@ type Import struct {
 	CreatedAt time.Time
 }
 
+// ImportName is the file name of an upload of this municipality, however
+// old, for the question before it is cancelled.
+func ImportName(ctx context.Context, tx db.Tx, id int64) (string, error) {
+	var name string
+	err := tx.QueryRow(ctx, `SELECT filename FROM imports WHERE tenant_id = $1 AND id = $2`, tx.TenantID, id).Scan(&name)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", db.ErrNotFound
+	}
+	return name, err
+}
+
 // SaveImport keeps an uploaded file until it is confirmed or cancelled, and
 // deletes this municipality's uploads older than a day.
 func SaveImport(ctx context.Context, tx db.Tx, filename string, data []byte, m kaalist.Mapping) (int64, error) {

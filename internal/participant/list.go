@@ -80,7 +80,10 @@ func List(ctx context.Context, tx db.Tx, f Filter, today time.Time) (ListResult,
 		} else {
 			for _, word := range strings.Fields(strings.ToLower(s)) {
 				pat := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(word) + "%"
-				where = append(where, `(lower(p.first_name) LIKE `+arg(pat)+` OR lower(p.last_name) LIKE `+arg(pat)+`)`)
+				// The database's own collation for matching: ICU's lower() (the
+				// names' collation sv, for sorting) costs a fifth more per row,
+				// and every row of the municipality is matched.
+				where = append(where, `(lower(p.first_name COLLATE "default") LIKE `+arg(pat)+` OR lower(p.last_name COLLATE "default") LIKE `+arg(pat)+`)`)
 			}
 		}
 	}

@@ -23,6 +23,15 @@ func Num(n int) string { return printer.Sprint(n) }
 // Decimal writes f with the given number of decimals and a decimal comma.
 func Decimal(f float64, decimals int) string { return printer.Sprintf("%.*f", decimals, f) }
 
+// Number writes f as a whole number when it is one (921) and otherwise with
+// one decimal (37,5): for targets and shares typed by people.
+func Number(f float64) string {
+	if f == float64(int64(f)) {
+		return Num(int(f))
+	}
+	return Decimal(f, 1)
+}
+
 // Plain undoes Num: "31 500" is 31500 again, for files a spreadsheet sums.
 // Anything that is not a grouped whole number comes back unchanged.
 func Plain(s string) string {

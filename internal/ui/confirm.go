@@ -17,8 +17,11 @@ var errUnconfirmed = errors.New("ui: not yet confirmed")
 // carries bekraftat=ja. The action has then been checked by the same code
 // that does it, so the question is asked only of something that would work,
 // and a refusal (an end date before the start, say) shows at once.
+//
+// The handler parses the form, with a size limit, before its transaction:
+// reading a slow body while holding the municipality's audit lock would
+// hold up everyone else's writes.
 func unlessConfirmed(r *http.Request) error {
-	r.ParseForm()
 	if r.PostForm.Get("bekraftat") == "ja" {
 		return nil
 	}
@@ -41,9 +44,13 @@ func (h *Handler) ask(w http.ResponseWriter, r *http.Request, question func() (v
 	}
 	slices.Sort(keys)
 	for _, k := range keys {
+		if k == "bekraftat" {
+			continue
+		}
 		for _, v := range r.PostForm[k] {
 			c.Values = append(c.Values, [2]string{k, v})
 		}
 	}
-	h.render(w, r, http.StatusOK, views.ConfirmPage(h.page(r, c.Question), c))
+	// The title stays in the browser's history: no name in it.
+	h.render(w, r, http.StatusOK, views.ConfirmPage(h.page(r, "Bekräfta"), c))
 }

@@ -30,6 +30,13 @@ func TestDestructiveActionsAskOnce(t *testing.T) {
 	if res := owner.post("/k/1290/projekt/within/medlemmar", url.Values{"member": {falkenberg}}); res.Status != http.StatusSeeOther {
 		t.Fatalf("add member: %d", res.Status)
 	}
+	// A refusal shows at once, without a question first.
+	res := coordinator.post(fmt.Sprintf("/k/1273/deltagare/%d/inskrivningar/%d/avsluta", pid, eid),
+		url.Values{fmt.Sprintf("ends_on_%d", eid): {"2025-01-01"}, fmt.Sprintf("end_reason_%d", eid): {"moved"}})
+	if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "innan den började") || strings.Contains(res.Body, `data-testid="confirm"`) {
+		t.Errorf("an end before the start: %d, want the error at once", res.Status)
+	}
+	logged := `SELECT (SELECT count(*) FROM audit_events WHERE action = $1) + (SELECT count(*) FROM security_events WHERE action = $1)`
 	hidden := regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)"`)
 
 	for _, tc := range []struct {
@@ -39,19 +46,20 @@ func TestDestructiveActionsAskOnce(t *testing.T) {
 		form     url.Values
 		question string
 		done     string // SQL counting 1 once the action is done
+		audited  string // the audit action of the change
 	}{
 		{"end enrolment", coordinator, fmt.Sprintf("/k/1273/deltagare/%d/inskrivningar/%d/avsluta", pid, eid),
 			url.Values{fmt.Sprintf("ends_on_%d", eid): {"2026-11-20"}, fmt.Sprintf("end_reason_%d", eid): {"moved"}},
-			"Avsluta inskrivningen för Alva Andersson?", fmt.Sprintf(`SELECT count(*) FROM enrolments WHERE id = %d AND ends_on = '2026-11-20'`, eid)},
+			"Avsluta inskrivningen för Alva Andersson?", fmt.Sprintf(`SELECT count(*) FROM enrolments WHERE id = %d AND ends_on = '2026-11-20'`, eid), "enrolment.end"},
 		{"cancel import", coordinator, upload.Location + "/avbryt", nil,
-			"Avbryta importen av kaa-lista.csv?", `SELECT (count(*) = 0)::int FROM imports`},
+			"Avbryta importen av kaa-lista.csv?", `SELECT (count(*) = 0)::int FROM imports`, "import.cancel"},
 		{"remove access", admin, fmt.Sprintf("/k/1273/anvandare/%d/inaktivera", a.userID("samordnare@osby.demo")), nil,
-			"Ta bort Samordnare Osbys behörighet i Osby kommun?", fmt.Sprintf(`SELECT (count(*) = 0)::int FROM memberships m JOIN orgs o ON o.id = m.tenant_id WHERE o.key = '1273' AND m.user_id = %d`, a.userID("samordnare@osby.demo"))},
+			"Ta bort Samordnare Osbys behörighet i Osby kommun?", fmt.Sprintf(`SELECT (count(*) = 0)::int FROM memberships m JOIN orgs o ON o.id = m.tenant_id WHERE o.key = '1273' AND m.user_id = %d`, a.userID("samordnare@osby.demo")), "membership.change"},
 		{"shorten retention", admin, "/k/1273/installningar",
 			url.Values{"no_contact_days": {"30"}, "kaa_months": {"12"}, "project_months": {"120"}, "unenrolled_months": {"6"}},
-			"Korta tiderna för gallring?", `SELECT count(*) FROM retention_policies p JOIN orgs o ON o.id = p.tenant_id WHERE o.key = '1273' AND p.kaa_months = 12`},
+			"Korta tiderna för gallring?", `SELECT count(*) FROM retention_policies p JOIN orgs o ON o.id = p.tenant_id WHERE o.key = '1273' AND p.kaa_months = 12`, "retention.policy"},
 		{"remove member", owner, "/k/1290/projekt/within/medlemmar/" + falkenberg + "/ta-bort", nil,
-			"Ta bort Falkenbergs kommun ur", `SELECT (count(*) = 0)::int FROM project_orgs m JOIN projects p ON p.id = m.project_id WHERE p.key = 'within' AND m.org_id = ` + falkenberg},
+			"Ta bort Falkenbergs kommun ur", `SELECT (count(*) = 0)::int FROM project_orgs m JOIN projects p ON p.id = m.project_id WHERE p.key = 'within' AND m.org_id = ` + falkenberg, "project.member_remove"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res := tc.c.post(tc.path, tc.form)
@@ -63,6 +71,12 @@ func TestDestructiveActionsAskOnce(t *testing.T) {
 			}
 			if a.count(tc.done) != 0 {
 				t.Fatal("the action was done before the answer")
+			}
+			if n := a.count(logged, tc.audited); n != 0 {
+				t.Fatalf("%d %s rows logged before the answer", n, tc.audited)
+			}
+			if strings.Contains(res.Body, "<title>"+tc.question) || strings.Contains(res.Body, "Alva Andersson</title>") {
+				t.Error("the question, with its name, is in the page title and so in the browser's history")
 			}
 			// The answer is the form on the page: the fields it carries, and yes.
 			answer := url.Values{}
@@ -86,13 +100,10 @@ func TestDestructiveActionsAskOnce(t *testing.T) {
 			if a.count(tc.done) != 1 {
 				t.Error("answering yes did not do it")
 			}
+			if a.count(logged, tc.audited) == 0 {
+				t.Errorf("no %s row logged after the answer", tc.audited)
+			}
 		})
 	}
 
-	// A refusal shows at once, without a question first.
-	res := coordinator.post(fmt.Sprintf("/k/1273/deltagare/%d/inskrivningar/%d/avsluta", pid, eid),
-		url.Values{fmt.Sprintf("ends_on_%d", eid): {"2025-01-01"}, fmt.Sprintf("end_reason_%d", eid): {"moved"}})
-	if res.Status == http.StatusOK {
-		t.Error("asked to confirm an end the enrolment cannot have")
-	}
 }

@@ -79,15 +79,15 @@ func (h *Handler) contactCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Header.Get("HX-Request") == "true" {
-		// htmx swaps in a fresh form, whose first line says it was saved and
-		// takes the focus, and the timeline; the live region says it too. The
-		// time makes two saves in a row two announcements.
-		saved := fmt.Sprintf("%s sparad kl. %s och syns i tidslinjen. Logga nästa kontakt här.",
-			views.Label("channel", c.Channel), participant.Local(time.Now()).Format("15:04"))
+		// htmx swaps in a fresh form and the timeline. The form's first line
+		// says what was saved and takes the focus, so a screen reader reads
+		// it once (the live region is for updates that leave the focus).
+		saved := fmt.Sprintf("Kontakten (%s) är sparad kl. %s och syns i tidslinjen. Logga nästa kontakt här.",
+			strings.ToLower(views.Label("channel", c.Channel)), participant.Local(time.Now()).Format("15:04"))
 		h.renderParticipant(w, r, http.StatusOK, views.Forms{Contact: views.ContactForm{Saved: saved, Values: map[string]string{
 			"direction": "outgoing", "reached": "no", "channel": c.Channel,
 			"occurred_at": participant.Local(time.Now()).Format("2006-01-02T15:04"),
-		}}, Announce: saved})
+		}}})
 		return
 	}
 	h.flash(r, "Kontakten är sparad.")
@@ -401,12 +401,16 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
 	})
 	if errors.Is(err, errUnconfirmed) {
 		h.ask(w, r, func() (views.Confirm, error) {
-			c := views.Confirm{Question: "Korta tiderna för gallring?", Yes: "Ja, spara de kortare tiderna", Back: r.URL.Path}
-			if n := due.Total(); n > 0 {
-				c.Consequence = fmt.Sprintf("Med de nya tiderna gallras %s personer vid nästa gallring, inom ett dygn: namn, personnummer, kontaktuppgifter och anteckningar tas bort och kan inte återställas.", sv.Num(n))
-			} else {
-				c.Consequence = "Ingen gallras i dag med de nya tiderna, men framöver tas uppgifter bort tidigare. Det som gallras kan inte återställas."
+			c := views.Confirm{Question: "Korta tiderna för gallring?", Yes: "Ja, spara inställningarna", Back: r.URL.Path}
+			switch n := due.Total(); n {
+			case 0:
+				c.Consequence = "Ingen gallras i dag med de nya tiderna, men framöver tas uppgifter bort tidigare."
+			case 1:
+				c.Consequence = "Med de nya tiderna gallras en person vid nästa gallring, inom ett dygn."
+			default:
+				c.Consequence = fmt.Sprintf("Med de nya tiderna gallras %s personer vid nästa gallring, inom ett dygn.", sv.Num(n))
 			}
+			c.Consequence += " Namn, personnummer, kontaktuppgifter och anteckningar tas då bort och kan inte återställas. Går du tillbaka sparas ingen av ändringarna i formuläret."
 			return c, nil
 		})
 		return

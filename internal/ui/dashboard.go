@@ -1,10 +1,12 @@
 package ui
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 
@@ -32,6 +34,9 @@ func dashboardPeriod(q url.Values) (dashboard.Period, string, string) {
 	label := "Perioden är " + h.Label()
 	return dashboard.Period{From: h.Start(), To: h.End()}, h.String(), label
 }
+
+// genderOrder is the order genders are shown in (the registration form's).
+var genderOrder = genders
 
 func pct(n, of int) string {
 	if of == 0 {
@@ -154,6 +159,11 @@ func (h *Handler) dashboardView(r *http.Request) (views.DashboardView, error) {
 	}
 
 	genders := views.Figure{ID: "kon", Title: "Inskrivna efter kön", Head: []string{"Kön", "Antal", "Andel"}, CSV: csvURL("kon"), Summary: balance}
+	// Women, men, non-binary, not stated: the order of the form and of the
+	// outcomes chart's legend, not of the codes.
+	slices.SortStableFunc(m.Genders, func(a, b dashboard.Cell) int {
+		return cmp.Compare(slices.Index(genderOrder, a.Gender), slices.Index(genderOrder, b.Gender))
+	})
 	for _, g := range m.Genders {
 		genders.Bars = append(genders.Bars, views.Bar{Label: views.Label("gender", g.Gender), Value: float64(g.Count), Text: sv.Num(g.Count)})
 		genders.Rows = append(genders.Rows, []string{views.Label("gender", g.Gender), sv.Num(g.Count), pct(g.Count, m.Population)})
@@ -196,6 +206,10 @@ func (h *Handler) dashboardView(r *http.Request) (views.DashboardView, error) {
 	survey := views.Figure{ID: "enkat", Title: "De ungas egna svar vid avslut, mot målen i #KlarFramtid", Head: []string{"Fråga och kön", "Ja", "Svarade", "Andel ja", "Mål", "Uppnått"}, CSV: csvURL("enkat")}
 	targets := map[string]float64{"long_term_goal": 50, "clear_plan": 75, "respect": 95, "no_barrier": 100}
 	answered, reached := 0, 0 // questions × genders with answers, and of them those that reach the target
+	slices.SortStableFunc(m.Survey, func(a, b dashboard.SurveyShare) int {
+		return cmp.Or(cmp.Compare(slices.Index(surveyQuestions, a.Question), slices.Index(surveyQuestions, b.Question)),
+			cmp.Compare(slices.Index(genderOrder, a.Gender), slices.Index(genderOrder, b.Gender)))
+	})
 	for _, s := range m.Survey {
 		label := views.Label("survey_question", s.Question) + ", " + views.Label("gender_plural", s.Gender)
 		met := "–"

@@ -153,6 +153,10 @@ func TestMunicipalityDashboard(t *testing.T) {
 	if !regexp.MustCompile(`data-testid="chart-utfall"[^§]*?>Kvinnor</text>[^§]*?<rect x="220[.0-9]*" y="[0-9]+" width="[0-9.]+" height="18" fill="#1d4f91"`).MatchString(page.Body) {
 		t.Error("the outcomes are not stacked by gender")
 	}
+	// Genders in the form's order, not the codes': women first.
+	if kon := page.Body[strings.Index(page.Body, `data-testid="table-kon"`):]; strings.Index(kon, `<th scope="row">Kvinna</th>`) > strings.Index(kon, `<th scope="row">Man</th>`) {
+		t.Error("the gender table does not list women first")
+	}
 	if !strings.Contains(page.Body, "att rätta i halvårsrapporten till SCB") {
 		t.Error("the SCB gaps are not on the dashboard")
 	}

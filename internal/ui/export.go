@@ -51,7 +51,7 @@ func exportForm(q url.Values, base string, p org.Project, scopeOrg int) exportRe
 	}
 	k, err := strconv.Atoi(v.K)
 	if err != nil || k < export.MinK || k > 1000 {
-		v.Errors.Add("k", fmt.Sprintf("Skriv ett heltal från %d till 1000. Ju större k, desto fler rader generaliseras eller tas bort.", export.MinK))
+		v.Errors.Add("k", fmt.Sprintf("Skriv ett heltal från %d till 1 000. Ju större k, desto fler rader generaliseras eller tas bort.", export.MinK))
 	}
 	query := url.Values{"period": {v.Period}, "k": {v.K}}
 	if scopeOrg != 0 {

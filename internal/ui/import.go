@@ -189,6 +189,8 @@ func (h *Handler) importConfirm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) importCancel(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 4096)
+	r.ParseForm()
 	err := h.inTenant(r, func(tx db.Tx) error {
 		id, err := pathID(r, "iid")
 		if err != nil {
@@ -201,17 +203,14 @@ func (h *Handler) importCancel(w http.ResponseWriter, r *http.Request) {
 	})
 	if errors.Is(err, errUnconfirmed) {
 		h.ask(w, r, func() (c views.Confirm, err error) {
-			var imp participant.Import
-			err = h.inTenant(r, func(tx db.Tx) error {
-				id, _ := pathID(r, "iid")
-				imp, err = participant.GetImport(r.Context(), tx, id)
-				return err
-			})
+			var name string
+			id, _ := pathID(r, "iid")
+			err = h.inTenant(r, func(tx db.Tx) (err error) { name, err = participant.ImportName(r.Context(), tx, id); return err })
 			return views.Confirm{
-				Question:    "Avbryta importen av " + imp.Filename + "?",
+				Question:    "Avbryta importen av " + name + "?",
 				Consequence: "Inget från filen sparas och den uppladdade filen tas bort. Du kan ladda upp den igen.",
 				Yes:         "Ja, avbryt importen",
-				Back:        fmt.Sprintf("%s/import/%d", h.participantBase(r), imp.ID),
+				Back:        fmt.Sprintf("%s/import/%d", h.participantBase(r), id),
 			}, err
 		})
 		return

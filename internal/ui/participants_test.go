@@ -201,6 +201,9 @@ func TestSwedishOrder(t *testing.T) {
 	c := a.client()
 	c.signIn("samordnare@osby.demo")
 	body := c.get("/k/1273/deltagare").Body
+	if res := c.post("/k/1273/deltagare/sok", url.Values{"q": {"åBERG"}}); !strings.Contains(res.Body, "Åberg, Test") || strings.Contains(res.Body, "Öberg, Test") {
+		t.Error("a search in other case does not find Åberg, or finds Öberg")
+	}
 	want := []string{"Ahlström", "andersson", "Zorn", "Åberg", "Ärlig", "Öberg"}
 	last := -1
 	for _, n := range want {
@@ -260,7 +263,7 @@ func TestContactLog(t *testing.T) {
 		// htmx: the answer carries the fresh form and the timeline.
 		res = c.do("POST", base+"/kontakter", url.Values{"channel": {"meeting_office"}, "direction": {"outgoing"}, "reached": {"yes"}, "method": {"mi"}},
 			map[string]string{"HX-Request": "true", "Content-Type": "application/x-www-form-urlencoded"})
-		if res.Status != 200 || !strings.Contains(res.Body, `id="timeline"`) || !strings.Contains(res.Body, `data-testid="contact-saved"`) || !strings.Contains(res.Body, "Möte på kontoret sparad kl. ") {
+		if res.Status != 200 || !strings.Contains(res.Body, `id="timeline"`) || !strings.Contains(res.Body, `data-testid="contact-saved"`) || !strings.Contains(res.Body, "Kontakten (möte på kontoret) är sparad kl. ") {
 			t.Errorf("htmx contact: %d", res.Status)
 		}
 		if onQueue(participant.QueueNeverReached) {

@@ -2,12 +2,12 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 
 	"github.com/kaa-plattform/kaa/internal/auth"
 	"github.com/kaa-plattform/kaa/internal/db"
 	"github.com/kaa-plattform/kaa/internal/org"
+	"github.com/kaa-plattform/kaa/internal/sv"
 	"github.com/kaa-plattform/kaa/internal/ui/views"
 )
 
@@ -73,7 +73,7 @@ func orgProjectView(p org.Project, subs []org.Subproject) views.OrgProject {
 	for _, s := range subs {
 		planned := "–"
 		if s.Planned != nil {
-			planned = fmt.Sprint(*s.Planned)
+			planned = sv.Num(*s.Planned)
 		}
 		v.Subprojects = append(v.Subprojects, views.Subproject{Org: s.OrgName, Name: s.Name, Focus: s.Focus, Planned: planned})
 	}
@@ -130,7 +130,8 @@ func (h *Handler) projectHome(w http.ResponseWriter, r *http.Request) {
 		if label == "" {
 			label = t.Indicator
 		}
-		v.Targets = append(v.Targets, views.Target{Label: label, Value: fmt.Sprint(t.Target)})
+		v.Targets = append(v.Targets, views.Target{Label: label, Value: sv.Number(t.Target)})
 	}
+	sv.SortBy(v.Targets, func(t views.Target) string { return t.Label })
 	h.render(w, r, http.StatusOK, views.ProjectHome(h.page(r, "Projekt "+p.Name), v))
 }

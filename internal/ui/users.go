@@ -164,6 +164,8 @@ func (h *Handler) userRoles(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) userDeactivate(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 4096)
+	r.ParseForm()
 	h.setRoles(w, r, nil, "Personens behörighet här är borttagen och personen är utloggad.")
 }
 
