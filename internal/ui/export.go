@@ -19,6 +19,7 @@ import (
 	"github.com/kaa-plattform/kaa/internal/export"
 	"github.com/kaa-plattform/kaa/internal/org"
 	"github.com/kaa-plattform/kaa/internal/scb"
+	"github.com/kaa-plattform/kaa/internal/sv"
 	"github.com/kaa-plattform/kaa/internal/ui/views"
 )
 
@@ -51,7 +52,7 @@ func exportForm(q url.Values, base string, p org.Project, scopeOrg int) exportRe
 	}
 	k, err := strconv.Atoi(v.K)
 	if err != nil || k < export.MinK || k > 1000 {
-		v.Errors.Add("k", fmt.Sprintf("Skriv ett heltal från %d till 1 000. Ju större k, desto fler rader generaliseras eller tas bort.", export.MinK))
+		v.Errors.Add("k", fmt.Sprintf("Skriv ett heltal från %d till %s. Ju större k, desto fler rader generaliseras eller tas bort.", export.MinK, sv.Num(1000)))
 	}
 	query := url.Values{"period": {v.Period}, "k": {v.K}}
 	if scopeOrg != 0 {

@@ -64,7 +64,7 @@ func TestEvaluatorExport(t *testing.T) {
 		t.Fatalf("export page: %d", page.Status)
 	}
 	bad := c.get("/p/within/export?visa=1&k=2")
-	if bad.Status != http.StatusUnprocessableEntity || !strings.Contains(bad.Body, "Skriv ett heltal från 3 till 1000") || !strings.Contains(bad.Body, `aria-invalid="true"`) {
+	if bad.Status != http.StatusUnprocessableEntity || !strings.Contains(bad.Body, "Skriv ett heltal från 3 till 1\u00a0000") || !strings.Contains(bad.Body, `aria-invalid="true"`) {
 		t.Errorf("k = 2: %d", bad.Status)
 	}
 	if res := c.get("/p/within/export/fil?k=abc&format=csv"); res.Status != http.StatusUnprocessableEntity {
