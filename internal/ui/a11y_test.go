@@ -12,6 +12,7 @@ import (
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/kaa-plattform/kaa/internal/seed"
 )
@@ -48,6 +49,56 @@ func axeAudit(t *testing.T, ctx context.Context, page string) {
 		}
 		t.Errorf("%s: %s (%s) at %s", page, v.ID, v.Help, strings.Join(where, ", "))
 	}
+}
+
+// focusAudit tabs through the whole page from the top and fails for any
+// element that takes the focus without showing it (WCAG 2.4.7): a person
+// using the keyboard must always see where she is.
+func focusAudit(t *testing.T, ctx context.Context, page string) {
+	t.Helper()
+	for _, f := range focusFindings(t, ctx, page) {
+		t.Errorf("%s", f)
+	}
+}
+
+func focusFindings(t *testing.T, ctx context.Context, page string) (found []string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.activeElement?.blur(); window.__seen = new Set(); window.__last = null; ({})`)); err != nil {
+		t.Fatalf("%s: %v", page, err)
+	}
+	stops := 0
+	for i := 0; i < 400; i++ {
+		if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Tab)); err != nil {
+			t.Fatalf("%s: %v", page, err)
+		}
+		state, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
+			const e = document.activeElement;
+			if (!e || e === document.body) return 'end';
+			if (e === window.__last) return 'same'; // the parts of a date field
+			if (window.__seen.has(e)) return 'end';
+			window.__seen.add(e); window.__last = e;
+			const cs = getComputedStyle(e);
+			if (e.matches(':focus-visible') && cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 2) return 'ok';
+			return e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + ' "' + (e.innerText || e.value || '').trim().slice(0, 40) + '"';
+		})()`))
+		if err != nil {
+			t.Fatalf("%s: %v", page, err)
+		}
+		switch state {
+		case "end":
+			if stops == 0 {
+				found = append(found, page+": nothing takes the focus with Tab")
+			}
+			return found
+		case "same":
+		case "ok":
+			stops++
+		default:
+			found = append(found, fmt.Sprintf("%s: the focus on %s cannot be seen", page, state))
+			stops++
+		}
+	}
+	return append(found, fmt.Sprintf("%s: Tab never came back to the start (%d stops)", page, stops))
 }
 
 // errorLinksAudit checks that every line of an error summary links to the
@@ -148,6 +199,7 @@ func TestAccessibility(t *testing.T) {
 		axeAudit(t, ctx, path)
 		reflowAudit(t, ctx, path)
 		errorLinksAudit(t, ctx, path)
+		focusAudit(t, ctx, path)
 	}
 	signIn := func(email string) {
 		t.Helper()
@@ -188,6 +240,16 @@ func TestAccessibility(t *testing.T) {
 	}
 	if len(brokenErrorLinks(t, ctx, "a broken page")) != 1 {
 		t.Error("the error-link audit misses a summary line without its field")
+	}
+	// ... and a button whose focus cannot be seen.
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`(() => {
+		const b = document.createElement('button'); b.textContent = 'Osynlig'; b.style.outline = 'none';
+		document.querySelector('main').append(b); return {};
+	})()`)); err != nil {
+		t.Fatal(err)
+	}
+	if found := strings.Join(focusFindings(t, ctx, "a broken page"), "\n"); !strings.Contains(found, `button "Osynlig"`) {
+		t.Errorf("the focus audit misses a button without a visible focus: %q", found)
 	}
 	signIn("samordnare@osby.demo")
 	pages := []string{
@@ -250,6 +312,7 @@ func TestAccessibility(t *testing.T) {
 		axeAudit(t, ctx, path)
 		reflowAudit(t, ctx, path)
 		errorLinksAudit(t, ctx, path)
+		focusAudit(t, ctx, path)
 	}
 	here("preview with errors", chromedp.Navigate(base+"/k/1273/deltagare/import"), chromedp.WaitReady(chromedp.CSS("main")),
 		chromedp.SetUploadFiles(chromedp.CSS(`input[type="file"]`), []string{file}),
