@@ -51,16 +51,9 @@ func axeAudit(t *testing.T, ctx context.Context, page string) {
 	}
 }
 
-// focusAudit tabs through the whole page from the top and fails for any
+// focusFindings tabs through the whole page from the top and reports any
 // element that takes the focus without showing it (WCAG 2.4.7): a person
 // using the keyboard must always see where she is.
-func focusAudit(t *testing.T, ctx context.Context, page string) {
-	t.Helper()
-	for _, f := range focusFindings(t, ctx, page) {
-		t.Errorf("%s", f)
-	}
-}
-
 func focusFindings(t *testing.T, ctx context.Context, page string) (found []string) {
 	t.Helper()
 	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](`document.activeElement?.blur(); window.__seen = new Set(); window.__last = null; ({})`)); err != nil {
@@ -101,15 +94,8 @@ func focusFindings(t *testing.T, ctx context.Context, page string) (found []stri
 	return append(found, fmt.Sprintf("%s: Tab never came back to the start (%d stops)", page, stops))
 }
 
-// errorLinksAudit checks that every line of an error summary links to the
-// field it is about, and that the field says the same next to it.
-func errorLinksAudit(t *testing.T, ctx context.Context, page string) {
-	t.Helper()
-	for _, b := range brokenErrorLinks(t, ctx, page) {
-		t.Errorf("%s: the error summary's line %q does not lead to its field and its message there", page, b)
-	}
-}
-
+// brokenErrorLinks reports the lines of an error summary that do not link to
+// the field they are about, or whose field does not say the same next to it.
 func brokenErrorLinks(t *testing.T, ctx context.Context, page string) []string {
 	t.Helper()
 	broken, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('.error-summary a')].filter(a => {
@@ -122,21 +108,31 @@ func brokenErrorLinks(t *testing.T, ctx context.Context, page string) []string {
 	if err != nil {
 		t.Fatalf("%s: %v", page, err)
 	}
+	for i, b := range broken {
+		broken[i] = fmt.Sprintf("%s: the error summary's line %q does not lead to its field and its message there", page, b)
+	}
 	return broken
 }
 
-// reflowAudit checks WCAG 1.4.10 and 1.4.4 on the page the browser shows:
+// checks are the audits beside axe, each returning what it found wrong.
+var checks = []func(*testing.T, context.Context, string) []string{reflowFindings, brokenErrorLinks, focusFindings}
+
+// auditPage runs axe and the checks on the page the browser shows.
+func auditPage(t *testing.T, ctx context.Context, page string) {
+	t.Helper()
+	axeAudit(t, ctx, page)
+	for _, check := range checks {
+		for _, f := range check(t, ctx, page) {
+			t.Error(f)
+		}
+	}
+}
+
+// reflowFindings checks WCAG 1.4.10 and 1.4.4 on the page the browser shows:
 // 320 CSS pixels wide (a 1280-pixel screen zoomed to 400 %), and with the
 // browser's text size doubled in a 1280-pixel window, nothing makes the page
 // scroll sideways (a wide table scrolls inside its own box, which the
 // success criterion allows for data tables) and no text is clipped.
-func reflowAudit(t *testing.T, ctx context.Context, page string) {
-	t.Helper()
-	for _, w := range reflowFindings(t, ctx, page) {
-		t.Errorf("%s", w)
-	}
-}
-
 func reflowFindings(t *testing.T, ctx context.Context, page string) (found []string) {
 	t.Helper()
 	for _, v := range []struct {
@@ -196,10 +192,7 @@ func TestAccessibility(t *testing.T) {
 		if err := chromedp.Do(ctx, chromedp.Navigate(base+path), chromedp.WaitReady(chromedp.CSS("main"))); err != nil {
 			t.Fatalf("%s: %v", path, err)
 		}
-		axeAudit(t, ctx, path)
-		reflowAudit(t, ctx, path)
-		errorLinksAudit(t, ctx, path)
-		focusAudit(t, ctx, path)
+		auditPage(t, ctx, path)
 	}
 	signIn := func(email string) {
 		t.Helper()
@@ -290,9 +283,7 @@ func TestAccessibility(t *testing.T) {
 			t.Fatalf("%s with errors: %v", form.path, err)
 		}
 		audited = append(audited, form.path+" (with errors)")
-		axeAudit(t, ctx, form.path+" (with errors)")
-		reflowAudit(t, ctx, form.path+" (with errors)")
-		errorLinksAudit(t, ctx, form.path+" (with errors)")
+		auditPage(t, ctx, form.path+" (with errors)")
 	}
 	// A filter without hits, and the import: a preview with errors, and the
 	// question before cancelling it.
@@ -309,10 +300,7 @@ func TestAccessibility(t *testing.T) {
 		loc, _ := chromedp.Run(ctx, chromedp.Location())
 		path := strings.TrimPrefix(loc, base) + " (" + what + ")"
 		audited = append(audited, path)
-		axeAudit(t, ctx, path)
-		reflowAudit(t, ctx, path)
-		errorLinksAudit(t, ctx, path)
-		focusAudit(t, ctx, path)
+		auditPage(t, ctx, path)
 	}
 	here("preview with errors", chromedp.Navigate(base+"/k/1273/deltagare/import"), chromedp.WaitReady(chromedp.CSS("main")),
 		chromedp.SetUploadFiles(chromedp.CSS(`input[type="file"]`), []string{file}),

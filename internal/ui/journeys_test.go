@@ -33,6 +33,18 @@ func demoApp(t *testing.T) *app {
 	return appOn(t, pgtest.NewFrom(t, "demo", seed.DemoAt), io.Discard)
 }
 
+// desktopJourney serves the demo data to a browser with a laptop's screen,
+// driven by the keyboard.
+func desktopJourney(t *testing.T) (*app, keyboard) {
+	t.Helper()
+	a := demoApp(t)
+	ctx := browser(t)
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
+		t.Fatal(err)
+	}
+	return a, keyboard{t, ctx}
+}
+
 // TestJourneyCoordinator: a coordinator on her phone imports the KAA list
 // (preview, fix nothing, confirm), finds a young person by personnummer,
 // logs an SMS that did not reach and a meeting that did, writes a plan with
@@ -152,12 +164,8 @@ func TestJourneyCoordinator(t *testing.T) {
 // TestJourneyProjectLeader: a project leader opens the umbrella and
 // downloads one of its tables as .xlsx.
 func TestJourneyProjectLeader(t *testing.T) {
-	a := demoApp(t)
-	ctx := browser(t)
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
-		t.Fatal(err)
-	}
-	k := keyboard{t, ctx}
+	a, k := desktopJourney(t)
+	ctx := k.ctx
 	dir, files := shots(t), downloads(t, ctx)
 	k.signIn(a.srv.URL, "projektledare@within.demo", seed.DemoPassword)
 	k.press(`a[href="/p/within/paraply"]`, chromedp.WaitVisible(chromedp.CSS(`a[href*="/paraply/tabell/"][href$="format=xlsx"]`)))
@@ -180,12 +188,8 @@ func TestJourneyProjectLeader(t *testing.T) {
 // TestJourneyEvaluator: an evaluator previews the anonymised export and
 // downloads it with its report, and finds no name or personnummer in it.
 func TestJourneyEvaluator(t *testing.T) {
-	a := demoApp(t)
-	ctx := browser(t)
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
-		t.Fatal(err)
-	}
-	k := keyboard{t, ctx}
+	a, k := desktopJourney(t)
+	ctx := k.ctx
 	dir, files := shots(t), downloads(t, ctx)
 	k.signIn(a.srv.URL, "utvarderare@within.demo", seed.DemoPassword)
 	k.press(`a[href="/p/within/export"]`, chromedp.WaitVisible(chromedp.ID("f-k")))
@@ -240,12 +244,8 @@ func TestJourneyEvaluator(t *testing.T) {
 // the coordinator role; she signs in with the temporary password and sets
 // her own; the administrator reads who has read a young person's record.
 func TestJourneyAdministrator(t *testing.T) {
-	a := demoApp(t)
-	ctx := browser(t)
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
-		t.Fatal(err)
-	}
-	k := keyboard{t, ctx}
+	a, k := desktopJourney(t)
+	ctx := k.ctx
 	dir := shots(t)
 	base := a.srv.URL
 	// Someone the Osby coordinator has read.
