@@ -172,13 +172,19 @@ func Structure(ctx context.Context, pool *pgxpool.Pool) error {
 }
 
 // StructureAt is Structure on the database at url, for a test template.
-func StructureAt(ctx context.Context, url string) error {
+func StructureAt(ctx context.Context, url string) error { return at(ctx, url, Structure) }
+
+// DemoAt is Demo on the database at url, for a test template.
+func DemoAt(ctx context.Context, url string) error { return at(ctx, url, Demo) }
+
+// at runs load on a pool of its own to the database at url.
+func at(ctx context.Context, url string, load func(context.Context, *pgxpool.Pool) error) error {
 	pool, err := pgxpool.New(ctx, url)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	return Structure(ctx, pool)
+	return load(ctx, pool)
 }
 
 func structure(ctx context.Context, pool *pgxpool.Pool) (map[string]int, error) {
@@ -277,14 +283,4 @@ func demoAccountsLoad(ctx context.Context, pool *pgxpool.Pool, orgIDs, projectID
 		}
 	}
 	return nil
-}
-
-// DemoAt is Demo on the database at url, for a test template.
-func DemoAt(ctx context.Context, url string) error {
-	pool, err := pgxpool.New(ctx, url)
-	if err != nil {
-		return err
-	}
-	defer pool.Close()
-	return Demo(ctx, pool)
 }

@@ -13,8 +13,6 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
-
-	"github.com/kaa-plattform/kaa/internal/seed"
 )
 
 // axe-core 4.14.1 (MPL-2.0), vendored: no download at test time.
@@ -196,17 +194,7 @@ func TestAccessibility(t *testing.T) {
 	}
 	signIn := func(email string) {
 		t.Helper()
-		err := chromedp.Do(ctx,
-			chromedp.Navigate(base+"/logga-in"),
-			chromedp.WaitReady(chromedp.CSS("main")),
-			chromedp.Evaluate[chromedp.Void](`(document.querySelector("form[action='/logga-ut']") || {submit() {}}).submit(); ({})`),
-			chromedp.WaitVisible(chromedp.ID("f-email")),
-			chromedp.SendKeys(chromedp.ID("f-email"), email),
-			chromedp.SendKeys(chromedp.ID("f-password"), seed.DemoPassword),
-			chromedp.Submit(chromedp.ID("f-password")),
-			chromedp.WaitVisible(chromedp.CSS(`[data-testid="signed-in-as"]`)),
-		)
-		if err != nil {
+		if err := chromedp.Do(ctx, passwordSignIn(base, email, chromedp.WaitVisible(chromedp.CSS(`[data-testid="signed-in-as"]`)))...); err != nil {
 			t.Fatalf("sign in as %s: %v", email, err)
 		}
 	}
@@ -326,13 +314,7 @@ func TestAccessibility(t *testing.T) {
 	if _, err := a.db.Owner.Exec(context.Background(), `UPDATE users SET totp_secret = 'JBSWY3DPEHPK3PXP', totp_enabled_at = now() WHERE email = 'projektledare@within.demo'`); err != nil {
 		t.Fatal(err)
 	}
-	here("two-factor code", chromedp.Navigate(base+"/logga-in"), chromedp.WaitReady(chromedp.CSS("main")),
-		chromedp.Evaluate[chromedp.Void](`(document.querySelector("form[action='/logga-ut']") || {submit() {}}).submit(); ({})`),
-		chromedp.WaitVisible(chromedp.ID("f-email")),
-		chromedp.SendKeys(chromedp.ID("f-email"), "projektledare@within.demo"),
-		chromedp.SendKeys(chromedp.ID("f-password"), seed.DemoPassword),
-		chromedp.Submit(chromedp.ID("f-password")),
-		chromedp.WaitVisible(chromedp.ID("f-code")))
+	here("two-factor code", passwordSignIn(base, "projektledare@within.demo", chromedp.WaitVisible(chromedp.ID("f-code")))...)
 	here("two-factor code, wrong", chromedp.SendKeys(chromedp.ID("f-code"), "000000"), chromedp.Submit(chromedp.ID("f-code")),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="error-summary"]`)))
 	if _, err := a.db.Owner.Exec(context.Background(), `UPDATE users SET totp_secret = NULL, totp_enabled_at = NULL WHERE email = 'projektledare@within.demo'`); err != nil {

@@ -28,14 +28,18 @@ func unlessConfirmed(r *http.Request) error {
 	return errUnconfirmed
 }
 
-// ask shows the question of a destructive action once, without JavaScript:
-// the answer posts the same form again with bekraftat=ja and every field it
-// posted, so that nothing is removed by a slip of the finger.
-func (h *Handler) ask(w http.ResponseWriter, r *http.Request, question func() (views.Confirm, error)) {
+// asked reports whether err is errUnconfirmed, and then shows the question
+// of the destructive action once, without JavaScript: the answer posts the
+// same form again with bekraftat=ja and every field it posted, so that
+// nothing is removed by a slip of the finger.
+func (h *Handler) asked(w http.ResponseWriter, r *http.Request, err error, question func() (views.Confirm, error)) bool {
+	if !errors.Is(err, errUnconfirmed) {
+		return false
+	}
 	c, err := question()
 	if err != nil {
 		h.fail(w, r, err)
-		return
+		return true
 	}
 	c.Action = r.URL.Path
 	keys := make([]string, 0, len(r.PostForm))
@@ -53,4 +57,5 @@ func (h *Handler) ask(w http.ResponseWriter, r *http.Request, question func() (v
 	}
 	// The title stays in the browser's history: no name in it.
 	h.render(w, r, http.StatusOK, views.ConfirmPage(h.page(r, "Bekräfta"), c))
+	return true
 }

@@ -56,6 +56,13 @@ func parseContactForm(r *http.Request, now time.Time) (participant.Contact, view
 	return c, f
 }
 
+// freshContact is what an empty contact form holds: an outgoing attempt now,
+// not (yet) reaching the person, by channel.
+func freshContact(channel string) map[string]string {
+	return map[string]string{"direction": "outgoing", "reached": "no", "channel": channel,
+		"occurred_at": participant.Local(time.Now()).Format("2006-01-02T15:04")}
+}
+
 func (h *Handler) contactCreate(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id, err := pathID(r, "id")
@@ -84,10 +91,7 @@ func (h *Handler) contactCreate(w http.ResponseWriter, r *http.Request) {
 		// it once (the live region is for updates that leave the focus).
 		saved := fmt.Sprintf("Kontakten (%s) är sparad kl. %s och syns i tidslinjen. Logga nästa kontakt här.",
 			strings.ToLower(views.Label("channel", c.Channel)), participant.Local(time.Now()).Format("15:04"))
-		h.renderParticipant(w, r, http.StatusOK, views.Forms{Contact: views.ContactForm{Saved: saved, Values: map[string]string{
-			"direction": "outgoing", "reached": "no", "channel": c.Channel,
-			"occurred_at": participant.Local(time.Now()).Format("2006-01-02T15:04"),
-		}}})
+		h.renderParticipant(w, r, http.StatusOK, views.Forms{Contact: views.ContactForm{Saved: saved, Values: freshContact(c.Channel)}})
 		return
 	}
 	h.flash(r, "Kontakten är sparad.")
@@ -277,18 +281,17 @@ func (h *Handler) enrolmentEnd(w http.ResponseWriter, r *http.Request) {
 			return unlessConfirmed(r)
 		})
 		switch {
-		case errors.Is(err, errUnconfirmed):
-			h.ask(w, r, func() (views.Confirm, error) {
-				var name string
-				err := h.inTenant(r, func(tx db.Tx) (err error) { _, name, err = h.participantName(r, tx); return err })
-				return views.Confirm{
-					Question: "Avsluta inskrivningen för " + name + "?",
-					Consequence: fmt.Sprintf("Inskrivningen slutar %s med orsaken ”%s”, och uppföljningarna efter avslut planeras in. Ett avslut går inte att ångra här: blev det fel, skriv in personen på nytt.",
-						sv.ProseDate(endsOn), views.Label("end_reason", reason)),
-					Yes:  "Ja, avsluta inskrivningen",
-					Back: fmt.Sprintf("%s/%d", h.participantBase(r), id),
-				}, err
-			})
+		case h.asked(w, r, err, func() (views.Confirm, error) {
+			var name string
+			err := h.inTenant(r, func(tx db.Tx) (err error) { _, name, err = h.participantName(r, tx); return err })
+			return views.Confirm{
+				Question: "Avsluta inskrivningen för " + name + "?",
+				Consequence: fmt.Sprintf("Inskrivningen slutar %s med orsaken ”%s”, och uppföljningarna efter avslut planeras in. Ett avslut går inte att ångra här: blev det fel, skriv in personen på nytt.",
+					sv.ProseDate(endsOn), views.Label("end_reason", reason)),
+				Yes:  "Ja, avsluta inskrivningen",
+				Back: fmt.Sprintf("%s/%d", h.participantBase(r), id),
+			}, err
+		}):
 			return
 		case errors.Is(err, participant.ErrEndBeforeStart):
 			f.Errors.Add(endsField, "Slutdatum: inskrivningen kan inte sluta innan den började.")
@@ -399,20 +402,19 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
 		}
 		return errUnconfirmed
 	})
-	if errors.Is(err, errUnconfirmed) {
-		h.ask(w, r, func() (views.Confirm, error) {
-			c := views.Confirm{Question: "Korta tiderna för gallring?", Yes: "Ja, spara inställningarna", Back: r.URL.Path}
-			switch n := due.Total(); n {
-			case 0:
-				c.Consequence = "Ingen gallras i dag med de nya tiderna, men framöver tas uppgifter bort tidigare."
-			case 1:
-				c.Consequence = "Med de nya tiderna gallras en person vid nästa gallring, inom ett dygn."
-			default:
-				c.Consequence = fmt.Sprintf("Med de nya tiderna gallras %s personer vid nästa gallring, inom ett dygn.", sv.Num(n))
-			}
-			c.Consequence += " Namn, personnummer, kontaktuppgifter och anteckningar tas då bort och kan inte återställas. Går du tillbaka sparas ingen av ändringarna i formuläret."
-			return c, nil
-		})
+	if h.asked(w, r, err, func() (views.Confirm, error) {
+		c := views.Confirm{Question: "Korta tiderna för gallring?", Yes: "Ja, spara inställningarna", Back: r.URL.Path}
+		switch n := due.Total(); n {
+		case 0:
+			c.Consequence = "Ingen gallras i dag med de nya tiderna, men framöver tas uppgifter bort tidigare."
+		case 1:
+			c.Consequence = "Med de nya tiderna gallras en person vid nästa gallring, inom ett dygn."
+		default:
+			c.Consequence = fmt.Sprintf("Med de nya tiderna gallras %s personer vid nästa gallring, inom ett dygn.", sv.Num(n))
+		}
+		c.Consequence += " Namn, personnummer, kontaktuppgifter och anteckningar tas då bort och kan inte återställas. Går du tillbaka sparas ingen av ändringarna i formuläret."
+		return c, nil
+	}) {
 		return
 	}
 	if err != nil {

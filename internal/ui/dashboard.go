@@ -35,9 +35,6 @@ func dashboardPeriod(q url.Values) (dashboard.Period, string, string) {
 	return dashboard.Period{From: h.Start(), To: h.End()}, h.String(), label
 }
 
-// genderOrder is the order genders are shown in (the registration form's).
-var genderOrder = genders
-
 func pct(n, of int) string {
 	if of == 0 {
 		return "–"
@@ -158,15 +155,15 @@ func (h *Handler) dashboardView(r *http.Request) (views.DashboardView, error) {
 		channels.Summary = "Inga kontakter under perioden."
 	}
 
-	genders := views.Figure{ID: "kon", Title: "Inskrivna efter kön", Head: []string{"Kön", "Antal", "Andel"}, CSV: csvURL("kon"), Summary: balance}
+	byGender := views.Figure{ID: "kon", Title: "Inskrivna efter kön", Head: []string{"Kön", "Antal", "Andel"}, CSV: csvURL("kon"), Summary: balance}
 	// Women, men, non-binary, not stated: the order of the form and of the
 	// outcomes chart's legend, not of the codes.
 	slices.SortStableFunc(m.Genders, func(a, b dashboard.Cell) int {
-		return cmp.Compare(slices.Index(genderOrder, a.Gender), slices.Index(genderOrder, b.Gender))
+		return cmp.Compare(slices.Index(genders, a.Gender), slices.Index(genders, b.Gender))
 	})
 	for _, g := range m.Genders {
-		genders.Bars = append(genders.Bars, views.Bar{Label: views.Label("gender", g.Gender), Value: float64(g.Count), Text: sv.Num(g.Count)})
-		genders.Rows = append(genders.Rows, []string{views.Label("gender", g.Gender), sv.Num(g.Count), pct(g.Count, m.Population)})
+		byGender.Bars = append(byGender.Bars, views.Bar{Label: views.Label("gender", g.Gender), Value: float64(g.Count), Text: sv.Num(g.Count)})
+		byGender.Rows = append(byGender.Rows, []string{views.Label("gender", g.Gender), sv.Num(g.Count), pct(g.Count, m.Population)})
 	}
 
 	outcomes := views.Figure{ID: "utfall", Kind: "stacked", Legend: []string{"Kvinnor", "Män", "Icke-binära", "Ej angivet"}, Title: "Var de unga var vid uppföljningarna", Head: []string{"Uppföljning och sysselsättning", "Kvinnor", "Män", "Icke-binära", "Ej angivet", "Totalt"}, CSV: csvURL("utfall")}
@@ -208,7 +205,7 @@ func (h *Handler) dashboardView(r *http.Request) (views.DashboardView, error) {
 	answered, reached := 0, 0 // questions × genders with answers, and of them those that reach the target
 	slices.SortStableFunc(m.Survey, func(a, b dashboard.SurveyShare) int {
 		return cmp.Or(cmp.Compare(slices.Index(surveyQuestions, a.Question), slices.Index(surveyQuestions, b.Question)),
-			cmp.Compare(slices.Index(genderOrder, a.Gender), slices.Index(genderOrder, b.Gender)))
+			cmp.Compare(slices.Index(genders, a.Gender), slices.Index(genders, b.Gender)))
 	})
 	for _, s := range m.Survey {
 		label := views.Label("survey_question", s.Question) + ", " + views.Label("gender_plural", s.Gender)
@@ -228,7 +225,7 @@ func (h *Handler) dashboardView(r *http.Request) (views.DashboardView, error) {
 		survey.Summary = "Ingen svarade på frågorna vid avslut under perioden."
 	}
 
-	v.Figures = []views.Figure{list, shares, channels, genders, outcomes, survey}
+	v.Figures = []views.Figure{list, shares, channels, byGender, outcomes, survey}
 	return v, nil
 }
 

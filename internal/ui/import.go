@@ -201,18 +201,17 @@ func (h *Handler) importCancel(w http.ResponseWriter, r *http.Request) {
 		}
 		return unlessConfirmed(r)
 	})
-	if errors.Is(err, errUnconfirmed) {
-		h.ask(w, r, func() (c views.Confirm, err error) {
-			var name string
-			id, _ := pathID(r, "iid")
-			err = h.inTenant(r, func(tx db.Tx) (err error) { name, err = participant.ImportName(r.Context(), tx, id); return err })
-			return views.Confirm{
-				Question:    "Avbryta importen av " + name + "?",
-				Consequence: "Inget från filen sparas och den uppladdade filen tas bort. Du kan ladda upp den igen.",
-				Yes:         "Ja, avbryt importen",
-				Back:        fmt.Sprintf("%s/import/%d", h.participantBase(r), id),
-			}, err
-		})
+	if h.asked(w, r, err, func() (c views.Confirm, err error) {
+		var name string
+		id, _ := pathID(r, "iid")
+		err = h.inTenant(r, func(tx db.Tx) (err error) { name, err = participant.ImportName(r.Context(), tx, id); return err })
+		return views.Confirm{
+			Question:    "Avbryta importen av " + name + "?",
+			Consequence: "Inget från filen sparas och den uppladdade filen tas bort. Du kan ladda upp den igen.",
+			Yes:         "Ja, avbryt importen",
+			Back:        fmt.Sprintf("%s/import/%d", h.participantBase(r), id),
+		}, err
+	}) {
 		return
 	}
 	if err != nil {

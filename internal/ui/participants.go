@@ -478,7 +478,7 @@ func (h *Handler) renderParticipant(w http.ResponseWriter, r *http.Request, stat
 		v.AccessLog = fmt.Sprintf("/k/%s/loggkontroll?%s", o.Key, url.Values{"deltagare": {fmt.Sprint(id)}, "fran": {"2000-01-01"}}.Encode())
 	}
 	if v.Contact.Values == nil {
-		v.Contact.Values = map[string]string{"direction": "outgoing", "reached": "no", "channel": "sms", "occurred_at": participant.Local(now).Format("2006-01-02T15:04")}
+		v.Contact.Values = freshContact("sms")
 	}
 	if v.EnrolForm.Values == nil {
 		v.EnrolForm.Values = map[string]string{"enrol": "kaa", "starts_on": views.Date(today()), "registration_reason": "unknown"}

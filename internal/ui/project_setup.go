@@ -75,7 +75,8 @@ func (h *Handler) renderProjectSetup(w http.ResponseWriter, r *http.Request, sta
 }
 
 // projectWrite checks the form with check, then writes with write in one
-// transaction, then returns to the set-up page.
+// transaction, then returns to the set-up page. A destructive write gives
+// ask, the question it is rolled back for until the answer is yes.
 func (h *Handler) projectWrite(w http.ResponseWriter, r *http.Request, check func(map[string]string, *views.Errors), ask func(org.Project) (views.Confirm, error), write func(pgx.Tx, org.Project, map[string]string) error, done string) {
 	p, err := h.ownedProject(r)
 	if err != nil {
@@ -98,8 +99,7 @@ func (h *Handler) projectWrite(w http.ResponseWriter, r *http.Request, check fun
 			return unlessConfirmed(r)
 		})
 		switch {
-		case errors.Is(err, errUnconfirmed):
-			h.ask(w, r, func() (views.Confirm, error) { return ask(p) })
+		case h.asked(w, r, err, func() (views.Confirm, error) { return ask(p) }):
 			return
 		case errors.Is(err, org.ErrNotMember):
 			errs.Add("member", "Organisationen är inte med i projektet.")

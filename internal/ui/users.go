@@ -180,18 +180,17 @@ func (h *Handler) setRoles(w http.ResponseWriter, r *http.Request, roles []auth.
 		}
 		return unlessConfirmed(r)
 	})
-	if errors.Is(err, errUnconfirmed) {
-		h.ask(w, r, func() (c views.Confirm, err error) {
-			var u auth.TenantUser
-			err = h.inTenant(r, func(tx db.Tx) (err error) { u, err = tenantUser(r, tx); return err })
-			place := orgFrom(r.Context()).Name
-			return views.Confirm{
-				Question:    fmt.Sprintf("Ta bort %s behörighet i %s?", sv.Genitive(u.Name), place),
-				Consequence: fmt.Sprintf("%s förlorar alla roller i %s och loggas ut. Det som personen har dokumenterat finns kvar. Du kan ge personen roller igen senare.", u.Name, place),
-				Yes:         "Ja, ta bort behörigheten",
-				Back:        fmt.Sprintf("/k/%s/anvandare/%d", orgFrom(r.Context()).Key, u.ID),
-			}, err
-		})
+	if h.asked(w, r, err, func() (c views.Confirm, err error) {
+		var u auth.TenantUser
+		err = h.inTenant(r, func(tx db.Tx) (err error) { u, err = tenantUser(r, tx); return err })
+		place := orgFrom(r.Context()).Name
+		return views.Confirm{
+			Question:    fmt.Sprintf("Ta bort %s behörighet i %s?", sv.Genitive(u.Name), place),
+			Consequence: fmt.Sprintf("%s förlorar alla roller i %s och loggas ut. Det som personen har dokumenterat finns kvar. Du kan ge personen roller igen senare.", u.Name, place),
+			Yes:         "Ja, ta bort behörigheten",
+			Back:        fmt.Sprintf("/k/%s/anvandare/%d", orgFrom(r.Context()).Key, u.ID),
+		}, err
+	}) {
 		return
 	}
 	if err != nil {
