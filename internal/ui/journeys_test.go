@@ -75,7 +75,7 @@ func TestJourneyCoordinator(t *testing.T) {
 		t.Fatalf("the preview counts %q", counts)
 	}
 	snap(t, ctx, dir, "1-import-forhandsgranskning")
-	k.press(`form[action$="/bekrafta"] button`, chromedp.WaitVisible(chromedp.CSS(`.flash`)))
+	k.press(`form[action$="/bekrafta"] button`, nil)
 	k.waitText(".flash", "Importen är klar: 3 nya")
 
 	// Find Alva by her personnummer; the count is announced, not the table.
@@ -120,7 +120,8 @@ func TestJourneyCoordinator(t *testing.T) {
 	k.choose("#f-measure_type_0", "Komvux")
 	k.choose("#f-measure_responsible_0", "Den unga själv")
 	k.date("#f-agreed_on", time.Now().Format("2006-01-02"))
-	k.press(`form[action$="/plan"] button[type="submit"]`, chromedp.WaitVisible(chromedp.CSS(`.flash`)))
+	k.press(`form[action$="/plan"] button[type="submit"]`, nil)
+	k.waitText(".flash", "Planen är sparad som en ny version.")
 	k.waitText("main", "Börja på komvux i januari")
 	snap(t, ctx, dir, "1-handlingsplan")
 
@@ -131,7 +132,7 @@ func TestJourneyCoordinator(t *testing.T) {
 	k.press(`form[action$="/avsluta"] button`, chromedp.WaitVisible(chromedp.CSS(`[data-testid="confirm"]`)))
 	k.waitFocus("h1") // the question takes the focus
 	snap(t, ctx, dir, "1-avsluta-fraga")
-	k.press(`[data-testid="confirm"] button.danger`, chromedp.WaitVisible(chromedp.CSS(`.flash`)))
+	k.press(`[data-testid="confirm"] button.danger`, nil)
 	k.waitText(".flash", "Inskrivningen är avslutad.")
 
 	// The follow-up at exit.
@@ -139,7 +140,7 @@ func TestJourneyCoordinator(t *testing.T) {
 	k.choose("#f-occupation", "Studier på nationellt program")
 	k.check("#f-in_education")
 	k.pick("long_term_goal", "yes")
-	k.press(`form[action*="/uppfoljningar/"] button[type="submit"]`, chromedp.WaitVisible(chromedp.CSS(`.flash`)))
+	k.press(`form[action*="/uppfoljningar/"] button[type="submit"]`, nil)
 	k.waitText(".flash", "Uppföljningen är sparad.")
 	snap(t, ctx, dir, "1-efter-uppfoljning")
 
@@ -262,7 +263,8 @@ func TestJourneyAdministrator(t *testing.T) {
 	k.fill("#f-email", "nora.nystrom@osby.se")
 	k.fill("#f-password", "tillfalligt-losen-2026")
 	k.check("#role-coordinator")
-	k.press(`form[action="/k/1273/anvandare"] button[type="submit"]`, chromedp.WaitVisible(chromedp.CSS(`.flash`)))
+	k.press(`form[action="/k/1273/anvandare"] button[type="submit"]`, nil)
+	k.waitText(".flash", "Kontot för nora.nystrom@osby.se är skapat.")
 	k.waitText("main", "Nora Nyström")
 	snap(t, ctx, dir, "4-anvandare")
 	k.signOut()
@@ -278,7 +280,8 @@ func TestJourneyAdministrator(t *testing.T) {
 	k.fill("#f-current", "tillfalligt-losen-2026")
 	k.fill("#f-new", "noras egen fras om hösten")
 	k.fill("#f-confirm", "noras egen fras om hösten")
-	k.press(`form[action="/konto/losenord"] button[type="submit"]`, chromedp.WaitVisible(chromedp.CSS(`.flash`)))
+	k.press(`form[action="/konto/losenord"] button[type="submit"]`, nil)
+	k.waitText(".flash", "Ditt lösenord är bytt.")
 	k.signOut()
 	if res := a.client().post("/logga-in", map[string][]string{"email": {"nora.nystrom@osby.se"}, "password": {"noras egen fras om hösten"}}); res.Status != 303 {
 		t.Errorf("Nora cannot sign in with her new password: %d", res.Status)

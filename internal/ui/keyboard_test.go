@@ -221,11 +221,13 @@ func (k keyboard) text(sel string) string {
 	return s
 }
 
-// waitText waits until the element matching sel holds want.
+// waitText waits until the element matching sel holds want. Wait for the
+// words that only the next page has: a page may already show an element of
+// the same kind (the password page's own notice is a .flash too).
 func (k keyboard) waitText(sel, want string) {
 	k.t.Helper()
 	var got string
-	for i := 0; i < 100; i++ {
+	for i := 0; i < 200; i++ {
 		if got = k.text(sel); strings.Contains(got, want) {
 			return
 		}
