@@ -4,7 +4,8 @@
 #         docker run --rm -e DATABASE_URL=... kaa migrate up                   (as the schema owner)
 # See docs/operations.md. The tests never need Docker.
 
-FROM golang:1.26-bookworm AS build
+FROM golang:1.27.3-bookworm AS build
+ENV GOTOOLCHAIN=go1.27.3
 WORKDIR /src
 # Modules first, so that a code change does not download them again.
 COPY go.mod go.sum ./

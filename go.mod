@@ -1,6 +1,6 @@
 module github.com/kaa-plattform/kaa
 
-go 1.26.0
+go 1.27.3
 
 require (
 	github.com/a-h/templ v0.3.977

@@ -15,7 +15,7 @@ have_pg() {
 }
 
 if ! command -v go >/dev/null 2>&1; then
-	echo "Go is missing: install Go 1.26 or newer from https://go.dev/dl/" >&2
+	echo "Go is missing: install Go 1.21 or newer from https://go.dev/dl/ (with GOTOOLCHAIN=go1.27.3 it fetches the approved go1.27.3 itself)" >&2
 	exit 1
 fi
 
