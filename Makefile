@@ -32,12 +32,13 @@ DURATION ?= 5s
 bench: deps
 	$(GO) run ./cmd/kaa bench --scale $(SCALE) --duration $(DURATION) --dir .bench --out docs/benchmarks.md
 
-## lint: gofmt, go vet and the templ drift check
+## lint: gofmt, go vet, the templ drift check and known vulnerabilities (offline, scripts/vulncheck.sh)
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
 	$(GO) vet $(PKGS)
 	$(GO) tool templ generate >/dev/null
 	@git diff --exit-code -- '*_templ.go' || { echo "templ output is stale: run 'make generate' and commit"; exit 1; }
+	GO=$(GO) scripts/vulncheck.sh
 
 ## deps: install PostgreSQL's server binaries when missing (Debian/Ubuntu)
 deps:
