@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"context"
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/kaa-plattform/kaa/internal/csvsafe"
 	"github.com/kaa-plattform/kaa/internal/sv"
 )
 
@@ -77,7 +77,7 @@ func (x *Prepared) WriteZip(ctx context.Context, w io.Writer, label Labeller, pr
 		return "", err
 	}
 	h := sha256.New()
-	cw := csv.NewWriter(io.MultiWriter(f, h))
+	cw := csvsafe.NewWriter(io.MultiWriter(f, h))
 	cols := Columns()
 	line := make([]string, len(cols))
 	for i, c := range cols {
@@ -86,7 +86,7 @@ func (x *Prepared) WriteZip(ctx context.Context, w io.Writer, label Labeller, pr
 	cw.Write(line)
 	err = x.Each(ctx, func(r Row) error {
 		for i, c := range cols {
-			line[i] = SafeCell(c.value(r))
+			line[i] = c.value(r)
 		}
 		return cw.Write(line)
 	})
@@ -100,7 +100,7 @@ func (x *Prepared) WriteZip(ctx context.Context, w io.Writer, label Labeller, pr
 	if f, err = z.Create("kodbok.csv"); err != nil {
 		return "", err
 	}
-	cw = csv.NewWriter(f)
+	cw = csvsafe.NewWriter(f)
 	for _, row := range Codebook(label) {
 		cw.Write(row)
 	}
@@ -189,15 +189,6 @@ func cellValue(s string, numeric bool) any {
 	}
 	if n, err := strconv.Atoi(s); err == nil {
 		return n
-	}
-	return s
-}
-
-// SafeCell keeps a spreadsheet from running a CSV cell as a formula: a cell
-// starting with = + - @, tab or carriage return gets a leading apostrophe.
-func SafeCell(s string) string {
-	if s != "" && strings.ContainsAny(s[:1], "=+-@\t\r") {
-		return "'" + s
 	}
 	return s
 }

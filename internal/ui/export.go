@@ -2,7 +2,6 @@ package ui
 
 import (
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -14,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/kaa-plattform/kaa/internal/audit"
+	"github.com/kaa-plattform/kaa/internal/csvsafe"
 	"github.com/kaa-plattform/kaa/internal/dashboard"
 	"github.com/kaa-plattform/kaa/internal/db"
 	"github.com/kaa-plattform/kaa/internal/export"
@@ -243,6 +243,6 @@ func (h *Handler) exportFile(w http.ResponseWriter, r *http.Request, e exportReq
 func (h *Handler) exportCodebook(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="kodbok.csv"`)
-	cw := csv.NewWriter(w)
+	cw := csvsafe.NewWriter(w)
 	cw.WriteAll(export.Codebook(views.Label))
 }

@@ -1,15 +1,14 @@
 package ui
 
 import (
-	"encoding/csv"
 	"fmt"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/kaa-plattform/kaa/internal/audit"
+	"github.com/kaa-plattform/kaa/internal/csvsafe"
 	"github.com/kaa-plattform/kaa/internal/db"
-	"github.com/kaa-plattform/kaa/internal/export"
 	"github.com/kaa-plattform/kaa/internal/scb"
 	"github.com/kaa-plattform/kaa/internal/ui/views"
 )
@@ -68,13 +67,10 @@ func (h *Handler) scbBlock(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="kaa-scb-%s-block%d.csv"`, hy, n))
-	cw := csv.NewWriter(w)
+	cw := csvsafe.NewWriter(w)
 	cw.Write(csvHeaders[n-1])
 	for _, row := range rep.Blocks[n-1] {
-		cw.Write([]string{safeCell(row.Personnummer), row.Date.Format("2006-01-02"), safeCell(row.Code), safeCell(row.Category)})
+		cw.Write([]string{row.Personnummer, row.Date.Format("2006-01-02"), row.Code, row.Category})
 	}
 	cw.Flush()
 }
-
-// safeCell keeps a spreadsheet from running a cell as a formula.
-var safeCell = export.SafeCell

@@ -1,19 +1,20 @@
 package ui
 
 import (
-	"encoding/csv"
 	"fmt"
 	"net/http"
 	"strconv"
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/kaa-plattform/kaa/internal/csvsafe"
 	"github.com/kaa-plattform/kaa/internal/sv"
 )
 
 // writeTable sends a table of strings as CSV, or as .xlsx when the request
 // asks for ?format=xlsx. Cells that a spreadsheet would run as a formula are
-// prefixed with ' in both. Numbers grouped for reading (31 500) go out as
+// prefixed with ' in CSV, the header row included (csvsafe); .xlsx string
+// cells are never formulas. Numbers grouped for reading (31 500) go out as
 // plain numbers (31500), which a spreadsheet can sum.
 func (h *Handler) writeTable(w http.ResponseWriter, r *http.Request, name string, head []string, rows [][]string) {
 	if r.URL.Query().Get("format") == "xlsx" {
@@ -46,12 +47,12 @@ func (h *Handler) writeTable(w http.ResponseWriter, r *http.Request, name string
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.csv"`, name))
-	cw := csv.NewWriter(w)
+	cw := csvsafe.NewWriter(w)
 	cw.Write(head)
 	for _, row := range rows {
 		out := make([]string, len(row))
 		for i, c := range row {
-			out[i] = safeCell(sv.Plain(c))
+			out[i] = sv.Plain(c)
 		}
 		cw.Write(out)
 	}

