@@ -319,7 +319,7 @@ func seedTwoTenants(t *testing.T, d *pgtest.DB) (a, b int) {
 		}
 		for _, stmt := range []string{
 			`INSERT INTO audit_events (tenant_id, action, user_id) VALUES ($1, 'test.seed', $2)`,
-			`INSERT INTO imports (tenant_id, created_by, filename, data) VALUES ($1, $2, 'lista.csv', 'x')`,
+			`INSERT INTO imports (tenant_id, created_by, filename, content) VALUES ($1, $2, 'lista.csv', '{}')`,
 			`INSERT INTO tenant_settings (tenant_id) SELECT $1 WHERE $2::int IS NOT NULL ON CONFLICT DO NOTHING`,
 			`INSERT INTO retention_policies (tenant_id) SELECT $1 WHERE $2::int IS NOT NULL ON CONFLICT DO NOTHING`,
 			`WITH p AS (INSERT INTO participants (tenant_id, personnummer, birth_date, first_name, last_name)

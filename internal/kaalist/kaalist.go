@@ -5,6 +5,7 @@
 package kaalist
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/csv"
 	"errors"
@@ -23,15 +24,21 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// MaxBytes is the largest file Read accepts.
-const MaxBytes = 5 << 20 // 5 MiB
-
-// MaxRows is the largest number of data rows Read accepts.
-const MaxRows = 20000
-
-// maxColumns is the most columns with content Read accepts; more would not
-// fit a mapping form.
-const maxColumns = 200
+// The limits of what Read accepts, each refused with a Swedish message that
+// names it. All but MaxBytes are checked while the file is decoded, so a
+// file over one stops being read there; an .xlsx's uncompressed sizes are
+// checked from its zip directory before anything is unpacked (archive/zip
+// refuses an entry that unpacks to more than the directory says).
+const (
+	MaxBytes         = 5 << 20   // the file as uploaded
+	MaxUnzipped      = 16 << 20  // an .xlsx's parts together, uncompressed (excelize holds them all in memory)
+	MaxSharedStrings = 4 << 20   // an .xlsx's shared strings (xl/sharedStrings.xml), uncompressed: excelize parses them whole
+	MaxRows          = 20000     // data rows
+	MaxColumns       = 200       // cells of one row, up to its last non-empty one
+	MaxCells         = 1_000_000 // cells of all rows together, each row up to its last non-empty one
+	MaxCellLen       = 1000      // characters in one cell
+	MaxText          = 8 << 20   // bytes of text in all cells together
+)
 
 // Field is a column the importer understands.
 type Field string
@@ -83,14 +90,17 @@ func Label(f Field) string {
 	return string(f)
 }
 
-// Table is a decoded file: header row and data rows, as strings.
+// Table is a decoded file: header row and data rows, as strings. It is
+// what an import keeps between upload and confirmation (as JSON), never the
+// file.
 type Table struct {
-	Header    []string
-	Rows      [][]string
-	Format    string // "csv-utf8", "csv-utf8-bom", "csv-windows-1252" or "xlsx"
-	Separator rune   // ',', ';' or '\t' for CSV, 0 for xlsx
+	Header    []string   `json:"header"`
+	Rows      [][]string `json:"rows"`      // each up to its last non-empty cell
+	Format    string     `json:"format"`    // "csv-utf8", "csv-utf8-bom", "csv-windows-1252" or "xlsx"
+	Separator rune       `json:"separator"` // ',', ';' or '\t' for CSV, 0 for xlsx
+	Lines     []int      `json:"lines"`     // line (Excel row) of each of Rows in the file, when read by Read
 
-	lines []int // line (Excel row) of each of Rows in the file, when read by Read
+	cells, text int // counted against MaxCells and MaxText while reading
 }
 
 // Sentinel errors of Read, wrapped in a *FileError.
@@ -121,13 +131,22 @@ func (e *FileError) Unwrap() []error {
 }
 
 var (
-	errTooLarge    = &FileError{Err: ErrTooLarge, Msg: "Filen är för stor (högst 5 MB). Dela upp listan i flera filer."}
-	errTooManyRows = &FileError{Err: ErrTooManyRows, Msg: "Filen har fler än 20 000 rader. Dela upp listan i flera filer."}
-	errEmpty       = &FileError{Err: ErrEmpty, Msg: "Filen innehåller inga rader att importera."}
-	errFileType    = &FileError{Err: ErrUnreadable, Msg: "Filtypen stöds inte. Spara listan som .csv eller .xlsx."}
-	errTooWide     = &FileError{Err: ErrTooLarge, Msg: "Filen har fler än 200 kolumner. Ta bort kolumner som inte behövs och försök igen."}
-	errNotText     = &FileError{Err: ErrUnreadable, Msg: "Filen kunde inte läsas som text. Spara listan som CSV (UTF-8) eller .xlsx och försök igen."}
+	errTooLarge     = &FileError{Err: ErrTooLarge, Msg: "Filen är för stor (högst 5 MB). Dela upp listan i flera filer."}
+	errTooManyRows  = &FileError{Err: ErrTooManyRows, Msg: "Filen har fler än 20 000 rader. Dela upp listan i flera filer."}
+	errEmpty        = &FileError{Err: ErrEmpty, Msg: "Filen innehåller inga rader att importera."}
+	errFileType     = &FileError{Err: ErrUnreadable, Msg: "Filtypen stöds inte. Spara listan som .csv eller .xlsx."}
+	errTooWide      = &FileError{Err: ErrTooLarge, Msg: "Filen har fler än 200 kolumner. Ta bort kolumner som inte behövs och försök igen."}
+	errUnzipped     = &FileError{Err: ErrTooLarge, Msg: "Excel-filen är för stor uppackad (högst 16 MB). Dela upp listan i flera filer eller spara den som CSV."}
+	errStrings      = &FileError{Err: ErrTooLarge, Msg: "Excel-filens texter är för stora uppackade (högst 4 MB). Dela upp listan i flera filer eller spara den som CSV."}
+	errTooManyCells = &FileError{Err: ErrTooLarge, Msg: "Filen har fler än 1 000 000 celler. Ta bort kolumner som inte behövs eller dela upp listan i flera filer."}
+	errTooMuchText  = &FileError{Err: ErrTooLarge, Msg: "Filen har mer än 8 MB text. Ta bort kolumner som inte behövs eller dela upp listan i flera filer."}
+	errNotText      = &FileError{Err: ErrUnreadable, Msg: "Filen kunde inte läsas som text. Spara listan som CSV (UTF-8) eller .xlsx och försök igen."}
 )
+
+func errCellTooLong(line int) error {
+	return &FileError{Err: ErrTooLarge,
+		Msg: fmt.Sprintf("En cell på rad %d har fler än 1 000 tecken (högst 1 000 tecken per cell). Korta cellen eller ta bort kolumnen och försök igen.", line)}
+}
 
 func errXLSX(cause error) error {
 	return &FileError{Err: ErrUnreadable, cause: cause,
@@ -219,7 +238,12 @@ func readXLSX(data []byte) (t *Table, err error) {
 			t, err = nil, errXLSX(fmt.Errorf("excelize panic: %v", p))
 		}
 	}()
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: 64 << 20, UnzipXMLSizeLimit: 64 << 20} /* never spill to temp files: the list holds personal data */)
+	if err := checkZip(data); err != nil {
+		return nil, err
+	}
+	// The limits as excelize's own too; equal, so that nothing is spilled to
+	// temporary files: the list holds personal data.
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: MaxUnzipped, UnzipXMLSizeLimit: MaxUnzipped})
 	if err != nil {
 		return nil, errXLSX(err)
 	}
@@ -249,23 +273,62 @@ func readXLSX(data []byte) (t *Table, err error) {
 	return t.finish()
 }
 
-// add trims the cells of rec, found at line, and keeps it unless empty.
+// checkZip refuses an .xlsx whose parts, as its zip directory gives their
+// sizes, unpack to more than MaxUnzipped together or whose shared strings
+// unpack to more than MaxSharedStrings, before excelize unpacks anything.
+func checkZip(data []byte) error {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return errXLSX(err)
+	}
+	var total uint64
+	for _, f := range zr.File {
+		total += f.UncompressedSize64
+		if total > MaxUnzipped || f.UncompressedSize64 > MaxUnzipped {
+			return errUnzipped
+		}
+		if strings.EqualFold(strings.ReplaceAll(f.Name, "\\", "/"), "xl/sharedStrings.xml") && f.UncompressedSize64 > MaxSharedStrings {
+			return errStrings
+		}
+	}
+	return nil
+}
+
+// add trims the cells of rec, found at line, and keeps it up to its last
+// non-empty cell unless it is empty. It counts the row, its cells and its
+// text against the limits as it goes.
 func (t *Table) add(rec []string, line int) error {
-	empty := true
 	for i := range rec {
 		rec[i] = strings.TrimSpace(rec[i])
-		empty = empty && rec[i] == ""
 	}
+	rec = rec[:used(rec)]
 	switch {
-	case empty:
-	case t.Header == nil:
-		t.Header = rec
-	case len(t.Rows) == MaxRows:
+	case len(rec) == 0:
+		return nil
+	case len(rec) > MaxColumns:
+		return errTooWide
+	case t.Header != nil && len(t.Rows) == MaxRows:
 		return errTooManyRows
-	default:
-		t.Rows = append(t.Rows, rec)
-		t.lines = append(t.lines, line)
 	}
+	t.cells += len(rec)
+	if t.cells > MaxCells {
+		return errTooManyCells
+	}
+	for _, c := range rec {
+		t.text += len(c)
+		if len(c) > MaxCellLen && utf8.RuneCountInString(c) > MaxCellLen {
+			return errCellTooLong(line)
+		}
+	}
+	if t.text > MaxText {
+		return errTooMuchText
+	}
+	if t.Header == nil {
+		t.Header = rec
+		return nil
+	}
+	t.Rows = append(t.Rows, rec)
+	t.Lines = append(t.Lines, line)
 	return nil
 }
 
@@ -275,14 +338,11 @@ func (t *Table) finish() (*Table, error) {
 	if len(t.Rows) == 0 {
 		return nil, errEmpty
 	}
-	width := used(t.Header)
+	width := len(t.Header)
 	for _, r := range t.Rows {
-		width = max(width, used(r))
+		width = max(width, len(r))
 	}
-	if width > maxColumns {
-		return nil, errTooWide
-	}
-	t.Header = append(t.Header, make([]string, max(0, width-len(t.Header)))...)[:width]
+	t.Header = append(t.Header, make([]string, width-len(t.Header))...)
 	return t, nil
 }
 

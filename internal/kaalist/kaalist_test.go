@@ -3,11 +3,13 @@ package kaalist
 import (
 	"errors"
 	"fmt"
+	"io"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/kaa-plattform/kaa/internal/kaalist/kaalisttest"
 	"github.com/kaa-plattform/kaa/internal/personnummer"
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/charmap"
@@ -74,7 +76,7 @@ func TestRead(t *testing.T) {
 		{"ClassicMacLineEndings", "lista.csv", []byte("Pnr;Namn\r0803010008;Åsa Öberg\r"),
 			"csv-utf8", ';', []string{"Pnr", "Namn"}, [][]string{{"0803010008", "Åsa Öberg"}}, []int{2}},
 		{"ColumnWithoutHeading", "lista.csv", []byte("Pnr;Namn;;\n0803010008;Åsa Öberg;0701234567;\n991231-9994;Bo Ek;;\n"),
-			"csv-utf8", ';', []string{"Pnr", "Namn", ""}, [][]string{{"0803010008", "Åsa Öberg", "0701234567", ""}, {"991231-9994", "Bo Ek", "", ""}}, []int{2, 3}},
+			"csv-utf8", ';', []string{"Pnr", "Namn", ""}, [][]string{{"0803010008", "Åsa Öberg", "0701234567"}, {"991231-9994", "Bo Ek"}}, []int{2, 3}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tab, err := Read(tc.file, tc.data)
@@ -130,6 +132,18 @@ func TestReadErrors(t *testing.T) {
 		{"UnknownExtension", "lista.xls", good, ErrUnreadable, "Filtypen stöds inte. Spara listan som .csv eller .xlsx."},
 		{"NoExtension", "lista", []byte("Pnr;Namn\n20080301-0008;Åsa Öberg\n"), ErrUnreadable, "Filtypen stöds inte. Spara listan som .csv eller .xlsx."},
 		{"UTF16", "lista.txt", utf16, ErrUnreadable, "Filen kunde inte läsas som text. Spara listan som CSV (UTF-8) eller .xlsx och försök igen."},
+		// The attack of issue 16: 50 KiB that unpack to 50 MiB, refused from the zip directory before anything is unpacked.
+		{"ErrTooLargeUnzipped", "lista.xlsx", kaalisttest.Bomb(5, 10<<20), ErrTooLarge, "Excel-filen är för stor uppackad (högst 16 MB). Dela upp listan i flera filer eller spara den som CSV."},
+		{"ErrTooLargeSharedStrings", "lista.xlsx", kaalisttest.SharedStringsBomb(MaxSharedStrings + 1), ErrTooLarge, "Excel-filens texter är för stora uppackade (högst 4 MB). Dela upp listan i flera filer eller spara den som CSV."},
+		{"ErrTooLargeCellXLSX", "lista.xlsx", kaalisttest.Bomb(3, MaxCellLen+1), ErrTooLarge, "En cell på rad 2 har fler än 1 000 tecken (högst 1 000 tecken per cell). Korta cellen eller ta bort kolumnen och försök igen."},
+		{"ErrTooLargeCellCSV", "lista.csv", []byte("Pnr;Namn\n20080301-0008;Åsa\n20080301-0008;" + strings.Repeat("Ö", MaxCellLen+1) + "\n"), ErrTooLarge, "En cell på rad 3 har fler än 1 000 tecken (högst 1 000 tecken per cell). Korta cellen eller ta bort kolumnen och försök igen."},
+		{"ErrTooLargeCells", "lista.csv", []byte(strings.Repeat(strings.Repeat("x;", MaxColumns-1)+"x\n", MaxCells/MaxColumns+1)), ErrTooLarge, "Filen har fler än 1 000 000 celler. Ta bort kolumner som inte behövs eller dela upp listan i flera filer."},
+		// One shared string of 1,000 characters in 9,000 cells: a small sheet, much text.
+		{"ErrTooLargeText", "lista.xlsx", kaalisttest.XLSX(func(w io.Writer) {
+			for r := 1; r <= 9000; r++ {
+				fmt.Fprintf(w, `<row r="%d"><c t="s"><v>0</v></c></row>`, r)
+			}
+		}, []string{strings.Repeat("x", MaxCellLen)}), ErrTooLarge, "Filen har mer än 8 MB text. Ta bort kolumner som inte behövs eller dela upp listan i flera filer."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tab, err := Read(tc.file, tc.data)

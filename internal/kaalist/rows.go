@@ -57,8 +57,8 @@ func Rows(t *Table, m Mapping, today time.Time) []Row {
 		}
 		r := Row{Line: i + 2, Street: cell(FieldStreet), City: cell(FieldCity),
 			School: cell(FieldSchool), Programme: cell(FieldProgramme), Gender: "not_stated", Reason: "unknown"}
-		if i < len(t.lines) {
-			r.Line = t.lines[i]
+		if i < len(t.Lines) {
+			r.Line = t.Lines[i]
 		}
 		fail := func(msg string) { r.Errors = append(r.Errors, msg) }
 

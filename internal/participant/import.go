@@ -16,11 +16,12 @@ import (
 	"github.com/kaa-plattform/kaa/internal/personnummer"
 )
 
-// Import is an uploaded list waiting for the coordinator's confirmation.
+// Import is an uploaded list waiting for the coordinator's confirmation:
+// the rows read from the file, never the file.
 type Import struct {
 	ID        int64
 	Filename  string
-	Data      []byte
+	Table     *kaalist.Table
 	Mapping   kaalist.Mapping // nil until set
 	CreatedAt time.Time
 }
@@ -36,39 +37,56 @@ func ImportName(ctx context.Context, tx db.Tx, id int64) (string, error) {
 	return name, err
 }
 
-// SaveImport keeps an uploaded file until it is confirmed or cancelled, and
-// deletes this municipality's uploads older than a day.
-func SaveImport(ctx context.Context, tx db.Tx, filename string, data []byte, m kaalist.Mapping) (int64, error) {
+// SaveImport keeps the rows read from an uploaded file until they are
+// confirmed or cancelled, and deletes this municipality's uploads older
+// than a day.
+func SaveImport(ctx context.Context, tx db.Tx, filename string, t *kaalist.Table, m kaalist.Mapping) (int64, error) {
 	if _, err := tx.Exec(ctx, `DELETE FROM imports WHERE tenant_id = $1 AND created_at < now() - interval '1 day'`, tx.TenantID); err != nil {
 		return 0, fmt.Errorf("participant: import cleanup: %w", err)
 	}
+	content, err := json.Marshal(t)
+	if err != nil {
+		return 0, fmt.Errorf("participant: save import: %w", err)
+	}
 	var id int64
-	err := tx.QueryRow(ctx, `INSERT INTO imports (tenant_id, created_by, filename, data, mapping) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-		tx.TenantID, tx.UserID, filename, data, m).Scan(&id)
+	err = tx.QueryRow(ctx, `INSERT INTO imports (tenant_id, created_by, filename, content, mapping) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+		tx.TenantID, tx.UserID, filename, content, m).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("participant: save import: %w", err)
 	}
 	return id, audit.Record(ctx, tx, audit.Event{Action: "import.upload", RecordType: "import", RecordID: strconv.FormatInt(id, 10),
-		Detail: map[string]any{"bytes": len(data)}})
+		Detail: map[string]any{"rows": len(t.Rows), "format": t.Format}})
 }
 
-// GetImport returns upload id of the user of tx, locked for the rest of the
-// transaction. Returns db.ErrNotFound for anyone else's upload and for one
-// that is gone or older than a day.
+// GetImport returns upload id of the user of tx with its rows. Returns
+// db.ErrNotFound for anyone else's upload and for one that is gone or older
+// than a day.
 func GetImport(ctx context.Context, tx db.Tx, id int64) (Import, error) {
+	return getImport(ctx, tx, id, "")
+}
+
+// LockImport is GetImport that also locks the upload for the rest of the
+// transaction: a double-clicked confirmation waits for the first, then
+// finds nothing.
+func LockImport(ctx context.Context, tx db.Tx, id int64) (Import, error) {
+	return getImport(ctx, tx, id, "FOR UPDATE")
+}
+
+func getImport(ctx context.Context, tx db.Tx, id int64, lock string) (Import, error) {
 	var im Import
-	var mapping []byte
-	// FOR UPDATE: a double-clicked confirmation waits for the first, then finds nothing.
+	var content, mapping []byte
 	err := tx.QueryRow(ctx, `
-		SELECT id, filename, data, mapping, created_at FROM imports
-		WHERE tenant_id = $1 AND id = $2 AND created_by = $3 AND created_at > now() - interval '1 day'
-		FOR UPDATE`,
-		tx.TenantID, id, tx.UserID).Scan(&im.ID, &im.Filename, &im.Data, &mapping, &im.CreatedAt)
+		SELECT id, filename, content, mapping, created_at FROM imports
+		WHERE tenant_id = $1 AND id = $2 AND created_by = $3 AND created_at > now() - interval '1 day' `+lock,
+		tx.TenantID, id, tx.UserID).Scan(&im.ID, &im.Filename, &content, &mapping, &im.CreatedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return im, fmt.Errorf("import %d: %w", id, db.ErrNotFound)
 	}
 	if err != nil {
 		return im, fmt.Errorf("participant: get import: %w", err)
+	}
+	if err := json.Unmarshal(content, &im.Table); err != nil {
+		return im, fmt.Errorf("participant: import rows: %w", err)
 	}
 	if len(mapping) > 0 && string(mapping) != "null" {
 		if err := json.Unmarshal(mapping, &im.Mapping); err != nil {

@@ -31,7 +31,8 @@ func (h *Handler) importRefused(w http.ResponseWriter, r *http.Request, msg stri
 		views.ImportUploadView{Base: h.importBase(r), Error: msg}))
 }
 
-// importUpload reads the file, checks it can be parsed, and keeps it for the preview.
+// importUpload reads the file once, under the limits of kaalist and outside
+// any transaction, and keeps the rows (never the file) for the preview.
 func (h *Handler) importUpload(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	r.Body = http.MaxBytesReader(w, r.Body, kaalist.MaxBytes+64<<10)
@@ -51,10 +52,19 @@ func (h *Handler) importUpload(w http.ResponseWriter, r *http.Request) {
 		h.importRefused(w, r, "Filen kunde inte läsas. Försök igen.")
 		return
 	}
+	// The slot is taken once the upload has arrived, so that a slow sender
+	// holds none.
+	leave, ok := h.importSlot(w, r, true)
+	if !ok {
+		return
+	}
+	defer leave()
 	name := filepath.Base(hdr.Filename)
 	table, err := kaalist.Read(name, data)
+	data = nil // the rows are kept, not the file
 	var fe *kaalist.FileError
 	if errors.As(err, &fe) {
+		h.log.Info("import refused", "request_id", infoFrom(ctx).ID, "reason", fe.Err.Error())
 		h.importRefused(w, r, fe.Msg)
 		return
 	} else if err != nil {
@@ -63,7 +73,7 @@ func (h *Handler) importUpload(w http.ResponseWriter, r *http.Request) {
 	}
 	var id int64
 	err = h.inTenant(r, func(tx db.Tx) (err error) {
-		id, err = participant.SaveImport(ctx, tx, name, data, kaalist.Guess(table.Header))
+		id, err = participant.SaveImport(ctx, tx, name, table, kaalist.Guess(table.Header))
 		return err
 	})
 	if err != nil {
@@ -73,18 +83,17 @@ func (h *Handler) importUpload(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, fmt.Sprintf("%s/%d", h.importBase(r), id), http.StatusSeeOther)
 }
 
-// loadImport reads upload {iid} of the signed-in user and parses it again.
-func (h *Handler) loadImport(r *http.Request, tx db.Tx) (participant.Import, *kaalist.Table, error) {
+// loadImport reads the rows of upload {iid} of the signed-in user; confirm
+// locks the upload for the rest of the transaction.
+func (h *Handler) loadImport(r *http.Request, tx db.Tx, confirm bool) (participant.Import, error) {
 	id, err := pathID(r, "iid")
 	if err != nil {
-		return participant.Import{}, nil, err
+		return participant.Import{}, err
 	}
-	im, err := participant.GetImport(r.Context(), tx, id)
-	if err != nil {
-		return im, nil, err
+	if confirm {
+		return participant.LockImport(r.Context(), tx, id)
 	}
-	t, err := kaalist.Read(im.Filename, im.Data)
-	return im, t, err
+	return participant.GetImport(r.Context(), tx, id)
 }
 
 func (h *Handler) importPreview(w http.ResponseWriter, r *http.Request) {
@@ -93,9 +102,14 @@ func (h *Handler) importPreview(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) renderImportPreview(w http.ResponseWriter, r *http.Request, status int, mapping kaalist.Mapping, problems []string) {
 	ctx := r.Context()
+	leave, ok := h.importSlot(w, r, false)
+	if !ok {
+		return
+	}
+	defer leave()
 	var v views.ImportPreviewView
 	err := h.inTenant(r, func(tx db.Tx) error {
-		im, t, err := h.loadImport(r, tx)
+		im, err := h.loadImport(r, tx, false)
 		if err != nil {
 			return err
 		}
@@ -103,11 +117,11 @@ func (h *Handler) renderImportPreview(w http.ResponseWriter, r *http.Request, st
 			mapping = im.Mapping
 		}
 		v = views.ImportPreviewView{Base: fmt.Sprintf("%s/%d", h.importBase(r), im.ID), Filename: im.Filename,
-			Header: t.Header, Mapping: mapping, Missing: mapping.Missing(), Problems: problems}
+			Header: im.Table.Header, Mapping: mapping, Missing: mapping.Missing(), Problems: problems}
 		if len(v.Missing) > 0 {
 			return nil
 		}
-		v.Rows, v.Counts, err = participant.Preview(ctx, tx, im.ID, kaalist.Rows(t, mapping, today()), mapping, today())
+		v.Rows, v.Counts, err = participant.Preview(ctx, tx, im.ID, kaalist.Rows(im.Table, mapping, today()), mapping, today())
 		return err
 	})
 	if err != nil {
@@ -131,11 +145,11 @@ func (h *Handler) importMapping(w http.ResponseWriter, r *http.Request) {
 	var m kaalist.Mapping
 	var problems []string
 	err := h.inTenant(r, func(tx db.Tx) error {
-		im, t, err := h.loadImport(r, tx)
+		im, err := h.loadImport(r, tx, false)
 		if err != nil {
 			return err
 		}
-		if m, problems = kaalist.ParseMapping(r.PostForm, len(t.Header)); len(problems) > 0 {
+		if m, problems = kaalist.ParseMapping(r.PostForm, len(im.Table.Header)); len(problems) > 0 {
 			return nil
 		}
 		return participant.SetImportMapping(ctx, tx, im.ID, m)
@@ -154,10 +168,14 @@ func (h *Handler) importMapping(w http.ResponseWriter, r *http.Request) {
 // importConfirm writes every valid row in one transaction and removes the upload.
 func (h *Handler) importConfirm(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
+	leave, ok := h.importSlot(w, r, false)
+	if !ok {
+		return
+	}
 	var counts map[string]int
 	var missing bool
 	err := h.inTenant(r, func(tx db.Tx) error {
-		im, t, err := h.loadImport(r, tx)
+		im, err := h.loadImport(r, tx, true)
 		if err != nil {
 			return err
 		}
@@ -166,7 +184,7 @@ func (h *Handler) importConfirm(w http.ResponseWriter, r *http.Request) {
 			return nil
 		}
 		now := today()
-		rows, _, err := participant.Preview(ctx, tx, im.ID, kaalist.Rows(t, im.Mapping, now), im.Mapping, now)
+		rows, _, err := participant.Preview(ctx, tx, im.ID, kaalist.Rows(im.Table, im.Mapping, now), im.Mapping, now)
 		if err != nil {
 			return err
 		}
@@ -175,6 +193,7 @@ func (h *Handler) importConfirm(w http.ResponseWriter, r *http.Request) {
 		}
 		return participant.DeleteImport(ctx, tx, im.ID, false)
 	})
+	leave()
 	if err != nil {
 		h.fail(w, r, err)
 		return

@@ -8,35 +8,51 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"os"
 	"regexp"
+	"runtime"
+	"runtime/debug"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/kaa-plattform/kaa/internal/kaalist"
+	"github.com/kaa-plattform/kaa/internal/kaalist/kaalisttest"
 	"github.com/kaa-plattform/kaa/internal/participant"
 	"github.com/kaa-plattform/kaa/internal/personnummer"
 	"golang.org/x/text/encoding/charmap"
 )
 
-// upload posts a file to the import page as a browser would.
+// upload posts a file to Osby's import page as a browser would.
 func (c *client) upload(name string, data []byte) response {
 	c.a.t.Helper()
+	res, err := c.uploadTo("1273", name, data)
+	if err != nil {
+		c.a.t.Fatal(err)
+	}
+	return res
+}
+
+// uploadTo posts a file to the import page of municipality key; it may be
+// called from any goroutine.
+func (c *client) uploadTo(key, name string, data []byte) (response, error) {
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	fw, _ := mw.CreateFormFile("file", name)
 	fw.Write(data)
 	mw.Close()
-	req, _ := http.NewRequest("POST", c.a.srv.URL+"/k/1273/deltagare/import", &body)
+	req, _ := http.NewRequest("POST", c.a.srv.URL+"/k/"+key+"/deltagare/import", &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	res, err := c.c.Do(req)
 	if err != nil {
-		c.a.t.Fatal(err)
+		return response{}, err
 	}
 	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return response{Status: res.StatusCode, Body: string(b), Location: res.Header.Get("Location"), Header: res.Header}
+	b, err := io.ReadAll(res.Body)
+	return response{Status: res.StatusCode, Body: string(b), Location: res.Header.Get("Location"), Header: res.Header}, err
 }
 
 var countsRe = regexp.MustCompile(`([\d\x{a0}]+) nya</li><li>([\d\x{a0}]+) uppdateras</li><li>([\d\x{a0}]+) oförändrade</li><li>([\d\x{a0}]+) med fel`)
@@ -76,6 +92,22 @@ func TestImport(t *testing.T) {
 		}
 		if n := a.count(`SELECT count(*) FROM participants`); n != 0 {
 			t.Errorf("the preview wrote %d participants", n)
+		}
+		c.post(loc+"/avbryt", url.Values{"bekraftat": {"ja"}})
+	})
+
+	t.Run("KeepsRowsNotFile", func(t *testing.T) {
+		loc, _ := c.preview("lista.csv", []byte(kaaList))
+		if n := a.count(`SELECT count(*) FROM information_schema.columns WHERE table_name = 'imports' AND data_type = 'bytea'`); n != 0 {
+			t.Error("the imports table can still hold the file")
+		}
+		if n := a.count(`SELECT jsonb_array_length(content->'rows') FROM imports`); n != 5 {
+			t.Errorf("%d rows kept, want the list's 5", n)
+		}
+		// The preview reads the kept rows; it does not read a file again.
+		a.db.Owner.Exec(context.Background(), `UPDATE imports SET content = jsonb_set(content, '{rows,0,2}', '"Ändrad"')`)
+		if !strings.Contains(c.get(loc).Body, "Ändrad") {
+			t.Error("the preview does not show the kept rows")
 		}
 		c.post(loc+"/avbryt", url.Values{"bekraftat": {"ja"}})
 	})
@@ -330,4 +362,229 @@ func TestImportLargeList(t *testing.T) {
 		t.Errorf("%d participants", n)
 	}
 	a.assertSummary()
+}
+
+// bombs are files that are small to send and huge to read, each with the
+// words of the Swedish refusal that names the limit it breaks.
+func bombs() []struct {
+	name, file, limit string
+	data              []byte
+} {
+	rows := strings.Repeat("20080301-0008;Alva Andersson\n", kaalist.MaxRows+1)
+	return []struct {
+		name, file, limit string
+		data              []byte
+	}{
+		// The attack of issue 16: about 50 KiB that unpack to 50 MiB in few rows.
+		{"XLSXBomb", "lista.xlsx", "högst 16 MB", kaalisttest.Bomb(5, 10<<20)},
+		{"XLSXSharedStrings", "lista.xlsx", "högst 4 MB", kaalisttest.SharedStringsBomb(kaalist.MaxSharedStrings + 1)},
+		// Just under the uncompressed limit: excelize reads it, the first cell over the limit stops it.
+		{"XLSXLongCell", "lista.xlsx", "högst 1 000 tecken per cell", kaalisttest.Bomb(1, kaalist.MaxUnzipped-64<<10)},
+		{"CSVTooManyRows", "lista.csv", "fler än 20 000 rader", []byte("personnummer;namn\n" + rows)},
+		{"CSVLongCell", "lista.csv", "högst 1 000 tecken per cell", []byte("personnummer;namn\n20080301-0008;" + strings.Repeat("Å", kaalist.MaxCellLen+1) + "\n")},
+		{"CSVTooManyCells", "lista.csv", "fler än 1 000 000 celler", []byte(strings.Repeat(strings.Repeat("x;", kaalist.MaxColumns-1)+"x\n", kaalist.MaxCells/kaalist.MaxColumns+1))},
+	}
+}
+
+// TestImportBombs: each file over a limit is refused next to the file field
+// with status 422 and a Swedish message naming the limit, and nothing is
+// stored.
+func TestImportBombs(t *testing.T) {
+	a := newApp(t)
+	c := a.client()
+	c.signIn("samordnare@osby.demo")
+	for _, b := range bombs() {
+		t.Run(b.name, func(t *testing.T) {
+			res := c.upload(b.file, b.data)
+			if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, b.limit) || !strings.Contains(res.Body, `id="f-file-error"`) {
+				t.Errorf("%d KiB: status %d, %q next to the file field: %v", len(b.data)>>10, res.Status, b.limit, strings.Contains(res.Body, b.limit))
+			}
+		})
+	}
+	if n := a.count(`SELECT count(*) FROM imports`) + a.count(`SELECT count(*) FROM audit_events WHERE action = 'import.upload'`); n != 0 {
+		t.Errorf("refused files left %d rows", n)
+	}
+}
+
+// memory is the Go heap in use and the process's resident set, now and at
+// its peak since /proc/self/clear_refs was last given "5".
+type memory struct{ heap, rss, hwm uint64 }
+
+func readMemory(t *testing.T) memory {
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	m := memory{heap: ms.HeapInuse}
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Logf("no /proc/self/status: %v", err)
+		return m
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		var kb uint64
+		if _, err := fmt.Sscanf(line, "VmRSS: %d kB", &kb); err == nil {
+			m.rss = kb << 10
+		} else if _, err := fmt.Sscanf(line, "VmHWM: %d kB", &kb); err == nil {
+			m.hwm = kb << 10
+		}
+	}
+	return m
+}
+
+// peakHeap samples the Go heap in use until stop is closed and returns the
+// highest value seen.
+func peakHeap(stop <-chan struct{}) <-chan uint64 {
+	peak := make(chan uint64, 1)
+	go func() {
+		var top uint64
+		tick := time.NewTicker(5 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			top = max(top, ms.HeapInuse)
+			select {
+			case <-stop:
+				peak <- top
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return peak
+}
+
+// TestImportBombsAtOnce is the attack of issue 16: six bombs uploaded at
+// once by one municipality. The server's memory grows by less than 256 MiB,
+// every bomb is refused naming its limit, and another municipality's
+// coordinator gets her list of young people in under 2 s meanwhile.
+func TestImportBombsAtOnce(t *testing.T) {
+	a := newApp(t)
+	attacker := a.client()
+	attacker.signIn("samordnare@osby.demo")
+	attacker.get("/k/1273/deltagare/import") // entering Osby renews the session once, before the uploads share it
+	other := a.client()
+	other.signIn("samordnare@kristianstad.demo")
+	if res := other.get("/k/1290/deltagare"); res.Status != http.StatusOK {
+		t.Fatalf("Kristianstad's list: %d", res.Status)
+	}
+	six := bombs()
+	debug.FreeOSMemory()
+	os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) // VmHWM starts again from the present RSS
+	before := readMemory(t)
+	stop := make(chan struct{})
+	peak := peakHeap(stop)
+
+	type result struct {
+		name, limit string
+		res         response
+		err         error
+	}
+	results := make(chan result, len(six))
+	start := time.Now()
+	for _, b := range six {
+		go func() {
+			res, err := attacker.uploadTo("1273", b.file, b.data)
+			results <- result{b.name, b.limit, res, err}
+		}()
+	}
+	// Meanwhile Kristianstad works as usual.
+	var pages []time.Duration
+	done := 0
+	for done < len(six) {
+		select {
+		case r := <-results:
+			done++
+			if r.err != nil || r.res.Status != http.StatusUnprocessableEntity || !strings.Contains(r.res.Body, r.limit) {
+				t.Errorf("%s: status %d %s, %v; refusal naming %q: %v", r.name, r.res.Status, r.res.Location, r.err, r.limit, strings.Contains(r.res.Body, r.limit))
+			}
+		default:
+			t0 := time.Now()
+			if res := other.get("/k/1290/deltagare"); res.Status != http.StatusOK {
+				t.Errorf("Kristianstad's list during the attack: %d", res.Status)
+			}
+			pages = append(pages, time.Since(t0))
+		}
+	}
+	attack := time.Since(start)
+	close(stop)
+	after, heap := readMemory(t), <-peak
+
+	slices.Sort(pages)
+	slowest := pages[len(pages)-1]
+	t.Logf("six bombs refused in %v; Go heap in use %d MiB, at most %d MiB (+%d); RSS %d MiB, at most %d MiB (+%d); Kristianstad's list %d times, median %v, slowest %v",
+		attack.Round(time.Millisecond), before.heap>>20, heap>>20, (heap-min(heap, before.heap))>>20,
+		before.rss>>20, after.hwm>>20, (after.hwm-min(after.hwm, before.rss))>>20,
+		len(pages), pages[len(pages)/2].Round(time.Millisecond), slowest.Round(time.Millisecond))
+	const limit = 256 << 20
+	if heap > before.heap+limit {
+		t.Errorf("the Go heap grew by %d MiB, want < 256", (heap-before.heap)>>20)
+	}
+	if before.rss > 0 && !raceDetector && after.hwm > before.rss+limit {
+		t.Errorf("the resident set grew by %d MiB, want < 256", (after.hwm-before.rss)>>20)
+	}
+	if slowest >= 2*time.Second {
+		t.Errorf("Kristianstad's list took %v during the attack, want < 2 s", slowest)
+	}
+	if n := a.count(`SELECT count(*) FROM imports`); n != 0 {
+		t.Errorf("%d bombs stored", n)
+	}
+}
+
+// TestImportSlots: while one municipality's import slots are all taken, its
+// next import is turned away with 503, Retry-After and a Swedish message,
+// and nothing is read or stored; another municipality's pages are served,
+// and so are its imports until the server's slots are all taken too.
+func TestImportSlots(t *testing.T) {
+	a := newApp(t)
+	osby := a.client()
+	osby.signIn("samordnare@osby.demo")
+	other := a.client()
+	other.signIn("samordnare@kristianstad.demo")
+	busy := func(res response) bool {
+		return res.Status == http.StatusServiceUnavailable && res.Header.Get("Retry-After") != "" &&
+			strings.Contains(res.Body, "Många listor importeras just nu") && strings.Contains(res.Body, `id="f-file-error"`)
+	}
+
+	releaseOsby, ok := a.h.HoldImportSlot(a.orgID("1273"), 50*time.Millisecond)
+	if !ok {
+		t.Fatal("no import slot for Osby")
+	}
+	if res := osby.upload("lista.csv", []byte(kaaList)); !busy(res) {
+		t.Errorf("Osby's second import at once: %d %q", res.Status, res.Header.Get("Retry-After"))
+	}
+	if n := a.count(`SELECT count(*) FROM imports`); n != 0 {
+		t.Errorf("an import turned away stored %d uploads", n)
+	}
+	t0 := time.Now()
+	if res := other.get("/k/1290/deltagare"); res.Status != http.StatusOK {
+		t.Errorf("Kristianstad's list while Osby's imports are busy: %d", res.Status)
+	}
+	t.Logf("Kristianstad's list while Osby's import slots are taken: %v", time.Since(t0).Round(time.Millisecond))
+	if res, err := other.uploadTo("1290", "lista.csv", []byte(kaaList)); err != nil || res.Status != http.StatusSeeOther {
+		t.Errorf("Kristianstad's import while Osby's is busy: %d %v", res.Status, err)
+	}
+
+	// Every slot of the server taken, by Osby and others: Kristianstad's
+	// import waits its turn, its pages do not.
+	held := []func(){releaseOsby}
+	for _, key := range []string{"1293", "1266", "1256", "1272"} {
+		if release, ok := a.h.HoldImportSlot(a.orgID(key), 50*time.Millisecond); ok {
+			held = append(held, release)
+		}
+	}
+	if res, _ := other.uploadTo("1290", "lista.csv", []byte(kaaList)); !busy(res) {
+		t.Errorf("an import with the server's %d slots all taken: %d", len(held), res.Status)
+	}
+	if res := other.get("/k/1290/deltagare"); res.Status != http.StatusOK {
+		t.Errorf("Kristianstad's list while every import slot is taken: %d", res.Status)
+	}
+	if len(held) > 4 {
+		t.Errorf("%d imports at once, want at most 4", len(held))
+	}
+	for _, release := range held {
+		release()
+	}
+	if res := osby.upload("lista.csv", []byte(kaaList)); res.Status != http.StatusSeeOther {
+		t.Errorf("Osby's import once the slots are free: %d", res.Status)
+	}
 }

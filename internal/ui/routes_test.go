@@ -96,8 +96,8 @@ func TestRouteTable(t *testing.T) {
 			uid = a.userID("samordnare@osby.demo")
 		}
 		var id int64
-		if err := a.db.Owner.QueryRow(ctx, `INSERT INTO imports (tenant_id, created_by, filename, data, mapping)
-			VALUES ($1, $2, 'lista.csv', convert_to('personnummer;namn'||chr(10)||'20080301-0008;Test Testsson', 'UTF8'), '{"personnummer":0,"name":1}') RETURNING id`,
+		if err := a.db.Owner.QueryRow(ctx, `INSERT INTO imports (tenant_id, created_by, filename, content, mapping)
+			VALUES ($1, $2, 'lista.csv', '{"header":["personnummer","namn"],"rows":[["20080301-0008","Test Testsson"]],"lines":[2]}', '{"personnummer":0,"name":1}') RETURNING id`,
 			a.orgID("1273"), uid).Scan(&id); err != nil {
 			t.Fatal(err)
 		}

@@ -28,6 +28,7 @@ type Handler struct {
 	metrics  *metrics
 	store    *pgxstore.PostgresStore
 	oidc     oidcClient
+	imports  *importSlots
 }
 
 // New builds the web interface on pool, which must connect as the serving role.
@@ -54,6 +55,7 @@ func New(pool *pgxpool.Pool, cfg config.Config, log *slog.Logger) *Handler {
 	s.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) { h.serverError(w, r, err) }
 	h.sessions = s
 	h.metrics = newMetrics(pool)
+	h.imports = newImportSlots(min(importsTotal, max(1, int(pool.Config().MaxConns)/2)), importsPerTenant, importWait)
 	return h
 }
 
