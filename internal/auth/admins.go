@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/kaa-plattform/kaa/internal/audit"
 	"github.com/kaa-plattform/kaa/internal/db"
@@ -45,7 +46,11 @@ func CreateFirstAdmin(ctx context.Context, tx db.Tx, u NewUser) (int, error) {
 	}
 	u.Roles = []Role{MunicipalityAdmin}
 	id, _, err := CreateTenantUser(ctx, tx, u)
-	return id, err
+	if err != nil {
+		return 0, err
+	}
+	return id, audit.RecordSecurity(ctx, tx.Tx, audit.SecurityEvent{UserID: tx.UserID, Action: "admin.first_admin",
+		Detail: map[string]any{"org": tx.TenantID, "user": id}})
 }
 
 // BreakGlassAdmin makes u a municipality administrator of the tenant of tx
@@ -79,8 +84,22 @@ func BreakGlassAdmin(ctx context.Context, tx db.Tx, u NewUser, reason string) (i
 			return 0, err
 		}
 	}
-	return id, audit.Record(ctx, tx, audit.Event{Action: "membership.break_glass", RecordType: "user", RecordID: strconv.Itoa(id),
-		Detail: map[string]any{"reason": reason}})
+	if err := audit.Record(ctx, tx, audit.Event{Action: "membership.break_glass", RecordType: "user", RecordID: strconv.Itoa(id),
+		Detail: map[string]any{"reason": reason}}); err != nil {
+		return 0, err
+	}
+	return id, audit.RecordSecurity(ctx, tx.Tx, audit.SecurityEvent{UserID: tx.UserID, Action: "admin.break_glass",
+		Detail: map[string]any{"org": tx.TenantID, "user": id}})
+}
+
+// RecordRefusal writes to the security log that userID was refused giving
+// an account a role in organisation org, and why ("has_admin",
+// "system_admin"): the refused transaction itself leaves no row.
+func RecordRefusal(ctx context.Context, pool *pgxpool.Pool, userID, org int, why string) error {
+	return db.InGlobal(ctx, pool, 0, func(tx pgx.Tx) error {
+		return audit.RecordSecurity(ctx, tx, audit.SecurityEvent{UserID: userID, Action: "membership.refused",
+			Detail: map[string]any{"org": org, "why": why}})
+	})
 }
 
 // activeAdmins locks the organisation's administrators for the rest of tx

@@ -110,6 +110,7 @@ func (h *Handler) createFirstAdmin(w http.ResponseWriter, r *http.Request) {
 			_, err := auth.CreateFirstAdmin(ctx, tx, auth.NewUser{Email: f.Email, Name: f.Name, Password: f.Password})
 			return err
 		})
+		h.recordRefusal(r, o.ID, err)
 		if errors.Is(err, auth.ErrHasAdmin) {
 			f.Errors.Add("org", o.Name+" har redan en administratör, som ger fler personer behörighet. Kan ingen av dem längre göra det, använd administratör i nödfall nedan.")
 		} else if !h.adminCreateErr(w, r, err, o, "admin_email", &f.Errors) {
@@ -150,6 +151,7 @@ func (h *Handler) breakGlass(w http.ResponseWriter, r *http.Request) {
 			_, err := auth.BreakGlassAdmin(ctx, tx, auth.NewUser{Email: f.Email, Name: f.Name, Password: f.Password}, bg.Reason)
 			return err
 		})
+		h.recordRefusal(r, o.ID, err)
 		if errors.Is(err, db.ErrConflict) {
 			f.Errors.Add("bg_email", "Personen är redan administratör i "+o.Name+".")
 		} else if !h.adminCreateErr(w, r, err, o, "bg_email", &f.Errors) {
@@ -191,4 +193,22 @@ func (h *Handler) adminCreateErr(w http.ResponseWriter, r *http.Request, err err
 		return false
 	}
 	return true
+}
+
+// recordRefusal writes to the security log when err refuses a role in org:
+// to the organisation's first administrator because it has one, or to a
+// system administrator's account.
+func (h *Handler) recordRefusal(r *http.Request, org int, err error) {
+	why := ""
+	switch {
+	case errors.Is(err, auth.ErrHasAdmin):
+		why = "has_admin"
+	case errors.Is(err, auth.ErrSystemAdmin):
+		why = "system_admin"
+	default:
+		return
+	}
+	if err := auth.RecordRefusal(r.Context(), h.pool, principalFrom(r.Context()).UserID, org, why); err != nil {
+		h.log.ErrorContext(r.Context(), "security log", "err", err)
+	}
 }

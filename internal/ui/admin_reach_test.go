@@ -36,6 +36,9 @@ func TestSystemAdminReach(t *testing.T) {
 		if n := a.count(`SELECT count(*) FROM memberships WHERE user_id = $1`, sysID); n != 0 {
 			t.Errorf("the system administrator holds %d memberships", n)
 		}
+		if n := a.count(`SELECT count(*) FROM security_events WHERE user_id = $1 AND action = 'membership.refused' AND detail->>'why' = 'system_admin'`, sysID); n != 1 {
+			t.Errorf("refusals in the security log: %d, want 1 (Osby refused for having an administrator)", n)
+		}
 		// And so the system administrator never reads Osby's register extract.
 		pid, _, _ := a.fixture("1273", "samordnare@osby.demo", "Ada", "Andersson")
 		if res := sys.get(fmt.Sprintf("/k/1273/registerutdrag/%d", pid)); res.Status != http.StatusNotFound {
@@ -50,6 +53,10 @@ func TestSystemAdminReach(t *testing.T) {
 		}
 		if n := a.count(`SELECT count(*) FROM users WHERE email = 'ny.admin@osby.se'`); n != 0 {
 			t.Error("an account was created")
+		}
+		if n := a.count(`SELECT count(*) FROM security_events WHERE user_id = $1 AND action = 'membership.refused' AND detail->>'why' = 'has_admin' AND detail->>'org' = $2`,
+			sysID, fmt.Sprint(a.orgID("1273"))); n != 2 {
+			t.Errorf("refusals in the security log: %d, want 2 (this one and the system administrator's own address)", n)
 		}
 	})
 
@@ -68,6 +75,9 @@ func TestSystemAdminReach(t *testing.T) {
 		wg.Wait()
 		if n := a.count(`SELECT count(*) FROM memberships WHERE tenant_id = $1 AND role = 'municipality_admin'`, a.orgID("1214")); n != 1 {
 			t.Errorf("%d first administrators, want 1", n)
+		}
+		if n := a.count(`SELECT count(*) FROM security_events WHERE action = 'admin.first_admin'`); n != 1 {
+			t.Errorf("first administrators in the security log: %d, want 1", n)
 		}
 	})
 
@@ -96,6 +106,9 @@ func TestSystemAdminReach(t *testing.T) {
 		if n := a.count(`SELECT count(*) FROM audit_events WHERE tenant_id = $1 AND action = 'membership.break_glass' AND user_id = $2 AND record_id = $3 AND detail->>'reason' = $4`,
 			a.orgID("1273"), sysID, fmt.Sprint(nils), reason); n != 1 {
 			t.Errorf("break-glass rows in Osby's audit log: %d, want 1", n)
+		}
+		if n := a.count(`SELECT count(*) FROM security_events WHERE user_id = $1 AND action = 'admin.break_glass'`, sysID); n != 1 {
+			t.Errorf("break-glass rows in the security log: %d, want 1", n)
 		}
 		// Osby's own administrator sees who did it, when and why.
 		osby := a.client()
@@ -217,6 +230,9 @@ func TestMunicipalityAdminReach(t *testing.T) {
 		}
 		if n := a.count(`SELECT count(*) FROM memberships WHERE user_id = $1`, a.userID("systemadmin@kaa.demo")); n != 0 {
 			t.Errorf("the system administrator holds %d memberships", n)
+		}
+		if n := a.count(`SELECT count(*) FROM security_events WHERE user_id = $1 AND action = 'membership.refused'`, a.userID("admin@osby.demo")); n != 1 {
+			t.Errorf("the refusal is not in the security log: %d", n)
 		}
 		// The database refuses it too.
 		if _, err := a.db.Owner.Exec(t.Context(), `INSERT INTO memberships (tenant_id, user_id, role) VALUES ($1, $2, 'coordinator')`,

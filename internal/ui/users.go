@@ -96,6 +96,7 @@ func (h *Handler) createUser(w http.ResponseWriter, r *http.Request) {
 		_, _, err := auth.CreateTenantUser(r.Context(), tx, auth.NewUser{Email: f.Email, Name: f.Name, Password: f.Password, Roles: f.Roles})
 		return err
 	})
+	h.recordRefusal(r, orgFrom(r.Context()).ID, err)
 	switch {
 	case errors.Is(err, db.ErrConflict):
 		f.Errors.Add("email", "Personen har redan behörighet här. Ändra hennes eller hans roller i listan ovan.")
