@@ -221,26 +221,29 @@ type NewUser struct {
 // CreateTenantUser gives a person roles in the tenant of tx. A new address
 // gets a new account that must change its password at first sign-in; an
 // existing account keeps its name and password and gains the roles (returned
-// existed = true). Returns ErrConflict when the account already holds a role here.
+// existed = true). Both take the same time and leave the same rows in the
+// tenant's audit log, so an administrator cannot tell whether the address had
+// an account elsewhere. Returns ErrConflict when the account already holds a
+// role here and ErrSystemAdmin for a system administrator's account.
 func CreateTenantUser(ctx context.Context, tx db.Tx, u NewUser) (id int, existed bool, err error) {
-	err = tx.QueryRow(ctx, `SELECT id FROM users WHERE email = $1`, u.Email).Scan(&id)
+	hash, err := HashPassword(u.Password)
+	if err != nil {
+		return 0, false, err
+	}
+	var systemAdmin bool
+	err = tx.QueryRow(ctx, `SELECT id, is_system_admin FROM users WHERE email = $1`, u.Email).Scan(&id, &systemAdmin)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
-		hash, err := HashPassword(u.Password)
-		if err != nil {
-			return 0, false, err
-		}
 		err = tx.QueryRow(ctx, `
 			INSERT INTO users (email, name, password_hash, must_change_password)
 			VALUES ($1, $2, $3, true) RETURNING id`, u.Email, u.Name, hash).Scan(&id)
 		if err != nil {
 			return 0, false, fmt.Errorf("auth: create user: %w", err)
 		}
-		if err := audit.Record(ctx, tx, audit.Event{Action: "user.create", RecordType: "user", RecordID: strconv.Itoa(id)}); err != nil {
-			return 0, false, err
-		}
 	case err != nil:
 		return 0, false, fmt.Errorf("auth: create user: %w", err)
+	case systemAdmin:
+		return 0, true, ErrSystemAdmin
 	default:
 		existed = true
 		var n int
@@ -252,12 +255,18 @@ func CreateTenantUser(ctx context.Context, tx db.Tx, u NewUser) (id int, existed
 			return id, true, fmt.Errorf("auth: create user: %w", db.ErrConflict)
 		}
 	}
+	if err := audit.Record(ctx, tx, audit.Event{Action: "user.create", RecordType: "user", RecordID: strconv.Itoa(id)}); err != nil {
+		return 0, false, err
+	}
 	return id, existed, SetTenantRoles(ctx, tx, id, u.Roles)
 }
 
 // SetTenantRoles replaces the roles of user id in the tenant of tx. No roles
 // removes the user from the tenant; an account left with no role anywhere is
-// deactivated. The user's sessions end, so the change takes effect at once.
+// deactivated. The sessions of an account that holds roles only here end, so
+// the change takes effect at once; an account with roles elsewhere keeps its
+// sessions there (every request reads its roles anew), so that one
+// organisation cannot sign a person out of another.
 // Returns ErrNotFound unless the user is new here or already holds a role here.
 func SetTenantRoles(ctx context.Context, tx db.Tx, id int, roles []Role) error {
 	var before []Role
@@ -270,6 +279,10 @@ func SetTenantRoles(ctx context.Context, tx db.Tx, id int, roles []Role) error {
 	if _, err := tx.Exec(ctx, `DELETE FROM memberships WHERE tenant_id = $1 AND user_id = $2`, tx.TenantID, id); err != nil {
 		return fmt.Errorf("auth: set roles: %w", err)
 	}
+	var elsewhere bool
+	if err := tx.QueryRow(ctx, `SELECT user_has_any_role($1)`, id).Scan(&elsewhere); err != nil {
+		return fmt.Errorf("auth: set roles: %w", err)
+	}
 	for _, r := range roles {
 		if _, err := tx.Exec(ctx, `
 			INSERT INTO memberships (tenant_id, user_id, role, created_by) VALUES ($1, $2, $3, NULLIF($4, 0))`,
@@ -280,9 +293,9 @@ func SetTenantRoles(ctx context.Context, tx db.Tx, id int, roles []Role) error {
 	// Deactivate an account that holds nothing anywhere; reactivate one given roles.
 	if _, err := tx.Exec(ctx, `
 		UPDATE users SET
-		    sessions_valid_after = CASE WHEN $3 THEN sessions_valid_after ELSE clock_timestamp() END,
-		    active = $2 OR user_has_any_role($1)
-		WHERE id = $1`, id, len(roles) > 0, len(before) == 0); err != nil {
+		    sessions_valid_after = CASE WHEN $3 THEN clock_timestamp() ELSE sessions_valid_after END,
+		    active = $2
+		WHERE id = $1`, id, len(roles) > 0 || elsewhere, len(before) > 0 && !elsewhere); err != nil {
 		return fmt.Errorf("auth: set roles: %w", err)
 	}
 	return audit.Record(ctx, tx, audit.Event{Action: "membership.change", RecordType: "user", RecordID: strconv.Itoa(id),

@@ -297,6 +297,12 @@ func TestAccessibility(t *testing.T) {
 	signIn("samordnare@horby.demo")
 	visit("/k/1266/deltagare") // an empty register
 	visit("/k/1266/att-gora")  // empty work queues
+	// The user page with a break-glass notice on it.
+	if _, err := a.db.Owner.Exec(context.Background(), `INSERT INTO audit_events (tenant_id, user_id, action, record_type, record_id, detail)
+		VALUES ($1, $2, 'membership.break_glass', 'user', $3, '{"reason": "Alla administratörer har slutat, ärende KS 2026/114."}')`,
+		a.orgID("1273"), a.userID("systemadmin@kaa.demo"), fmt.Sprint(a.userID("admin@osby.demo"))); err != nil {
+		t.Fatal(err)
+	}
 	signIn("admin@osby.demo")
 	visit("/k/1273/anvandare")
 	visit("/k/1273/installningar")

@@ -264,7 +264,7 @@ func TestJourneyAdministrator(t *testing.T) {
 	k.fill("#f-password", "tillfalligt-losen-2026")
 	k.check("#role-coordinator")
 	k.press(`form[action="/k/1273/anvandare"] button[type="submit"]`, nil)
-	k.waitText(".flash", "Kontot för nora.nystrom@osby.se är skapat.")
+	k.waitText(".flash", "nora.nystrom@osby.se har fått behörighet här.")
 	k.waitText("main", "Nora Nyström")
 	snap(t, ctx, dir, "4-anvandare")
 	k.signOut()

@@ -130,6 +130,7 @@ func (h *Handler) Routes() []Route {
 		{"GET", "/admin/", System, nil, h.admin},
 		{"POST", "/admin/organisationer", System, nil, h.createOrg},
 		{"POST", "/admin/administratorer", System, nil, h.createFirstAdmin},
+		{"POST", "/admin/administratorer/nodfall", System, nil, h.breakGlass},
 	}
 }
 

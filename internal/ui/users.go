@@ -24,7 +24,10 @@ func (h *Handler) renderUsers(w http.ResponseWriter, r *http.Request, status int
 	o := orgFrom(r.Context())
 	v := views.UsersView{OrgKey: o.Key, OrgName: o.Name, Form: f}
 	err := h.inTenant(r, func(tx db.Tx) (err error) {
-		v.Users, err = auth.ListTenantUsers(r.Context(), tx)
+		if v.Users, err = auth.ListTenantUsers(r.Context(), tx); err != nil {
+			return err
+		}
+		v.BreakGlass, err = auth.BreakGlassLog(r.Context(), tx)
 		return err
 	})
 	if err != nil {
@@ -87,25 +90,27 @@ func (h *Handler) createUser(w http.ResponseWriter, r *http.Request) {
 		h.renderUsers(w, r, http.StatusUnprocessableEntity, f)
 		return
 	}
-	var existed bool
-	err := h.inTenant(r, func(tx db.Tx) (err error) {
-		_, existed, err = auth.CreateTenantUser(r.Context(), tx, auth.NewUser{Email: f.Email, Name: f.Name, Password: f.Password, Roles: f.Roles})
+	// Whether the address had an account elsewhere is not the administrator's
+	// to know: the answer is the same either way.
+	err := h.inTenant(r, func(tx db.Tx) error {
+		_, _, err := auth.CreateTenantUser(r.Context(), tx, auth.NewUser{Email: f.Email, Name: f.Name, Password: f.Password, Roles: f.Roles})
 		return err
 	})
-	if errors.Is(err, db.ErrConflict) {
+	h.recordRefusal(r, orgFrom(r.Context()).ID, err)
+	switch {
+	case errors.Is(err, db.ErrConflict):
 		f.Errors.Add("email", "Personen har redan behörighet här. Ändra hennes eller hans roller i listan ovan.")
-		h.renderUsers(w, r, http.StatusUnprocessableEntity, f)
-		return
-	}
-	if err != nil {
+	case errors.Is(err, auth.ErrSystemAdmin):
+		f.Errors.Add("email", "Den här adressen kan inte få behörighet här. Använd personens egen e-postadress i tjänsten.")
+	case err != nil:
 		h.fail(w, r, err)
 		return
 	}
-	if existed {
-		h.flash(r, fmt.Sprintf("%s hade redan ett konto och har nu fått behörighet här. Lösenordet är oförändrat.", f.Email))
-	} else {
-		h.flash(r, fmt.Sprintf("Kontot för %s är skapat. Lämna över det tillfälliga lösenordet på ett säkert sätt.", f.Email))
+	if f.Errors.Any() {
+		h.renderUsers(w, r, http.StatusUnprocessableEntity, f)
+		return
 	}
+	h.flash(r, fmt.Sprintf("%s har fått behörighet här. Lämna över det tillfälliga lösenordet på ett säkert sätt. Har personen redan ett konto i tjänsten gäller i stället hennes eller hans eget lösenord.", f.Email))
 	http.Redirect(w, r, "/k/"+orgFrom(r.Context()).Key+"/anvandare", http.StatusSeeOther)
 }
 

@@ -43,7 +43,7 @@ func TestUserAdministration(t *testing.T) {
 			t.Fatalf("create: %d %q", res.Status, res.Location)
 		}
 		list := admin.get("/k/1273/anvandare")
-		if !strings.Contains(list.Body, "nora.ny@osby.se") || !strings.Contains(list.Body, "Kontot för nora.ny@osby.se är skapat") {
+		if !strings.Contains(list.Body, "nora.ny@osby.se") || !strings.Contains(list.Body, "nora.ny@osby.se har fått behörighet här") {
 			t.Error("the new user or the flash is missing from the list")
 		}
 		if n := a.count(`SELECT count(*) FROM audit_events WHERE tenant_id = $1 AND action IN ('user.create', 'membership.change', 'user.list')`, osby); n < 3 {

@@ -38,6 +38,7 @@ var Actions = []Option{
 	{Value: "user.list", Label: "Visade användarna"},
 	{Value: "user.create", Label: "Gav en person behörighet"},
 	{Value: "membership.change", Label: "Ändrade en användares roller"},
+	{Value: "membership.break_glass", Label: "Lade till en administratör i nödfall (systemadministratören)"},
 	{Value: "settings.update", Label: "Ändrade inställningarna"},
 	{Value: "retention.policy", Label: "Ändrade tiderna för gallring"},
 	{Value: "retention.run", Label: "Gallrade uppgifter (antal personer)"},
