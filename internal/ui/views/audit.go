@@ -39,6 +39,8 @@ var Actions = []Option{
 	{Value: "user.create", Label: "Gav en person behörighet"},
 	{Value: "membership.change", Label: "Ändrade en användares roller"},
 	{Value: "settings.update", Label: "Ändrade inställningarna"},
+	{Value: "project.join", Label: "Tackade ja till ett projekt"},
+	{Value: "project.decline", Label: "Tackade nej till ett projekt"},
 	{Value: "retention.policy", Label: "Ändrade tiderna för gallring"},
 	{Value: "retention.run", Label: "Gallrade uppgifter (antal personer)"},
 	{Value: "audit.review", Label: "Läste loggen (loggkontroll)"},
