@@ -40,8 +40,8 @@ func TestProjectConsent(t *testing.T) {
 	if a.count(member, within, falkenberg) != 0 {
 		t.Fatal("inviting Falkenberg made it a member before it said yes")
 	}
-	if a.count(`SELECT count(*) FROM project_invitations WHERE project_id = $1 AND org_id = $2`, within, falkenberg) != 1 {
-		t.Fatal("no invitation waits for Falkenberg")
+	if a.count(`SELECT count(*) FROM project_invitations WHERE project_id = $1 AND org_id = $2 AND invited_by = $3`, within, falkenberg, a.userID("admin@kristianstad.demo")) != 1 {
+		t.Fatal("no invitation from the owner's administrator waits for Falkenberg")
 	}
 	if a.count(`SELECT count(*) FROM security_events WHERE action = 'project.member_invite'`) != 1 {
 		t.Error("the invitation is not in the security log")
