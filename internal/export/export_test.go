@@ -313,7 +313,7 @@ func TestPseudonyms(t *testing.T) {
 	}
 	// Another project: the same people, different ids.
 	other := f.id(`INSERT INTO projects (key, name, owner_org_id, starts_on, ends_on) VALUES ('annat', 'Annat projekt', $1, '2026-01-01', '2027-12-31') RETURNING id`, f.org("1273"))
-	f.d.Owner.Exec(f.ctx, `INSERT INTO project_orgs (project_id, org_id) VALUES ($1, $2)`, other, f.org("1273"))
+	f.d.Owner.Exec(f.ctx, `INSERT INTO project_orgs (project_id, org_id, accepted_at) VALUES ($1, $2, now())`, other, f.org("1273"))
 	f.d.Owner.Exec(f.ctx, `INSERT INTO subprojects (project_id, org_id, name, focus) VALUES ($1, $2, 'Annat Osby', '')`, other, f.org("1273"))
 	f.d.Owner.Exec(f.ctx, `INSERT INTO project_roles (project_id, user_id, role) VALUES ($1, $2, 'evaluator')`, other, leader)
 	f.d.Owner.Exec(f.ctx, `INSERT INTO enrolments (tenant_id, participant_id, kind, subproject_id, starts_on)

@@ -201,17 +201,112 @@ func SetTarget(ctx context.Context, tx pgx.Tx, projectID int, indicator string, 
 	return projectAudit(ctx, tx, projectID, "project.target", map[string]any{"indicator": indicator, "from": before, "to": value})
 }
 
-// AddMember makes orgID a member of the project; adding a member again
-// changes nothing and logs nothing.
-func AddMember(ctx context.Context, tx pgx.Tx, projectID, orgID int) error {
-	tag, err := tx.Exec(ctx, `INSERT INTO project_orgs (project_id, org_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, projectID, orgID)
-	if err != nil {
-		return fmt.Errorf("org: add member: %w", err)
-	}
-	if tag.RowsAffected() == 0 {
+// ErrUnknownOrg means the organisation does not exist.
+var ErrUnknownOrg = errors.New("org: no such organisation")
+
+// Invite invites orgID to the project. It becomes a member only when one of
+// its own municipality administrators accepts (Accept). Inviting a member or
+// an organisation already invited changes nothing and logs nothing. Returns
+// ErrUnknownOrg when there is no such organisation.
+func Invite(ctx context.Context, tx pgx.Tx, projectID, orgID int) error {
+	tag, err := tx.Exec(ctx, `
+		INSERT INTO project_invitations (project_id, org_id, invited_by)
+		SELECT $1, $2, NULLIF($3, 0)
+		WHERE NOT EXISTS (SELECT 1 FROM project_orgs WHERE project_id = $1 AND org_id = $2)
+		ON CONFLICT DO NOTHING`, projectID, orgID, audit.MetaFrom(ctx).UserID)
+	switch {
+	case isForeignKeyViolation(err):
+		return fmt.Errorf("org: invite %d: %w", orgID, ErrUnknownOrg)
+	case err != nil:
+		return fmt.Errorf("org: invite: %w", err)
+	case tag.RowsAffected() == 0:
 		return nil
 	}
-	return projectAudit(ctx, tx, projectID, "project.member_add", map[string]any{"org": orgID})
+	return projectAudit(ctx, tx, projectID, "project.member_invite", map[string]any{"org": orgID})
+}
+
+// Invited returns the organisations invited to a project that have not
+// answered yet.
+func Invited(ctx context.Context, q db.Querier, projectID int) ([]Org, error) {
+	rows, _ := q.Query(ctx, `
+		SELECT o.id, o.key, o.name, o.kind FROM orgs o JOIN project_invitations i ON i.org_id = o.id
+		WHERE i.project_id = $1 ORDER BY o.name`, projectID)
+	return pgx.CollectRows(rows, pgx.RowToStructByName[Org])
+}
+
+// ErrNotInvited means the organisation has no invitation to the project
+// waiting for its answer.
+var ErrNotInvited = errors.New("org: not invited to the project")
+
+// Withdraw takes back the invitation of orgID to the project. Returns
+// ErrNotInvited when orgID has no invitation waiting.
+func Withdraw(ctx context.Context, tx pgx.Tx, projectID, orgID int) error {
+	tag, err := tx.Exec(ctx, `DELETE FROM project_invitations WHERE project_id = $1 AND org_id = $2`, projectID, orgID)
+	if err != nil {
+		return fmt.Errorf("org: withdraw: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("org: withdraw %d: %w", orgID, ErrNotInvited)
+	}
+	return projectAudit(ctx, tx, projectID, "project.invitation_withdraw", map[string]any{"org": orgID})
+}
+
+// InvitationsOf returns the projects that have invited the organisation of
+// tx and that it has not answered, newest first.
+func InvitationsOf(ctx context.Context, tx db.Tx) ([]Project, error) {
+	rows, _ := tx.Query(ctx, `
+		SELECT `+projectColumns+` FROM projects p JOIN orgs o ON o.id = p.owner_org_id
+		JOIN project_invitations i ON i.project_id = p.id AND i.org_id = $1
+		ORDER BY i.invited_at DESC, p.name`, tx.TenantID)
+	return pgx.CollectRows(rows, pgx.RowToStructByName[Project])
+}
+
+// InvitationOf returns the project with key if it has invited the
+// organisation of tx. Returns db.ErrNotFound otherwise, also for a project
+// the organisation is already a member of.
+func InvitationOf(ctx context.Context, tx db.Tx, key string) (Project, error) {
+	rows, _ := tx.Query(ctx, `
+		SELECT `+projectColumns+` FROM projects p JOIN orgs o ON o.id = p.owner_org_id
+		JOIN project_invitations i ON i.project_id = p.id AND i.org_id = $2
+		WHERE p.key = $1`, key, tx.TenantID)
+	p, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByName[Project])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return p, fmt.Errorf("org: invitation to %q: %w", key, db.ErrNotFound)
+	}
+	return p, err
+}
+
+// Accept makes the organisation of tx a member of project p, which must have
+// invited it (InvitationOf), as the acting user, who must be a municipality
+// administrator there: the database refuses anyone else (SQLSTATE 42501).
+// The answer is in the organisation's audit log and the project's security
+// log.
+func Accept(ctx context.Context, tx db.Tx, p Project) error {
+	if _, err := tx.Exec(ctx, `INSERT INTO project_orgs (project_id, org_id, accepted_at, accepted_by) VALUES ($1, $2, now(), $3)`,
+		p.ID, tx.TenantID, tx.UserID); err != nil {
+		return fmt.Errorf("org: accept: %w", err)
+	}
+	return answered(ctx, tx, p, "project.join", "project.member_accept")
+}
+
+// Decline refuses the invitation of the organisation of tx to project p.
+func Decline(ctx context.Context, tx db.Tx, p Project) error {
+	return answered(ctx, tx, p, "project.decline", "project.member_decline")
+}
+
+func answered(ctx context.Context, tx db.Tx, p Project, action, projectAction string) error {
+	tag, err := tx.Exec(ctx, `DELETE FROM project_invitations WHERE project_id = $1 AND org_id = $2`, p.ID, tx.TenantID)
+	if err != nil {
+		return fmt.Errorf("org: answer invitation: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("org: answer invitation to %q: %w", p.Key, db.ErrNotFound)
+	}
+	if err := audit.Record(ctx, tx, audit.Event{Action: action, RecordType: "project", RecordID: p.Key,
+		Detail: map[string]any{"project": p.Name, "owner": p.Owner}}); err != nil {
+		return err
+	}
+	return projectAudit(ctx, tx, p.ID, projectAction, map[string]any{"org": tx.TenantID})
 }
 
 // ErrNotMember means the organisation is not a member of the project.

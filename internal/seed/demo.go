@@ -214,8 +214,10 @@ func structure(ctx context.Context, pool *pgxpool.Pool) (map[string]int, error) 
 				return fmt.Errorf("seed: project %s: %w", p.Key, err)
 			}
 			projectIDs[p.Key] = id
+			// The seed acts as both sides: the owner's invitation and the
+			// member's acceptance, so the demo umbrella has its members.
 			for _, m := range p.Members {
-				if _, err := tx.Exec(ctx, `INSERT INTO project_orgs (project_id, org_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, id, orgIDs[m]); err != nil {
+				if _, err := tx.Exec(ctx, `INSERT INTO project_orgs (project_id, org_id, accepted_at) VALUES ($1, $2, now()) ON CONFLICT DO NOTHING`, id, orgIDs[m]); err != nil {
 					return fmt.Errorf("seed: project member: %w", err)
 				}
 			}

@@ -213,7 +213,8 @@ func nationalStructure(ctx context.Context, pool *pgxpool.Pool, today time.Time)
 			}
 			for r := p.from + 1; r <= p.from+p.members && r < len(byRank); r++ {
 				o := byRank[r]
-				if _, err := tx.Exec(ctx, `INSERT INTO project_orgs (project_id, org_id) VALUES ($1, $2)`, pid, o.id); err != nil {
+				// Invited and accepted at once: the seed acts as both sides.
+				if _, err := tx.Exec(ctx, `INSERT INTO project_orgs (project_id, org_id, accepted_at) VALUES ($1, $2, now())`, pid, o.id); err != nil {
 					return err
 				}
 				var sub int

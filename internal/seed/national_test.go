@@ -76,6 +76,13 @@ func TestNational(t *testing.T) {
 	if n := count(`SELECT count(*) FROM projects WHERE key LIKE 'nationellt-%'`); n != 5 {
 		t.Errorf("%d generated projects", n)
 	}
+	// The seed acts as both sides of each project's invitation: every
+	// organisation with a sub-project is an accepted member, none waits.
+	if n := count(`SELECT count(*) FROM project_orgs m JOIN projects pr ON pr.id = m.project_id WHERE pr.key LIKE 'nationellt-%' AND m.accepted_at IS NOT NULL`); n < 5 ||
+		n != count(`SELECT count(DISTINCT (s.project_id, s.org_id)) FROM subprojects s JOIN projects pr ON pr.id = s.project_id WHERE pr.key LIKE 'nationellt-%'`) ||
+		count(`SELECT count(*) FROM project_invitations`) != 0 {
+		t.Errorf("%d accepted members of the generated projects, not one per organisation with a sub-project, or invitations left waiting", n)
+	}
 	if n := count(`SELECT count(DISTINCT e.participant_id) FROM enrolments e JOIN subprojects s ON s.id = e.subproject_id JOIN projects pr ON pr.id = s.project_id WHERE pr.key = 'nationellt-1'`); n < 50 {
 		t.Errorf("the largest project has %d participants", n)
 	}

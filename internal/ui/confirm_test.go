@@ -12,8 +12,9 @@ import (
 )
 
 // TestDestructiveActionsAskOnce: ending an enrolment, cancelling an import,
-// removing a person's access, shortening the times for gallring and removing
-// an organisation from a project each ask once, on a page that works without JavaScript, and change nothing
+// removing a person's access, shortening the times for gallring, answering a
+// project's invitation, withdrawing one and removing an organisation from a
+// project each ask once, on a page that works without JavaScript, and change nothing
 // until the answer is yes; the answer carries what the form held.
 func TestDestructiveActionsAskOnce(t *testing.T) {
 	a := newApp(t)
@@ -26,10 +27,15 @@ func TestDestructiveActionsAskOnce(t *testing.T) {
 	if upload.Status != http.StatusSeeOther {
 		t.Fatalf("upload: %d", upload.Status)
 	}
-	falkenberg := strconv.Itoa(a.orgID("1382"))
-	if res := owner.post("/k/1290/projekt/within/medlemmar", url.Values{"member": {falkenberg}}); res.Status != http.StatusSeeOther {
-		t.Fatalf("add member: %d", res.Status)
+	falkenberg, eskilstuna, strangnas := strconv.Itoa(a.orgID("1382")), strconv.Itoa(a.orgID("0484")), strconv.Itoa(a.orgID("0486"))
+	for _, id := range []string{falkenberg, eskilstuna, strangnas} {
+		if res := owner.post("/k/1290/projekt/within/medlemmar", url.Values{"member": {id}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("invite %s: %d", id, res.Status)
+		}
 	}
+	joiner, decliner := a.client(), a.client()
+	joiner.signIn("admin@falkenberg.demo")
+	decliner.signIn("admin@eskilstuna.demo")
 	// A refusal shows at once, without a question first.
 	res := coordinator.post(fmt.Sprintf("/k/1273/deltagare/%d/inskrivningar/%d/avsluta", pid, eid),
 		url.Values{fmt.Sprintf("ends_on_%d", eid): {"2025-01-01"}, fmt.Sprintf("end_reason_%d", eid): {"moved"}})
@@ -58,6 +64,13 @@ func TestDestructiveActionsAskOnce(t *testing.T) {
 		{"shorten retention", admin, "/k/1273/installningar",
 			url.Values{"no_contact_days": {"30"}, "kaa_months": {"12"}, "project_months": {"120"}, "unenrolled_months": {"6"}},
 			"Korta tiderna för gallring?", `SELECT count(*) FROM retention_policies p JOIN orgs o ON o.id = p.tenant_id WHERE o.key = '1273' AND p.kaa_months = 12`, "retention.policy"},
+		{"accept invitation", joiner, "/k/1382/inbjudningar/within/tacka-ja", nil,
+			"Gå med i Within?", `SELECT count(*) FROM project_orgs m JOIN projects p ON p.id = m.project_id WHERE p.key = 'within' AND m.org_id = ` + falkenberg, "project.join"},
+		{"decline invitation", decliner, "/k/0484/inbjudningar/within/tacka-nej", nil,
+			"Tacka nej till Within?", `SELECT (count(*) = 0)::int FROM project_invitations WHERE org_id = ` + eskilstuna, "project.decline"},
+		{"withdraw invitation", owner, "/k/1290/projekt/within/inbjudningar/" + strangnas + "/dra-tillbaka", nil,
+			"Dra tillbaka inbjudan till Strängnäs kommun?", `SELECT (count(*) = 0)::int FROM project_invitations WHERE org_id = ` + strangnas, "project.invitation_withdraw"},
+		// Falkenberg accepted above.
 		{"remove member", owner, "/k/1290/projekt/within/medlemmar/" + falkenberg + "/ta-bort", nil,
 			"Ta bort Falkenbergs kommun ur", `SELECT (count(*) = 0)::int FROM project_orgs m JOIN projects p ON p.id = m.project_id WHERE p.key = 'within' AND m.org_id = ` + falkenberg, "project.member_remove"},
 	} {

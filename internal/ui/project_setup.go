@@ -44,6 +44,15 @@ func (h *Handler) renderProjectSetup(w http.ResponseWriter, r *http.Request, sta
 		isMember[m.ID] = true
 		v.Members = append(v.Members, views.Option{Value: strconv.Itoa(m.ID), Label: m.Name})
 	}
+	invited, err := org.Invited(ctx, h.pool, p.ID)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	for _, m := range invited {
+		isMember[m.ID] = true
+		v.Invited = append(v.Invited, views.Option{Value: strconv.Itoa(m.ID), Label: m.Name})
+	}
 	all, err := org.List(ctx, h.pool)
 	if err != nil {
 		h.fail(w, r, err)
@@ -101,6 +110,11 @@ func (h *Handler) projectWrite(w http.ResponseWriter, r *http.Request, check fun
 		switch {
 		case h.asked(w, r, err, func() (views.Confirm, error) { return ask(p) }):
 			return
+		case errors.Is(err, org.ErrNotInvited):
+			h.notFound(w, r)
+			return
+		case errors.Is(err, org.ErrUnknownOrg):
+			errs.Add("member", "Välj en av organisationerna i listan.")
 		case errors.Is(err, org.ErrNotMember):
 			errs.Add("member", "Organisationen är inte med i projektet.")
 		case errors.Is(err, org.ErrMemberInUse):
@@ -171,6 +185,8 @@ func (h *Handler) projectTargets(w http.ResponseWriter, r *http.Request) {
 	}, "Målen är sparade.")
 }
 
+// projectAddMember invites an organisation: it joins when its own
+// administrator accepts (answerInvitation).
 func (h *Handler) projectAddMember(w http.ResponseWriter, r *http.Request) {
 	var id int
 	h.projectWrite(w, r, func(v map[string]string, errs *views.Errors) {
@@ -178,8 +194,29 @@ func (h *Handler) projectAddMember(w http.ResponseWriter, r *http.Request) {
 			errs.Add("member", "Välj en organisation.")
 		}
 	}, nil, func(tx pgx.Tx, p org.Project, _ map[string]string) error {
-		return org.AddMember(r.Context(), tx, p.ID, id)
-	}, "Organisationen är med i projektet.")
+		return org.Invite(r.Context(), tx, p.ID, id)
+	}, "Inbjudan är skickad. Organisationen blir med i projektet när dess administratör har tackat ja.")
+}
+
+func (h *Handler) projectWithdrawInvitation(w http.ResponseWriter, r *http.Request) {
+	id := atoiOr0(chi.URLParam(r, "org"))
+	h.projectWrite(w, r, func(map[string]string, *views.Errors) {}, func(p org.Project) (views.Confirm, error) {
+		invited, err := org.Invited(r.Context(), h.pool, p.ID)
+		name := "organisationen"
+		for _, m := range invited {
+			if m.ID == id {
+				name = m.Name
+			}
+		}
+		return views.Confirm{
+			Question:    fmt.Sprintf("Dra tillbaka inbjudan till %s?", name),
+			Consequence: fmt.Sprintf("%s kan då inte längre tacka ja till %s. Ni kan bjuda in organisationen igen.", name, p.Name),
+			Yes:         "Ja, dra tillbaka inbjudan",
+			Back:        fmt.Sprintf("/k/%s/projekt/%s", orgFrom(r.Context()).Key, p.Key),
+		}, err
+	}, func(tx pgx.Tx, p org.Project, _ map[string]string) error {
+		return org.Withdraw(r.Context(), tx, p.ID, id)
+	}, "Inbjudan är tillbakadragen.")
 }
 
 func (h *Handler) projectRemoveMember(w http.ResponseWriter, r *http.Request) {

@@ -56,7 +56,19 @@ func TestProjectSetup(t *testing.T) {
 	t.Run("MembersAndSubprojects", func(t *testing.T) {
 		falkenberg := strconv.Itoa(a.orgID("1382"))
 		if res := owner.post(base+"/medlemmar", url.Values{"member": {falkenberg}}); res.Status != http.StatusSeeOther {
-			t.Fatalf("add member: %d", res.Status)
+			t.Fatalf("invite: %d", res.Status)
+		}
+		if res := owner.post(base+"/medlemmar", url.Values{"member": {"987654"}}); res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Välj en av organisationerna") {
+			t.Errorf("inviting an organisation that does not exist: %d", res.Status)
+		}
+		// Invited is not a member: no sub-project until Falkenberg says yes (TestProjectConsent).
+		if res := owner.post(base+"/delprojekt", url.Values{"sub_org": {falkenberg}, "sub_name": {"Within Falkenberg"}}); res.Status != http.StatusUnprocessableEntity {
+			t.Errorf("a sub-project of an invited organisation: %d", res.Status)
+		}
+		joiner := a.client()
+		joiner.signIn("admin@falkenberg.demo")
+		if res := joiner.post("/k/1382/inbjudningar/within/tacka-ja", url.Values{"bekraftat": {"ja"}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("accept: %d", res.Status)
 		}
 		if res := owner.post(base+"/delprojekt", url.Values{"sub_org": {falkenberg}, "sub_name": {"Within Falkenberg"}, "sub_focus": {"Lärlingsspår"}, "sub_planned": {"40"}}); res.Status != http.StatusSeeOther {
 			t.Fatalf("add sub-project: %d", res.Status)

@@ -72,7 +72,11 @@ func (h *Handler) Routes() []Route {
 		{"POST", "/k/{tenant}/projekt/{project}/mal", Tenant, tenantAdmin, h.projectTargets},
 		{"POST", "/k/{tenant}/projekt/{project}/medlemmar", Tenant, tenantAdmin, h.projectAddMember},
 		{"POST", "/k/{tenant}/projekt/{project}/medlemmar/{org}/ta-bort", Tenant, tenantAdmin, h.projectRemoveMember},
+		{"POST", "/k/{tenant}/projekt/{project}/inbjudningar/{org}/dra-tillbaka", Tenant, tenantAdmin, h.projectWithdrawInvitation},
 		{"POST", "/k/{tenant}/projekt/{project}/delprojekt", Tenant, tenantAdmin, h.projectAddSubproject},
+		// The invited organisation's own administrators answer a project's invitation.
+		{"POST", "/k/{tenant}/inbjudningar/{project}/tacka-ja", Tenant, tenantAdmin, h.acceptInvitation},
+		{"POST", "/k/{tenant}/inbjudningar/{project}/tacka-nej", Tenant, tenantAdmin, h.declineInvitation},
 		{"POST", "/k/{tenant}/installningar", Tenant, tenantAdmin, h.saveSettings},
 		{"GET", "/k/{tenant}/loggkontroll", Tenant, tenantAdmin, h.auditReview},
 		{"GET", "/k/{tenant}/loggkontroll/csv", Tenant, tenantAdmin, h.auditCSV},

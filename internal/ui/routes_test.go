@@ -106,7 +106,12 @@ func TestRouteTable(t *testing.T) {
 	who := "" // the persona making the request
 	// A project Osby owns, for the project owner's set-up routes.
 	a.db.Owner.Exec(ctx, `WITH p AS (INSERT INTO projects (key, name, owner_org_id, starts_on, ends_on) VALUES ('osbyprojekt', 'Osbyprojektet', $1, '2026-01-01', '2027-12-31') RETURNING id)
-		INSERT INTO project_orgs (project_id, org_id) SELECT id, $1 FROM p`, a.orgID("1273"))
+		INSERT INTO project_orgs (project_id, org_id, accepted_at) SELECT id, $1, now() FROM p`, a.orgID("1273"))
+	// Hörby invited to it, for withdrawing; and a project of Kristianstad's
+	// that invited Osby, for answering.
+	a.db.Owner.Exec(ctx, `INSERT INTO project_invitations (project_id, org_id) SELECT id, $1 FROM projects WHERE key = 'osbyprojekt'`, a.orgID("1266"))
+	a.db.Owner.Exec(ctx, `WITH p AS (INSERT INTO projects (key, name, owner_org_id, starts_on, ends_on) VALUES ('inbjudan', 'Inbjudan', $1, '2026-01-01', '2027-12-31') RETURNING id)
+		INSERT INTO project_invitations (project_id, org_id) SELECT id, $2 FROM p`, a.orgID("1290"), a.orgID("1273"))
 	path := func(pattern string) string {
 		if strings.Contains(pattern, "{iid}") {
 			pattern = strings.Replace(pattern, "{iid}", importOf(who), 1)
@@ -114,7 +119,11 @@ func TestRouteTable(t *testing.T) {
 		r := strings.NewReplacer("{tenant}", "1273", "{project}", "osbyprojekt", "{user}", strconv.Itoa(extra), "*", "x",
 			"{id}", strconv.FormatInt(pid, 10), "{eid}", strconv.FormatInt(eid, 10), "{cid}", strconv.FormatInt(cid, 10),
 			"{fid}", a.followUpOf(pid), "{block}", "2", "{table}", "kanaler", "{org}", strconv.Itoa(a.orgID("1273")))
-		if strings.HasPrefix(pattern, "/p/{project}/esf/") {
+		if strings.Contains(pattern, "/inbjudningar/{org}/") {
+			r = strings.NewReplacer("{tenant}", "1273", "{project}", "osbyprojekt", "{org}", strconv.Itoa(a.orgID("1266")))
+		} else if strings.Contains(pattern, "/inbjudningar/{project}/") {
+			r = strings.NewReplacer("{tenant}", "1273", "{project}", "inbjudan")
+		} else if strings.HasPrefix(pattern, "/p/{project}/esf/") {
 			r = strings.NewReplacer("{project}", "within", "{table}", "deltagare")
 		} else if strings.HasPrefix(pattern, "/p/") {
 			r = strings.NewReplacer("{project}", "within", "{table}", "indikatorer")

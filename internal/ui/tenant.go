@@ -47,6 +47,13 @@ func (h *Handler) tenantHome(w http.ResponseWriter, r *http.Request) {
 			for _, p := range owned {
 				v.Owned = append(v.Owned, views.Link{Label: p.Name, Href: "/k/" + o.Key + "/projekt/" + p.Key})
 			}
+			invitations, err := org.InvitationsOf(ctx, tx)
+			if err != nil {
+				return err
+			}
+			for _, p := range invitations {
+				v.Invitations = append(v.Invitations, orgProjectView(p, nil))
+			}
 		}
 		projects, err := org.ProjectsOf(ctx, tx, o.ID)
 		if err != nil {

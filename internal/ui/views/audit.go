@@ -40,6 +40,8 @@ var Actions = []Option{
 	{Value: "membership.change", Label: "Ändrade en användares roller"},
 	{Value: "membership.break_glass", Label: "Lade till en administratör i nödfall (systemadministratören)"},
 	{Value: "settings.update", Label: "Ändrade inställningarna"},
+	{Value: "project.join", Label: "Tackade ja till ett projekt"},
+	{Value: "project.decline", Label: "Tackade nej till ett projekt"},
 	{Value: "retention.policy", Label: "Ändrade tiderna för gallring"},
 	{Value: "retention.run", Label: "Gallrade uppgifter (antal personer)"},
 	{Value: "audit.review", Label: "Läste loggen (loggkontroll)"},
