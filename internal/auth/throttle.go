@@ -185,6 +185,18 @@ func (t Throttle) Succeed(ctx context.Context, tx pgx.Tx, email, addr string) er
 	return nil
 }
 
+// Unfail takes back the failure that Admit counted, for a right password that
+// still needs its one-time code. It clears nothing: a known password must not
+// buy fresh guesses at the code, and the delay Admit set stands.
+func (t Throttle) Unfail(ctx context.Context, tx pgx.Tx, email, addr string) error {
+	_, err := tx.Exec(ctx, `UPDATE signin_throttle SET failures = greatest(failures - 1, 0) WHERE key = ANY($1)`,
+		[]string{pairKey(email, addr), accountKey(email), addrKey(addr)})
+	if err != nil {
+		return fmt.Errorf("auth: throttle unfail: %w", err)
+	}
+	return nil
+}
+
 // Purge deletes the counters that no longer hold anything back: the
 // typed addresses and client addresses are kept no longer than they matter.
 func (t Throttle) Purge(ctx context.Context, pool *pgxpool.Pool) (int64, error) {

@@ -82,10 +82,12 @@ func SignIn(ctx context.Context, pool *pgxpool.Pool, t Throttle, email, password
 		}
 		// With two-factor sign-in the counts stand until the code is right:
 		// a known password must not buy more guesses at the code.
-		if !s.TwoFactor {
-			if err := t.Succeed(ctx, tx, email, addr); err != nil {
-				return err
-			}
+		clear := t.Succeed
+		if s.TwoFactor {
+			clear = t.Unfail
+		}
+		if err := clear(ctx, tx, email, addr); err != nil {
+			return err
 		}
 		if err := tx.QueryRow(ctx, `SELECT clock_timestamp()`).Scan(&s.At); err != nil {
 			return fmt.Errorf("auth: sign in: %w", err)

@@ -4,11 +4,14 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/pquerna/otp/totp"
 
 	"github.com/kaa-plattform/kaa/internal/config"
 	"github.com/kaa-plattform/kaa/internal/seed"
@@ -237,5 +240,61 @@ func TestChangePasswordThrottledAndLogged(t *testing.T) {
 	a.openGates("%samordnare@osby.demo%")
 	if res := c.post("/konto/losenord", form(seed.DemoPassword)); res.Status != http.StatusSeeOther {
 		t.Errorf("once the delay has passed: status %d, want the change", res.Status)
+	}
+}
+
+// TestTwoFactorCodeGuessesThrottled: wrong one-time codes count towards the
+// account's delays, and giving the (known) password again does not clear
+// them: someone who has the password gets no fresh guesses at the code.
+func TestTwoFactorCodeGuessesThrottled(t *testing.T) {
+	a := newApp(t)
+	const email = "samordnare@horby.demo"
+	c := a.client()
+	c.signIn(email)
+	m := regexp.MustCompile(`data-testid="totp-secret">([A-Z2-7]+)<`).FindStringSubmatch(c.get("/konto/tvastegs").Body)
+	if m == nil {
+		t.Fatal("no secret on the set-up page")
+	}
+	code, err := totp.GenerateCode(m[1], time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := c.post("/konto/tvastegs", url.Values{"code": {code}})
+	recovery := regexp.MustCompile(`<code>([a-z2-7]{5}-[a-z2-7]{5})</code>`).FindAllStringSubmatch(res.Body, -1)
+	if len(recovery) == 0 {
+		t.Fatalf("set-up: %d, no recovery codes", res.Status)
+	}
+
+	passwordStep := func() *client {
+		t.Helper()
+		c := a.client()
+		if res := c.post("/logga-in", url.Values{"email": {email}, "password": {seed.DemoPassword}}); res.Location != "/logga-in/kod" {
+			t.Fatalf("password step: %d %q", res.Status, res.Location)
+		}
+		return c
+	}
+	c = passwordStep()
+	for i := 0; i < 3; i++ {
+		if res := c.post("/logga-in/kod", url.Values{"code": {"123456"}}); res.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("wrong code %d: %d, want 422", i+1, res.Status)
+		}
+	}
+	if res := c.post("/logga-in/kod", url.Values{"code": {"654321"}}); retryAfter(t, "a 4th code at once", res) < 1 {
+		t.Fatal("no wait")
+	}
+	a.openGates("%" + email + "%")
+	c = passwordStep()
+	retryAfter(t, "a code right after giving the password again", c.post("/logga-in/kod", url.Values{"code": {"123456"}}))
+	uid := a.userID(email)
+	if n := a.count(`SELECT count(*) FROM security_events WHERE action = 'session.two_factor_failed' AND user_id = $1 AND NOT (detail->>'throttled')::boolean`, uid); n != 3 {
+		t.Errorf("%d codes checked, want 3", n)
+	}
+	// Once the delay has passed, a right code signs in and clears the count.
+	a.openGates("%" + email + "%")
+	if res := c.post("/logga-in/kod", url.Values{"code": {recovery[0][1]}}); res.Status != http.StatusSeeOther || res.Location != "/" {
+		t.Fatalf("a recovery code once the delay has passed: %d %q", res.Status, res.Location)
+	}
+	if n := a.count(`SELECT count(*) FROM signin_throttle WHERE key LIKE $1 AND failures > 0`, "%"+email+"%"); n != 0 {
+		t.Errorf("%d counters of the account left after the sign-in", n)
 	}
 }
