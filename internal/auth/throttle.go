@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"fmt"
+	"net/netip"
 	"slices"
 	"time"
 
@@ -73,9 +74,23 @@ func (e *ThrottledError) Error() string {
 
 func (e *ThrottledError) Is(target error) bool { return target == ErrThrottled }
 
-func pairKey(email, addr string) string { return "pair:" + email + "|" + addr }
+func pairKey(email, addr string) string { return "pair:" + email + "|" + clientNet(addr) }
 func accountKey(email string) string    { return "email:" + email }
-func addrKey(addr string) string        { return "addr:" + addr }
+func addrKey(addr string) string        { return "addr:" + clientNet(addr) }
+
+// clientNet is the address the throttle counts: an IPv6 client as its /64,
+// which one subscriber gets whole and could otherwise walk through.
+func clientNet(addr string) string {
+	a, err := netip.ParseAddr(addr)
+	if err != nil || !a.Is6() || a.Is4In6() {
+		return addr
+	}
+	p, err := a.Prefix(64)
+	if err != nil {
+		return addr
+	}
+	return p.String()
+}
 
 // delay is how long a gate stays shut after its n-th failure.
 func (t Throttle) delay(g Gate, n int) time.Duration {

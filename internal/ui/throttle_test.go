@@ -207,6 +207,19 @@ func TestSignInStrangerCannotLockOut(t *testing.T) {
 	signsInAfterWaiting("a colleague new at the NAT", attacker, "admin@osby.demo", int(nat.Addr.Max/time.Second))
 }
 
+// TestSignInThrottleIPv6Prefix: guesses from the many addresses of one IPv6
+// /64 (one subscriber's) count as from one address.
+func TestSignInThrottleIPv6Prefix(t *testing.T) {
+	a := newApp(t, func(c *config.Config) { c.TrustProxy = true })
+	c := a.client()
+	for i := 0; i < 20; i++ {
+		c.signInFrom("2001:db8:5:7::"+strconv.FormatInt(int64(i+1), 16), "admin@osby.demo", "gissning-"+strconv.Itoa(i))
+	}
+	if n := a.count(`SELECT count(*) FROM security_events WHERE action = 'session.signin_failed' AND user_id = $1`, a.userID("admin@osby.demo")); n != 3 {
+		t.Errorf("20 guesses from one /64: %d checked, want 3", n)
+	}
+}
+
 // TestChangePasswordThrottledAndLogged: the current-password check of "Byt
 // lösenord" is guessed like a sign-in: each wrong one is in the security log,
 // and after three the next attempt waits, unchecked and logged.
