@@ -17,6 +17,7 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/kaa-plattform/kaa/internal/auth"
 	"github.com/kaa-plattform/kaa/internal/config"
 	"github.com/kaa-plattform/kaa/internal/db"
 	"github.com/kaa-plattform/kaa/internal/participant"
@@ -140,7 +141,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 
 // housekeeping runs the periodic jobs hourly until ctx ends: it deletes
 // uploaded lists older than a day and ends the KAA enrolments of everyone who
-// has turned 20. Both are safe to run again.
+// has turned 20, and sign-in throttle counters that hold nothing back. All
+// are safe to run again.
 func housekeeping(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) {
 	var retainedOn time.Time
 	t := time.NewTicker(time.Hour)
@@ -155,6 +157,11 @@ func housekeeping(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) {
 			log.Error("end KAA at 20", "err", err)
 		} else if n > 0 {
 			log.Info("ended KAA enrolments of those who turned 20", "count", n)
+		}
+		if n, err := auth.DefaultThrottle.Purge(ctx, pool); err != nil && ctx.Err() == nil {
+			log.Error("purge sign-in throttle", "err", err)
+		} else if n > 0 {
+			log.Info("purged sign-in throttle counters", "count", n)
 		}
 		// Gallring once a day, at the first hour of a new day the server is up.
 		if today := participant.Today(); !today.Equal(retainedOn) {

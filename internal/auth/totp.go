@@ -83,14 +83,14 @@ func VerifySecondFactor(ctx context.Context, pool *pgxpool.Pool, t Throttle, use
 		if err := tx.QueryRow(ctx, `SELECT email, totp_secret FROM users WHERE id = $1 AND active`, userID).Scan(&email, &secret); err != nil {
 			return err
 		}
-		locked, err := t.Locked(ctx, tx, email, addr)
+		wait, err := t.Admit(ctx, tx, email, addr)
 		if err != nil {
 			return err
 		}
 		how := ""
 		switch {
-		case locked:
-			result = ErrThrottled
+		case wait > 0:
+			result = &ThrottledError{Wait: wait}
 		case secret != nil && ValidTOTP(code, *secret, time.Now()):
 			how = "app"
 		default:
@@ -103,14 +103,14 @@ func VerifySecondFactor(ctx context.Context, pool *pgxpool.Pool, t Throttle, use
 				how = "recovery_code"
 			} else {
 				result = ErrBadCode
-				if err := t.Fail(ctx, tx, email, addr); err != nil {
-					return err
-				}
 			}
 		}
 		if result != nil {
 			return audit.RecordSecurity(ctx, tx, audit.SecurityEvent{UserID: userID, Action: "session.two_factor_failed",
 				Detail: map[string]any{"throttled": errors.Is(result, ErrThrottled)}})
+		}
+		if err := t.Succeed(ctx, tx, email, addr); err != nil {
+			return err
 		}
 		return audit.RecordSecurity(ctx, tx, audit.SecurityEvent{UserID: userID, Action: "session.two_factor", Detail: map[string]any{"with": how}})
 	})

@@ -47,14 +47,19 @@ type SignedIn struct {
 
 // SignIn checks email and password and returns the user and the time of
 // sign-in. Every attempt is
-// written to the security log. It returns ErrThrottled while the account or
-// the client address is locked, and ErrBadCredentials for an unknown account,
-// a deactivated one or a wrong password, without telling which.
+// written to the security log. It returns a *ThrottledError (ErrThrottled),
+// without checking the password, while the throttle holds the attempt back,
+// and ErrBadCredentials for an unknown account, a deactivated one or a wrong
+// password, without telling which.
 func SignIn(ctx context.Context, pool *pgxpool.Pool, t Throttle, email, password, addr string) (SignedIn, error) {
 	email, _ = NormalizeEmail(email)
 	var s SignedIn
 	var result error
-	err := db.InGlobal(ctx, pool, 0, func(tx pgx.Tx) error {
+	wait, err := t.admit(ctx, pool, email, addr)
+	if err != nil {
+		return SignedIn{}, err
+	}
+	err = db.InGlobal(ctx, pool, 0, func(tx pgx.Tx) error {
 		var hash string
 		var active bool
 		err := tx.QueryRow(ctx, `SELECT id, password_hash, active, totp_enabled_at IS NOT NULL FROM users WHERE email = $1`, email).
@@ -64,24 +69,24 @@ func SignIn(ctx context.Context, pool *pgxpool.Pool, t Throttle, email, password
 		} else if err != nil {
 			return fmt.Errorf("auth: sign in: %w", err)
 		}
-		locked, err := t.Locked(ctx, tx, email, addr)
-		if err != nil {
-			return err
+		if wait > 0 {
+			result = &ThrottledError{Wait: wait}
+			return audit.RecordSecurity(ctx, tx, audit.SecurityEvent{UserID: s.UserID, Action: "session.signin_throttled",
+				Detail: map[string]any{"wait_seconds": wait.Seconds()}})
 		}
-		if locked {
-			VerifyPassword(password, "") // same time as any other refusal
-			result = ErrThrottled
-			return audit.RecordSecurity(ctx, tx, audit.SecurityEvent{UserID: s.UserID, Action: "session.signin_throttled"})
-		}
+		// Admitted, the attempt already counts as a failure.
 		if !VerifyPassword(password, hash) || !active {
 			result = ErrBadCredentials
-			if err := t.Fail(ctx, tx, email, addr); err != nil {
-				return err
-			}
 			return audit.RecordSecurity(ctx, tx, audit.SecurityEvent{UserID: s.UserID, Action: "session.signin_failed",
 				Detail: map[string]any{"known_account": s.UserID != 0, "active": active}})
 		}
-		if err := t.Succeed(ctx, tx, email); err != nil {
+		// With two-factor sign-in the counts stand until the code is right:
+		// a known password must not buy more guesses at the code.
+		clear := t.Succeed
+		if s.TwoFactor {
+			clear = t.Unfail
+		}
+		if err := clear(ctx, tx, email, addr); err != nil {
 			return err
 		}
 		if err := tx.QueryRow(ctx, `SELECT clock_timestamp()`).Scan(&s.At); err != nil {
@@ -157,15 +162,32 @@ func LoadPrincipal(ctx context.Context, pool *pgxpool.Pool, userID int, authAt t
 
 // ChangePassword sets a user's own password after checking the current one,
 // and ends every other session of the user (sessions authenticated before now).
-// Returns ErrWrongPassword when current does not match.
-func ChangePassword(ctx context.Context, pool *pgxpool.Pool, userID int, current, next string) (changedAt time.Time, err error) {
+// Returns ErrWrongPassword when current does not match, and a
+// *ThrottledError (ErrThrottled), without checking it, while the sign-in
+// throttle holds the account back at addr; both are in the security log.
+func ChangePassword(ctx context.Context, pool *pgxpool.Pool, t Throttle, userID int, current, next, addr string) (changedAt time.Time, err error) {
+	var result error
 	err = db.InGlobal(ctx, pool, userID, func(tx pgx.Tx) error {
-		var hash string
-		if err := tx.QueryRow(ctx, `SELECT password_hash FROM users WHERE id = $1 FOR UPDATE`, userID).Scan(&hash); err != nil {
+		var hash, email string
+		if err := tx.QueryRow(ctx, `SELECT password_hash, email FROM users WHERE id = $1 FOR UPDATE`, userID).Scan(&hash, &email); err != nil {
 			return fmt.Errorf("auth: change password: %w", err)
 		}
+		// The current password is guessed like a sign-in: the same gates.
+		wait, err := t.Admit(ctx, tx, email, addr)
+		if err != nil {
+			return err
+		}
+		if wait > 0 {
+			result = &ThrottledError{Wait: wait}
+			return audit.RecordSecurity(ctx, tx, audit.SecurityEvent{UserID: userID, Action: "user.password_change_throttled",
+				Detail: map[string]any{"wait_seconds": wait.Seconds()}})
+		}
 		if !VerifyPassword(current, hash) {
-			return ErrWrongPassword
+			result = ErrWrongPassword
+			return audit.RecordSecurity(ctx, tx, audit.SecurityEvent{UserID: userID, Action: "user.password_change_failed"})
+		}
+		if err := t.Succeed(ctx, tx, email, addr); err != nil {
+			return err
 		}
 		newHash, err := HashPassword(next)
 		if err != nil {
@@ -178,6 +200,9 @@ func ChangePassword(ctx context.Context, pool *pgxpool.Pool, userID int, current
 		}
 		return audit.RecordSecurity(ctx, tx, audit.SecurityEvent{UserID: userID, Action: "user.password_changed"})
 	})
+	if err == nil {
+		err = result
+	}
 	return changedAt, err
 }
 

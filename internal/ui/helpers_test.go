@@ -74,10 +74,21 @@ func appOn(t *testing.T, d *pgtest.DB, logTo io.Writer, opts ...option) *app {
 		o(&cfg)
 	}
 	h := ui.New(d.App, cfg, slog.New(slog.NewJSONHandler(logTo, nil)))
-	h.SetThrottle(auth.Throttle{MaxPerAccount: 3, MaxPerAddr: 1000, Window: time.Minute})
+	h.SetThrottle(testThrottle)
 	srv := httptest.NewServer(h.Router())
 	t.Cleanup(func() { srv.Close(); h.Close() })
 	return &app{t: t, db: d, h: h, srv: srv}
+}
+
+// testThrottle is the sign-in throttle of the tests: the default's free
+// failures per account, short delays, and an address gate that the tests,
+// all from one address, do not reach unless they mean to.
+var testThrottle = auth.Throttle{
+	Pair:     auth.Gate{Free: 3, Max: 8 * time.Second, Forget: time.Hour},
+	Account:  auth.Gate{Free: 10, Max: 2 * time.Second, Forget: time.Hour},
+	Addr:     auth.Gate{Free: 1000, Max: 2 * time.Second, Forget: time.Hour},
+	Base:     time.Second,
+	KnownFor: time.Hour,
 }
 
 // client is one browser: its own cookie jar, no automatic redirects.

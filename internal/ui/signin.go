@@ -2,7 +2,9 @@ package ui
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/kaa-plattform/kaa/internal/audit"
@@ -13,9 +15,31 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// signInFailed is the one message for every refused sign-in: it does not tell
-// whether the account exists, the password was wrong or the account is locked.
-const signInFailed = "Inloggningen misslyckades. Kontrollera e-postadress och lösenord. Efter flera misslyckade försök spärras inloggningen en stund."
+// signInFailed is the one message for every wrong sign-in: it does not tell
+// whether the account exists or the password was wrong.
+const signInFailed = "Inloggningen misslyckades. Kontrollera e-postadress och lösenord. Efter flera misslyckade försök får du vänta en stund innan du kan försöka igen."
+
+// throttled answers an attempt that the sign-in throttle held back: status
+// 429, Retry-After in whole seconds, and a Swedish message saying when to try
+// again. It says nothing about whether the account exists: the throttle
+// counts typed addresses the same whether or not they have an account.
+func throttled(w http.ResponseWriter, err error) (status int, msg string) {
+	var te *auth.ThrottledError
+	wait := time.Second
+	if errors.As(err, &te) {
+		wait = max(te.Wait, time.Second)
+	}
+	secs := int((wait + time.Second - 1) / time.Second)
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	when := fmt.Sprintf("%d sekunder", secs)
+	switch {
+	case secs == 1:
+		when = "1 sekund"
+	case secs > 90:
+		when = fmt.Sprintf("%d minuter", (secs+59)/60)
+	}
+	return http.StatusTooManyRequests, "För många misslyckade försök. Vänta " + when + " och försök sedan igen."
+}
 
 func (h *Handler) signInPage(w http.ResponseWriter, r *http.Request) {
 	if principalFrom(r.Context()) != nil {
@@ -31,11 +55,11 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 	email, password := r.PostFormValue("email"), r.PostFormValue("password")
 	in, err := auth.SignIn(ctx, h.pool, h.throttle, email, password, h.clientAddr(r))
 	if errors.Is(err, auth.ErrBadCredentials) || errors.Is(err, auth.ErrThrottled) {
-		status := http.StatusUnauthorized
+		status, msg := http.StatusUnauthorized, signInFailed
 		if errors.Is(err, auth.ErrThrottled) {
-			status = http.StatusTooManyRequests
+			status, msg = throttled(w, err)
 		}
-		h.render(w, r, status, views.SignIn(h.page(r, "Logga in"), views.SignInForm{Email: email, Error: signInFailed, OIDC: h.oidcLabel()}))
+		h.render(w, r, status, views.SignIn(h.page(r, "Logga in"), views.SignInForm{Email: email, Error: msg, OIDC: h.oidcLabel()}))
 		return
 	}
 	if err != nil {
@@ -120,18 +144,24 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request) {
 		errs.Add("confirm", "Lösenorden är inte lika. Skriv det nya lösenordet två gånger.")
 	}
 	var changedAt time.Time
+	status := http.StatusUnprocessableEntity
 	if !errs.Any() {
 		var err error
-		changedAt, err = auth.ChangePassword(ctx, h.pool, p.UserID, current, next)
-		if errors.Is(err, auth.ErrWrongPassword) {
+		changedAt, err = auth.ChangePassword(ctx, h.pool, h.throttle, p.UserID, current, next, h.clientAddr(r))
+		switch {
+		case errors.Is(err, auth.ErrWrongPassword):
 			errs.Add("current", "Det nuvarande lösenordet stämmer inte.")
-		} else if err != nil {
+		case errors.Is(err, auth.ErrThrottled):
+			var msg string
+			status, msg = throttled(w, err)
+			errs.Add("current", msg)
+		case err != nil:
 			h.serverError(w, r, err)
 			return
 		}
 	}
 	if errs.Any() {
-		h.render(w, r, http.StatusUnprocessableEntity, views.ChangePassword(h.page(r, "Byt lösenord"),
+		h.render(w, r, status, views.ChangePassword(h.page(r, "Byt lösenord"),
 			views.PasswordForm{Must: p.MustChangePassword, Errors: errs}))
 		return
 	}

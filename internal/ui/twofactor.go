@@ -71,8 +71,9 @@ func (h *Handler) code(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, http.StatusUnprocessableEntity, views.TwoFactorCode(h.page(r, "Tvåstegsinloggning"), f))
 		return
 	case errors.Is(err, auth.ErrThrottled):
-		f.Errors.Add("code", "För många felaktiga försök. Vänta en stund och logga in igen.")
-		h.render(w, r, http.StatusTooManyRequests, views.TwoFactorCode(h.page(r, "Tvåstegsinloggning"), f))
+		status, msg := throttled(w, err)
+		f.Errors.Add("code", msg)
+		h.render(w, r, status, views.TwoFactorCode(h.page(r, "Tvåstegsinloggning"), f))
 		return
 	case err != nil:
 		h.serverError(w, r, err)
