@@ -57,7 +57,9 @@ func SignIn(ctx context.Context, pool *pgxpool.Pool, t Throttle, email, password
 	err := db.InGlobal(ctx, pool, 0, func(tx pgx.Tx) error {
 		var hash string
 		var active bool
-		err := tx.QueryRow(ctx, `SELECT id, password_hash, active, totp_enabled_at IS NOT NULL FROM users WHERE email = $1`, email).
+		// The serving role cannot read password hashes; this function gives
+		// it the one of this address.
+		err := tx.QueryRow(ctx, `SELECT id, password_hash, active, two_factor FROM signin_account($1)`, email).
 			Scan(&s.UserID, &hash, &active, &s.TwoFactor)
 		if errors.Is(err, pgx.ErrNoRows) {
 			s.UserID, hash = 0, ""
@@ -161,7 +163,7 @@ func LoadPrincipal(ctx context.Context, pool *pgxpool.Pool, userID int, authAt t
 func ChangePassword(ctx context.Context, pool *pgxpool.Pool, userID int, current, next string) (changedAt time.Time, err error) {
 	err = db.InGlobal(ctx, pool, userID, func(tx pgx.Tx) error {
 		var hash string
-		if err := tx.QueryRow(ctx, `SELECT password_hash FROM users WHERE id = $1 FOR UPDATE`, userID).Scan(&hash); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT own_password_hash(id) FROM users WHERE id = $1 FOR UPDATE`, userID).Scan(&hash); err != nil {
 			return fmt.Errorf("auth: change password: %w", err)
 		}
 		if !VerifyPassword(current, hash) {
