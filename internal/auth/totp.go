@@ -181,3 +181,46 @@ func codeHash(code string) string {
 	sum := sha256.Sum256([]byte(code))
 	return hex.EncodeToString(sum[:])
 }
+
+// EncryptTOTPSecrets encrypts every two-factor secret under keys' current
+// key: those kept in plain text from before encryption and those under an
+// older key. It runs as the schema owner (the serving role cannot read the
+// secrets), in one transaction, and returns how many it changed of how many
+// there are. A secret under a key keys does not hold stops it, with nothing
+// changed.
+func EncryptTOTPSecrets(ctx context.Context, owner *pgxpool.Pool, keys *secretbox.Keyring) (changed, total int, err error) {
+	if keys == nil {
+		return 0, 0, ErrNoTOTPKey
+	}
+	err = db.InGlobal(ctx, owner, 0, func(tx pgx.Tx) error {
+		rows, _ := tx.Query(ctx, `SELECT id, totp_secret FROM users WHERE totp_secret IS NOT NULL ORDER BY id FOR UPDATE`)
+		type row struct {
+			ID     int
+			Secret string
+		}
+		all, err := pgx.CollectRows(rows, pgx.RowToStructByPos[row])
+		if err != nil {
+			return err
+		}
+		total = len(all)
+		for _, r := range all {
+			plain, stale, err := keys.Open(r.Secret, totpContext(r.ID))
+			if err != nil {
+				return fmt.Errorf("user %d: %w", r.ID, err)
+			}
+			if !stale {
+				continue
+			}
+			if _, err := tx.Exec(ctx, `UPDATE users SET totp_secret = $2 WHERE id = $1`, r.ID, keys.Seal(plain, totpContext(r.ID))); err != nil {
+				return err
+			}
+			changed++
+		}
+		return audit.RecordSecurity(ctx, tx, audit.SecurityEvent{Action: "system.totp_secrets_encrypted",
+			Detail: map[string]any{"key": keys.Current(), "changed": changed, "total": total}})
+	})
+	if err != nil {
+		return 0, 0, fmt.Errorf("auth: encrypt two-factor secrets: %w", err)
+	}
+	return changed, total, nil
+}

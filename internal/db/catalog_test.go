@@ -159,10 +159,11 @@ func TestCatalog(t *testing.T) {
 		// Each with the role it runs as: kaa_aggregate reads counts across
 		// tenants; kaa_retention erases within the caller's own tenant;
 		// kaa_credentials gives sign-in one account's credentials.
-		listed := map[string]string{"signin_account": "kaa_credentials", "own_password_hash": "kaa_credentials",
-			"own_totp_secret": "kaa_credentials", "use_recovery_code": "kaa_credentials", "user_has_any_role": "kaa_aggregate", "org_admin_counts": "kaa_aggregate", "purge_stale_imports": "kaa_aggregate",
+		listed := map[string]string{"user_has_any_role": "kaa_aggregate", "org_admin_counts": "kaa_aggregate", "purge_stale_imports": "kaa_aggregate",
 			"project_indicators": "kaa_aggregate", "project_kaa_list": "kaa_aggregate", "project_export": "kaa_aggregate",
-			"project_participants": "kaa_aggregate", "project_esf_indicators": "kaa_aggregate", "retention_erase": "kaa_retention"}
+			"project_participants": "kaa_aggregate", "project_esf_indicators": "kaa_aggregate", "retention_erase": "kaa_retention",
+			"signin_account": "kaa_credentials", "own_password_hash": "kaa_credentials", "own_totp_secret": "kaa_credentials",
+			"use_recovery_code": "kaa_credentials"}
 		rows, _ := d.Owner.Query(ctx, `
 			SELECT p.proname, r.rolname FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner
 			WHERE p.prosecdef AND p.pronamespace = 'public'::regnamespace`)
