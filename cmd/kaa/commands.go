@@ -282,3 +282,26 @@ func retentionCmd(ctx context.Context, cfg config.Config, args []string, stdout 
 	}
 	return err
 }
+
+// totpCmd encrypts the two-factor secrets under the current key: after a
+// new key is put first in KAA_TOTP_KEYS, and once after upgrading from a
+// version that kept them in plain text.
+func totpCmd(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
+	if len(args) != 1 || args[0] != "encrypt" {
+		return errors.New("totp: want: totp encrypt")
+	}
+	if cfg.TOTPKeys == nil {
+		return errors.New("totp encrypt: KAA_TOTP_KEYS is not set")
+	}
+	pool, err := ownerPool(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	changed, total, err := auth.EncryptTOTPSecrets(ctx, pool, cfg.TOTPKeys)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%d of %d two-factor secrets encrypted anew under key %q; every secret is now under it\n", changed, total, cfg.TOTPKeys.Current())
+	return nil
+}

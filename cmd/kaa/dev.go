@@ -20,6 +20,7 @@ import (
 	"github.com/kaa-plattform/kaa/internal/config"
 	"github.com/kaa-plattform/kaa/internal/db"
 	"github.com/kaa-plattform/kaa/internal/pglocal"
+	"github.com/kaa-plattform/kaa/internal/secretbox"
 	"github.com/kaa-plattform/kaa/internal/seed"
 )
 
@@ -46,6 +47,13 @@ func dev(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Wri
 			return err
 		}
 		cfg.AppDatabaseURL = appURL
+	}
+	if cfg.TOTPKeys == nil {
+		keys, err := devTOTPKeys(cfg.DevDir)
+		if err != nil {
+			return err
+		}
+		cfg.TOTPKeys = keys
 	}
 	pool, err := db.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
@@ -137,6 +145,28 @@ func devAppURL(ctx context.Context, ownerURL, devDir string) (string, error) {
 	}
 	u.User = url.UserPassword("kaa_app", password)
 	return u.String(), nil
+}
+
+// devTOTPKeys returns the key that encrypts two-factor secrets in
+// development, made on first use and kept in devDir with the database whose
+// secrets it encrypts. Only for development: in production the operator sets
+// KAA_TOTP_KEYS.
+func devTOTPKeys(devDir string) (*secretbox.Keyring, error) {
+	file := filepath.Join(devDir, "totp-keys")
+	b, err := os.ReadFile(file)
+	if errors.Is(err, os.ErrNotExist) {
+		b = []byte(secretbox.NewKey("dev"))
+		os.MkdirAll(devDir, 0o755)
+		err = os.WriteFile(file, b, 0o600)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("dev: two-factor key: %w", err)
+	}
+	keys, err := secretbox.ParseKeys(strings.TrimSpace(string(b)))
+	if err != nil {
+		return nil, fmt.Errorf("dev: two-factor key in %s: %w", file, err)
+	}
+	return keys, nil
 }
 
 func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }

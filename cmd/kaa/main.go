@@ -44,6 +44,9 @@ const usage = `usage: kaa <command>
   retention run [--dry-run]
                             remove the personal data whose time has passed in every
                             organisation, or count what would go (DATABASE_URL)
+  totp encrypt              encrypt every two-factor secret under the current key of
+                            KAA_TOTP_KEYS: plain ones from before, and those under an
+                            older key (DATABASE_URL, KAA_TOTP_KEYS; see docs/operations.md)
   audit verify              walk every municipality's audit chain and name the first
                             broken row; fails if any is broken (DATABASE_URL)
 
@@ -76,6 +79,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		if cfg.AppDatabaseURL == "" {
 			return errors.New("serve: APP_DATABASE_URL is not set: the server connects as the serving role kaa_app (see docs/operations.md)")
 		}
+		if cfg.TOTPKeys == nil {
+			return errors.New("serve: KAA_TOTP_KEYS is not set: two-factor secrets are kept encrypted under it (see docs/operations.md, \"Rotate keys\")")
+		}
 		return serve(ctx, cfg, log, stdout)
 	case "migrate":
 		return migrateCmd(cfg, args[1:], stdout)
@@ -95,6 +101,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return retentionCmd(ctx, cfg, args[1:], stdout)
 	case "audit":
 		return auditCmd(ctx, cfg, args[1:], stdout)
+	case "totp":
+		return totpCmd(ctx, cfg, args[1:], stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -16,8 +16,12 @@ import (
 	"time"
 
 	"github.com/kaa-plattform/kaa/internal/pgtest"
+	"github.com/kaa-plattform/kaa/internal/secretbox"
 	"github.com/kaa-plattform/kaa/internal/seed"
 )
+
+// testTOTPKeys is what the tests give the server as KAA_TOTP_KEYS.
+var testTOTPKeys = secretbox.NewKey("test")
 
 func TestMain(m *testing.M) {
 	// A child the kill test starts: the real server, in its own process.
@@ -90,7 +94,7 @@ func signInAndLoadStart(t *testing.T, base, email string) string {
 
 func TestServeBootsAndSignsIn(t *testing.T) {
 	d := pgtest.NewFrom(t, "demo", seedDemo)
-	addr, stop := boot(t, []string{"serve"}, map[string]string{"APP_DATABASE_URL": d.AppURL, "KAA_ADDR": "127.0.0.1:0"})
+	addr, stop := boot(t, []string{"serve"}, map[string]string{"APP_DATABASE_URL": d.AppURL, "KAA_ADDR": "127.0.0.1:0", "KAA_TOTP_KEYS": testTOTPKeys})
 	page := signInAndLoadStart(t, "http://"+addr, "samordnare@osby.demo")
 	if !strings.Contains(page, "Osby kommun") {
 		t.Error("the coordinator's start page does not name Osby kommun")
@@ -102,7 +106,7 @@ func TestServeBootsAndSignsIn(t *testing.T) {
 
 func TestEveryDemoAccountSeesItsStartPage(t *testing.T) {
 	d := pgtest.NewFrom(t, "demo", seedDemo)
-	addr, stop := boot(t, []string{"serve"}, map[string]string{"APP_DATABASE_URL": d.AppURL, "KAA_ADDR": "127.0.0.1:0"})
+	addr, stop := boot(t, []string{"serve"}, map[string]string{"APP_DATABASE_URL": d.AppURL, "KAA_ADDR": "127.0.0.1:0", "KAA_TOTP_KEYS": testTOTPKeys})
 	defer stop()
 	for _, acc := range seed.DemoAccounts() {
 		page := signInAndLoadStart(t, "http://"+addr, acc.Email)
@@ -125,6 +129,10 @@ func TestDevWithDatabaseURL(t *testing.T) {
 	}
 	if err := stop(); err != nil {
 		t.Errorf("shutdown: %v", err)
+	}
+	// Nobody set KAA_TOTP_KEYS: dev made a key and keeps it with its database.
+	if fi, err := os.Stat(filepath.Join(devDir, "totp-keys")); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("dev's two-factor key: %v %v", fi, err)
 	}
 }
 
@@ -252,6 +260,60 @@ func TestCommands(t *testing.T) {
 	}
 	if err := run(ctx, []string{"serve"}, func(string) string { return "" }, io.Discard); err == nil || !strings.Contains(err.Error(), "APP_DATABASE_URL") {
 		t.Errorf("serve without APP_DATABASE_URL: %v", err)
+	}
+	// Without the key two-factor secrets could not be kept encrypted: refuse
+	// to start rather than keep them readable.
+	noKey := map[string]string{"APP_DATABASE_URL": d.AppURL, "KAA_ADDR": "127.0.0.1:0"}
+	bounded, cancel := context.WithTimeout(ctx, 5*time.Second) // a server that starts anyway stops here
+	defer cancel()
+	if err := run(bounded, []string{"serve"}, func(k string) string { return noKey[k] }, io.Discard); err == nil || !strings.Contains(err.Error(), "KAA_TOTP_KEYS") {
+		t.Errorf("serve without KAA_TOTP_KEYS: %v, want a refusal naming it", err)
+	}
+}
+
+// TestTOTPEncrypt: the operator's key rotation. A secret kept in plain text
+// from before encryption and one under the previous key are both encrypted
+// under the new key by `kaa totp encrypt`, after which the old key can go.
+func TestTOTPEncrypt(t *testing.T) {
+	d := pgtest.New(t)
+	ctx := context.Background()
+	const plain, other = "JBSWY3DPEHPK3PXP", "KRSXG5CTMVRXEZLU"
+	oldKey, newKey := secretbox.NewKey("old"), secretbox.NewKey("new")
+	oldRing, _ := secretbox.ParseKeys(oldKey)
+	var legacy, rotated int
+	err := d.Owner.QueryRow(ctx, `
+		WITH a AS (INSERT INTO users (email, name, password_hash, totp_secret, totp_enabled_at) VALUES ('legacy@test.invalid', 'A', 'x', $1, now()) RETURNING id),
+		     b AS (INSERT INTO users (email, name, password_hash) VALUES ('rotated@test.invalid', 'B', 'x') RETURNING id)
+		SELECT (SELECT id FROM a), (SELECT id FROM b)`, plain).Scan(&legacy, &rotated)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Owner.Exec(ctx, `UPDATE users SET totp_secret = $2, totp_enabled_at = now() WHERE id = $1`,
+		rotated, oldRing.Seal(other, fmt.Sprintf("totp:user:%d", rotated))); err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	env := map[string]string{"DATABASE_URL": d.OwnerURL, "KAA_TOTP_KEYS": newKey}
+	if err := run(ctx, []string{"totp", "encrypt"}, func(k string) string { return env[k] }, &out); err == nil {
+		t.Error("encrypt without the old key still configured: a secret under it would be lost, want an error")
+	}
+	env["KAA_TOTP_KEYS"] = newKey + "," + oldKey
+	out.Reset()
+	if err := run(ctx, []string{"totp", "encrypt"}, func(k string) string { return env[k] }, &out); err != nil || !strings.Contains(out.String(), "2 of 2") {
+		t.Fatalf("totp encrypt: %v\n%s", err, out.String())
+	}
+	newRing, _ := secretbox.ParseKeys(newKey) // the old key is gone now
+	for id, want := range map[int]string{legacy: plain, rotated: other} {
+		var stored string
+		d.Owner.QueryRow(ctx, `SELECT totp_secret FROM users WHERE id = $1`, id).Scan(&stored)
+		got, stale, err := newRing.Open(stored, fmt.Sprintf("totp:user:%d", id))
+		if strings.Contains(stored, want) || err != nil || stale || got != want {
+			t.Errorf("user %d after encrypt: stored %q, opens to %q (stale %v, %v)", id, stored, got, stale, err)
+		}
+	}
+	out.Reset()
+	if err := run(ctx, []string{"totp", "encrypt"}, func(k string) string { return env[k] }, &out); err != nil || !strings.Contains(out.String(), "0 of 2") {
+		t.Errorf("second run: %v %s", err, out.String())
 	}
 }
 

@@ -62,7 +62,9 @@ func SignIn(ctx context.Context, pool *pgxpool.Pool, t Throttle, email, password
 	err = db.InGlobal(ctx, pool, 0, func(tx pgx.Tx) error {
 		var hash string
 		var active bool
-		err := tx.QueryRow(ctx, `SELECT id, password_hash, active, totp_enabled_at IS NOT NULL FROM users WHERE email = $1`, email).
+		// The serving role cannot read password hashes; this function gives
+		// it the one of this address.
+		err := tx.QueryRow(ctx, `SELECT id, password_hash, active, two_factor FROM signin_account($1)`, email).
 			Scan(&s.UserID, &hash, &active, &s.TwoFactor)
 		if errors.Is(err, pgx.ErrNoRows) {
 			s.UserID, hash = 0, ""
@@ -169,7 +171,7 @@ func ChangePassword(ctx context.Context, pool *pgxpool.Pool, t Throttle, userID 
 	var result error
 	err = db.InGlobal(ctx, pool, userID, func(tx pgx.Tx) error {
 		var hash, email string
-		if err := tx.QueryRow(ctx, `SELECT password_hash, email FROM users WHERE id = $1 FOR UPDATE`, userID).Scan(&hash, &email); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT own_password_hash(id), email FROM users WHERE id = $1 FOR UPDATE`, userID).Scan(&hash, &email); err != nil {
 			return fmt.Errorf("auth: change password: %w", err)
 		}
 		// The current password is guessed like a sign-in: the same gates.

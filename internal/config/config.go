@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kaa-plattform/kaa/internal/secretbox"
 )
 
 // Config is everything the program can be told from outside.
@@ -38,6 +40,12 @@ type Config struct {
 	// OIDC is the identity provider users may sign in with instead of a
 	// password, when OIDC.Issuer is set.
 	OIDC OIDC
+
+	// TOTPKeys encrypt the two-factor secrets in the database
+	// (KAA_TOTP_KEYS: id:base64 of 32 bytes, the current key first, then
+	// previous ones; see docs/operations.md). Nil when not set; serve
+	// refuses to start without it.
+	TOTPKeys *secretbox.Keyring
 }
 
 // OIDC configures sign-in with an OpenID Connect provider: the issuer
@@ -80,6 +88,11 @@ func Load(getenv func(string) string) (Config, error) {
 	if v := getenv("KAA_LOG_LEVEL"); v != "" {
 		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
 			return c, fmt.Errorf("config: KAA_LOG_LEVEL: %w", err)
+		}
+	}
+	if v := getenv("KAA_TOTP_KEYS"); v != "" {
+		if c.TOTPKeys, err = secretbox.ParseKeys(v); err != nil {
+			return c, fmt.Errorf("config: KAA_TOTP_KEYS: %w", err)
 		}
 	}
 	if !strings.HasPrefix(c.PublicURL, "http://") && !strings.HasPrefix(c.PublicURL, "https://") {

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -36,4 +37,14 @@ func TestLoad(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("TOTPKeys", func(t *testing.T) {
+		if _, err := Load(env(map[string]string{"KAA_TOTP_KEYS": "a:dG9vIHNob3J0"})); err == nil {
+			t.Error("a 10-byte key accepted")
+		}
+		c, err := Load(env(map[string]string{"KAA_TOTP_KEYS": "b:" + strings.Repeat("B", 43) + "=,a:" + strings.Repeat("A", 43) + "="}))
+		if err != nil || c.TOTPKeys == nil || c.TOTPKeys.Current() != "b" {
+			t.Errorf("two keys: %v %v", c.TOTPKeys, err)
+		}
+	})
 }

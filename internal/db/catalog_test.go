@@ -157,10 +157,13 @@ func TestCatalog(t *testing.T) {
 		// Each of these skips the caller's row-level security; docs/architecture.md
 		// says what each returns. A new one must be added there and here.
 		// Each with the role it runs as: kaa_aggregate reads counts across
-		// tenants; kaa_retention erases within the caller's own tenant.
+		// tenants; kaa_retention erases within the caller's own tenant;
+		// kaa_credentials gives sign-in one account's credentials.
 		listed := map[string]string{"user_has_any_role": "kaa_aggregate", "org_admin_counts": "kaa_aggregate", "purge_stale_imports": "kaa_aggregate",
 			"project_indicators": "kaa_aggregate", "project_kaa_list": "kaa_aggregate", "project_export": "kaa_aggregate",
-			"project_participants": "kaa_aggregate", "project_esf_indicators": "kaa_aggregate", "retention_erase": "kaa_retention"}
+			"project_participants": "kaa_aggregate", "project_esf_indicators": "kaa_aggregate", "retention_erase": "kaa_retention",
+			"signin_account": "kaa_credentials", "own_password_hash": "kaa_credentials", "own_totp_secret": "kaa_credentials",
+			"use_recovery_code": "kaa_credentials"}
 		rows, _ := d.Owner.Query(ctx, `
 			SELECT p.proname, r.rolname FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner
 			WHERE p.prosecdef AND p.pronamespace = 'public'::regnamespace`)
@@ -198,12 +201,50 @@ func TestCatalog(t *testing.T) {
 		if connectedAs != "kaa_app" {
 			t.Errorf("app pool connects as %q", connectedAs)
 		}
-		for _, role := range []string{"kaa_aggregate", "kaa_retention"} {
+		for _, role := range []string{"kaa_aggregate", "kaa_retention", "kaa_credentials"} {
 			var member bool
 			d.Owner.QueryRow(ctx, `SELECT pg_has_role('kaa_app', $1, 'MEMBER')`, role).Scan(&member)
 			if member {
 				t.Errorf("kaa_app is a member of %s and could act with its rights", role)
 			}
+		}
+	})
+
+	// Someone who takes over the serving role (an injected query, a leaked
+	// APP_DATABASE_URL) cannot carry off every password hash, TOTP secret or
+	// recovery code: it reads one account's, through the sign-in functions.
+	t.Run("ServingRoleCannotReadCredentials", func(t *testing.T) {
+		seedTwoTenants(t, d)
+		for _, q := range []string{
+			`SELECT password_hash FROM users`,
+			`SELECT totp_secret FROM users`,
+			`SELECT * FROM users`,
+			`SELECT code_hash FROM recovery_codes`,
+			`UPDATE recovery_codes SET used_at = now() WHERE code_hash = 'x'`,
+		} {
+			err := db.InGlobal(ctx, d.App, 0, func(tx pgx.Tx) error {
+				_, err := tx.Exec(ctx, q)
+				return err
+			})
+			var pgErr *pgconn.PgError
+			if !errors.As(err, &pgErr) || pgErr.Code != "42501" {
+				t.Errorf("%s as the serving role: err = %v, want permission denied", q, err)
+			}
+		}
+		// What sign-in needs still works: the hash of one address, and the
+		// own hash or secret only of the user app.user_id names.
+		var u int
+		d.Owner.QueryRow(ctx, `SELECT id FROM users WHERE email = 'catalog@test.invalid'`).Scan(&u)
+		var hash string
+		if err := d.App.QueryRow(ctx, `SELECT password_hash FROM signin_account('catalog@test.invalid')`).Scan(&hash); err != nil || hash != "x" {
+			t.Errorf("signin_account: %q %v", hash, err)
+		}
+		var own, other *string
+		err := db.InGlobal(ctx, d.App, u, func(tx pgx.Tx) error {
+			return tx.QueryRow(ctx, `SELECT own_password_hash($1), own_password_hash($1 + 1)`, u).Scan(&own, &other)
+		})
+		if err != nil || own == nil || *own != "x" || other != nil {
+			t.Errorf("own_password_hash: own %v, another's %v, err %v; want only the own", own, other, err)
 		}
 	})
 

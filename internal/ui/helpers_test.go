@@ -17,6 +17,7 @@ import (
 	"github.com/kaa-plattform/kaa/internal/auth"
 	"github.com/kaa-plattform/kaa/internal/config"
 	"github.com/kaa-plattform/kaa/internal/pgtest"
+	"github.com/kaa-plattform/kaa/internal/secretbox"
 	"github.com/kaa-plattform/kaa/internal/seed"
 	"github.com/kaa-plattform/kaa/internal/ui"
 )
@@ -68,6 +69,9 @@ func appOn(t *testing.T, d *pgtest.DB, logTo io.Writer, opts ...option) *app {
 	t.Helper()
 	cfg, err := config.Load(func(string) string { return "" })
 	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.TOTPKeys, err = secretbox.ParseKeys(secretbox.NewKey("test")); err != nil {
 		t.Fatal(err)
 	}
 	for _, o := range opts {

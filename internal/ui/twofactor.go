@@ -63,7 +63,7 @@ func (h *Handler) code(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/logga-in", http.StatusSeeOther)
 		return
 	}
-	err := auth.VerifySecondFactor(ctx, h.pool, h.throttle, uid, r.PostFormValue("code"), h.clientAddr(r))
+	err := auth.VerifySecondFactor(ctx, h.pool, h.cfg.TOTPKeys, h.throttle, uid, r.PostFormValue("code"), h.clientAddr(r))
 	var f views.TwoFactorForm
 	switch {
 	case errors.Is(err, auth.ErrBadCode):
@@ -135,7 +135,7 @@ func (h *Handler) enableTwoFactor(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/konto/tvastegs", http.StatusSeeOther)
 		return
 	}
-	codes, err := auth.EnableTwoFactor(ctx, h.pool, principalFrom(ctx).UserID, key.Secret(), strings.TrimSpace(r.PostFormValue("code")))
+	codes, err := auth.EnableTwoFactor(ctx, h.pool, h.cfg.TOTPKeys, principalFrom(ctx).UserID, key.Secret(), strings.TrimSpace(r.PostFormValue("code")))
 	if errors.Is(err, auth.ErrBadCode) {
 		var errs views.Errors
 		errs.Add("code", "Koden stämmer inte. Kontrollera att appen visar koden för KAA och skriv de sex siffror den visar just nu.")
