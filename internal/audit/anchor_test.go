@@ -35,7 +35,7 @@ func newChain(t *testing.T) chain {
 	c := chain{DB: d}
 	d.Owner.QueryRow(ctx, `SELECT id FROM orgs WHERE key = '1273'`).Scan(&c.osby)
 	c.write(t, 10)
-	url, _, _ := strings.Cut(d.OwnerURL, "&kaa.audit_key=")
+	url, _, _ := strings.Cut(d.OwnerURL, "&options=")
 	var err error
 	if c.attacker, err = db.Open(ctx, url); err != nil {
 		t.Fatal(err)

@@ -31,9 +31,11 @@ const AppPassword = "kaa-app-test"
 // their URLs), so that tests write audit rows as the program does.
 var AuditKey = auditkey.FromSecret([]byte("the audit key of the test servers"))
 
-// keyed returns url with the audit key as a startup parameter.
+// keyed returns url with the audit key as a setting of the connection, in
+// the form libpq (pg_dump, psql) also reads, without a space, which
+// golang-migrate would re-encode as "+".
 func keyed(u string) string {
-	return u + "&kaa.audit_key=" + url.QueryEscape(AuditKey.String())
+	return u + "&options=" + url.QueryEscape("-ckaa.audit_key="+AuditKey.String())
 }
 
 var (
