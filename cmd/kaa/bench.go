@@ -24,6 +24,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
+	"github.com/kaa-plattform/kaa/internal/auditkey"
 	"github.com/kaa-plattform/kaa/internal/config"
 	"github.com/kaa-plattform/kaa/internal/dashboard"
 	"github.com/kaa-plattform/kaa/internal/db"
@@ -61,7 +62,11 @@ func benchCmd(ctx context.Context, cfg config.Config, args []string, stdout io.W
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	b := &bench{stdout: stdout, duration: *duration, scale: *scale}
+	key, err := devAuditKey(cfg.Audit.Key, *dir)
+	if err != nil {
+		return err
+	}
+	b := &bench{stdout: stdout, duration: *duration, scale: *scale, key: key}
 	for _, u := range strings.Split(*users, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(u))
 		if err != nil || n < 1 {
@@ -120,6 +125,7 @@ type bench struct {
 	scale    float64
 	only     []string // scenario name words; nil for all
 	large    benchDB
+	key      auditkey.Key // the audit key both databases' connections carry
 
 	machine   []string
 	results   []scenarioResult
@@ -169,7 +175,7 @@ func (b *bench) database(ctx context.Context, ownerURL, dir string, scale float6
 		return d, stop, fmt.Errorf("bench: migrate: %w", err)
 	}
 	var err error
-	if d.owner, err = db.Open(ctx, ownerURL); err != nil {
+	if d.owner, err = db.OpenKeyed(ctx, ownerURL, b.key); err != nil {
 		return d, stop, err
 	}
 	var seeded bool
@@ -190,7 +196,7 @@ func (b *bench) database(ctx context.Context, ownerURL, dir string, scale float6
 	if d.appURL, err = devAppURL(ctx, ownerURL, dir); err != nil {
 		return d, stop, err
 	}
-	if d.app, err = db.Open(ctx, d.appURL); err != nil {
+	if d.app, err = db.OpenKeyed(ctx, d.appURL, b.key); err != nil {
 		return d, stop, err
 	}
 	q := d.owner

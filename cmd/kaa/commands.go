@@ -1,13 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"maps"
+	"os"
 	"slices"
 	"time"
 
@@ -35,7 +38,7 @@ func ownerPool(ctx context.Context, cfg config.Config) (*pgxpool.Pool, error) {
 	if err := needOwnerURL(cfg); err != nil {
 		return nil, err
 	}
-	return db.Open(ctx, cfg.DatabaseURL)
+	return db.OpenKeyed(ctx, cfg.DatabaseURL, cfg.Audit.Key)
 }
 
 func migrateCmd(cfg config.Config, args []string, stdout io.Writer) error {
@@ -83,7 +86,7 @@ func seedCmd(ctx context.Context, cfg config.Config, args []string, stdout io.Wr
 	if len(args) == 0 || (args[0] != "demo" && args[0] != "national") || (args[0] == "demo" && len(args) != 1) {
 		return errors.New("seed: want: seed demo, or seed national [--scale 1]")
 	}
-	pool, err := db.Open(ctx, cfg.DatabaseURL)
+	pool, err := db.OpenKeyed(ctx, cfg.DatabaseURL, cfg.Audit.Key)
 	if err != nil {
 		return err
 	}
@@ -137,7 +140,7 @@ func userCmd(ctx context.Context, cfg config.Config, args []string, stdout io.Wr
 	if err != nil {
 		return err
 	}
-	pool, err := db.Open(ctx, cfg.DatabaseURL)
+	pool, err := db.OpenKeyed(ctx, cfg.DatabaseURL, cfg.Audit.Key)
 	if err != nil {
 		return err
 	}
@@ -175,7 +178,7 @@ func jobCmd(ctx context.Context, cfg config.Config, args []string, stdout io.Wri
 	if url == "" {
 		return errors.New("job: set APP_DATABASE_URL (or DATABASE_URL)")
 	}
-	pool, err := db.Open(ctx, url)
+	pool, err := db.OpenKeyed(ctx, url, cfg.Audit.Key)
 	if err != nil {
 		return err
 	}
@@ -219,38 +222,117 @@ func exportCmd(ctx context.Context, cfg config.Config, args []string, stdout io.
 	return nil
 }
 
+// auditCmd checks the audit chains (against the checkpoints, when given)
+// or writes a checkpoint of each now.
 func auditCmd(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
-	if len(args) != 1 || args[0] != "verify" {
-		return errors.New("audit: want: audit verify")
+	if len(args) == 0 || (args[0] != "verify" && args[0] != "checkpoint") {
+		return errors.New("audit: want: audit verify [--checkpoints FILE], or audit checkpoint")
+	}
+	if cfg.Audit.Key.IsZero() {
+		return errors.New("audit: KAA_AUDIT_KEY is not set: the audit chain is keyed with it (see docs/operations.md)")
+	}
+	if args[0] == "checkpoint" {
+		if len(args) != 1 {
+			return errors.New("audit: want: audit checkpoint")
+		}
+		return checkpointCmd(ctx, cfg, stdout)
+	}
+	fs := flag.NewFlagSet("audit verify", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	file := fs.String("checkpoints", cfg.Audit.CheckpointFile, "the checkpoint file to hold the chains against (default KAA_AUDIT_CHECKPOINT_FILE)")
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	var cps []audit.Checkpoint
+	if *file != "" {
+		given := false
+		fs.Visit(func(f *flag.Flag) { given = given || f.Name == "checkpoints" })
+		b, err := os.ReadFile(*file)
+		switch {
+		case errors.Is(err, os.ErrNotExist) && !given:
+			fmt.Fprintf(stdout, "no checkpoints yet: %s (KAA_AUDIT_CHECKPOINT_FILE) does not exist\n", *file)
+		case err != nil:
+			return fmt.Errorf("audit: %w", err)
+		default:
+			if cps, err = audit.ReadCheckpoints(bytes.NewReader(b), cfg.Audit.Keys()); err != nil {
+				return fmt.Errorf("%w (in %s)", err, *file)
+			}
+			fmt.Fprintf(stdout, "holding the chains against %d checkpoints in %s\n", len(cps), *file)
+		}
 	}
 	pool, err := ownerPool(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	checks, err := audit.Verify(ctx, pool)
+	checks, err := audit.Verify(ctx, pool, cfg.Audit.Keys(), cps)
 	if err != nil {
 		return err
 	}
 	broken := 0
 	for _, c := range checks {
-		if c.Rows == 0 {
+		if c.Rows == 0 && c.Broken == "" {
 			continue
 		}
 		if c.Broken == "" {
-			fmt.Fprintf(stdout, "%s: %d rows, the chain holds\n", c.Key, c.Rows)
+			fmt.Fprintf(stdout, "%s: %d rows, the chain holds", c.Key, c.Rows)
+			if c.Unkeyed > 0 {
+				fmt.Fprintf(stdout, " (rows 1-%d are from before the audit key: SHA-256 only)", c.Unkeyed)
+			}
+			if c.Checkpoints > 0 {
+				fmt.Fprintf(stdout, "; %d checkpoints match", c.Checkpoints)
+			}
+			fmt.Fprintln(stdout)
 			continue
 		}
 		broken++
 		why := map[string]string{
-			"changed":  "its content no longer matches its hash",
-			"relinked": "it does not point at the row before it (that row, or this link, was changed)",
-			"missing":  "the row before it in the chain is gone",
+			"changed":     "its content no longer matches its MAC",
+			"relinked":    "it does not point at the row before it (that row, or this link, was changed)",
+			"missing":     "the row before it in the chain is gone",
+			"unkeyed":     "it has no MAC though rows before it have (it was rewritten without the key)",
+			"unknown_key": "its MAC was made with audit key " + c.KeyID + ", which is neither KAA_AUDIT_KEY nor in KAA_AUDIT_OLD_KEYS",
 		}[c.Broken]
-		fmt.Fprintf(stdout, "%s: BROKEN at row %d of the chain (audit_events.id %d): %s\n", c.Key, c.Seq, c.ID, why)
+		switch c.Broken {
+		case "cut":
+			fmt.Fprintf(stdout, "%s: BROKEN: the chain ends at row %d, below the checkpoint at row %d: its last rows were removed\n", c.Key, c.Rows, c.Seq)
+		case "rewritten":
+			fmt.Fprintf(stdout, "%s: BROKEN at row %d of the chain: its hash is not the checkpoint's: the chain was rebuilt from there or below\n", c.Key, c.Seq)
+		default:
+			fmt.Fprintf(stdout, "%s: BROKEN at row %d of the chain (audit_events.id %d): %s\n", c.Key, c.Seq, c.ID, why)
+		}
 	}
 	if broken > 0 {
 		return fmt.Errorf("audit: the chain of %d organisations is broken", broken)
+	}
+	return nil
+}
+
+// checkpointCmd writes a checkpoint of every chain now, to stdout and to
+// KAA_AUDIT_CHECKPOINT_FILE when set, as the server does periodically.
+func checkpointCmd(ctx context.Context, cfg config.Config, stdout io.Writer) error {
+	url := cfg.AppDatabaseURL
+	if url == "" {
+		url = cfg.DatabaseURL
+	}
+	if url == "" {
+		return errors.New("audit checkpoint: set APP_DATABASE_URL (or DATABASE_URL)")
+	}
+	pool, err := db.OpenKeyed(ctx, url, cfg.Audit.Key)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	cps, err := audit.Heads(ctx, pool, cfg.Audit.Key)
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(stdout)
+	for _, cp := range cps {
+		enc.Encode(cp)
+	}
+	if cfg.Audit.CheckpointFile != "" {
+		return audit.AppendCheckpoints(cfg.Audit.CheckpointFile, cps)
 	}
 	return nil
 }

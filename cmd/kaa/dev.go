@@ -17,6 +17,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/kaa-plattform/kaa/internal/auditkey"
 	"github.com/kaa-plattform/kaa/internal/config"
 	"github.com/kaa-plattform/kaa/internal/db"
 	"github.com/kaa-plattform/kaa/internal/pglocal"
@@ -55,7 +56,15 @@ func dev(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Wri
 		}
 		cfg.TOTPKeys = keys
 	}
-	pool, err := db.Open(ctx, cfg.DatabaseURL)
+	key, err := devAuditKey(cfg.Audit.Key, cfg.DevDir)
+	if err != nil {
+		return err
+	}
+	cfg.Audit.Key = key
+	if cfg.Audit.CheckpointFile == "" {
+		cfg.Audit.CheckpointFile = filepath.Join(cfg.DevDir, "audit-checkpoints.jsonl")
+	}
+	pool, err := db.OpenKeyed(ctx, cfg.DatabaseURL, cfg.Audit.Key)
 	if err != nil {
 		return err
 	}
@@ -167,6 +176,29 @@ func devTOTPKeys(devDir string) (*secretbox.Keyring, error) {
 		return nil, fmt.Errorf("dev: two-factor key in %s: %w", file, err)
 	}
 	return keys, nil
+}
+
+// devAuditKey is key, or when it is zero the dev folder's audit key, made
+// on first use. Only for development: in production the operator sets
+// KAA_AUDIT_KEY.
+func devAuditKey(key auditkey.Key, devDir string) (auditkey.Key, error) {
+	if !key.IsZero() {
+		return key, nil
+	}
+	file := filepath.Join(devDir, "audit.key")
+	b, err := os.ReadFile(file)
+	if errors.Is(err, os.ErrNotExist) {
+		key = auditkey.New()
+		os.MkdirAll(devDir, 0o755)
+		return key, os.WriteFile(file, []byte(key.String()+"\n"), 0o600)
+	}
+	if err != nil {
+		return key, err
+	}
+	if key, err = auditkey.Parse(string(b)); err != nil {
+		return key, fmt.Errorf("dev: %s: %w", file, err)
+	}
+	return key, nil
 }
 
 func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }

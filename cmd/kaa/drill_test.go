@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/kaa-plattform/kaa/internal/audit"
+	"github.com/kaa-plattform/kaa/internal/auditkey"
 	"github.com/kaa-plattform/kaa/internal/db"
 	"github.com/kaa-plattform/kaa/internal/pglocal"
 	"github.com/kaa-plattform/kaa/internal/pgtest"
@@ -89,7 +90,7 @@ func TestBackupRestoreDrill(t *testing.T) {
 	if len(after) != len(before) {
 		t.Errorf("%d tables before, %d after", len(before), len(after))
 	}
-	checks, err := audit.Verify(ctx, restored)
+	checks, err := audit.Verify(ctx, restored, []auditkey.Key{pgtest.AuditKey}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

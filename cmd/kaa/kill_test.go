@@ -26,7 +26,7 @@ func TestKilledMidImport(t *testing.T) {
 	start := func() (string, *exec.Cmd) {
 		t.Helper()
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
-		cmd.Env = append(os.Environ(), "KAA_TEST_CHILD=serve", "APP_DATABASE_URL="+d.AppURL, "DATABASE_URL=", "KAA_ADDR=127.0.0.1:0", "KAA_TOTP_KEYS="+testTOTPKeys)
+		cmd.Env = append(os.Environ(), "KAA_TEST_CHILD=serve", "APP_DATABASE_URL="+d.AppURL, "DATABASE_URL=", "KAA_ADDR=127.0.0.1:0", "KAA_TOTP_KEYS="+testTOTPKeys, "KAA_AUDIT_KEY="+pgtest.AuditKey.String())
 		out, err := cmd.StdoutPipe()
 		if err != nil {
 			t.Fatal(err)

@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -12,11 +13,13 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/kaa-plattform/kaa/internal/audit"
 	"github.com/kaa-plattform/kaa/internal/auth"
 	"github.com/kaa-plattform/kaa/internal/config"
 	"github.com/kaa-plattform/kaa/internal/db"
@@ -47,8 +50,14 @@ const usage = `usage: kaa <command>
   totp encrypt              encrypt every two-factor secret under the current key of
                             KAA_TOTP_KEYS: plain ones from before, and those under an
                             older key (DATABASE_URL, KAA_TOTP_KEYS; see docs/operations.md)
-  audit verify              walk every municipality's audit chain and name the first
-                            broken row; fails if any is broken (DATABASE_URL)
+  audit verify [--checkpoints FILE]
+                            walk every municipality's audit chain and name the first
+                            broken row, holding it against the checkpoints in FILE
+                            (default KAA_AUDIT_CHECKPOINT_FILE); fails if any is
+                            broken (DATABASE_URL, KAA_AUDIT_KEY)
+  audit checkpoint          write where every audit chain stands now to stdout and
+                            KAA_AUDIT_CHECKPOINT_FILE, as the server does hourly
+                            (APP_DATABASE_URL or DATABASE_URL, KAA_AUDIT_KEY)
 
 Configuration is read from environment variables; see README.md.
 `
@@ -82,6 +91,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		if cfg.TOTPKeys == nil {
 			return errors.New("serve: KAA_TOTP_KEYS is not set: two-factor secrets are kept encrypted under it (see docs/operations.md, \"Rotate keys\")")
 		}
+		if cfg.Audit.Key.IsZero() {
+			return errors.New("serve: KAA_AUDIT_KEY is not set: the audit log is keyed with it (see docs/operations.md)")
+		}
 		return serve(ctx, cfg, log, stdout)
 	case "migrate":
 		return migrateCmd(cfg, args[1:], stdout)
@@ -113,7 +125,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 
 // serve runs the web server until ctx ends, then shuts down gracefully.
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
-	pool, err := db.Open(ctx, cfg.AppDatabaseURL)
+	pool, err := db.OpenKeyed(ctx, cfg.AppDatabaseURL, cfg.Audit.Key)
 	if err != nil {
 		return err
 	}
@@ -133,6 +145,8 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 	go housekeeping(ctx, pool, log)
+	anchored := make(chan struct{})
+	go func() { anchor(ctx, pool, cfg.Audit, log); close(anchored) }()
 	log.Info("listening", "addr", ln.Addr().String(), "public_url", cfg.PublicURL)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -144,7 +158,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	log.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	return srv.Shutdown(shutdownCtx)
+	err = srv.Shutdown(shutdownCtx)
+	<-anchored
+	return err
 }
 
 // housekeeping runs the periodic jobs hourly until ctx ends: it deletes
@@ -186,6 +202,48 @@ func housekeeping(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) {
 		select {
 		case <-ctx.Done():
 			return
+		case <-t.C:
+		}
+	}
+}
+
+// anchor writes a checkpoint of every municipality's audit chain when the
+// server starts, every a.CheckpointInterval and a last time when ctx ends:
+// to the log, and appended to a.CheckpointFile when set. A chain that has
+// not grown since its last checkpoint gets none.
+func anchor(ctx context.Context, pool *pgxpool.Pool, a config.Audit, log *slog.Logger) {
+	written := map[string]int64{}
+	t := time.NewTicker(a.CheckpointInterval)
+	defer t.Stop()
+	for last := false; ; {
+		qctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+		cps, err := audit.Heads(qctx, pool, a.Key)
+		cancel()
+		if err != nil {
+			log.Error("audit checkpoint", "err", err)
+		}
+		cps = slices.DeleteFunc(cps, func(cp audit.Checkpoint) bool { return written[cp.Org] == cp.Seq })
+		for _, cp := range cps {
+			log.Info("audit checkpoint", "org", cp.Org, "seq", cp.Seq, "hash", hex.EncodeToString(cp.Hash),
+				"at", cp.At, "key_id", cp.KeyID, "mac", hex.EncodeToString(cp.MAC))
+		}
+		if a.CheckpointFile != "" && len(cps) > 0 {
+			err = audit.AppendCheckpoints(a.CheckpointFile, cps)
+			if err != nil {
+				log.Error("audit checkpoint", "err", err)
+			}
+		}
+		if err == nil {
+			for _, cp := range cps {
+				written[cp.Org] = cp.Seq
+			}
+		}
+		if last {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			last = true
 		case <-t.C:
 		}
 	}

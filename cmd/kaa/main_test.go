@@ -94,7 +94,7 @@ func signInAndLoadStart(t *testing.T, base, email string) string {
 
 func TestServeBootsAndSignsIn(t *testing.T) {
 	d := pgtest.NewFrom(t, "demo", seedDemo)
-	addr, stop := boot(t, []string{"serve"}, map[string]string{"APP_DATABASE_URL": d.AppURL, "KAA_ADDR": "127.0.0.1:0", "KAA_TOTP_KEYS": testTOTPKeys})
+	addr, stop := boot(t, []string{"serve"}, map[string]string{"APP_DATABASE_URL": d.AppURL, "KAA_ADDR": "127.0.0.1:0", "KAA_TOTP_KEYS": testTOTPKeys, "KAA_AUDIT_KEY": pgtest.AuditKey.String()})
 	page := signInAndLoadStart(t, "http://"+addr, "samordnare@osby.demo")
 	if !strings.Contains(page, "Osby kommun") {
 		t.Error("the coordinator's start page does not name Osby kommun")
@@ -106,7 +106,7 @@ func TestServeBootsAndSignsIn(t *testing.T) {
 
 func TestEveryDemoAccountSeesItsStartPage(t *testing.T) {
 	d := pgtest.NewFrom(t, "demo", seedDemo)
-	addr, stop := boot(t, []string{"serve"}, map[string]string{"APP_DATABASE_URL": d.AppURL, "KAA_ADDR": "127.0.0.1:0", "KAA_TOTP_KEYS": testTOTPKeys})
+	addr, stop := boot(t, []string{"serve"}, map[string]string{"APP_DATABASE_URL": d.AppURL, "KAA_ADDR": "127.0.0.1:0", "KAA_TOTP_KEYS": testTOTPKeys, "KAA_AUDIT_KEY": pgtest.AuditKey.String()})
 	defer stop()
 	for _, acc := range seed.DemoAccounts() {
 		page := signInAndLoadStart(t, "http://"+addr, acc.Email)
@@ -134,11 +134,23 @@ func TestDevWithDatabaseURL(t *testing.T) {
 	if fi, err := os.Stat(filepath.Join(devDir, "totp-keys")); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("dev's two-factor key: %v %v", fi, err)
 	}
+	// dev made an audit key in its folder and anchored the chains there.
+	var out strings.Builder
+	env := map[string]string{"DATABASE_URL": d.OwnerURL, "KAA_AUDIT_CHECKPOINT_FILE": filepath.Join(devDir, "audit-checkpoints.jsonl")}
+	key, err := os.ReadFile(filepath.Join(devDir, "audit.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	env["KAA_AUDIT_KEY"] = strings.TrimSpace(string(key))
+	if err := run(context.Background(), []string{"audit", "verify"}, func(k string) string { return env[k] }, &out); err != nil || !strings.Contains(out.String(), "checkpoints match") {
+		t.Errorf("audit verify with the dev folder's key and checkpoints: %v\n%s", err, out.String())
+	}
 }
 
 func TestCommands(t *testing.T) {
 	d := pgtest.New(t)
-	env := map[string]string{"DATABASE_URL": d.OwnerURL}
+	checkpoints := filepath.Join(t.TempDir(), "checkpoints.jsonl")
+	env := map[string]string{"DATABASE_URL": d.OwnerURL, "KAA_AUDIT_KEY": pgtest.AuditKey.String(), "KAA_AUDIT_CHECKPOINT_FILE": checkpoints}
 	var out strings.Builder
 	getenv := func(k string) string { return env[k] }
 	ctx := context.Background()
@@ -246,6 +258,28 @@ func TestCommands(t *testing.T) {
 	if err := run(ctx, []string{"audit", "verify"}, getenv, &out); err != nil || !strings.Contains(out.String(), "the chain holds") {
 		t.Errorf("audit verify on a fresh database: %v\n%s", err, out.String())
 	}
+	// A checkpoint taken now, then Osby's last row removed: the chain alone
+	// still holds, but not against the checkpoint.
+	out.Reset()
+	if err := run(ctx, []string{"audit", "checkpoint"}, getenv, &out); err != nil || !strings.Contains(out.String(), `"org":"1273"`) {
+		t.Errorf("audit checkpoint: %v\n%s", err, out.String())
+	}
+	out.Reset()
+	if err := run(ctx, []string{"audit", "verify"}, getenv, &out); err != nil || !strings.Contains(out.String(), "checkpoints match") {
+		t.Errorf("audit verify against the checkpoint file: %v\n%s", err, out.String())
+	}
+	if _, err := d.Owner.Exec(ctx, `DELETE FROM audit_events WHERE seq = (SELECT max(seq) FROM audit_events a WHERE a.tenant_id = audit_events.tenant_id)
+		AND tenant_id = (SELECT id FROM orgs WHERE key = '1273')`); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := run(ctx, []string{"audit", "verify", "--checkpoints", checkpoints}, getenv, &out); err == nil || !strings.Contains(out.String(), "1273: BROKEN: the chain ends at row") {
+		t.Errorf("audit verify after the last row was removed: %v\n%s", err, out.String())
+	}
+	if err := run(ctx, []string{"audit", "verify"}, func(k string) string { return map[string]string{"DATABASE_URL": d.OwnerURL}[k] }, io.Discard); err == nil ||
+		!strings.Contains(err.Error(), "KAA_AUDIT_KEY") {
+		t.Errorf("audit verify without KAA_AUDIT_KEY: %v", err)
+	}
 	var tenant int
 	var seq int64
 	if err := d.Owner.QueryRow(ctx, `SELECT id, 2 FROM orgs WHERE key = '1273'`).Scan(&tenant, &seq); err != nil {
@@ -261,9 +295,15 @@ func TestCommands(t *testing.T) {
 	if err := run(ctx, []string{"serve"}, func(string) string { return "" }, io.Discard); err == nil || !strings.Contains(err.Error(), "APP_DATABASE_URL") {
 		t.Errorf("serve without APP_DATABASE_URL: %v", err)
 	}
+	if err := run(ctx, []string{"serve"}, func(k string) string {
+		return map[string]string{"APP_DATABASE_URL": d.AppURL, "KAA_TOTP_KEYS": testTOTPKeys}[k]
+	}, io.Discard); err == nil ||
+		!strings.Contains(err.Error(), "KAA_AUDIT_KEY") {
+		t.Errorf("serve without KAA_AUDIT_KEY: %v", err)
+	}
 	// Without the key two-factor secrets could not be kept encrypted: refuse
 	// to start rather than keep them readable.
-	noKey := map[string]string{"APP_DATABASE_URL": d.AppURL, "KAA_ADDR": "127.0.0.1:0"}
+	noKey := map[string]string{"APP_DATABASE_URL": d.AppURL, "KAA_ADDR": "127.0.0.1:0", "KAA_AUDIT_KEY": pgtest.AuditKey.String()}
 	bounded, cancel := context.WithTimeout(ctx, 5*time.Second) // a server that starts anyway stops here
 	defer cancel()
 	if err := run(bounded, []string{"serve"}, func(k string) string { return noKey[k] }, io.Discard); err == nil || !strings.Contains(err.Error(), "KAA_TOTP_KEYS") {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kaa-plattform/kaa/internal/secretbox"
+	"github.com/kaa-plattform/kaa/internal/auditkey"
 )
 
 // Config is everything the program can be told from outside.
@@ -46,6 +47,31 @@ type Config struct {
 	// previous ones; see docs/operations.md). Nil when not set; serve
 	// refuses to start without it.
 	TOTPKeys *secretbox.Keyring
+	// Audit keys and anchors the audit chain.
+	Audit Audit
+}
+
+// Audit keys the audit chain and anchors it outside the database (see
+// docs/operations.md): Key MACs every new audit row (KAA_AUDIT_KEY, base64,
+// at least 32 bytes; the server refuses to start without it); OldKeys are
+// retired keys that `kaa audit verify` still checks older rows with
+// (KAA_AUDIT_OLD_KEYS, comma-separated); the server appends a checkpoint of
+// every chain to CheckpointFile (KAA_AUDIT_CHECKPOINT_FILE; the log only
+// when empty) every CheckpointInterval (KAA_AUDIT_CHECKPOINT_INTERVAL,
+// default 1h).
+type Audit struct {
+	Key                auditkey.Key
+	OldKeys            []auditkey.Key
+	CheckpointFile     string
+	CheckpointInterval time.Duration
+}
+
+// Keys are the current key and the retired ones, for checking.
+func (a Audit) Keys() []auditkey.Key {
+	if a.Key.IsZero() {
+		return a.OldKeys
+	}
+	return append([]auditkey.Key{a.Key}, a.OldKeys...)
 }
 
 // OIDC configures sign-in with an OpenID Connect provider: the issuer
@@ -95,10 +121,35 @@ func Load(getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("config: KAA_TOTP_KEYS: %w", err)
 		}
 	}
+	if c.Audit, err = loadAudit(getenv); err != nil {
+		return c, err
+	}
 	if !strings.HasPrefix(c.PublicURL, "http://") && !strings.HasPrefix(c.PublicURL, "https://") {
 		return c, fmt.Errorf("config: KAA_PUBLIC_URL must start with http:// or https://, got %q", c.PublicURL)
 	}
 	return c, nil
+}
+
+func loadAudit(getenv func(string) string) (Audit, error) {
+	a := Audit{CheckpointFile: getenv("KAA_AUDIT_CHECKPOINT_FILE")}
+	var err error
+	if v := getenv("KAA_AUDIT_KEY"); v != "" {
+		if a.Key, err = auditkey.Parse(v); err != nil {
+			return a, fmt.Errorf("config: KAA_AUDIT_KEY: %w", err)
+		}
+	}
+	for v := range strings.SplitSeq(getenv("KAA_AUDIT_OLD_KEYS"), ",") {
+		if strings.TrimSpace(v) == "" {
+			continue
+		}
+		k, err := auditkey.Parse(v)
+		if err != nil {
+			return a, fmt.Errorf("config: KAA_AUDIT_OLD_KEYS: %w", err)
+		}
+		a.OldKeys = append(a.OldKeys, k)
+	}
+	a.CheckpointInterval, err = duration(getenv, "KAA_AUDIT_CHECKPOINT_INTERVAL", time.Hour)
+	return a, err
 }
 
 // HTTPS reports whether users reach the service over https.

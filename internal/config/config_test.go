@@ -48,3 +48,34 @@ func TestLoad(t *testing.T) {
 		}
 	})
 }
+
+// TestAuditKeys: the audit key and the retired ones are read from base64
+// and too short a key is refused; a key's id depends on the key alone.
+func TestAuditKeys(t *testing.T) {
+	key := "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=" // 32 bytes
+	old := "c29tZSBvbGRlciBrZXkgdGhhdCB3YXMgcmV0aXJlZCEh" // 33 bytes
+	c, err := Load(env(map[string]string{"KAA_AUDIT_KEY": key, "KAA_AUDIT_OLD_KEYS": old + ", ", "KAA_AUDIT_CHECKPOINT_INTERVAL": "15m"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _ := Load(env(map[string]string{"KAA_AUDIT_KEY": key}))
+	if ks := c.Audit.Keys(); len(ks) != 2 || ks[0].String() != key || ks[0].ID != again.Audit.Key.ID || ks[0].ID == ks[1].ID ||
+		c.Audit.CheckpointInterval != 15*time.Minute {
+		t.Errorf("keys %+v, interval %v", ks, c.Audit.CheckpointInterval)
+	}
+	if d, _ := Load(env(nil)); !d.Audit.Key.IsZero() || d.Audit.CheckpointInterval != time.Hour {
+		t.Errorf("defaults: %+v", d.Audit)
+	}
+	for name, e := range map[string]map[string]string{
+		"ErrShortKey":    {"KAA_AUDIT_KEY": "c2hvcnQ="},
+		"ErrNotBase64":   {"KAA_AUDIT_KEY": "not base64 at all!"},
+		"ErrBadOldKey":   {"KAA_AUDIT_KEY": key, "KAA_AUDIT_OLD_KEYS": "c2hvcnQ="},
+		"ErrBadInterval": {"KAA_AUDIT_CHECKPOINT_INTERVAL": "often"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if _, err := Load(env(e)); err == nil {
+				t.Errorf("%v accepted", e)
+			}
+		})
+	}
+}

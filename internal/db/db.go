@@ -15,6 +15,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/kaa-plattform/kaa/internal/auditkey"
 )
 
 // Sentinel errors that store functions wrap; the web layer maps them to statuses.
@@ -25,11 +27,23 @@ var (
 	ErrConflict = errors.New("conflict")
 )
 
-// Open connects a pool to url and checks the connection.
+// Open connects a pool to url and checks the connection. Its connections
+// carry no audit key unless url does: writing an audit row fails on them.
 func Open(ctx context.Context, url string) (*pgxpool.Pool, error) {
+	return OpenKeyed(ctx, url, auditkey.Key{})
+}
+
+// OpenKeyed is Open with every connection carrying key as the setting
+// kaa.audit_key, with which the trigger audit_chain MACs each audit row.
+// The key goes in the connection's startup message, never in a statement,
+// so statement logging cannot record it.
+func OpenKeyed(ctx context.Context, url string, key auditkey.Key) (*pgxpool.Pool, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, fmt.Errorf("db: parse url: %w", err)
+	}
+	if !key.IsZero() {
+		cfg.ConnConfig.RuntimeParams["kaa.audit_key"] = key.String()
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

@@ -6,6 +6,7 @@ package pgtest
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -18,12 +19,24 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/kaa-plattform/kaa/internal/auditkey"
 	"github.com/kaa-plattform/kaa/internal/db"
 	"github.com/kaa-plattform/kaa/internal/pglocal"
 )
 
 // AppPassword is the serving role's password on the test server.
 const AppPassword = "kaa-app-test"
+
+// AuditKey is the audit key the connections of test databases carry (in
+// their URLs), so that tests write audit rows as the program does.
+var AuditKey = auditkey.FromSecret([]byte("the audit key of the test servers"))
+
+// keyed returns url with the audit key as a setting of the connection, in
+// the form libpq (pg_dump, psql) also reads, without a space, which
+// golang-migrate would re-encode as "+".
+func keyed(u string) string {
+	return u + "&options=" + url.QueryEscape("-ckaa.audit_key="+AuditKey.String())
+}
 
 var (
 	startOnce sync.Once
@@ -108,7 +121,7 @@ func NewPrivate(t testing.TB, fill func(ctx context.Context, ownerURL string) er
 	if err := buildTemplate(ctx, p.Server, "kaa", fill); err != nil {
 		t.Fatal(err)
 	}
-	p.DB = &DB{Name: "kaa", OwnerURL: p.Server.AdminURL("kaa"), AppURL: p.Server.URL("kaa_app", AppPassword, "kaa")}
+	p.DB = &DB{Name: "kaa", OwnerURL: keyed(p.Server.AdminURL("kaa")), AppURL: keyed(p.Server.URL("kaa_app", AppPassword, "kaa"))}
 	if p.Owner, err = db.Open(ctx, p.OwnerURL); err != nil {
 		t.Fatal(err)
 	}
@@ -208,7 +221,7 @@ func NewFrom(t testing.TB, name string, fill func(ctx context.Context, ownerURL 
 	if err != nil {
 		t.Fatalf("pgtest: create database: %v", err)
 	}
-	d := &DB{Name: dbName, OwnerURL: srv.AdminURL(dbName), AppURL: srv.URL("kaa_app", AppPassword, dbName)}
+	d := &DB{Name: dbName, OwnerURL: keyed(srv.AdminURL(dbName)), AppURL: keyed(srv.URL("kaa_app", AppPassword, dbName))}
 	if d.Owner, err = db.Open(ctx, d.OwnerURL); err != nil {
 		t.Fatal(err)
 	}
@@ -246,7 +259,7 @@ func buildTemplate(ctx context.Context, srv *pglocal.Server, tpl string, fill fu
 		return err
 	}
 	if fill != nil {
-		if err := fill(ctx, url); err != nil {
+		if err := fill(ctx, keyed(url)); err != nil {
 			return err
 		}
 	}
