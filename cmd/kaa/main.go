@@ -144,6 +144,22 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
+	// The metrics have a listener of their own, for the monitoring network;
+	// the application's address (the one the proxy publishes) never serves
+	// them.
+	var metrics *http.Server
+	if cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			return fmt.Errorf("serve: metrics: %w", err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", h.Metrics())
+		metrics = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: srv.ErrorLog}
+		log.Info("metrics listening", "addr", mln.Addr().String())
+		go metrics.Serve(mln)
+		defer metrics.Close()
+	}
 	go housekeeping(ctx, pool, log)
 	anchored := make(chan struct{})
 	go func() { anchor(ctx, pool, cfg.Audit, log); close(anchored) }()

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -94,10 +95,30 @@ func signInAndLoadStart(t *testing.T, base, email string) string {
 
 func TestServeBootsAndSignsIn(t *testing.T) {
 	d := pgtest.NewFrom(t, "demo", seedDemo)
-	addr, stop := boot(t, []string{"serve"}, map[string]string{"APP_DATABASE_URL": d.AppURL, "KAA_ADDR": "127.0.0.1:0", "KAA_TOTP_KEYS": testTOTPKeys, "KAA_AUDIT_KEY": pgtest.AuditKey.String()})
+	free, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metricsAddr := free.Addr().String()
+	free.Close()
+	addr, stop := boot(t, []string{"serve"}, map[string]string{"APP_DATABASE_URL": d.AppURL, "KAA_ADDR": "127.0.0.1:0", "KAA_TOTP_KEYS": testTOTPKeys, "KAA_AUDIT_KEY": pgtest.AuditKey.String(),
+		"KAA_METRICS_ADDR": metricsAddr})
 	page := signInAndLoadStart(t, "http://"+addr, "samordnare@osby.demo")
 	if !strings.Contains(page, "Osby kommun") {
 		t.Error("the coordinator's start page does not name Osby kommun")
+	}
+	// The metrics are served on their own address only, never on the one
+	// the reverse proxy publishes.
+	for base, want := range map[string]int{"http://" + addr: 404, "http://" + metricsAddr: 200} {
+		res, err := http.Get(base + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != want || (want == 200 && !strings.Contains(string(body), "kaa_http_requests_total")) {
+			t.Errorf("%s/metrics: %d, want %d", base, res.StatusCode, want)
+		}
 	}
 	if err := stop(); err != nil {
 		t.Errorf("graceful shutdown: %v", err)

@@ -9,14 +9,19 @@ import (
 	"strings"
 	"time"
 
-	"github.com/kaa-plattform/kaa/internal/secretbox"
 	"github.com/kaa-plattform/kaa/internal/auditkey"
+	"github.com/kaa-plattform/kaa/internal/secretbox"
 )
 
 // Config is everything the program can be told from outside.
 type Config struct {
 	// Addr is where the server listens (KAA_ADDR, default ":8080").
 	Addr string
+	// MetricsAddr is where /metrics is served, on a listener of its own that
+	// the monitoring network reaches and the internet does not
+	// (KAA_METRICS_ADDR, e.g. "127.0.0.1:9090" or ":9090" in a pod; empty:
+	// no metrics). The application's own address never serves them.
+	MetricsAddr string
 	// DatabaseURL connects as the schema owner, for migrations and seeding (DATABASE_URL).
 	DatabaseURL string
 	// AppDatabaseURL connects as the serving role kaa_app, which owns nothing and
@@ -87,6 +92,7 @@ type OIDC struct {
 func Load(getenv func(string) string) (Config, error) {
 	c := Config{
 		Addr:               or(getenv("KAA_ADDR"), ":8080"),
+		MetricsAddr:        getenv("KAA_METRICS_ADDR"),
 		DatabaseURL:        getenv("DATABASE_URL"),
 		AppDatabaseURL:     getenv("APP_DATABASE_URL"),
 		PublicURL:          strings.TrimRight(or(getenv("KAA_PUBLIC_URL"), "http://localhost:8080"), "/"),

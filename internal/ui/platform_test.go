@@ -2,6 +2,7 @@ package ui_test
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
@@ -76,7 +77,14 @@ func TestOperationsEndpoints(t *testing.T) {
 		t.Errorf("readyz: %d", res.Status)
 	}
 	c.get("/logga-in")
-	res := c.get("/metrics")
+	// The application's address does not serve the metrics: they are for
+	// the monitoring network, on a listener of their own (KAA_METRICS_ADDR).
+	if res := c.get("/metrics"); res.Status != http.StatusNotFound {
+		t.Errorf("/metrics on the application's address: %d, want 404", res.Status)
+	}
+	rec := httptest.NewRecorder()
+	a.h.Metrics().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	res := response{Status: rec.Code, Body: rec.Body.String()}
 	for _, want := range []string{`kaa_http_requests_total{method="GET",route="/logga-in",status="200"}`, "kaa_http_request_duration_seconds_bucket", "kaa_db_pool_acquired_conns"} {
 		if !strings.Contains(res.Body, want) {
 			t.Errorf("metrics lack %s", want)

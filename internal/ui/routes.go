@@ -48,7 +48,6 @@ func (h *Handler) Routes() []Route {
 		{"GET", "/logga-in/oidc/klar", Public, nil, h.oidcDone},
 		{"GET", "/healthz", Public, nil, h.healthz},
 		{"GET", "/readyz", Public, nil, h.readyz},
-		{"GET", "/metrics", Public, nil, h.metrics.handler().ServeHTTP},
 		{"GET", "/static/*", Public, nil, h.assets.ServeHTTP},
 
 		// Any signed-in user.

@@ -59,6 +59,10 @@ func New(pool *pgxpool.Pool, cfg config.Config, log *slog.Logger) *Handler {
 	return h
 }
 
+// Metrics serves the Prometheus metrics, for a listener of their own
+// (KAA_METRICS_ADDR): the router does not serve them.
+func (h *Handler) Metrics() http.Handler { return h.metrics.handler() }
+
 // SetThrottle replaces the sign-in throttle (tests use a small one).
 func (h *Handler) SetThrottle(t auth.Throttle) { h.throttle = t }
 
