@@ -251,7 +251,9 @@ func (k keyboard) signIn(base, email, password string) {
 // signOut presses the sign-out button.
 func (k keyboard) signOut() {
 	k.t.Helper()
-	k.press(`form[action="/logga-ut"] button`, chromedp.WaitVisible(chromedp.ID("f-email")))
+	// The sign-in form's own field: the users page has an #f-email too, and
+	// on a busy machine the old page is still there when the wait begins.
+	k.press(`form[action="/logga-ut"] button`, chromedp.WaitVisible(chromedp.CSS(`form[action="/logga-in"] #f-email`)))
 }
 
 // downloads lets the browser save files in a folder of the test's own.
