@@ -252,7 +252,7 @@ func TestAuditChainFromBeforeTheKey(t *testing.T) {
 	if err := m.Up(); err != nil {
 		t.Fatal(err)
 	}
-	if err := m.Steps(-1); err != nil { // back to before the key
+	if err := m.To(24); err != nil { // back to before the key (000025)
 		t.Fatal(err)
 	}
 	if err := seed.StructureAt(ctx, url); err != nil {

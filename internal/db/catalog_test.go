@@ -366,7 +366,7 @@ func seedTwoTenants(t *testing.T, d *pgtest.DB) (a, b int) {
 			`WITH p AS (INSERT INTO participants (tenant_id, personnummer, birth_date, first_name, last_name)
 			            VALUES ($1, '200803010008', '2008-03-01', 'Test', 'Testsson')
 			            ON CONFLICT (tenant_id, personnummer) WHERE personnummer <> '' DO UPDATE SET first_name = 'Test' RETURNING id),
-			      e AS (INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on) SELECT $1, id, 'kaa', '2026-01-01' FROM p
+			      e AS (INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on, registration_reason) SELECT $1, id, 'kaa', '2026-01-01', 'dropped_out' FROM p
 			            ON CONFLICT DO NOTHING),
 			      pc AS (INSERT INTO participant_coordinators (tenant_id, participant_id, user_id) SELECT $1, id, $2 FROM p ON CONFLICT DO NOTHING),
 			      c AS (INSERT INTO contacts (tenant_id, participant_id, occurred_at, channel, direction, reached, created_by)

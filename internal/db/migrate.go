@@ -47,6 +47,9 @@ func (m *Migrator) Down() error { return ignoreNoChange(m.m.Down()) }
 // Steps applies (n > 0) or reverts (n < 0) n migrations.
 func (m *Migrator) Steps(n int) error { return ignoreNoChange(m.m.Steps(n)) }
 
+// To migrates up or down to version v.
+func (m *Migrator) To(v uint) error { return ignoreNoChange(m.m.Migrate(v)) }
+
 // Version returns the current version and whether it is dirty; 0 when none.
 func (m *Migrator) Version() (uint, bool, error) {
 	v, dirty, err := m.m.Version()

@@ -74,7 +74,7 @@ func Columns() []Column {
 			value: func(r Row) string { return strconv.Itoa(r.DaysInProject) }},
 		{Name: "registreringsorsak", Description: "Orsak till registreringen i KAA (från inskrivningen, annars personens senaste KAA-inskrivning).",
 			Group: "reason", Codes: participant.RegistrationReasons, value: func(r Row) string { return r.RegistrationReason }},
-		{Name: "avslutsorsak", Description: "Varför inskrivningen slutade; tomt om den pågår.", Group: "end_reason", Codes: participant.EndReasons,
+		{Name: "avslutsorsak", Description: "Varför inskrivningen slutade; tomt om den pågår.", Group: "project_end", Codes: participant.ProjectEnds,
 			value: func(r Row) string { return str(r.EndReason) }},
 	}
 	for _, ch := range participant.Channels {

@@ -299,7 +299,9 @@ func TestRows(t *testing.T) {
 		{"GenderNotStated", map[Field]string{FieldGender: "Okänt"}, nil},
 		{"GenderUnknown", map[Field]string{FieldGender: "K?"},
 			func(r *Row) { r.Errors = []string{errGender} }},
-		{"ReasonIM", map[Field]string{FieldReason: "Introduktionsprogram"}, func(r *Row) { r.Reason = "im_at_registration" }},
+		{"ReasonIMDropout", map[Field]string{FieldReason: "Avbrott introduktionsprogram"}, func(r *Row) { r.Reason = "dropped_out_im" }},
+		// Attending IM is not a reason to be in KAA (since 2018): no reason is taken from it.
+		{"ReasonIMAttending", map[Field]string{FieldReason: "Introduktionsprogram"}, func(r *Row) {}},
 		{"ReasonStudyCertificate", map[Field]string{FieldReason: "studiebevis"}, func(r *Row) { r.Reason = "study_certificate" }},
 		{"ReasonNeverStarted", map[Field]string{FieldReason: "Ej påbörjat"}, func(r *Row) { r.Reason = "never_started" }},
 		{"ReasonOther", map[Field]string{FieldReason: "flyttat"}, nil},

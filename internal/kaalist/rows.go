@@ -22,7 +22,7 @@ type Row struct {
 	Mobile, Email, Street, PostalCode, City string // Mobile as +467XXXXXXXX, Email lower case, PostalCode 5 digits
 	Gender                                  string // "woman", "man", "non_binary" or "not_stated"
 	School, Programme                       string
-	Reason                                  string   // "im_at_registration", "dropped_out", "study_certificate", "never_started" or "unknown"
+	Reason                                  string   // a key of codes.RegistrationReason; "unknown" (uppgift saknas) when the list says nothing
 	Errors                                  []string // Swedish, each says what is wrong and what to do; empty when the row is valid
 }
 
@@ -34,7 +34,8 @@ var genders = map[string]string{
 }
 
 var reasons = map[string]string{
-	"im": "im_at_registration", "introduktionsprogram": "im_at_registration",
+	"avbrottim": "dropped_out_im", "avbrutitim": "dropped_out_im", "avbrottintroduktionsprogram": "dropped_out_im",
+	"avbrutitintroduktionsprogram": "dropped_out_im", "inflyttad": "moved_in", "inflyttning": "moved_in", "uppgiftsaknas": "unknown",
 	"avbrott": "dropped_out", "avbrutit": "dropped_out", "avhopp": "dropped_out",
 	"studiebevis":        "study_certificate",
 	"ejpaborjat":         "never_started",

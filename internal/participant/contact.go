@@ -10,14 +10,15 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/kaa-plattform/kaa/internal/audit"
+	"github.com/kaa-plattform/kaa/internal/codes"
 	"github.com/kaa-plattform/kaa/internal/db"
 )
 
 // Channels of contact, in the order offered.
-var Channels = []string{"sms", "phone", "social_media", "email", "letter", "home_visit", "meeting_office", "meeting_school", "meeting_other"}
+var Channels = codes.Channel.Keys()
 
 // Methods used in a meeting.
-var Methods = []string{"mi", "coaching", "solution_focused", "7tjugo", "other"}
+var Methods = codes.Method.Keys()[1:] // not "" (none)
 
 // Contact is one entry of the contact log, as it now reads.
 type Contact struct {

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/kaa-plattform/kaa/internal/audit"
+	"github.com/kaa-plattform/kaa/internal/codes"
 	"github.com/kaa-plattform/kaa/internal/db"
 )
 
@@ -29,15 +30,27 @@ type Enrolment struct {
 
 // What ESF+ asks about a project participant at entry.
 var (
-	LabourMarketStatuses = []string{"unemployed", "long_term_unemployed", "inactive", "employed"}
-	EducationLevels      = []string{"isced_0_2", "isced_3_4", "isced_5_8"}
+	LabourMarketStatuses = codes.LabourMarket.Keys()
+	EducationLevels      = codes.Education.Keys()
 )
 
 // Registration reasons of a KAA enrolment, as SCB counts them.
-var RegistrationReasons = []string{"im_at_registration", "dropped_out", "study_certificate", "never_started", "unknown"}
+var RegistrationReasons = codes.RegistrationReason.Keys()
 
-// EndReasons of an enrolment.
-var EndReasons = []string{"national_programme", "introduction_programme", "equivalent_education", "completed", "turned_20", "moved", "project_exit", "declined", "other"}
+// Deregistrations are the reasons a KAA registration ends (avregistrering);
+// ProjectEnds those of a project enrolment.
+var (
+	Deregistrations = codes.Deregistration.Keys()
+	ProjectEnds     = codes.ProjectEnd.Keys()
+)
+
+// EndReasons returns the reasons an enrolment of kind may end for.
+func EndReasons(kind string) []string {
+	if kind == "kaa" {
+		return Deregistrations
+	}
+	return ProjectEnds
+}
 
 // ErrEndBeforeStart means an enrolment would end before it started.
 var ErrEndBeforeStart = errors.New("participant: end date before start date")
@@ -48,7 +61,7 @@ var ErrOpenKAA = errors.New("participant: already in the KAA register")
 // Enrolments returns participant id's enrolments, newest first.
 func Enrolments(ctx context.Context, tx db.Tx, id int64) ([]Enrolment, error) {
 	rows, _ := tx.Query(ctx, `
-		SELECT e.id, e.kind, e.subproject_id, coalesce(s.name, ''), e.starts_on, e.ends_on, e.registration_reason, e.end_reason,
+		SELECT e.id, e.kind, e.subproject_id, coalesce(s.name, ''), e.starts_on, e.ends_on, coalesce(e.registration_reason, ''), e.end_reason,
 		       e.labour_market_status, e.education_level
 		FROM enrolments e LEFT JOIN subprojects s ON s.id = e.subproject_id
 		WHERE e.tenant_id = $1 AND e.participant_id = $2
@@ -82,7 +95,7 @@ func Enrol(ctx context.Context, tx db.Tx, id int64, e Enrolment) (int64, error) 
 	err := tx.QueryRow(ctx, `
 		INSERT INTO enrolments (tenant_id, participant_id, kind, subproject_id, starts_on, registration_reason, created_by,
 		                        labour_market_status, education_level)
-		SELECT $1, p.id, $3, $4, $5, $6, NULLIF($7, 0), $8, $9 FROM participants p WHERE p.tenant_id = $1 AND p.id = $2
+		SELECT $1, p.id, $3, $4, $5, NULLIF($6, ''), NULLIF($7, 0), $8, $9 FROM participants p WHERE p.tenant_id = $1 AND p.id = $2
 		RETURNING id`, tx.TenantID, id, e.Kind, e.SubprojectID, e.StartsOn, e.RegistrationReason, tx.UserID, e.LabourMarket, e.Education).Scan(&eid)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, fmt.Errorf("participant %d: %w", id, db.ErrNotFound)

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/kaa-plattform/kaa/internal/audit"
+	"github.com/kaa-plattform/kaa/internal/codes"
 	"github.com/kaa-plattform/kaa/internal/db"
 )
 
@@ -21,8 +22,8 @@ const (
 
 // Occupations a follow-up records, and the answers of the exit survey.
 var (
-	Occupations   = []string{"national_programme", "introduction_programme", "komvux", "folkhogskola", "studies_other", "work", "work_placement", "arbetsformedlingen", "municipal_measure", "health_care", "no_activity", "not_reachable", "moved"}
-	SurveyAnswers = []string{"yes", "no", "no_answer"}
+	Occupations   = occupations()
+	SurveyAnswers = codes.SurveyAnswer.Keys()
 )
 
 // FollowUp is a scheduled or recorded outcome follow-up.
@@ -212,4 +213,16 @@ func FollowUpRevisions(ctx context.Context, tx db.Tx, fid int64) ([]FollowUpRevi
 		err := r.Scan(&v.DoneOn, &v.Occupation, &v.ReplacedBy, &v.ReplacedAt)
 		return v, err
 	})
+}
+
+// occupations are the occupations a form offers: every one but "uppgift
+// saknas", which the forms offer as their empty choice.
+func occupations() []string {
+	var out []string
+	for _, k := range codes.Occupation.Keys() {
+		if k != codes.Unknown {
+			out = append(out, k)
+		}
+	}
+	return out
 }

@@ -284,7 +284,7 @@ func ApplyImport(ctx context.Context, tx db.Tx, importID int64, rows []PreviewRo
 			        postal_code, city, gender, programme, source, identified_on, created_by, upper_secondary)
 			    SELECT $1, pnr, birth, first_name, last_name, mobile, email, street, postal_code, city, gender, programme,
 			        'school_list', $15, $16,
-			        CASE WHEN reason IN ('dropped_out', 'study_certificate', 'never_started') THEN reason ELSE 'unknown' END
+			        CASE WHEN reason IN ('dropped_out', 'dropped_out_im', 'study_certificate', 'never_started') THEN reason ELSE 'unknown' END
 			    FROM input
 			    RETURNING id, personnummer),
 			c AS (INSERT INTO participant_coordinators (tenant_id, participant_id, user_id) SELECT $1, id, $16 FROM p)

@@ -45,8 +45,8 @@ func TestKeyQueriesUseIndexes(t *testing.T) {
 		           (ARRAY['woman', 'man'])[1 + i % 2], date '2025-01-01' + (i % 600)
 		    FROM orgs, generate_series(1, 1500) i
 		    RETURNING tenant_id, id, identified_on)
-		INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on, ends_on, end_reason)
-		SELECT tenant_id, id, 'kaa', identified_on, CASE WHEN id % 4 = 0 THEN identified_on + 90 END, CASE WHEN id % 4 = 0 THEN 'moved' END FROM p`)
+		INSERT INTO enrolments (tenant_id, participant_id, kind, registration_reason, starts_on, ends_on, end_reason)
+		SELECT tenant_id, id, 'kaa', 'dropped_out', identified_on, CASE WHEN id % 4 = 0 THEN identified_on + 90 END, CASE WHEN id % 4 = 0 THEN 'moved' END FROM p`)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/kaa-plattform/kaa/internal/audit"
+	"github.com/kaa-plattform/kaa/internal/codes"
 	"github.com/kaa-plattform/kaa/internal/db"
 )
 
@@ -32,8 +33,8 @@ type Mapping struct {
 
 // Directions and referral targets of a mapping.
 var (
-	Directions      = []string{"studies", "work", "other", "undecided"}
-	ReferralTargets = []string{"school", "social_services", "arbetsformedlingen", "health_care", "youth_clinic", "other"}
+	Directions      = codes.Aim.Keys()
+	ReferralTargets = codes.Referral.Keys()[1:] // not "" (none)
 )
 
 // Mappings returns every version of participant id's mapping, newest first,
@@ -157,10 +158,10 @@ type Plan struct {
 
 // Codes of plans.
 var (
-	GoalStatuses      = []string{"not_started", "in_progress", "reached", "dropped"}
-	MeasureTypes      = []string{"introduction_programme", "komvux", "folkhogskola", "work_placement", "guidance", "arbetsformedlingen", "municipal_labour", "support", "other"}
-	Responsibles      = []string{"young_person", "municipality", "school", "arbetsformedlingen", "social_services", "health_care", "other"}
-	MeasureEndReasons = []string{"completed", "dropped_out", "studies", "work", "other"}
+	GoalStatuses      = codes.GoalStatus.Keys()
+	MeasureTypes      = codes.MeasureType.Keys()
+	Responsibles      = codes.Responsible.Keys()
+	MeasureEndReasons = codes.MeasureEnd.Keys()
 )
 
 // Plans returns every version of participant id's plan, newest first, with

@@ -54,12 +54,12 @@ func TestRetention(t *testing.T) {
 	cia := person("200701019800", "Cia", "2025-01-10")
 	dan := person("200401019803", "Dan", "2022-01-01")
 	eva := person("200801019808", "Eva", "2025-01-01")
-	exec(`INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on, ends_on, end_reason) VALUES
-		($1, $2, 'kaa', '2022-01-01', '2023-06-30', 'completed'), ($1, $3, 'kaa', '2024-01-01', '2026-10-01', 'moved'),
-		($1, $4, 'kaa', '2022-01-01', '2022-06-30', 'project_exit')`, osby, ada, bo, dan)
+	exec(`INSERT INTO enrolments (tenant_id, participant_id, kind, registration_reason, starts_on, ends_on, end_reason) VALUES
+		($1, $2, 'kaa', 'dropped_out', '2022-01-01', '2023-06-30', 'national_programme'), ($1, $3, 'kaa', 'dropped_out', '2024-01-01', '2026-10-01', 'moved'),
+		($1, $4, 'kaa', 'dropped_out', '2022-01-01', '2022-06-30', 'emigrated')`, osby, ada, bo, dan)
 	exec(`INSERT INTO enrolments (tenant_id, participant_id, kind, subproject_id, starts_on, ends_on, end_reason, labour_market_status, education_level)
-		VALUES ($1, $2, 'project', $3, '2022-07-01', '2023-06-30', 'completed', 'unemployed', 'isced_0_2')`, osby, dan, sub)
-	exec(`INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on) VALUES ($1, $2, 'kaa', '2025-01-01')`, osby, eva)
+		VALUES ($1, $2, 'project', $3, '2022-07-01', '2023-06-30', 'project_exit', 'unemployed', 'isced_0_2')`, osby, dan, sub)
+	exec(`INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on, registration_reason) VALUES ($1, $2, 'kaa', '2025-01-01', 'dropped_out')`, osby, eva)
 	exec(`INSERT INTO contacts (tenant_id, participant_id, occurred_at, channel, direction, reached, note, created_by, occupation)
 		VALUES ($1, $2, '2023-03-01 10:00+01', 'phone', 'outgoing', true, 'Ada berättade om sin mamma.', $3, 'komvux'),
 		       ($1, $4, '2026-03-01 10:00+01', 'sms', 'outgoing', true, 'Bo svarade.', $3, 'work')`, osby, ada, user, bo)

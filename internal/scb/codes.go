@@ -11,11 +11,12 @@ package scb
 var (
 	// ReasonCodes: reason for registration (block 1).
 	ReasonCodes = map[string]string{
-		"im_at_registration": "1", // was on an introduction programme
-		"dropped_out":        "2", // dropped out of a national programme
-		"study_certificate":  "3", // finished with a study certificate only
-		"never_started":      "4", // never started upper secondary school
-		"unknown":            "",  // a gap: SCB wants a reason
+		"dropped_out_im":    "1", // dropped out of an introduction programme
+		"dropped_out":       "2", // dropped out of a national programme
+		"study_certificate": "3", // finished with a study certificate only
+		"never_started":     "4", // never started upper secondary school
+		"moved_in":          "5", // moved into the municipality
+		"unknown":           "",  // a gap: SCB wants a reason
 	}
 	// OccupationCodes: occupation at contact (block 2).
 	OccupationCodes = map[string]string{
@@ -48,14 +49,14 @@ var (
 	}
 	// EndCodes: why KAA ended (block 5).
 	EndCodes = map[string]string{
-		"national_programme":     "1",
-		"introduction_programme": "2",
-		"equivalent_education":   "3",
-		"completed":              "4",
-		"turned_20":              "5",
-		"moved":                  "6",
-		"project_exit":           "9",
-		"declined":               "9",
-		"other":                  "9",
+		"national_programme":      "1",
+		"introduction_programme":  "2",
+		"equivalent_education":    "3",
+		"adapted_upper_secondary": "4",
+		"turned_20":               "5",
+		"moved":                   "6",
+		"emigrated":               "7",
+		"deceased":                "8",
+		"other":                   "9",
 	}
 )

@@ -252,9 +252,9 @@ type nationalPerson struct {
 }
 
 var (
-	regReasons = []string{"dropped_out", "dropped_out", "dropped_out", "never_started", "study_certificate", "study_certificate", "im_at_registration", "im_at_registration", "unknown"}
+	regReasons = []string{"dropped_out", "dropped_out", "dropped_out", "never_started", "study_certificate", "study_certificate", "dropped_out_im", "moved_in", "unknown"}
 	kaaEnds    = []string{"national_programme", "national_programme", "introduction_programme", "introduction_programme", "equivalent_education",
-		"completed", "moved", "other", "other", "declined"}
+		"adapted_upper_secondary", "moved", "moved", "emigrated", "equivalent_education"}
 	occupations = []string{"unknown", "unknown", "unknown", "no_activity", "no_activity", "work", "work_placement", "komvux", "introduction_programme", "arbetsformedlingen", "municipal_measure"}
 )
 
@@ -375,7 +375,7 @@ func loadMunicipality(ctx context.Context, tx db.Tx, rng *rand.Rand, o nationalO
 				if p.projEnd != nil {
 					reason = "project_exit"
 				}
-				out = append(out, []any{tx.TenantID, p.id, "project", o.subproject, *p.projStart, p.projEnd, "unknown", reason, o.coordinator,
+				out = append(out, []any{tx.TenantID, p.id, "project", o.subproject, *p.projStart, p.projEnd, nil, reason, o.coordinator,
 					pick(rng, []string{"unemployed", "unemployed", "long_term_unemployed", "inactive", "inactive", "employed"}),
 					pick(rng, []string{"isced_0_2", "isced_0_2", "isced_3_4", "isced_3_4", "isced_5_8"})})
 			}

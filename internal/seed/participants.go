@@ -106,7 +106,7 @@ func addDemoPerson(ctx context.Context, tx db.Tx, rng *rand.Rand, now time.Time,
 	case "waiting":
 		identified = today.AddDate(0, 0, -15-rng.IntN(30))
 	}
-	reason := []string{"dropped_out", "dropped_out", "never_started", "study_certificate", "im_at_registration", "unknown"}[rng.IntN(6)]
+	reason := []string{"dropped_out", "dropped_out", "never_started", "study_certificate", "dropped_out_im", "unknown"}[rng.IntN(6)]
 	var id int64
 	err := tx.QueryRow(ctx, `
 		INSERT INTO participants (tenant_id, personnummer, birth_date, first_name, last_name, mobile, gender, upper_secondary,
@@ -129,7 +129,7 @@ func addDemoPerson(ctx context.Context, tx db.Tx, rng *rand.Rand, now time.Time,
 	}
 	kind, sub := "kaa", (*int)(nil)
 	if state == "project" {
-		kind, sub, reason = "project", subproject, "unknown"
+		kind, sub, reason = "project", subproject, ""
 	}
 	var labour, education any
 	if kind == "project" {
@@ -139,7 +139,7 @@ func addDemoPerson(ctx context.Context, tx db.Tx, rng *rand.Rand, now time.Time,
 	if _, err := tx.Exec(ctx, `
 		INSERT INTO enrolments (tenant_id, participant_id, kind, subproject_id, starts_on, registration_reason, ends_on, end_reason,
 		    labour_market_status, education_level)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, tx.TenantID, id, kind, sub, identified, reason,
+		VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), $7, $8, $9, $10)`, tx.TenantID, id, kind, sub, identified, reason,
 		endDate(state, identified, today), endReason(state, rng), labour, education); err != nil {
 		return fmt.Errorf("seed: enrolment: %w", err)
 	}
@@ -293,7 +293,7 @@ func demoPersonnummer(birth time.Time, serial int) string {
 
 func upperSecondaryOf(reason string) string {
 	switch reason {
-	case "dropped_out", "study_certificate", "never_started":
+	case "dropped_out", "dropped_out_im", "study_certificate", "never_started":
 		return reason
 	}
 	return "unknown"

@@ -206,14 +206,15 @@ func (h *Handler) enrolmentCreate(w http.ResponseWriter, r *http.Request) {
 		e.Kind = "project"
 		sub := atoiOr0(f.Values["enrol"])
 		e.SubprojectID = &sub
-		e.RegistrationReason = "unknown"
+		e.RegistrationReason = ""
 		// ESF+ counts every project participant by these at entry.
 		e.LabourMarket, e.Education = esfEntry(f.Values, &f.Errors)
 	}
-	if e.RegistrationReason == "" {
-		e.RegistrationReason = "unknown"
-	}
-	if !slices.Contains(participant.RegistrationReasons, e.RegistrationReason) {
+	switch {
+	case e.Kind != "kaa":
+	case e.RegistrationReason == "":
+		f.Errors.Add("registration_reason", "Välj orsak till registrering. Vet du inte, välj ”Uppgift saknas”.")
+	case !slices.Contains(participant.RegistrationReasons, e.RegistrationReason):
 		f.Errors.Add("registration_reason", "Välj ett av alternativen.")
 	}
 	if d, msg := parseDate(f.Values["starts_on"], now, true); msg != "" {
@@ -270,7 +271,7 @@ func (h *Handler) enrolmentEnd(w http.ResponseWriter, r *http.Request) {
 		f.Errors.Add(endsField, "Slutdatum: "+msg)
 	}
 	reason := f.Values[reasonField]
-	if !slices.Contains(participant.EndReasons, reason) {
+	if !slices.Contains(participant.Deregistrations, reason) && !slices.Contains(participant.ProjectEnds, reason) {
 		f.Errors.Add(reasonField, "Välj varför inskrivningen avslutas.")
 	}
 	if !f.Errors.Any() {

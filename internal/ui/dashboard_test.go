@@ -41,19 +41,19 @@ func TestMunicipalityDashboard(t *testing.T) {
 			VALUES ($1, $2, ($3::date + time '10:00') AT TIME ZONE 'Europe/Stockholm', $4, 'outgoing', $5, $6, $7)`, osby, pid, day, channel, reached, me, occupation)
 	}
 	p1 := person("200803010008", "woman", "2026-08-01")
-	exec(`INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on) VALUES ($1, $2, 'kaa', '2026-08-01')`, osby, p1)
+	exec(`INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on, registration_reason) VALUES ($1, $2, 'kaa', '2026-08-01', 'unknown')`, osby, p1)
 	contact(p1, "2026-08-03", "sms", false, "unknown")
 	contact(p1, "2026-08-05", "sms", true, "no_activity")
 	exec(`INSERT INTO plans (tenant_id, participant_id, version, created_by) VALUES ($1, $2, 1, $3)`, osby, p1, me)
 	p2 := person("200706151230", "man", "2026-09-01")
-	exec(`INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on) VALUES ($1, $2, 'kaa', '2026-09-01')`, osby, p2)
+	exec(`INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on, registration_reason) VALUES ($1, $2, 'kaa', '2026-09-01', 'dropped_out')`, osby, p2)
 	contact(p2, "2026-09-11", "phone", false, "work")
 	p3 := person("200901012344", "woman", "2026-01-01") // ended before the period
-	exec(`INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on, ends_on, end_reason) VALUES ($1, $2, 'kaa', '2026-01-01', '2026-06-30', 'moved')`, osby, p3)
+	exec(`INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on, ends_on, end_reason, registration_reason) VALUES ($1, $2, 'kaa', '2026-01-01', '2026-06-30', 'moved', 'dropped_out')`, osby, p3)
 	p4 := person("200603153328", "non_binary", "2026-10-01") // in a project
 	exec(`INSERT INTO enrolments (tenant_id, participant_id, kind, subproject_id, starts_on) VALUES ($1, $2, 'project', $3, '2026-10-01')`, osby, p4, sub)
 	p5 := person("200712124569", "woman", "2026-07-01") // ended in the period, followed up
-	exec(`INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on, ends_on, end_reason) VALUES ($1, $2, 'kaa', '2026-07-01', '2026-10-01', 'national_programme')`, osby, p5)
+	exec(`INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on, ends_on, end_reason, registration_reason) VALUES ($1, $2, 'kaa', '2026-07-01', '2026-10-01', 'national_programme', 'dropped_out')`, osby, p5)
 	exec(`INSERT INTO followups (tenant_id, participant_id, enrolment_id, kind, due_on, done_on, occupation, survey_long_term_goal, survey_clear_plan, survey_respect, survey_no_barrier)
 		SELECT $1, $2, id, 'exit', '2026-10-29', '2026-10-20', 'komvux', 'yes', 'no', 'yes', 'no_answer' FROM enrolments WHERE participant_id = $2`, osby, p5)
 

@@ -109,7 +109,7 @@ func TestTurned20Job(t *testing.T) {
 		pnr := birth.Format("2006") + nine[2:] + strconv.Itoa(personnummer.CheckDigit(nine))
 		if _, err := a.db.Owner.Exec(ctx, `
 			WITH x AS (INSERT INTO participants (tenant_id, personnummer, birth_date, first_name, last_name) VALUES ($1, $2, $3, 'T', $4) RETURNING id)
-			INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on) SELECT $1, id, 'kaa', '2024-01-01' FROM x`, osby, pnr, birth, last); err != nil {
+			INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on, registration_reason) SELECT $1, id, 'kaa', '2024-01-01', 'dropped_out' FROM x`, osby, pnr, birth, last); err != nil {
 			t.Fatal(err)
 		}
 	}

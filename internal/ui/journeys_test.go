@@ -128,7 +128,7 @@ func TestJourneyCoordinator(t *testing.T) {
 	// End the enrolment: the question comes once, with the focus on it.
 	k.press(`main a[href^="/k/1273/deltagare/"]:not([href*="/plan"])`, chromedp.WaitVisible(chromedp.ID("contact-form")))
 	k.open(`details:has(form[action$="/avsluta"]) > summary`)
-	k.choose(`select[id^="f-end_reason_"]`, "Började på nationellt program")
+	k.choose(`select[id^="f-end_reason_"]`, "Påbörjat nationellt program i gymnasieskolan")
 	k.press(`form[action$="/avsluta"] button`, chromedp.WaitVisible(chromedp.CSS(`[data-testid="confirm"]`)))
 	k.waitFocus("h1") // the question takes the focus
 	snap(t, ctx, dir, "1-avsluta-fraga")

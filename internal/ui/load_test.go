@@ -28,7 +28,7 @@ func TestMixedLoad(t *testing.T) {
 		err := a.db.Owner.QueryRow(context.Background(), `
 			WITH p AS (INSERT INTO participants (tenant_id, personnummer, birth_date, first_name, last_name)
 			           VALUES ($1, $2, '2008-03-01', 'Last', 'Provsson') RETURNING id),
-			     e AS (INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on) SELECT $1, id, 'kaa', '2026-01-01' FROM p)
+			     e AS (INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on, registration_reason) SELECT $1, id, 'kaa', '2026-01-01', 'dropped_out' FROM p)
 			SELECT id FROM p`, a.orgID("1273"), fmt.Sprintf("20080301%04d", 9800+i)).Scan(&pid)
 		if err != nil {
 			t.Fatal(err)

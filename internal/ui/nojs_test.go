@@ -60,7 +60,7 @@ func TestWithoutJavaScript(t *testing.T) {
 	k.waitText("#timeline", "Ringde utan skript")
 
 	k.open(`details:has(form[action$="/avsluta"]) > summary`)
-	k.choose(`select[id^="f-end_reason_"]`, "Flyttade")
+	k.choose(`select[id^="f-end_reason_"]`, "Flyttat till annan kommun")
 	k.press(`form[action$="/avsluta"] button`, chromedp.WaitVisible(chromedp.CSS(`[data-testid="confirm"]`)))
 	k.press(`[data-testid="confirm"] button.danger`, nil)
 	k.waitText(".flash", "Inskrivningen är avslutad.")

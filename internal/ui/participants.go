@@ -16,6 +16,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/kaa-plattform/kaa/internal/auth"
+	"github.com/kaa-plattform/kaa/internal/codes"
 	"github.com/kaa-plattform/kaa/internal/db"
 	"github.com/kaa-plattform/kaa/internal/kaalist"
 	"github.com/kaa-plattform/kaa/internal/participant"
@@ -153,9 +154,9 @@ type participantForm struct {
 }
 
 var (
-	genders          = []string{"woman", "man", "non_binary", "not_stated"}
-	upperSecondaries = []string{"never_started", "dropped_out", "study_certificate", "unknown"}
-	sources          = []string{"school_dropout_notice", "school_list", "self_referral", "social_services", "arbetsformedlingen", "other"}
+	genders          = codes.Gender.Keys()
+	upperSecondaries = codes.UpperSecondary.Keys()
+	sources          = codes.Source.Keys()
 )
 
 func parseParticipantForm(r *http.Request, now time.Time, creating bool) participantForm {
@@ -244,11 +245,15 @@ func parseParticipantForm(r *http.Request, now time.Time, creating bool) partici
 	}
 	f.enrol = v["enrol"]
 	f.reason = v["registration_reason"]
-	if f.reason == "" {
-		f.reason = "unknown"
-	}
-	if !slices.Contains(participant.RegistrationReasons, f.reason) {
-		f.errs.Add("registration_reason", "Välj ett av alternativen.")
+	if creating && f.enrol == "kaa" {
+		// No reason is preselected: a default would be a guess that ends
+		// up in SCB's statistics. "Uppgift saknas" is a choice of its own.
+		switch {
+		case f.reason == "":
+			f.errs.Add("registration_reason", "Välj orsak till registrering. Vet du inte, välj ”Uppgift saknas”.")
+		case !slices.Contains(participant.RegistrationReasons, f.reason):
+			f.errs.Add("registration_reason", "Välj ett av alternativen.")
+		}
 	}
 	if creating && f.enrol != "" && f.enrol != "kaa" {
 		f.labour, f.education = esfEntry(v, &f.errs)
@@ -302,7 +307,7 @@ func parseDate(s string, now time.Time, required bool) (time.Time, string) {
 
 func (h *Handler) participantNew(w http.ResponseWriter, r *http.Request) {
 	h.renderParticipantForm(w, r, http.StatusOK, views.ParticipantFormView{
-		Values: map[string]string{"gender": "not_stated", "identified_on": views.Date(today()), "enrol": "kaa", "upper_secondary": "unknown"},
+		Values: map[string]string{"gender": "not_stated", "identified_on": views.Date(today()), "enrol": "kaa", "upper_secondary": ""},
 	}, 0)
 }
 
@@ -360,7 +365,7 @@ func (h *Handler) participantCreate(w http.ResponseWriter, r *http.Request) {
 		case f.enrol == "kaa":
 			_, err = participant.Enrol(ctx, tx, id, participant.Enrolment{Kind: "kaa", StartsOn: f.fields.IdentifiedOn, RegistrationReason: f.reason})
 		case sub != nil:
-			_, err = participant.Enrol(ctx, tx, id, participant.Enrolment{Kind: "project", SubprojectID: sub, StartsOn: f.fields.IdentifiedOn, RegistrationReason: "unknown",
+			_, err = participant.Enrol(ctx, tx, id, participant.Enrolment{Kind: "project", SubprojectID: sub, StartsOn: f.fields.IdentifiedOn, 
 				LabourMarket: f.labour, Education: f.education})
 		}
 		return err
@@ -481,7 +486,7 @@ func (h *Handler) renderParticipant(w http.ResponseWriter, r *http.Request, stat
 		v.Contact.Values = freshContact("sms")
 	}
 	if v.EnrolForm.Values == nil {
-		v.EnrolForm.Values = map[string]string{"enrol": "kaa", "starts_on": views.Date(today()), "registration_reason": "unknown"}
+		v.EnrolForm.Values = map[string]string{"enrol": "kaa", "starts_on": views.Date(today())}
 	}
 	err = h.inTenant(r, func(tx db.Tx) (err error) {
 		if v.P, err = participant.Get(ctx, tx, id); err != nil {

@@ -435,7 +435,7 @@ func TestEnrolments(t *testing.T) {
 		if res.Status != http.StatusSeeOther {
 			t.Fatalf("enrol: %d", res.Status)
 		}
-		res = c.post(base+"/inskrivningar", url.Values{"enrol": {"kaa"}, "starts_on": {"2026-09-02"}})
+		res = c.post(base+"/inskrivningar", url.Values{"enrol": {"kaa"}, "starts_on": {"2026-09-02"}, "registration_reason": {"dropped_out"}})
 		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "redan inskriven") || !strings.Contains(res.Body, "<details open") {
 			t.Errorf("a second open KAA enrolment: %d; the message must be visible", res.Status)
 		}
@@ -478,7 +478,7 @@ func TestEnrolments(t *testing.T) {
 			t.Fatalf("end: %d", res.Status)
 		}
 		page := c.get(base).Body
-		if !strings.Contains(page, `data-testid="status">Avslutad`) || !strings.Contains(page, "Började på nationellt program") {
+		if !strings.Contains(page, `data-testid="status">Avregistrerad`) || !strings.Contains(page, "Påbörjat nationellt program i gymnasieskolan") {
 			t.Error("the ended enrolment and the status are not shown")
 		}
 		if a.count(`SELECT count(*) FROM audit_events WHERE action = 'enrolment.end' AND record_id = $1`, strconv.FormatInt(id, 10)) != 1 {
@@ -605,7 +605,7 @@ func TestTurns20Queue(t *testing.T) {
 			WITH x AS (INSERT INTO participants (tenant_id, personnummer, birth_date, first_name, last_name)
 			           VALUES ($1, $2, $3, 'Test', $4) RETURNING id),
 			     pc AS (INSERT INTO participant_coordinators (tenant_id, participant_id, user_id) SELECT $1, id, $5 FROM x)
-			INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on) SELECT $1, id, 'kaa', '2025-01-01' FROM x`,
+			INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on, registration_reason) SELECT $1, id, 'kaa', '2025-01-01', 'dropped_out' FROM x`,
 			osby, pnr, p.birth, p.last, me)
 		if err != nil {
 			t.Fatal(err)

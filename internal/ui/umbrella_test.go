@@ -40,8 +40,8 @@ func TestUmbrella(t *testing.T) {
 			     e AS (INSERT INTO enrolments (tenant_id, participant_id, kind, subproject_id, starts_on)
 			           SELECT $1, x.id, 'project', s.id, $6 FROM x, subprojects s JOIN projects pr ON pr.id = s.project_id
 			           WHERE s.org_id = $1 AND pr.key = 'within'),
-			     k AS (INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on)
-			           SELECT $1, x.id, 'kaa', date_trunc('month', $6::date) - interval '1 month' FROM x)
+			     k AS (INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on, registration_reason)
+			           SELECT $1, x.id, 'kaa', date_trunc('month', $6::date) - interval '1 month', 'dropped_out' FROM x)
 			SELECT id FROM x`, tenant, pnr, birth, last, p.gender, today).Scan(&pid)
 		if err != nil {
 			t.Fatal(err)

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kaa-plattform/kaa/internal/participant"
+	"github.com/kaa-plattform/kaa/internal/codes"
 )
 
 // Every code a page or download shows must have a Swedish name: a missing
@@ -39,18 +39,23 @@ func TestEveryLabelGroupAndCodeIsSwedish(t *testing.T) {
 	if seen < 20 {
 		t.Fatalf("found only %d uses of Label: the scan is broken", seen)
 	}
-	for group, codes := range map[string][]string{
-		"occupation": participant.Occupations, "answer": participant.SurveyAnswers, "aim": participant.Directions,
-		"referral": participant.ReferralTargets, "goal_status": participant.GoalStatuses, "measure_type": participant.MeasureTypes,
-		"responsible": participant.Responsibles, "measure_end": participant.MeasureEndReasons,
-		"channel": participant.Channels, "method": participant.Methods, "reason": participant.RegistrationReasons,
-		"end_reason": participant.EndReasons, "labour_market": participant.LabourMarketStatuses, "education": participant.EducationLevels,
+	for group, keys := range map[string][]string{
 		"survey_question": {"long_term_goal", "clear_plan", "respect", "no_barrier"},
 		"gender_plural":   {"woman", "man", "non_binary", "not_stated"}, "followup_short": {"exit", "six_months"},
 	} {
-		for _, c := range codes {
+		for _, c := range keys {
 			if Label(group, c) == c {
 				t.Errorf("%s %q has no Swedish name", group, c)
+			}
+		}
+	}
+	// Every list of internal/codes is a label group, each key with a
+	// Swedish label that is not a code word.
+	codeWord := regexp.MustCompile(`^[a-z0-9]+(_[a-z0-9]+)*$`)
+	for _, l := range codes.All {
+		for _, c := range l.Codes {
+			if got := Label(l.Name, c.Key); got == "" || (got == c.Key && c.Key != "") || codeWord.MatchString(got) {
+				t.Errorf("%s %q is shown as %q", l.Name, c.Key, got)
 			}
 		}
 	}

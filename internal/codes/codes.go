@@ -1,0 +1,238 @@
+// Package codes is the one home of every code list the register stores and a
+// user reads: the key kept in the database and its Swedish label, in the
+// order a form offers them. The database CHECKs are tested against these
+// lists (internal/db), the forms, the import mapping and the labels on pages
+// and in files derive from them, and the SCB file maps their keys to SCB's
+// codes in its versioned layout tables (internal/scb/spec). A key is never
+// shown to a user: pages and files print the label.
+//
+// The words follow the law and Skolverket (docs/glossary.md): registrering
+// and avregistrering in the KAA register, åtgärd for a KAA measure, insats
+// only for an ESF project's activity, uppföljning, and "Uppgift saknas" for a
+// value nobody knows, chosen explicitly, never a default.
+package codes
+
+// Code is one value of a list.
+type Code struct {
+	Key   string // stored in the database; never shown
+	Label string // Swedish, as a user reads it
+}
+
+// List is a code list. Columns names the database columns ("table.column")
+// whose CHECK must allow exactly these keys (plus "" where Optional says so).
+type List struct {
+	Name    string
+	Codes   []Code
+	Columns []string
+}
+
+// Keys returns the keys in order.
+func (l List) Keys() []string {
+	out := make([]string, len(l.Codes))
+	for i, c := range l.Codes {
+		out[i] = c.Key
+	}
+	return out
+}
+
+// Has reports whether key is in the list.
+func (l List) Has(key string) bool {
+	for _, c := range l.Codes {
+		if c.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+// Label is the Swedish label of key, or "" when key is not in the list.
+func (l List) Label(key string) string {
+	for _, c := range l.Codes {
+		if c.Key == key {
+			return c.Label
+		}
+	}
+	return ""
+}
+
+// Unknown is the key of "Uppgift saknas" in the lists that have it (the
+// register's reasons, background and occupation): a value chosen explicitly
+// when nobody knows it, which the completeness panels then show. Gender's
+// "Ej angivet" is "not_stated".
+const Unknown = "unknown"
+
+// The register's lists. Keys of lists that SCB counts are mapped to SCB's
+// codes in internal/scb's layout tables, never here.
+var (
+	// Gender as the person states it (ESF+ reports women, men, non-binary).
+	Gender = List{Name: "gender", Columns: []string{"participants.gender"}, Codes: []Code{
+		{"woman", "Kvinna"}, {"man", "Man"}, {"non_binary", "Icke-binär"}, {"not_stated", "Ej angivet"},
+	}}
+
+	// UpperSecondary is the young person's upper-secondary background.
+	UpperSecondary = List{Name: "upper_secondary", Columns: []string{"participants.upper_secondary"}, Codes: []Code{
+		{"never_started", "Har aldrig påbörjat gymnasieutbildning"},
+		{"dropped_out", "Har avbrutit ett nationellt program"},
+		{"dropped_out_im", "Har avbrutit ett introduktionsprogram"},
+		{"study_certificate", "Fullföljt med studiebevis (ej examen)"},
+		{Unknown, "Uppgift saknas"},
+	}}
+
+	// Source is how the register learnt of the young person.
+	Source = List{Name: "source", Columns: []string{"participants.source"}, Codes: []Code{
+		{"school_dropout_notice", "Avbrottsanmälan från skolan"},
+		{"school_list", "Lista från skolans system"},
+		{"self_referral", "Tog kontakt själv"},
+		{"social_services", "Socialtjänsten"},
+		{"arbetsformedlingen", "Arbetsförmedlingen"},
+		{"other", "Annan väg"},
+	}}
+
+	// RegistrationReason is why the young person is in the KAA register,
+	// as SCB counts it (Skollagen 29 kap. 9 §). None is preselected.
+	RegistrationReason = List{Name: "reason", Columns: []string{"enrolments.registration_reason"}, Codes: []Code{
+		{"dropped_out", "Avbrutit nationellt program"},
+		{"dropped_out_im", "Avbrutit introduktionsprogram"},
+		{"study_certificate", "Fullföljt med studiebevis (ej examen)"},
+		{"never_started", "Aldrig påbörjat gymnasieutbildning"},
+		{"moved_in", "Inflyttad till kommunen"},
+		{Unknown, "Uppgift saknas"},
+	}}
+
+	// Deregistration is why the KAA responsibility ended (avregistrering).
+	// Declining an åtgärd is not one: the young person stays registered.
+	Deregistration = List{Name: "end_reason", Columns: []string{"enrolments.end_reason"}, Codes: []Code{
+		{"national_programme", "Påbörjat nationellt program i gymnasieskolan"},
+		{"introduction_programme", "Påbörjat introduktionsprogram i gymnasieskolan"},
+		{"adapted_upper_secondary", "Påbörjat anpassade gymnasieskolan"},
+		{"equivalent_education", "Påbörjat motsvarande utbildning"},
+		{"turned_20", "Fyllt 20 år"},
+		{"moved", "Flyttat till annan kommun"},
+		{"emigrated", "Utvandrat"},
+		{"deceased", "Avliden"},
+		{"other", "Annan orsak"},
+	}}
+
+	// ProjectEnd is why a project enrolment (ESF) ended.
+	ProjectEnd = List{Name: "project_end", Columns: []string{"enrolments.end_reason"}, Codes: []Code{
+		{"project_exit", "Avslutad i projektet"},
+		{"moved", "Flyttat"},
+		{"other", "Annan orsak"},
+	}}
+
+	// Occupation is what the young person does, at a contact (SCB) and at
+	// an ESF uppföljning.
+	Occupation = List{Name: "occupation", Columns: []string{"contacts.occupation", "contact_amendments.occupation", "followups.occupation"}, Codes: []Code{
+		{"national_programme", "Studier på nationellt program"},
+		{"introduction_programme", "Studier på introduktionsprogram"},
+		{"komvux", "Komvux"},
+		{"folkhogskola", "Folkhögskola"},
+		{"studies_other", "Andra studier"},
+		{"work", "Arbete"},
+		{"work_placement", "Praktik"},
+		{"arbetsformedlingen", "Program via Arbetsförmedlingen"},
+		{"municipal_measure", "Kommunal åtgärd"},
+		{"health_care", "Vård eller behandling"},
+		{"no_activity", "Ingen sysselsättning"},
+		{"not_reachable", "Gick inte att nå"},
+		{"moved", "Flyttat"},
+		{Unknown, "Uppgift saknas"},
+	}}
+
+	// Channel of a contact.
+	Channel = List{Name: "channel", Columns: []string{"contacts.channel", "contact_amendments.channel"}, Codes: []Code{
+		{"sms", "Sms"}, {"phone", "Telefonsamtal"}, {"social_media", "Sociala medier"}, {"email", "E-post"},
+		{"letter", "Brev"}, {"home_visit", "Hembesök"}, {"meeting_office", "Möte på kontoret"},
+		{"meeting_school", "Möte på skolan"}, {"meeting_other", "Möte på annan plats"},
+	}}
+
+	// Direction of a contact.
+	Direction = List{Name: "direction", Columns: []string{"contacts.direction", "contact_amendments.direction"}, Codes: []Code{
+		{"outgoing", "Utgående"}, {"incoming", "Inkommande"},
+	}}
+
+	// Method used in a meeting ("" is no particular method).
+	Method = List{Name: "method", Columns: []string{"contacts.method", "contact_amendments.method"}, Codes: []Code{
+		{"", "Ingen särskild"}, {"mi", "Motiverande samtal (MI)"}, {"coaching", "Coachning"},
+		{"solution_focused", "Lösningsfokuserat samtal"}, {"7tjugo", "7-Tjugo"}, {"other", "Annan metod"},
+	}}
+
+	// EnrolmentKind: the KAA register or a project.
+	EnrolmentKind = List{Name: "enrolment", Columns: []string{"enrolments.kind"}, Codes: []Code{
+		{"kaa", "KAA-registret"}, {"project", "Projekt"},
+	}}
+
+	// Direction of the intake mapping (kartläggning).
+	Aim = List{Name: "aim", Columns: []string{"mappings.direction"}, Codes: []Code{
+		{"studies", "Studier"}, {"work", "Arbete"}, {"other", "Annat"}, {"undecided", "Inte bestämt ännu"},
+	}}
+
+	// Referral target of the intake mapping ("" is none).
+	Referral = List{Name: "referral", Columns: []string{"mappings.referral_to"}, Codes: []Code{
+		{"", "Ingen"}, {"school", "Skolan (elevhälsan)"}, {"social_services", "Socialtjänsten"},
+		{"arbetsformedlingen", "Arbetsförmedlingen"}, {"health_care", "Hälso- och sjukvården"},
+		{"youth_clinic", "Ungdomsmottagningen"}, {"other", "Annan"},
+	}}
+
+	// GoalStatus of a goal in the plan.
+	GoalStatus = List{Name: "goal_status", Columns: []string{"plan_goals.status"}, Codes: []Code{
+		{"not_started", "Inte påbörjat"}, {"in_progress", "Pågår"}, {"reached", "Uppnått"}, {"dropped", "Avbrutet"},
+	}}
+
+	// MeasureType is the kind of åtgärd in the plan.
+	MeasureType = List{Name: "measure_type", Columns: []string{"plan_measures.type"}, Codes: []Code{
+		{"introduction_programme", "Studier på introduktionsprogram"},
+		{"komvux", "Komvux"},
+		{"folkhogskola", "Folkhögskola"},
+		{"work_placement", "Praktik"},
+		{"guidance", "Studie- och yrkesvägledning"},
+		{"arbetsformedlingen", "Åtgärd via Arbetsförmedlingen"},
+		{"municipal_labour", "Kommunal arbetsmarknadsåtgärd"},
+		{"support", "Motiverande eller socialt stöd"},
+		{"other", "Annan åtgärd"},
+	}}
+
+	// Responsible is who carries out an åtgärd.
+	Responsible = List{Name: "responsible", Columns: []string{"plan_measures.responsible"}, Codes: []Code{
+		{"young_person", "Den unga själv"}, {"municipality", "Kommunen"}, {"school", "Skolan"},
+		{"arbetsformedlingen", "Arbetsförmedlingen"}, {"social_services", "Socialtjänsten"},
+		{"health_care", "Hälso- och sjukvården"}, {"other", "Annan aktör"},
+	}}
+
+	// MeasureEnd is why an åtgärd ended. "declined" is an åtgärd offered
+	// and declined: SCB asks for those, and the young person stays in KAA.
+	MeasureEnd = List{Name: "measure_end", Columns: []string{"plan_measures.end_reason"}, Codes: []Code{
+		{"completed", "Genomförd"}, {"dropped_out", "Avbruten"}, {"declined", "Tackade nej"},
+		{"studies", "Gick vidare till studier"}, {"work", "Gick vidare till arbete"}, {"other", "Annan orsak"},
+	}}
+
+	// Followup is the kind of ESF uppföljning.
+	Followup = List{Name: "followup", Columns: []string{"followups.kind"}, Codes: []Code{
+		{"exit", "Uppföljning vid avslut"}, {"six_months", "Uppföljning sex månader efter avslut"},
+	}}
+
+	// SurveyAnswer is the young person's answer to an exit question.
+	SurveyAnswer = List{Name: "answer", Codes: []Code{
+		{"yes", "Ja"}, {"no", "Nej"}, {"no_answer", "Vill inte svara"},
+	}}
+
+	// LabourMarket is the ESF participant's labour-market status at start.
+	LabourMarket = List{Name: "labour_market", Columns: []string{"enrolments.labour_market_status"}, Codes: []Code{
+		{"unemployed", "Arbetslös"}, {"long_term_unemployed", "Långtidsarbetslös"},
+		{"inactive", "Utanför arbetskraften (varken arbetar eller söker arbete)"},
+		{"employed", "Sysselsatt (även egen företagare)"},
+	}}
+
+	// Education is the ESF participant's level of education at start.
+	Education = List{Name: "education", Columns: []string{"enrolments.education_level"}, Codes: []Code{
+		{"isced_0_2", "Grundskola eller kortare (ISCED 0–2)"},
+		{"isced_3_4", "Gymnasium eller motsvarande (ISCED 3–4)"},
+		{"isced_5_8", "Eftergymnasial utbildning (ISCED 5–8)"},
+	}}
+)
+
+// All is every list, for the tests that hold the database and the pages to
+// them.
+var All = []List{Gender, UpperSecondary, Source, RegistrationReason, Deregistration, ProjectEnd, Occupation,
+	Channel, Direction, Method, EnrolmentKind, Aim, Referral, GoalStatus, MeasureType, Responsible, MeasureEnd,
+	Followup, SurveyAnswer, LabourMarket, Education}
