@@ -365,7 +365,7 @@ func (h *Handler) participantCreate(w http.ResponseWriter, r *http.Request) {
 		case f.enrol == "kaa":
 			_, err = participant.Enrol(ctx, tx, id, participant.Enrolment{Kind: "kaa", StartsOn: f.fields.IdentifiedOn, RegistrationReason: f.reason})
 		case sub != nil:
-			_, err = participant.Enrol(ctx, tx, id, participant.Enrolment{Kind: "project", SubprojectID: sub, StartsOn: f.fields.IdentifiedOn, 
+			_, err = participant.Enrol(ctx, tx, id, participant.Enrolment{Kind: "project", SubprojectID: sub, StartsOn: f.fields.IdentifiedOn,
 				LabourMarket: f.labour, Education: f.education})
 		}
 		return err
