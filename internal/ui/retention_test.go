@@ -33,7 +33,9 @@ func TestGallringsbeslut(t *testing.T) {
 		}
 	}
 	pid, _, _ := a.fixture("1273", "samordnare@osby.demo", "Alva", "Andersson")
-	extract := func() string { return html.UnescapeString(admin.get(fmt.Sprintf("/k/1273/registerutdrag/%d", pid)).Body) }
+	extract := func() string {
+		return html.UnescapeString(admin.get(fmt.Sprintf("/k/1273/registerutdrag/%d", pid)).Body)
+	}
 	if !strings.Contains(extract(), "Kommunen har inte registrerat något gallringsbeslut. Till dess gallras inga uppgifter.") {
 		t.Error("the registerutdrag does not say that no gallringsbeslut is recorded")
 	}
