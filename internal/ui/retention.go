@@ -26,7 +26,7 @@ func (h *Handler) retention(w http.ResponseWriter, r *http.Request) {
 // erase today; with prefill, the form starts from the times in force (or
 // those saved before decisions existed), never from a default of ours.
 func (h *Handler) loadRetention(r *http.Request, v *views.RetentionView, prefill bool) error {
-	v.Automatic = h.cfg.Retention == config.RetentionErase
+	v.Mode = string(h.cfg.Retention)
 	return h.inTenant(r, func(tx db.Tx) (err error) {
 		ctx := r.Context()
 		if v.Decisions, err = participant.Decisions(ctx, tx); err != nil {
