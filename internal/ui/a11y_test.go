@@ -306,6 +306,13 @@ func TestAccessibility(t *testing.T) {
 	signIn("admin@osby.demo")
 	visit("/k/1273/anvandare")
 	visit("/k/1273/installningar")
+	visit("/k/1273/gallring") // no gallringsbeslut
+	if _, err := a.db.Owner.Exec(context.Background(), `INSERT INTO retention_decisions (tenant_id, reference, decided_on, decided_by,
+		kaa_months, project_months, unenrolled_months, recorded_by) VALUES ($1, 'BUN 2026/17', '2026-11-20', 'Barn- och utbildningsnämnden', 24, 120, 6, $2)`,
+		a.orgID("1273"), a.userID("admin@osby.demo")); err != nil {
+		t.Fatal(err)
+	}
+	visit("/k/1273/gallring") // a decision in force, and the history
 	visit(fmt.Sprintf("/k/1273/anvandare/%d", a.userID("samordnare@osby.demo")))
 	visit("/k/1273/loggkontroll")
 	visit("/k/1273/loggkontroll?stickprov=1")

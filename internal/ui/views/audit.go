@@ -42,8 +42,9 @@ var Actions = []Option{
 	{Value: "settings.update", Label: "Ändrade inställningarna"},
 	{Value: "project.join", Label: "Tackade ja till ett projekt"},
 	{Value: "project.decline", Label: "Tackade nej till ett projekt"},
-	{Value: "retention.policy", Label: "Ändrade tiderna för gallring"},
-	{Value: "retention.run", Label: "Gallrade uppgifter (antal personer)"},
+	{Value: "retention.policy", Label: "Ändrade tiderna för gallring (före gallringsbeslut)"},
+	{Value: "retention.decision", Label: "Registrerade ett gallringsbeslut (diarienummer)"},
+	{Value: "retention.run", Label: "Gallring eller redovisning av gallring (diarienummer)"},
 	{Value: "audit.review", Label: "Läste loggen (loggkontroll)"},
 }
 
