@@ -39,14 +39,14 @@ func TestRetentionNeedsADecision(t *testing.T) {
 	}
 	enrol := func(org int, id int64, kind, ended string) {
 		t.Helper()
-		subproject, status, level := any(nil), any(nil), any(nil)
+		subproject, status, level, reason, why := any(nil), any(nil), any(nil), any("dropped_out"), "national_programme"
 		if kind == "project" {
-			subproject, status, level = sub, "unemployed", "isced_0_2"
+			subproject, status, level, reason, why = sub, "unemployed", "isced_0_2", nil, "project_exit"
 		}
 		if _, err := d.Owner.Exec(ctx, `
-			INSERT INTO enrolments (tenant_id, participant_id, kind, subproject_id, starts_on, ends_on, end_reason, labour_market_status, education_level)
-			VALUES ($1, $2, $3, $4, current_date - $5::interval - interval '1 year', current_date - $5::interval, 'completed', $6, $7)`,
-			org, id, kind, subproject, ended, status, level); err != nil {
+			INSERT INTO enrolments (tenant_id, participant_id, kind, subproject_id, starts_on, ends_on, end_reason, labour_market_status, education_level, registration_reason)
+			VALUES ($1, $2, $3, $4, current_date - $5::interval - interval '1 year', current_date - $5::interval, $8, $6, $7, $9)`,
+			org, id, kind, subproject, ended, status, level, why, reason); err != nil {
 			t.Fatal(err)
 		}
 	}
