@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/kaa-plattform/kaa/internal/codes"
 )
@@ -140,8 +141,9 @@ func (s Spec) check() error {
 	if s.DateFormat != "YYYY-MM-DD" && s.DateFormat != "YYYYMMDD" {
 		return fmt.Errorf("date_format %q: YYYY-MM-DD or YYYYMMDD", s.DateFormat)
 	}
-	if s.Title == "" || s.Sheet == "" || s.InfoSheet == "" || s.FileName == "" || len(s.Sheet) > 31 || len(s.InfoSheet) > 31 {
-		return fmt.Errorf("title, sheet, info_sheet (at most 31 characters) and file_name are required")
+	if s.Title == "" || s.Sheet == "" || s.InfoSheet == "" || s.FileName == "" || s.Sheet == s.InfoSheet ||
+		utf8.RuneCountInString(s.Sheet) > 31 || utf8.RuneCountInString(s.InfoSheet) > 31 {
+		return fmt.Errorf("title, file_name and two different sheet names (at most 31 characters) are required")
 	}
 	used := map[string]bool{}
 	seen := map[string]bool{}
