@@ -1,3 +1,8 @@
+// Package scb builds the municipality's half-year file to Statistics Sweden
+// (SCB) for the activity responsibility (KAA): the rows of SCB's five parts,
+// SCB's logical checks run on them before the download, the file laid out by
+// a versioned spec table (spec/*.json) as xlsx or semicolon text, and the
+// archive of every file made (docs/scb-report.md).
 package scb
 
 import (
