@@ -375,7 +375,7 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
 }
 
 // enrolmentReason corrects the reason for registration of a KAA enrolment
-// (the SCB report's completeness panel sends coordinators here).
+// (the SCB page's checks sent coordinators here).
 func (h *Handler) enrolmentReason(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id, err1 := pathID(r, "id")

@@ -107,9 +107,10 @@ func (h *Handler) Routes() []Route {
 		{"POST", "/k/{tenant}/deltagare/{id}/uppfoljningar/{fid}", Tenant, coordinator, h.recordFollowUp},
 		{"GET", "/k/{tenant}/att-gora", Tenant, coordinator, h.queues},
 		{"GET", "/k/{tenant}/scb", Tenant, coordinator, h.scbReport},
+		{"POST", "/k/{tenant}/scb/fil", Tenant, coordinator, h.scbFile},
+		{"GET", "/k/{tenant}/scb/arkiv/{id}/{format}", Tenant, coordinator, h.scbArchived},
 		{"GET", "/k/{tenant}/statistik", Tenant, tenantStaff, h.municipalityDashboard},
 		{"GET", "/k/{tenant}/statistik/tabell/{table}", Tenant, tenantStaff, h.dashboardTable},
-		{"GET", "/k/{tenant}/scb/block/{block}", Tenant, coordinator, h.scbBlock},
 		// A member's anonymised export of its own people in one of its projects.
 		{"GET", "/k/{tenant}/export", Tenant, coordinator, h.tenantExportPage},
 		{"GET", "/k/{tenant}/export/fil", Tenant, coordinator, h.tenantExportFile},
