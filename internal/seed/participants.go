@@ -186,6 +186,11 @@ func addDemoPerson(ctx context.Context, tx db.Tx, rng *rand.Rand, now time.Time,
 	return addDemoPlan(ctx, tx, rng, state, serial, id, coordinator, identified, today)
 }
 
+// demoResponsibles are who is responsible for an åtgärd, and by name when
+// it is neither the young person nor the municipality.
+var demoResponsibles = [][2]string{{"municipality", "Arbetsmarknadsenheten"}, {"young_person", ""},
+	{"arbetsformedlingen", "Arbetsförmedlingen"}, {"school", "Vuxenutbildningen"}, {"municipality", ""}}
+
 var demoGoals = [][2]string{
 	{"Börja studera igen", "Söka till komvux"}, {"Få struktur i vardagen", "Komma upp i tid tre dagar i veckan"},
 	{"Hitta en praktikplats", "Skriva ett CV"}, {"Självförsörjning", "Göra en budget"}, {"Bryta isoleringen", "Gå på en gruppträff"},
@@ -199,7 +204,7 @@ func addDemoPlan(ctx context.Context, tx db.Tx, rng *rand.Rand, state string, se
 			INSERT INTO followups (tenant_id, participant_id, enrolment_id, kind, due_on)
 			SELECT tenant_id, participant_id, id, k.kind, CASE k.kind WHEN 'exit' THEN ends_on + 28 ELSE (ends_on + interval '6 months')::date END
 			FROM enrolments, (VALUES ('exit'), ('six_months')) k(kind)
-			WHERE tenant_id = $1 AND participant_id = $2 AND ends_on IS NOT NULL`, tx.TenantID, id)
+			WHERE tenant_id = $1 AND participant_id = $2 AND ends_on IS NOT NULL AND kind = 'project'`, tx.TenantID, id)
 		if err != nil {
 			return fmt.Errorf("seed: follow-ups: %w", err)
 		}
@@ -231,7 +236,9 @@ func addDemoPlan(ctx context.Context, tx db.Tx, rng *rand.Rand, state string, se
 		[]string{"Händig, gillar att bygga", "Bra på att prata med folk", "Intresserad av data och spel"}[rng.IntN(3)],
 		[]string{"Svårt att komma i tid", "Vet inte vad hen vill studera", "Saknar betyg i matematik"}[rng.IntN(3)],
 		[]string{"studies", "work", "undecided"}[rng.IntN(3)], coordinator,
-		[]string{"", "", "", "youth_clinic", "social_services"}[rng.IntN(5)]); err != nil {
+		// A referral to a youth clinic only for a project participant: the
+		// KAA register may not hold it.
+		map[bool][]string{true: {"", "", "", "youth_clinic", "social_services"}, false: {"", "", "", "other", "social_services"}}[state == "project"][rng.IntN(5)]); err != nil {
 		return fmt.Errorf("seed: mapping: %w", err)
 	}
 	if rng.IntN(3) == 0 { // a third have no plan yet
@@ -242,6 +249,7 @@ func addDemoPlan(ctx context.Context, tx db.Tx, rng *rand.Rand, state string, se
 		g := demoGoals[rng.IntN(len(demoGoals))]
 		followUp := today.AddDate(0, 0, 30-rng.IntN(60)) // some have passed
 		start := mappedOn.AddDate(0, 0, -rng.IntN(250))
+		responsible := demoResponsibles[rng.IntN(len(demoResponsibles))]
 		if start.Before(identified) {
 			start = identified
 		}
@@ -250,18 +258,23 @@ func addDemoPlan(ctx context.Context, tx db.Tx, rng *rand.Rand, state string, se
 			            VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING version),
 			     g1 AS (INSERT INTO plan_goals (tenant_id, participant_id, version, position, text, status) SELECT $1, $2, version, 1, $8, $10 FROM pl),
 			     g2 AS (INSERT INTO plan_goals (tenant_id, participant_id, version, position, parent, text, status) SELECT $1, $2, version, 2, 1, $9, $11 FROM pl)
-			, m1 AS (INSERT INTO plan_measures (tenant_id, participant_id, version, position, type, responsible, responsible_unit, starts_on)
-			SELECT $1, $2, version, 1, $12, $13, $14, $15 FROM pl)
-			-- A second measure: finished, or not yet given a start date (a gap the SCB report shows).
-			INSERT INTO plan_measures (tenant_id, participant_id, version, position, type, responsible, starts_on, ends_on, end_reason)
+			, m1 AS (INSERT INTO plan_measures (tenant_id, participant_id, version, position, type, responsible, responsible_unit, starts_on, follow_up_on)
+			SELECT $1, $2, version, 1, $12, $13, $14, $15, greatest($4::date, $15::date) FROM pl)
+			-- A second åtgärd: finished, or not yet given a start date (a gap the SCB report shows).
+			INSERT INTO plan_measures (tenant_id, participant_id, version, position, type, responsible, starts_on, ends_on, end_reason, follow_up_on)
 			SELECT $1, $2, version, 2, 'guidance', 'municipality', CASE WHEN $16 THEN $15::date END,
-			       CASE WHEN $16 THEN least($15::date + 30, current_date) END, CASE WHEN $16 THEN 'completed' END FROM pl`,
+			       CASE WHEN $16 THEN least($15::date + 30, current_date) END, CASE WHEN $16 THEN 'completed' END,
+			       CASE WHEN NOT $16 THEN $4::date END FROM pl`,
 			tx.TenantID, id, v, followUp, mappedOn, map[bool]string{true: "Ny praktikplats", false: ""}[v > 1], coordinator,
 			g[0], g[1], []string{"in_progress", "not_started", "reached"}[rng.IntN(3)], []string{"in_progress", "reached", "dropped"}[rng.IntN(3)],
 			[]string{"work_placement", "guidance", "komvux", "municipal_labour", "support"}[rng.IntN(5)],
-			[]string{"municipality", "young_person", "arbetsformedlingen", "school"}[rng.IntN(4)],
-			[]string{"Arbetsmarknadsenheten", "", "Vuxenutbildningen"}[rng.IntN(3)], start, id%3 != 0)
+			responsible[0], responsible[1], start, id%3 != 0)
 		if err != nil {
+			return fmt.Errorf("seed: plan: %w", err)
+		}
+		// The first åtgärd serves the sub-goal.
+		if _, err := tx.Exec(ctx, `INSERT INTO plan_measure_goals (tenant_id, participant_id, version, measure, goal) VALUES ($1, $2, $3, 1, 2)`,
+			tx.TenantID, id, v); err != nil {
 			return fmt.Errorf("seed: plan: %w", err)
 		}
 	}

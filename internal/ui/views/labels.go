@@ -31,6 +31,7 @@ var labels = func() map[string]map[string]string {
 			"followups_due":      "Uppföljningar att göra (inom en vecka eller försenade)",
 			"plan_review_passed": "Handlingsplaner vars uppföljningsdatum har passerat",
 			"long_measures":      "Åtgärder utan slutdatum som började för mer än sex månader sedan",
+			"measure_review_passed": "Åtgärder vars uppföljningsdatum har passerat",
 		},
 	}
 	for _, l := range codes.All {
