@@ -28,7 +28,7 @@ var (
 
 // demoPerson is one synthetic young person and what happened to them.
 type demoPerson struct {
-	state string // identified, attempted, in_contact, stale, ended, project, turning20
+	state string // identified, attempted, in_contact, stale, ended, project, project_ended, turning20
 }
 
 // demoParticipants adds a few dozen synthetic young people in every state to
@@ -38,7 +38,7 @@ func demoParticipants(ctx context.Context, pool *pgxpool.Pool, orgIDs map[string
 	plan := []struct {
 		state string
 		n     int
-	}{{"identified", 4}, {"waiting", 3}, {"attempted", 6}, {"in_contact", 10}, {"stale", 4}, {"ended", 4}, {"turning20", 2}, {"project", 3}}
+	}{{"identified", 4}, {"waiting", 3}, {"attempted", 6}, {"in_contact", 10}, {"stale", 4}, {"ended", 4}, {"turning20", 2}, {"project", 3}, {"project_ended", 3}}
 	for _, o := range demoOrgs {
 		if o.Kind != "municipality" {
 			continue
@@ -83,9 +83,9 @@ func addDemoPerson(ctx context.Context, tx db.Tx, rng *rand.Rand, now time.Time,
 	switch state {
 	case "turning20":
 		birth = today.AddDate(-20, 0, 10+rng.IntN(40))
-	case "project":
+	case "project", "project_ended":
 		if subproject == nil {
-			state = "in_contact"
+			state = map[string]string{"project": "in_contact", "project_ended": "ended"}[state]
 			birth = today.AddDate(-16-rng.IntN(4), 0, -rng.IntN(365))
 		} else {
 			birth = today.AddDate(-20-rng.IntN(4), 0, -rng.IntN(365))
@@ -128,7 +128,7 @@ func addDemoPerson(ctx context.Context, tx db.Tx, rng *rand.Rand, now time.Time,
 		return err
 	}
 	kind, sub := "kaa", (*int)(nil)
-	if state == "project" {
+	if state == "project" || state == "project_ended" {
 		kind, sub, reason = "project", subproject, ""
 	}
 	var labour, education any
@@ -147,7 +147,7 @@ func addDemoPerson(ctx context.Context, tx db.Tx, rng *rand.Rand, now time.Time,
 	switch state {
 	case "attempted":
 		contacts = 1 + rng.IntN(3)
-	case "in_contact", "ended", "project", "turning20":
+	case "in_contact", "ended", "project", "project_ended", "turning20":
 		contacts = 2 + rng.IntN(6)
 	case "stale":
 		contacts = 1 + rng.IntN(3)
@@ -197,14 +197,15 @@ var demoGoals = [][2]string{
 }
 
 // addDemoPlan gives some people a mapping and a plan (some revised), and
-// people whose enrolment ended their follow-ups, some recorded and some due.
+// people whose project enrolment ended their ESF follow-ups, some recorded
+// and some due.
 func addDemoPlan(ctx context.Context, tx db.Tx, rng *rand.Rand, state string, serial int, id int64, coordinator int, identified, today time.Time) error {
-	if state == "ended" {
+	if state == "ended" || state == "project_ended" {
 		_, err := tx.Exec(ctx, `
 			INSERT INTO followups (tenant_id, participant_id, enrolment_id, kind, due_on)
 			SELECT tenant_id, participant_id, id, k.kind, CASE k.kind WHEN 'exit' THEN ends_on + 28 ELSE (ends_on + interval '6 months')::date END
 			FROM enrolments, (VALUES ('exit'), ('six_months')) k(kind)
-			WHERE tenant_id = $1 AND participant_id = $2 AND ends_on IS NOT NULL AND kind = 'project'`, tx.TenantID, id)
+			WHERE tenant_id = $1 AND participant_id = $2 AND ends_on IS NOT NULL AND enrolments.kind = 'project'`, tx.TenantID, id)
 		if err != nil {
 			return fmt.Errorf("seed: follow-ups: %w", err)
 		}
@@ -282,7 +283,7 @@ func addDemoPlan(ctx context.Context, tx db.Tx, rng *rand.Rand, state string, se
 }
 
 func endDate(state string, identified, today time.Time) *time.Time {
-	if state != "ended" {
+	if state != "ended" && state != "project_ended" {
 		return nil
 	}
 	d := identified.AddDate(0, 0, int(today.Sub(identified).Hours()/24)/2+1)
@@ -290,6 +291,10 @@ func endDate(state string, identified, today time.Time) *time.Time {
 }
 
 func endReason(state string, rng *rand.Rand) *string {
+	if state == "project_ended" {
+		r := "project_exit"
+		return &r
+	}
 	if state != "ended" {
 		return nil
 	}
