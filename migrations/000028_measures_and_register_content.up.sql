@@ -62,3 +62,10 @@ ALTER TABLE contact_amendments ADD CONSTRAINT contact_amendments_occupation_chec
 UPDATE mappings m SET referral_to = 'other'
 WHERE m.referral_to IN ('health_care', 'youth_clinic')
   AND NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.tenant_id = m.tenant_id AND e.participant_id = m.participant_id AND e.kind = 'project');
+
+-- Gender is asked by ESF+ of project participants; the KAA register may not
+-- hold it beyond what the personnummer says. Someone who never had a project
+-- enrolment has none ("not_stated").
+UPDATE participants p SET gender = 'not_stated'
+WHERE p.gender <> 'not_stated'
+  AND NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.tenant_id = p.tenant_id AND e.participant_id = p.id AND e.kind = 'project');

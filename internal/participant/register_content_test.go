@@ -16,7 +16,7 @@ import (
 // stay. "Vård eller behandling" at a contact becomes "Uppgift saknas", also
 // on an amended contact's original. A referral to a youth clinic or health
 // care of someone never in a project becomes "Annan"; a project
-// participant's stays. An open åtgärd gets its plan's follow-up date unless
+// participant's stays. Gender stays only for a project participant. An open åtgärd gets its plan's follow-up date unless
 // that is before its start.
 func TestMigrationRegisterContent(t *testing.T) {
 	ctx := context.Background()
@@ -58,10 +58,10 @@ func TestMigrationRegisterContent(t *testing.T) {
 
 	// Kim is only in the KAA register; Pia is in a project.
 	var kim, pia, kimKAA, piaProject int64
-	owner.QueryRow(ctx, `INSERT INTO participants (tenant_id, personnummer, birth_date, first_name, last_name)
-		VALUES ($1, '200803010008', '2008-03-01', 'Kim', 'K') RETURNING id`, osby).Scan(&kim)
-	owner.QueryRow(ctx, `INSERT INTO participants (tenant_id, personnummer, birth_date, first_name, last_name)
-		VALUES ($1, '200804020007', '2008-04-02', 'Pia', 'P') RETURNING id`, osby).Scan(&pia)
+	owner.QueryRow(ctx, `INSERT INTO participants (tenant_id, personnummer, birth_date, first_name, last_name, gender)
+		VALUES ($1, '200803010008', '2008-03-01', 'Kim', 'K', 'non_binary') RETURNING id`, osby).Scan(&kim)
+	owner.QueryRow(ctx, `INSERT INTO participants (tenant_id, personnummer, birth_date, first_name, last_name, gender)
+		VALUES ($1, '200804020007', '2008-04-02', 'Pia', 'P', 'woman') RETURNING id`, osby).Scan(&pia)
 	owner.QueryRow(ctx, `INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on, ends_on, registration_reason, end_reason)
 		VALUES ($1, $2, 'kaa', '2026-01-01', '2026-06-01', 'dropped_out', 'national_programme') RETURNING id`, osby, kim).Scan(&kimKAA)
 	owner.QueryRow(ctx, `INSERT INTO enrolments (tenant_id, participant_id, kind, subproject_id, starts_on, ends_on, end_reason)
@@ -122,6 +122,10 @@ func TestMigrationRegisterContent(t *testing.T) {
 		if (got == nil) != (want == "") || (got != nil && *got != want) {
 			t.Errorf("åtgärd %d: follow-up %v, want %q", pos, got, want)
 		}
+	}
+	if count(`SELECT count(*) FROM participants WHERE id = $1 AND gender = 'not_stated'`, kim) != 1 ||
+		count(`SELECT count(*) FROM participants WHERE id = $1 AND gender = 'woman'`, pia) != 1 {
+		t.Error("gender is kept for someone never in a project, or removed from a project participant")
 	}
 	// Down and up again: the schema goes and comes back.
 	if err := m.To(26); err != nil {

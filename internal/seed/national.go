@@ -342,7 +342,11 @@ func loadMunicipality(ctx context.Context, tx db.Tx, rng *rand.Rand, o nationalO
 			}
 			p := &people[i]
 			i++
-			return []any{tx.TenantID, pnrs[i-1], p.birth, p.first, p.last, fictionalMobile(rng), p.gender,
+			gender := "not_stated" // held for a project participant only (docs/privacy.md)
+			if p.projStart != nil {
+				gender = p.gender
+			}
+			return []any{tx.TenantID, pnrs[i-1], p.birth, p.first, p.last, fictionalMobile(rng), gender,
 				upperSecondaryOf(p.reason), pick(rng, []string{"school_dropout_notice", "school_list", "school_list", "self_referral", "social_services"}),
 				p.identified, o.coordinator, p.identified}, nil
 		})); err != nil {

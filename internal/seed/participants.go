@@ -99,6 +99,9 @@ func addDemoPerson(ctx context.Context, tx db.Tx, rng *rand.Rand, now time.Time,
 		first = menNames[rng.IntN(len(menNames))]
 	}
 	last := lastNames[rng.IntN(len(lastNames))]
+	if state != "project" && state != "project_ended" { // gender for a project participant only (docs/privacy.md)
+		gender = "not_stated"
+	}
 	identified := today.AddDate(0, 0, -5-rng.IntN(300))
 	switch state {
 	case "identified":
