@@ -69,3 +69,11 @@ WHERE m.referral_to IN ('health_care', 'youth_clinic')
 UPDATE participants p SET gender = 'not_stated'
 WHERE p.gender <> 'not_stated'
   AND NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.tenant_id = p.tenant_id AND e.participant_id = p.id AND e.kind = 'project');
+
+-- Health care responsible for an åtgärd says something of the young person's
+-- health: held only for a project participant. For anyone else such an
+-- åtgärd's responsible becomes "Annan aktör" with no name (the name could be
+-- a clinic's); the editor asks for a name at the next revision.
+UPDATE plan_measures m SET responsible = 'other', responsible_unit = ''
+WHERE m.responsible = 'health_care'
+  AND NOT EXISTS (SELECT 1 FROM enrolments e WHERE e.tenant_id = m.tenant_id AND e.participant_id = m.participant_id AND e.kind = 'project');

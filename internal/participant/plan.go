@@ -53,8 +53,9 @@ func Mappings(ctx context.Context, tx db.Tx, id int64) ([]Mapping, error) {
 	return ms, audit.Record(ctx, tx, audit.Event{Action: "mapping.read", RecordType: "participant", RecordID: strconv.FormatInt(id, 10)})
 }
 
-// ErrHealthOutsideProject means a referral to health care or a youth clinic
-// for someone who is only in the KAA register, which may not hold it.
+// ErrHealthOutsideProject means a referral to health care or a youth clinic,
+// or health care responsible for an åtgärd, for someone who is only in the
+// KAA register, which may not hold it.
 var ErrHealthOutsideProject = errors.New("participant: health referral outside a project")
 
 // SaveMapping adds a new version of participant id's mapping, made from
@@ -235,10 +236,22 @@ func Plans(ctx context.Context, tx db.Tx, id int64) ([]Plan, error) {
 // SavePlan adds a new version of participant id's plan, with its goals and
 // measures, made from version base (0 for the first), and returns its number.
 // Goals' parents refer to positions among p.Goals. Returns db.ErrNotFound for
-// an unknown participant and a *StaleError when base is no longer the newest.
+// an unknown participant, a *StaleError when base is no longer the newest,
+// and ErrHealthOutsideProject when health care is responsible for an åtgärd
+// of someone who never had a project enrolment.
 func SavePlan(ctx context.Context, tx db.Tx, id int64, base int, p Plan) (int, error) {
 	if err := lockParticipant(ctx, tx, id); err != nil {
 		return 0, err
+	}
+	for _, m := range p.Measures {
+		if m.Responsible == codes.HealthCare {
+			if in, err := InProject(ctx, tx, id); err != nil {
+				return 0, err
+			} else if !in {
+				return 0, ErrHealthOutsideProject
+			}
+			break
+		}
 	}
 	if err := checkBase(ctx, tx, "plans", id, base); err != nil {
 		return 0, err

@@ -16,7 +16,8 @@ import (
 // stay. "Vård eller behandling" at a contact becomes "Uppgift saknas", also
 // on an amended contact's original. A referral to a youth clinic or health
 // care of someone never in a project becomes "Annan"; a project
-// participant's stays. Gender stays only for a project participant. An open åtgärd gets its plan's follow-up date unless
+// participant's stays. Gender, and health care as responsible for an
+// åtgärd, stay only for a project participant. An open åtgärd gets its plan's follow-up date unless
 // that is before its start.
 func TestMigrationRegisterContent(t *testing.T) {
 	ctx := context.Background()
@@ -88,6 +89,11 @@ func TestMigrationRegisterContent(t *testing.T) {
 		($1, $2, 1, 2, 'komvux', 'municipality', '2027-01-10', NULL, NULL),
 		($1, $2, 1, 3, 'work_placement', 'municipality', '2026-09-01', '2026-10-01', 'completed'),
 		($1, $2, 1, 4, 'guidance', 'young_person', NULL, NULL, NULL)`, osby, kim)
+	exec(`INSERT INTO plans (tenant_id, participant_id, version, created_by) VALUES ($1, $2, 1, $3)`, osby, pia, user)
+	for _, pid := range []int64{kim, pia} {
+		exec(`INSERT INTO plan_measures (tenant_id, participant_id, version, position, type, responsible, responsible_unit)
+			VALUES ($1, $2, 1, 9, 'support', 'health_care', 'BUP')`, osby, pid)
+	}
 
 	if err := m.Up(); err != nil {
 		t.Fatal(err)
@@ -126,6 +132,10 @@ func TestMigrationRegisterContent(t *testing.T) {
 	if count(`SELECT count(*) FROM participants WHERE id = $1 AND gender = 'not_stated'`, kim) != 1 ||
 		count(`SELECT count(*) FROM participants WHERE id = $1 AND gender = 'woman'`, pia) != 1 {
 		t.Error("gender is kept for someone never in a project, or removed from a project participant")
+	}
+	if count(`SELECT count(*) FROM plan_measures WHERE participant_id = $1 AND position = 9 AND responsible = 'other' AND responsible_unit = ''`, kim) != 1 ||
+		count(`SELECT count(*) FROM plan_measures WHERE participant_id = $1 AND position = 9 AND responsible = 'health_care' AND responsible_unit = 'BUP'`, pia) != 1 {
+		t.Error("health care responsible for an åtgärd is kept for someone never in a project, or removed from a project participant")
 	}
 	// Down and up again: the schema goes and comes back.
 	if err := m.To(26); err != nil {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kaa-plattform/kaa/internal/codes"
 	"github.com/kaa-plattform/kaa/internal/db"
 	"github.com/kaa-plattform/kaa/internal/participant"
 	"github.com/kaa-plattform/kaa/internal/ui/views"
@@ -169,6 +170,9 @@ func (h *Handler) planEdit(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		v.Base, v.Name = fmt.Sprintf("%s/%d", h.participantBase(r), id), name
+		if v.InProject, err = participant.InProject(r.Context(), tx, id); err != nil {
+			return err
+		}
 		plans, err := participant.Plans(r.Context(), tx, id)
 		if err != nil {
 			return err
@@ -232,8 +236,10 @@ func optDate(t *time.Time) string {
 }
 
 // parsePlanForm reads the editor's rows into a plan; empty rows are dropped.
-func parsePlanForm(r *http.Request, now time.Time) (participant.Plan, views.PlanFormView) {
-	f := views.PlanFormView{Values: map[string]string{}}
+// Health care is responsible for an åtgärd only of a project participant
+// (inProject).
+func parsePlanForm(r *http.Request, now time.Time, inProject bool) (participant.Plan, views.PlanFormView) {
+	f := views.PlanFormView{Values: map[string]string{}, InProject: inProject}
 	for k, vs := range r.PostForm {
 		if len(vs) > 0 {
 			f.Values[k] = strings.TrimSpace(vs[0])
@@ -288,6 +294,8 @@ func parsePlanForm(r *http.Request, now time.Time) (participant.Plan, views.Plan
 		}
 		if !slices.Contains(participant.Responsibles, m.Responsible) {
 			f.Errors.Add(field("responsible"), fmt.Sprintf("Åtgärd %d: välj vem som ansvarar.", n))
+		} else if m.Responsible == codes.HealthCare && !inProject {
+			f.Errors.Add(field("responsible"), fmt.Sprintf("Åtgärd %d: hälso- och sjukvården kan bara stå som ansvarig för den som är med i ett projekt. KAA-registret får inte innehålla uppgifter om hälsa.", n))
 		} else if participant.NamedResponsible(m.Responsible) && m.ResponsibleUnit == "" {
 			f.Errors.Add(field("unit"), fmt.Sprintf("Åtgärd %d: skriv namnet på aktören som ansvarar, till exempel skolans namn.", n))
 		}
@@ -366,11 +374,18 @@ func (h *Handler) savePlan(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
 	var id int64
 	var name string
-	if err := h.inTenant(r, func(tx db.Tx) (err error) { id, name, err = h.participantName(r, tx); return err }); err != nil {
+	var inProject bool
+	if err := h.inTenant(r, func(tx db.Tx) (err error) {
+		if id, name, err = h.participantName(r, tx); err != nil {
+			return err
+		}
+		inProject, err = participant.InProject(r.Context(), tx, id)
+		return err
+	}); err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	pl, f := parsePlanForm(r, today())
+	pl, f := parsePlanForm(r, today(), inProject)
 	if f.Errors.Any() {
 		f.Base, f.Name = fmt.Sprintf("%s/%d", h.participantBase(r), id), name
 		h.render(w, r, http.StatusUnprocessableEntity, views.PlanForm(h.page(r, "Handlingsplan"), f))
@@ -385,6 +400,12 @@ func (h *Handler) savePlan(w http.ResponseWriter, r *http.Request) {
 		f.Base, f.Name = fmt.Sprintf("%s/%d", h.participantBase(r), id), name
 		f.Errors.Add("goal_text_0", staleMessage(stale))
 		h.render(w, r, http.StatusConflict, views.PlanForm(h.page(r, "Handlingsplan"), f))
+		return
+	}
+	if errors.Is(err, participant.ErrHealthOutsideProject) { // the project enrolment went meanwhile
+		f.Base, f.Name, f.InProject = fmt.Sprintf("%s/%d", h.participantBase(r), id), name, false
+		f.Errors.Add("goal_text_0", "Hälso- och sjukvården kan bara stå som ansvarig för den som är med i ett projekt.")
+		h.render(w, r, http.StatusUnprocessableEntity, views.PlanForm(h.page(r, "Handlingsplan"), f))
 		return
 	}
 	if err != nil {

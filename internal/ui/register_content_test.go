@@ -130,3 +130,36 @@ func TestGenderOnlyForProjectParticipants(t *testing.T) {
 		t.Errorf("a project registration stored gender %q, want woman", g)
 	}
 }
+
+// TestHealthCareResponsibleOnlyInProject: health care as who is responsible
+// for an åtgärd tells of the young person's health: for someone only in the
+// KAA register the editor does not offer it and a save is refused in
+// Swedish with nothing written; for a project participant it is kept.
+func TestHealthCareResponsibleOnlyInProject(t *testing.T) {
+	a := newApp(t)
+	c := a.client()
+	c.signIn("samordnare@osby.demo")
+	id := c.register(newParticipant("080301-0008", "Alva", "Andersson"))
+	base := fmt.Sprintf("/k/1273/deltagare/%d", id)
+	if page := c.get(base + "/plan/andra").Body; strings.Contains(page, "Hälso- och sjukvården") {
+		t.Error("the plan editor offers health care as responsible for someone only in the KAA register")
+	}
+	form := measurePlan()
+	form.Set("measure_responsible_0", "health_care")
+	form.Set("measure_unit_0", "Vårdcentralen")
+	res := c.post(base+"/plan", form)
+	if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Åtgärd 1: hälso- och sjukvården kan bara stå som ansvarig för den som är med i ett projekt") ||
+		a.count(`SELECT count(*) FROM plans WHERE participant_id = $1`, id) != 0 {
+		t.Errorf("health care responsible for someone only in KAA: %d", res.Status)
+	}
+	var sub int
+	a.db.Owner.QueryRow(context.Background(), `SELECT id FROM subprojects WHERE org_id = $1`, a.orgID("1273")).Scan(&sub)
+	if res := c.post(base+"/inskrivningar", url.Values{"enrol": {strconv.Itoa(sub)}, "starts_on": {day(0)},
+		"labour_market": {"unemployed"}, "education": {"isced_0_2"}}); res.Status != http.StatusSeeOther {
+		t.Fatalf("project enrolment: %d", res.Status)
+	}
+	if res := c.post(base+"/plan", form); res.Status != http.StatusSeeOther ||
+		a.count(`SELECT count(*) FROM plan_measures WHERE participant_id = $1 AND responsible = 'health_care'`, id) != 1 {
+		t.Errorf("a project participant's åtgärd with health care responsible: %d", res.Status)
+	}
+}
