@@ -1252,7 +1252,7 @@ func PlanForm(p Page, v PlanFormView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 103, ". När du sparar blir det en ny version; de tidigare finns kvar att läsa. Lämna en rad tom för att ta bort den.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 103, ". När du sparar blir det en ny version; de tidigare finns kvar att läsa. Lämna en rad tom för att ta bort den. Skriv inte om hälsa, missbruk eller andra känsliga uppgifter: KAA-registret får inte innehålla dem (bara en projektdeltagares plan får det, om projektet behöver det).</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
