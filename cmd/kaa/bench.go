@@ -374,7 +374,7 @@ func (b *bench) run(ctx context.Context, cfg config.Config) error {
 					if _, err := dashboard.BuildMunicipality(ctx, tx, dashboard.Period{From: half.Start(), To: half.End()}, 0, today); err != nil {
 						return err
 					}
-					_, err := scb.GapCount(ctx, tx, half)
+					_, err := scb.FindingCount(ctx, tx, half, today)
 					return err
 				})
 			}},

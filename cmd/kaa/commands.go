@@ -9,9 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"maps"
 	"os"
-	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -348,21 +346,32 @@ func retentionCmd(ctx context.Context, cfg config.Config, args []string, stdout 
 	}
 	defer pool.Close()
 	today := participant.Today()
-	erased, err := participant.RetentionEverywhere(ctx, pool, today, dry)
-	verb := "erased"
-	if dry {
-		verb = "would erase"
+	runs, err := participant.RetentionEverywhere(ctx, pool, today, !dry)
+	for _, o := range runs {
+		fmt.Fprintf(stdout, "%s %s: %s\n", o.Key, o.Name, describeRun(o.Run))
 	}
-	keys := slices.Sorted(maps.Keys(erased))
-	for _, k := range keys {
-		e := erased[k]
-		fmt.Fprintf(stdout, "%s: %s the personal data of %d people (after KAA %d, after a project %d, never enrolled %d)\n",
-			k, verb, e.Total(), e["kaa"], e["project"], e["unenrolled"])
-	}
-	if len(keys) == 0 {
-		fmt.Fprintf(stdout, "nothing is due as of %s\n", today.Format(time.DateOnly))
+	if len(runs) == 0 {
+		fmt.Fprintln(stdout, "no organisations")
 	}
 	return err
+}
+
+// describeRun says in a line what a retention run did or would do.
+func describeRun(r participant.Run) string {
+	counts := fmt.Sprintf("%d people (after avregistrering from KAA %d, after a project %d, never registered %d)",
+		r.Due.Total(), r.Due["kaa"], r.Due["project"], r.Due["unenrolled"])
+	switch {
+	case r.Decision == nil && r.Earlier == nil:
+		return "no gallringsbeslut recorded; nothing is erased"
+	case r.Decision == nil:
+		return fmt.Sprintf("no gallringsbeslut recorded; nothing is erased (the times saved before decisions, %d/%d/%d months, would erase %s)",
+			r.Earlier.KAAMonths, r.Earlier.ProjectMonths, r.Earlier.UnenrolledMonths, counts)
+	}
+	d := fmt.Sprintf("under gallringsbeslut %s of %s (%s)", r.Decision.Reference, r.Decision.DecidedOn.Format(time.DateOnly), r.Decision.DecidedBy)
+	if r.Erased {
+		return fmt.Sprintf("erased the personal data of %s %s", counts, d)
+	}
+	return fmt.Sprintf("would erase the personal data of %s %s", counts, d)
 }
 
 // totpCmd encrypts the two-factor secrets under the current key: after a

@@ -45,8 +45,9 @@ const usage = `usage: kaa <command>
   export rotate-key <project>
                             give the project's anonymised exports new ids (DATABASE_URL)
   retention run [--dry-run]
-                            remove the personal data whose time has passed in every
-                            organisation, or count what would go (DATABASE_URL)
+                            remove the personal data whose time under the municipality's
+                            gallringsbeslut has passed (nothing where no decision is
+                            recorded), or with --dry-run say what would go (DATABASE_URL)
   totp encrypt              encrypt every two-factor secret under the current key of
                             KAA_TOTP_KEYS: plain ones from before, and those under an
                             older key (DATABASE_URL, KAA_TOTP_KEYS; see docs/operations.md)
@@ -160,7 +161,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 		go metrics.Serve(mln)
 		defer metrics.Close()
 	}
-	go housekeeping(ctx, pool, log)
+	go housekeeping(ctx, pool, cfg.Retention, log)
 	anchored := make(chan struct{})
 	go func() { anchor(ctx, pool, cfg.Audit, log); close(anchored) }()
 	log.Info("listening", "addr", ln.Addr().String(), "public_url", cfg.PublicURL)
@@ -183,7 +184,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 // uploaded lists older than a day and ends the KAA enrolments of everyone who
 // has turned 20, and sign-in throttle counters that hold nothing back. All
 // are safe to run again.
-func housekeeping(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) {
+func housekeeping(ctx context.Context, pool *pgxpool.Pool, retention config.RetentionMode, log *slog.Logger) {
 	var retainedOn time.Time
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
@@ -203,16 +204,24 @@ func housekeeping(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) {
 		} else if n > 0 {
 			log.Info("purged sign-in throttle counters", "count", n)
 		}
-		// Gallring once a day, at the first hour of a new day the server is up.
-		if today := participant.Today(); !today.Equal(retainedOn) {
-			erased, err := participant.RetentionEverywhere(ctx, pool, today, false)
+		// Gallring once a day, at the first hour of a new day the server is
+		// up: as KAA_RETENTION says, and only where a gallringsbeslut is.
+		if today := participant.Today(); retention != config.RetentionOff && !today.Equal(retainedOn) {
+			runs, err := participant.RetentionEverywhere(ctx, pool, today, retention == config.RetentionErase)
 			if err != nil && ctx.Err() == nil {
 				log.Error("retention", "err", err)
 			} else {
 				retainedOn = today
 			}
-			for org, e := range erased {
-				log.Info("retention: erased personal data", "org", org, "people", e.Total())
+			for _, o := range runs {
+				switch {
+				case o.Erased && o.Due.Total() > 0:
+					log.Info("retention: erased personal data", "org", o.Key, "people", o.Due.Total(), "decision", o.Decision.Reference)
+				case o.Decision != nil && !o.Erased && o.Due.Total() > 0:
+					log.Info("retention: would erase personal data (KAA_RETENTION=report)", "org", o.Key, "people", o.Due.Total(), "decision", o.Decision.Reference)
+				case o.Decision == nil && o.Due.Total() > 0:
+					log.Info("retention: no gallringsbeslut, nothing erased; the times saved before decisions would erase", "org", o.Key, "people", o.Due.Total())
+				}
 			}
 		}
 		select {

@@ -54,7 +54,25 @@ type Config struct {
 	TOTPKeys *secretbox.Keyring
 	// Audit keys and anchors the audit chain.
 	Audit Audit
+	// Retention is what the server's daily gallring does (KAA_RETENTION,
+	// default report): nothing, report what would go, or erase where a
+	// municipality has recorded a gallringsbeslut.
+	Retention RetentionMode
 }
+
+// RetentionMode is what the daily gallring job does.
+type RetentionMode string
+
+const (
+	// RetentionOff: the job does not run.
+	RetentionOff RetentionMode = "off"
+	// RetentionReport: the job logs and audits, per municipality, what
+	// would be erased, and erases nothing.
+	RetentionReport RetentionMode = "report"
+	// RetentionErase: the job erases in the municipalities with a recorded
+	// gallringsbeslut and reports in the others.
+	RetentionErase RetentionMode = "erase"
+)
 
 // Audit keys the audit chain and anchors it outside the database (see
 // docs/operations.md): Key MACs every new audit row (KAA_AUDIT_KEY, base64,
@@ -101,6 +119,12 @@ func Load(getenv func(string) string) (Config, error) {
 		DevDir:             or(getenv("KAA_DEV_DIR"), ".dev"),
 		OIDC: OIDC{Issuer: getenv("KAA_OIDC_ISSUER"), ClientID: getenv("KAA_OIDC_CLIENT_ID"),
 			ClientSecret: getenv("KAA_OIDC_CLIENT_SECRET"), Label: or(getenv("KAA_OIDC_LABEL"), "Logga in med kommunens konto")},
+	}
+	switch m := RetentionMode(or(getenv("KAA_RETENTION"), string(RetentionReport))); m {
+	case RetentionOff, RetentionReport, RetentionErase:
+		c.Retention = m
+	default:
+		return c, fmt.Errorf("config: KAA_RETENTION must be off, report or erase, got %q", string(m))
 	}
 	var err error
 	if c.SessionIdleTimeout, err = duration(getenv, "KAA_SESSION_IDLE_TIMEOUT", c.SessionIdleTimeout); err != nil {

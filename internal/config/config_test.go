@@ -79,3 +79,20 @@ func TestAuditKeys(t *testing.T) {
 		})
 	}
 }
+
+// TestRetentionMode: KAA_RETENTION is off, report or erase, report when
+// unset; anything else stops the program with a message naming the values.
+func TestRetentionMode(t *testing.T) {
+	for v, want := range map[string]RetentionMode{"": RetentionReport, "off": RetentionOff, "report": RetentionReport, "erase": RetentionErase} {
+		c, err := Load(env(map[string]string{"KAA_RETENTION": v}))
+		if err != nil || c.Retention != want {
+			t.Errorf("KAA_RETENTION=%q: %q, %v; want %q", v, c.Retention, err, want)
+		}
+	}
+	for _, v := range []string{"on", "ERASE", "true", "dry-run"} {
+		_, err := Load(env(map[string]string{"KAA_RETENTION": v}))
+		if err == nil || !strings.Contains(err.Error(), "KAA_RETENTION must be off, report or erase") || !strings.Contains(err.Error(), v) {
+			t.Errorf("KAA_RETENTION=%q: %v, want an error naming the allowed values", v, err)
+		}
+	}
+}

@@ -25,8 +25,36 @@ type Writer struct {
 	buf []string
 }
 
-// NewWriter returns a Writer writing to w.
+// NewWriter returns a Writer writing comma-separated UTF-8 with LF line ends to w.
 func NewWriter(w io.Writer) *Writer { return &Writer{w: csv.NewWriter(w)} }
+
+// Format is how a Writer lays out a file: the separator, CRLF line ends, and
+// a UTF-8 byte-order mark first (which Swedish Excel needs to read UTF-8).
+type Format struct {
+	Comma rune
+	CRLF  bool
+	BOM   bool
+}
+
+// Semicolon is the format of a Swedish spreadsheet's text file: fields
+// separated by ;, CRLF line ends, a byte-order mark.
+var Semicolon = Format{Comma: ';', CRLF: true, BOM: true}
+
+// NewFormatWriter returns a Writer writing to w in format f; the byte-order
+// mark, if any, is written at once.
+func NewFormatWriter(w io.Writer, f Format) (*Writer, error) {
+	if f.BOM {
+		if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+			return nil, err
+		}
+	}
+	cw := csv.NewWriter(w)
+	if f.Comma != 0 {
+		cw.Comma = f.Comma
+	}
+	cw.UseCRLF = f.CRLF
+	return &Writer{w: cw}, nil
+}
 
 // Write writes one record, each field made safe. record is not changed.
 func (w *Writer) Write(record []string) error {

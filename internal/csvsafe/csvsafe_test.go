@@ -44,3 +44,20 @@ func TestEveryCellIsDefused(t *testing.T) {
 		t.Error("Write changed the caller's record")
 	}
 }
+
+// The semicolon format is what a Swedish spreadsheet and SCB's text upload
+// read: a byte-order mark, ; between fields, CRLF after each record, and
+// the same defused cells.
+func TestSemicolonFormat(t *testing.T) {
+	var b strings.Builder
+	w, err := csvsafe.NewFormatWriter(&b, csvsafe.Semicolon)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WriteAll([][]string{{"Personnummer", "Orsak; annan"}, {"200803010008", "=1"}}); err != nil {
+		t.Fatal(err)
+	}
+	if want := "\uFEFFPersonnummer;\"Orsak; annan\"\r\n200803010008;'=1\r\n"; b.String() != want {
+		t.Errorf("got %q, want %q", b.String(), want)
+	}
+}

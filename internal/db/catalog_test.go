@@ -362,7 +362,9 @@ func seedTwoTenants(t *testing.T, d *pgtest.DB) (a, b int) {
 			`INSERT INTO audit_events (tenant_id, action, user_id) VALUES ($1, 'test.seed', $2)`,
 			`INSERT INTO imports (tenant_id, created_by, filename, content) VALUES ($1, $2, 'lista.csv', '{}')`,
 			`INSERT INTO tenant_settings (tenant_id) SELECT $1 WHERE $2::int IS NOT NULL ON CONFLICT DO NOTHING`,
-			`INSERT INTO retention_policies (tenant_id) SELECT $1 WHERE $2::int IS NOT NULL ON CONFLICT DO NOTHING`,
+			`INSERT INTO retention_policies (tenant_id, kaa_months, project_months, unenrolled_months) SELECT $1, 24, 120, 6 WHERE $2::int IS NOT NULL ON CONFLICT DO NOTHING`,
+			`INSERT INTO retention_decisions (tenant_id, reference, decided_on, decided_by, kaa_months, project_months, unenrolled_months, recorded_by)
+			 VALUES ($1, 'BUN 2026/1', '2026-01-01', 'Nämnden', 24, 120, 6, $2)`,
 			`WITH p AS (INSERT INTO participants (tenant_id, personnummer, birth_date, first_name, last_name)
 			            VALUES ($1, '200803010008', '2008-03-01', 'Test', 'Testsson')
 			            ON CONFLICT (tenant_id, personnummer) WHERE personnummer <> '' DO UPDATE SET first_name = 'Test' RETURNING id),
@@ -389,6 +391,8 @@ func seedTwoTenants(t *testing.T, d *pgtest.DB) (a, b int) {
 			 ON CONFLICT DO NOTHING`,
 			`INSERT INTO followup_revisions (tenant_id, followup_id, snapshot, replaced_by)
 			 SELECT tenant_id, id, '{}', $2 FROM followups WHERE tenant_id = $1`,
+			`INSERT INTO scb_files (tenant_id, half_year, spec_version, spec_date, file_name, rows, findings, xlsx, xlsx_sha256, text, text_sha256, created_by)
+			 VALUES ($1, '2026-1', '2026-2', '2026-12-01', 'KAA', 0, 0, '', repeat('0', 64), '', repeat('0', 64), $2)`,
 		} {
 			if _, err := d.Owner.Exec(ctx, stmt, id, u); err != nil {
 				t.Fatalf("%s: %v", stmt, err)

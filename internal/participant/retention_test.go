@@ -16,11 +16,15 @@ import (
 	"github.com/kaa-plattform/kaa/internal/seed"
 )
 
-// TestRetention: a dry run counts without changing anything; a real run
-// empties the personal data of those whose time has passed (KAA ended two
-// years ago, never enrolled for six months) and of no one else, leaves the
-// statistics of the past exactly as they were, is in the audit log, and
-// finds nothing more the second time.
+// TestRetention: without a recorded gallringsbeslut nothing is erased, not
+// even by a run told to erase nor by retention_erase called directly, and
+// times saved before decisions existed only report. After a decision a dry
+// run counts without changing anything; a real run empties the personal data
+// of exactly those whose time under the decision has passed (KAA ended two
+// years ago, never registered for six months) and of no one else, leaves the
+// statistics of the past exactly as they were, is in the audit log with the
+// decision's reference, and finds nothing more the second time. A newer
+// decision supersedes the earlier one, which stays in the history.
 func TestRetention(t *testing.T) {
 	d := pgtest.NewFrom(t, "accounts", seed.StructureAt)
 	ctx := context.Background()
@@ -80,10 +84,28 @@ func TestRetention(t *testing.T) {
 	}
 	run := func(dry bool) (e participant.Erased) {
 		t.Helper()
-		if err := in(func(tx db.Tx) (err error) { e, err = participant.RunRetention(ctx, tx, today, dry); return err }); err != nil {
+		if err := in(func(tx db.Tx) error {
+			r, err := participant.RunRetention(ctx, tx, today, !dry)
+			if err == nil && (r.Decision == nil || r.Erased == dry) {
+				t.Errorf("run (dry %v) with a decision: %+v", dry, r)
+			}
+			e = r.Due
+			return err
+		}); err != nil {
 			t.Fatal(err)
 		}
 		return e
+	}
+	decide := func(ref string, kaa, project, unenrolled int) {
+		t.Helper()
+		err := in(func(tx db.Tx) error {
+			_, err := participant.RecordDecision(ctx, tx, participant.Decision{Reference: ref, DecidedOn: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC),
+				DecidedBy: "Barn- och utbildningsnämnden", Retention: participant.Retention{KAAMonths: kaa, ProjectMonths: project, UnenrolledMonths: unenrolled}})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 	name := func(id int64) (first, pnr string, erased bool) {
 		d.Owner.QueryRow(ctx, `SELECT first_name, personnummer, erased_on IS NOT NULL FROM participants WHERE id = $1`, id).Scan(&first, &pnr, &erased)
@@ -94,6 +116,51 @@ func TestRetention(t *testing.T) {
 		t.Fatalf("the fixture gives the first half of 2023 no statistics: %+v", before)
 	}
 
+	erasedCount := func() (n int) {
+		d.Owner.QueryRow(ctx, `SELECT count(*) FROM participants WHERE tenant_id = $1 AND erased_on IS NOT NULL`, osby).Scan(&n)
+		return n
+	}
+	// No decision: a run told to erase erases no one, and says so.
+	err := in(func(tx db.Tx) error {
+		r, err := participant.RunRetention(ctx, tx, today, true)
+		if r.Decision != nil || r.Erased || r.Due.Total() != 0 || r.Earlier != nil {
+			t.Errorf("a run without a decision: %+v", r)
+		}
+		if err != nil {
+			return err
+		}
+		// Nor does the database function, whoever calls it.
+		rows, err := tx.Query(ctx, `SELECT * FROM retention_erase($1, $2)`, osby, today)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		if rows.Next() {
+			t.Error("retention_erase erased without a decision")
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Times an administrator saved before decisions existed are no decision:
+	// they report what they would erase, and erase nothing.
+	exec(`INSERT INTO retention_policies (tenant_id, kaa_months, project_months, unenrolled_months) VALUES ($1, 24, 120, 6)`, osby)
+	err = in(func(tx db.Tx) error {
+		r, err := participant.RunRetention(ctx, tx, today, true)
+		if r.Decision != nil || r.Erased || r.Earlier == nil || !reflect.DeepEqual(r.Due, participant.Erased{"kaa": 1, "unenrolled": 1}) {
+			t.Errorf("a run under the times saved before decisions: %+v", r)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := erasedCount(); n != 0 {
+		t.Fatalf("%d people erased without a gallringsbeslut", n)
+	}
+
+	decide("BUN 2026/17", 24, 120, 6)
 	if e := run(true); !reflect.DeepEqual(e, participant.Erased{"kaa": 1, "unenrolled": 1}) {
 		t.Errorf("dry run: %v, want Ada (after KAA) and Cia (never enrolled)", e)
 	}
@@ -132,7 +199,7 @@ func TestRetention(t *testing.T) {
 		t.Errorf("the statistics of 2023 changed:\nbefore %+v\nafter  %+v", before, after)
 	}
 	// Erased people are no longer in the register.
-	err := in(func(tx db.Tx) error {
+	err = in(func(tx db.Tx) error {
 		if _, err := participant.Get(ctx, tx, ada); !errors.Is(err, db.ErrNotFound) {
 			t.Errorf("Ada's page after gallring: %v, want not found", err)
 		}
@@ -153,10 +220,45 @@ func TestRetention(t *testing.T) {
 	if e := run(false); e.Total() != 0 {
 		t.Errorf("the second run erased %v", e)
 	}
-	var runs int
-	d.Owner.QueryRow(ctx, `SELECT count(*) FROM audit_events WHERE tenant_id = $1 AND action = 'retention.run'`, osby).Scan(&runs)
-	if runs != 3 {
-		t.Errorf("%d retention runs in the audit log, want 3", runs)
+	var runs, withRef int
+	d.Owner.QueryRow(ctx, `SELECT count(*), count(*) FILTER (WHERE record_id = 'BUN 2026/17' AND detail->>'decision' = 'BUN 2026/17')
+		FROM audit_events WHERE tenant_id = $1 AND action = 'retention.run'`, osby).Scan(&runs, &withRef)
+	if runs != 5 || withRef != 3 {
+		t.Errorf("%d retention runs in the audit log, %d with the decision's reference; want 5 and 3", runs, withRef)
+	}
+
+	// A newer decision supersedes: projects kept three years, so Dan's
+	// project documentation from 2023 goes, and no one else's.
+	decide("BUN 2026/42", 24, 36, 6)
+	if e := run(false); !reflect.DeepEqual(e, participant.Erased{"project": 1}) {
+		t.Errorf("the run under the newer decision: %v, want Dan (after a project)", e)
+	}
+	if first, _, erased := name(dan); first != "" || !erased {
+		t.Error("Dan was not erased under the newer decision")
+	}
+	if first, _, erased := name(bo); first != "Bo" || erased {
+		t.Error("Bo, within the decision's time, was erased")
+	}
+	err = in(func(tx db.Tx) error {
+		ds, err := participant.Decisions(ctx, tx)
+		if len(ds) != 2 || ds[0].Reference != "BUN 2026/42" || ds[1].Reference != "BUN 2026/17" || ds[0].RecordedBy == "" {
+			t.Errorf("the history of decisions: %+v", ds)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A decision dated in the future or without a reference is refused by
+	// the database too.
+	for _, bad := range []participant.Decision{
+		{Reference: "BUN 2099/1", DecidedOn: time.Now().AddDate(0, 0, 2), DecidedBy: "Nämnden", Retention: participant.Retention{KAAMonths: 1, ProjectMonths: 1, UnenrolledMonths: 1}},
+		{Reference: " ", DecidedOn: today, DecidedBy: "Nämnden", Retention: participant.Retention{KAAMonths: 1, ProjectMonths: 1, UnenrolledMonths: 1}},
+		{Reference: "BUN 2026/1", DecidedOn: today, DecidedBy: "Nämnden", Retention: participant.Retention{KAAMonths: 0, ProjectMonths: 1, UnenrolledMonths: 1}},
+	} {
+		if err := in(func(tx db.Tx) error { _, err := participant.RecordDecision(ctx, tx, bad); return err }); err == nil {
+			t.Errorf("recorded %+v", bad)
+		}
 	}
 
 	// The serving role cannot erase in another municipality than its own.

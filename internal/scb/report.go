@@ -1,3 +1,8 @@
+// Package scb builds the municipality's half-year file to Statistics Sweden
+// (SCB) for the activity responsibility (KAA): the rows of SCB's five parts,
+// SCB's logical checks run on them before the download, the file laid out by
+// a versioned spec table (spec/*.json) as xlsx or semicolon text, and the
+// archive of every file made (docs/scb-report.md).
 package scb
 
 import (
@@ -62,152 +67,190 @@ func (h HalfYear) Start() time.Time {
 // End is the last day of h.
 func (h HalfYear) End() time.Time { return h.Start().AddDate(0, 6, -1) }
 
-// Row is one line of a block: the person, a date, our code and SCB's code.
+// compare orders half-years: negative when h is before o.
+func (h HalfYear) compare(o HalfYear) int { return (h.Year*2 + h.Half) - (o.Year*2 + o.Half) }
+
+// Row is one row of the file: one record of one of SCB's five parts, with
+// our keys and dates; the spec turns it into SCB's columns and codes.
 type Row struct {
+	Record        string // a key of Records
 	ParticipantID int64
 	Personnummer  string
 	Name          string
-	Date          time.Time
-	Category      string // our code
-	Code          string // SCB's code
-	Ref           int64  // the contact, for block 2
+	Dates         map[string]time.Time // by field
+	Keys          map[string]string    // by field: a key of the field's code list, or a kommunkod
 }
 
-// Gap is a record that would be reported incompletely.
-type Gap struct {
-	Kind          string // reason_missing, occupation_unknown, measure_no_start, no_contact
+// Finding is something SCB's logical checks would flag, or that would reach
+// SCB as "uppgift saknas": one person, one kind, and the dates and keys the
+// sentence names.
+type Finding struct {
+	Kind          string // see Kinds
 	ParticipantID int64
 	Name          string
-	Ref           int64 // the contact, for occupation_unknown
+	Personnummer  string
+	Date          time.Time // the date the finding is about
+	Field         string    // for "future": the field whose date has not come yet
+	Measure       string    // for an åtgärd: its type (a key of codes.MeasureType)
+	Message       string    // for "pnr": what is wrong with the number, in Swedish
 }
 
-// Report is the half-year report of one municipality.
+// Kinds are the kinds of finding, in the order the page lists them.
+var Kinds = []string{"pnr", "age", "reason_missing", "future", "moved_to_missing", "no_contact", "occupation_unknown",
+	"measure_no_start", "declined_started", "occupation_after"}
+
+// Report is the half-year submission of one municipality before it is laid
+// out by a spec: the rows of SCB's five parts and the findings.
 type Report struct {
-	Half   HalfYear
-	Blocks [5][]Row // blocks 1–5 at index 0–4
-	Gaps   []Gap
+	Half     HalfYear
+	Today    time.Time
+	Rows     []Row
+	Findings []Finding
 }
 
-// inKAA selects the people with a KAA enrolment overlapping the half-year.
+// Count is the number of rows of record.
+func (r Report) Count(record string) int {
+	n := 0
+	for _, row := range r.Rows {
+		if row.Record == record {
+			n++
+		}
+	}
+	return n
+}
+
+// People is the number of young people in the register during the half-year.
+func (r Report) People() int { return r.Count("registration") }
+
+// inKAA selects, per person, the latest KAA registration overlapping the half-year.
 const inKAA = `
 	SELECT DISTINCT ON (e.participant_id) e.participant_id, e.starts_on, e.ends_on, e.registration_reason
 	FROM enrolments e
 	WHERE e.tenant_id = @tenant AND e.kind = 'kaa' AND e.starts_on <= @end AND (e.ends_on IS NULL OR e.ends_on >= @start)
 	ORDER BY e.participant_id, e.starts_on DESC`
 
-// Build computes the report of the municipality of tx for h and records the
-// read, with the ids of the people it shows.
-func Build(ctx context.Context, tx db.Tx, h HalfYear) (Report, error) {
-	r, err := compute(ctx, tx, h, 5)
+// currentMeasures are the åtgärder of the current plan versions of the people in k.
+const currentMeasures = `
+	SELECT m.* FROM plan_measures m JOIN k ON k.participant_id = m.participant_id
+	WHERE m.tenant_id = @tenant AND m.version = (SELECT max(version) FROM plans x WHERE x.tenant_id = @tenant AND x.participant_id = m.participant_id)`
+
+// rowsSQL reads the five parts. Each row: record, person, personnummer,
+// name, birth date, the KAA registration's last day in the half-year, and
+// the values, unused ones NULL.
+const rowsSQL = `
+	WITH k AS (` + inKAA + `),
+	m AS (` + currentMeasures + `),
+	reached AS (SELECT c.id, c.participant_id, (c.occurred_at AT TIME ZONE 'Europe/Stockholm')::date AS on_date, c.occupation
+	            FROM contacts_between(@tenant, @start, @end) c WHERE c.reached),
+	r AS (
+		SELECT 1 AS part, 'registration' AS record, k.participant_id, k.starts_on AS d1, k.ends_on AS d2, k.registration_reason AS k1, NULL AS k2, NULL AS k3
+		FROM k
+		UNION ALL
+		SELECT 2, 'contact', c.participant_id, c.on_date, NULL, c.occupation, NULL, NULL
+		FROM reached c JOIN k ON k.participant_id = c.participant_id
+		WHERE c.on_date BETWEEN greatest(@start, k.starts_on) AND least(@end, coalesce(k.ends_on, @end))
+		UNION ALL
+		SELECT 3, 'measure_started', m.participant_id, m.starts_on, m.ends_on, m.type, NULL, NULL
+		FROM m WHERE m.starts_on BETWEEN @start AND @end
+		UNION ALL
+		SELECT 4, 'measure_ended', m.participant_id, m.starts_on, m.ends_on, m.type, m.end_reason,
+		       (SELECT c.occupation FROM participant_contacts_between(@tenant, m.participant_id, m.ends_on, '9999-12-31') c
+		        WHERE c.reached AND c.occupation <> 'unknown' ORDER BY c.occurred_at LIMIT 1)
+		FROM m WHERE m.ends_on BETWEEN @start AND @end
+		UNION ALL
+		SELECT 5, 'deregistration', e.participant_id, e.ends_on, NULL, e.end_reason, e.moved_to, NULL
+		FROM enrolments e WHERE e.tenant_id = @tenant AND e.kind = 'kaa' AND e.ends_on BETWEEN @start AND @end
+	)
+	SELECT r.record, r.participant_id, p.personnummer, p.first_name || ' ' || p.last_name, p.birth_date,
+	       r.d1, r.d2, r.k1, r.k2, r.k3
+	FROM r JOIN participants p ON p.tenant_id = @tenant AND p.id = r.participant_id
+	ORDER BY r.part, p.personnummer, r.d1 NULLS FIRST, r.d2 NULLS FIRST, r.k1`
+
+// Build computes the report of the municipality of tx for h, as of today,
+// and records the read with the ids of the people it shows.
+func Build(ctx context.Context, tx db.Tx, h HalfYear, today time.Time) (Report, error) {
+	r, err := compute(ctx, tx, h, today)
 	if err != nil {
 		return r, err
 	}
 	// Who was shown: the record ids, so that the access log can answer who saw whom.
-	ids := make([]int64, len(r.Blocks[0]))
-	for i, row := range r.Blocks[0] {
-		ids[i] = row.ParticipantID
+	var ids []int64
+	for _, row := range r.Rows {
+		if row.Record == "registration" {
+			ids = append(ids, row.ParticipantID)
+		}
 	}
 	return r, audit.Record(ctx, tx, audit.Event{Action: "scb.report", RecordType: "report",
-		Detail: map[string]any{"half_year": h.String(), "people": len(r.Blocks[0]), "gaps": len(r.Gaps), "participants": ids}})
+		Detail: map[string]any{"half_year": h.String(), "people": len(ids), "findings": len(r.Findings), "participants": ids}})
 }
 
-// GapCount is the number of gaps in the report for h, for a page that shows
-// the number and no person: it is not logged as a read of the report.
-func GapCount(ctx context.Context, tx db.Tx, h HalfYear) (int, error) {
-	if err := db.PlanEachQuery(ctx, tx); err != nil {
-		return 0, err
-	}
-	var n int
-	err := tx.QueryRow(ctx, `SELECT count(*) FROM (`+gapsSQL+`) g`, pgx.NamedArgs{"tenant": tx.TenantID, "start": h.Start(), "end": h.End()}).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("scb: gap count: %w", err)
-	}
-	return n, nil
+// FindingCount is the number of findings for h, for a page that shows the
+// number and no person: it is not logged as a read of the report.
+func FindingCount(ctx context.Context, tx db.Tx, h HalfYear, today time.Time) (int, error) {
+	r, err := compute(ctx, tx, h, today)
+	return len(r.Findings), err
 }
 
-// gapsSQL finds what would be reported incompletely for the half-year from
-// @start to @end: KAA without a reason, reached contacts without an
-// occupation, current measures without a start, and people in KAA the whole
-// half-year who were never reached in it. It names no one, so that counting
-// them reads no names.
-const gapsSQL = `
-	WITH k AS (` + inKAA + `),
-	reached AS (SELECT c.id, c.participant_id, c.occurred_at, c.occupation FROM contacts_between(@tenant, @start, @end) c WHERE c.reached)
-	SELECT 1 AS rank, 'reason_missing' AS kind, k.participant_id, 0::bigint AS ref
-	FROM k WHERE k.registration_reason = 'unknown'
-	UNION ALL
-	SELECT 2, 'occupation_unknown', c.participant_id, c.id
-	FROM reached c JOIN k ON k.participant_id = c.participant_id
-	WHERE c.occupation = 'unknown'
-	  AND (c.occurred_at AT TIME ZONE 'Europe/Stockholm')::date BETWEEN greatest(@start, k.starts_on) AND least(@end, coalesce(k.ends_on, @end))
-	UNION ALL
-	SELECT DISTINCT 3, 'measure_no_start', m.participant_id, 0::bigint
-	FROM plan_measures m JOIN k ON k.participant_id = m.participant_id
-	WHERE m.tenant_id = @tenant AND m.starts_on IS NULL
-	  AND m.version = (SELECT max(version) FROM plans x WHERE x.tenant_id = @tenant AND x.participant_id = m.participant_id)
-	UNION ALL
-	SELECT 4, 'no_contact', k.participant_id, 0
-	FROM k WHERE k.starts_on <= @start AND (k.ends_on IS NULL OR k.ends_on >= @end)
-	  AND k.participant_id NOT IN (SELECT participant_id FROM reached)`
+// kaaEnds keeps, on a registration row, the day its registration ends (if
+// it has): no column shows it, the checks read it.
+const kaaEnds = "kaa_ends"
 
-// compute builds the first blocks of the report for h, and its gaps.
-func compute(ctx context.Context, tx db.Tx, h HalfYear, blocks int) (Report, error) {
-	r := Report{Half: h}
+// compute reads the rows of h and runs the checks on them.
+func compute(ctx context.Context, tx db.Tx, h HalfYear, today time.Time) (Report, error) {
+	r := Report{Half: h, Today: today}
 	if err := db.PlanEachQuery(ctx, tx); err != nil {
 		return r, err
 	}
-	args := pgx.NamedArgs{"tenant": tx.TenantID, "start": h.Start(), "end": h.End()}
-	queries := [5]string{
-		// 1: everyone in KAA during the half-year, with the reason for registration.
-		`SELECT k.participant_id, p.personnummer, p.first_name || ' ' || p.last_name, k.starts_on, k.registration_reason, 0::bigint
-		 FROM (` + inKAA + `) k JOIN participants p ON p.tenant_id = @tenant AND p.id = k.participant_id`,
-		// 2: their contact occasions in the half-year (contacts that reached the
-		// young person, during their time in KAA), with the occupation at contact.
-		`SELECT c.participant_id, p.personnummer, p.first_name || ' ' || p.last_name, (c.occurred_at AT TIME ZONE 'Europe/Stockholm')::date,
-		        c.occupation, c.id
-		 FROM contacts_between(@tenant, @start, @end) c JOIN (` + inKAA + `) k ON k.participant_id = c.participant_id
-		 JOIN participants p ON p.tenant_id = @tenant AND p.id = c.participant_id
-		 WHERE c.reached
-		   AND (c.occurred_at AT TIME ZONE 'Europe/Stockholm')::date BETWEEN greatest(@start, k.starts_on) AND least(@end, coalesce(k.ends_on, @end))`,
-		// 3: measures of their current plans that started in the half-year.
-		`SELECT m.participant_id, p.personnummer, p.first_name || ' ' || p.last_name, m.starts_on, m.type, 0::bigint
-		 FROM plan_measures m JOIN (` + inKAA + `) k ON k.participant_id = m.participant_id
-		 JOIN participants p ON p.tenant_id = @tenant AND p.id = m.participant_id
-		 WHERE m.tenant_id = @tenant AND m.version = (SELECT max(version) FROM plans x WHERE x.tenant_id = @tenant AND x.participant_id = m.participant_id)
-		   AND m.starts_on BETWEEN @start AND @end`,
-		// 4: measures of their current plans that ended in the half-year.
-		`SELECT m.participant_id, p.personnummer, p.first_name || ' ' || p.last_name, m.ends_on, m.type, 0::bigint
-		 FROM plan_measures m JOIN (` + inKAA + `) k ON k.participant_id = m.participant_id
-		 JOIN participants p ON p.tenant_id = @tenant AND p.id = m.participant_id
-		 WHERE m.tenant_id = @tenant AND m.version = (SELECT max(version) FROM plans x WHERE x.tenant_id = @tenant AND x.participant_id = m.participant_id)
-		   AND m.ends_on BETWEEN @start AND @end`,
-		// 5: KAA that ended in the half-year, with the reason.
-		`SELECT e.participant_id, p.personnummer, p.first_name || ' ' || p.last_name, e.ends_on, e.end_reason, 0::bigint
-		 FROM enrolments e JOIN participants p ON p.tenant_id = @tenant AND p.id = e.participant_id
-		 WHERE e.tenant_id = @tenant AND e.kind = 'kaa' AND e.ends_on BETWEEN @start AND @end`,
-	}
-	codes := [5]map[string]string{ReasonCodes, OccupationCodes, MeasureCodes, MeasureCodes, EndCodes}
-	for i, q := range queries[:blocks] {
-		rows, _ := tx.Query(ctx, q+` ORDER BY 2, 4`, args)
-		block, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (Row, error) {
-			var r Row
-			err := row.Scan(&r.ParticipantID, &r.Personnummer, &r.Name, &r.Date, &r.Category, &r.Ref)
-			r.Code = codes[i][r.Category]
-			return r, err
-		})
-		if err != nil {
-			return r, fmt.Errorf("scb: block %d: %w", i+1, err)
+	rows, _ := tx.Query(ctx, rowsSQL, pgx.NamedArgs{"tenant": tx.TenantID, "start": h.Start(), "end": h.End()})
+	defer rows.Close()
+	births := map[int64]time.Time{}
+	for rows.Next() {
+		var row Row
+		var birth time.Time
+		var d1, d2 *time.Time
+		var k1, k2, k3 *string
+		if err := rows.Scan(&row.Record, &row.ParticipantID, &row.Personnummer, &row.Name, &birth, &d1, &d2, &k1, &k2, &k3); err != nil {
+			return r, fmt.Errorf("scb: rows: %w", err)
 		}
-		r.Blocks[i] = block
+		births[row.ParticipantID] = birth
+		row.Dates, row.Keys = map[string]time.Time{}, map[string]string{}
+		set := func(f string, d *time.Time) {
+			if d != nil {
+				row.Dates[f] = *d
+			}
+		}
+		key := func(f string, k *string) {
+			if k != nil {
+				row.Keys[f] = *k
+			}
+		}
+		switch row.Record {
+		case "registration":
+			set("registered_on", d1)
+			set(kaaEnds, d2)
+			key("registration_reason", k1)
+		case "contact":
+			set("contact_on", d1)
+			key("contact_occupation", k1)
+		case "measure_started":
+			set("measure_start", d1)
+			key("measure", k1)
+		case "measure_ended":
+			set("measure_start", d1)
+			set("measure_end", d2)
+			key("measure", k1)
+			key("measure_end_reason", k2)
+			key("occupation_after", k3)
+		case "deregistration":
+			set("deregistered_on", d1)
+			key("deregistration_reason", k1)
+			key("moved_to", k2)
+		}
+		r.Rows = append(r.Rows, row)
 	}
-	rows, _ := tx.Query(ctx, `
-		SELECT g.kind, g.participant_id, p.first_name || ' ' || p.last_name AS name, g.ref
-		FROM (`+gapsSQL+`) g JOIN participants p ON p.tenant_id = @tenant AND p.id = g.participant_id
-		ORDER BY g.rank, name, g.participant_id, g.ref`, args)
-	more, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Gap])
-	if err != nil {
-		return r, fmt.Errorf("scb: gaps: %w", err)
+	if err := rows.Err(); err != nil {
+		return r, fmt.Errorf("scb: rows: %w", err)
 	}
-	r.Gaps = more
+	r.Findings = check(r, births)
 	return r, nil
 }

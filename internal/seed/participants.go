@@ -181,7 +181,7 @@ func addDemoPerson(ctx context.Context, tx db.Tx, rng *rand.Rand, now time.Time,
 			INSERT INTO contacts (tenant_id, participant_id, occurred_at, channel, direction, reached, method, note, created_by, created_at, occupation)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $3, $10)`, tx.TenantID, id, at, ch,
 			[]string{"outgoing", "outgoing", "outgoing", "incoming"}[rng.IntN(4)], reached, method, demoNotes[rng.IntN(len(demoNotes))], coordinator,
-			// Mostly known, sometimes not: the SCB report's completeness panel has work.
+			// Mostly known, sometimes not: the SCB file's checks have work.
 			[]string{"no_activity", "no_activity", "work", "work_placement", "komvux", "unknown"}[rng.IntN(6)]); err != nil {
 			return fmt.Errorf("seed: contact: %w", err)
 		}

@@ -12,7 +12,7 @@ import (
 )
 
 // TestDestructiveActionsAskOnce: ending an enrolment, cancelling an import,
-// removing a person's access, shortening the times for gallring, answering a
+// removing a person's access, recording a gallringsbeslut, answering a
 // project's invitation, withdrawing one and removing an organisation from a
 // project each ask once, on a page that works without JavaScript, and change nothing
 // until the answer is yes; the answer carries what the form held.
@@ -61,9 +61,10 @@ func TestDestructiveActionsAskOnce(t *testing.T) {
 			"Avbryta importen av kaa-lista.csv?", `SELECT (count(*) = 0)::int FROM imports`, "import.cancel"},
 		{"remove access", admin, fmt.Sprintf("/k/1273/anvandare/%d/inaktivera", a.userID("samordnare@osby.demo")), nil,
 			"Ta bort Samordnare Osbys behörighet i Osby kommun?", fmt.Sprintf(`SELECT (count(*) = 0)::int FROM memberships m JOIN orgs o ON o.id = m.tenant_id WHERE o.key = '1273' AND m.user_id = %d`, a.userID("samordnare@osby.demo")), "membership.change"},
-		{"shorten retention", admin, "/k/1273/installningar",
-			url.Values{"no_contact_days": {"30"}, "kaa_months": {"12"}, "project_months": {"120"}, "unenrolled_months": {"6"}},
-			"Korta tiderna för gallring?", `SELECT count(*) FROM retention_policies p JOIN orgs o ON o.id = p.tenant_id WHERE o.key = '1273' AND p.kaa_months = 12`, "retention.policy"},
+		{"record gallringsbeslut", admin, "/k/1273/gallring",
+			url.Values{"reference": {"BUN 2026/9"}, "decided_on": {"2026-11-20"}, "decided_by": {"Barn- och utbildningsnämnden"}, "kaa_months": {"12"},
+				"project_months": {"120"}, "unenrolled_months": {"6"}, "action": {"record"}},
+			"Registrera gallringsbeslutet?", `SELECT count(*) FROM retention_decisions p JOIN orgs o ON o.id = p.tenant_id WHERE o.key = '1273' AND p.reference = 'BUN 2026/9' AND p.kaa_months = 12`, "retention.decision"},
 		{"accept invitation", joiner, "/k/1382/inbjudningar/within/tacka-ja", nil,
 			"Gå med i Within?", `SELECT count(*) FROM project_orgs m JOIN projects p ON p.id = m.project_id WHERE p.key = 'within' AND m.org_id = ` + falkenberg, "project.join"},
 		{"decline invitation", decliner, "/k/0484/inbjudningar/within/tacka-nej", nil,

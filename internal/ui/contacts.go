@@ -331,13 +331,9 @@ func (h *Handler) queues(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) settings(w http.ResponseWriter, r *http.Request) {
 	var s participant.Settings
-	var ret participant.Retention
 	var require bool
 	err := h.inTenant(r, func(tx db.Tx) (err error) {
 		if s, err = participant.GetSettings(r.Context(), tx); err != nil {
-			return err
-		}
-		if ret, err = participant.GetRetention(r.Context(), tx); err != nil {
 			return err
 		}
 		require, err = org.RequiresTwoFactor(r.Context(), tx)
@@ -348,76 +344,28 @@ func (h *Handler) settings(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.render(w, r, http.StatusOK, views.Settings(h.page(r, "Inställningar"), views.SettingsView{Action: r.URL.Path,
-		NoContactDays: fmt.Sprint(s.NoContactDays), KAAMonths: fmt.Sprint(ret.KAAMonths),
-		ProjectMonths: fmt.Sprint(ret.ProjectMonths), UnenrolledMonths: fmt.Sprint(ret.UnenrolledMonths), RequireTwoFactor: require}))
+		Retention: strings.TrimSuffix(r.URL.Path, "installningar") + "gallring", NoContactDays: fmt.Sprint(s.NoContactDays), RequireTwoFactor: require}))
 }
 
 func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 4096)
 	field := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
-	v := views.SettingsView{Action: r.URL.Path, NoContactDays: field("no_contact_days"),
-		KAAMonths: field("kaa_months"), ProjectMonths: field("project_months"), UnenrolledMonths: field("unenrolled_months"),
-		RequireTwoFactor: r.PostFormValue("require_two_factor") == "1"}
+	v := views.SettingsView{Action: r.URL.Path, Retention: strings.TrimSuffix(r.URL.Path, "installningar") + "gallring",
+		NoContactDays: field("no_contact_days"), RequireTwoFactor: r.PostFormValue("require_two_factor") == "1"}
 	days := atoiOr0(v.NoContactDays)
 	if days < 1 || days > 365 {
 		v.Errors.Add("no_contact_days", "Skriv ett antal dagar mellan 1 och 365.")
 	}
-	months := func(name, value string) int {
-		n := atoiOr0(value)
-		if n < 1 || n > 240 {
-			v.Errors.Add(name, "Skriv ett antal månader mellan 1 och 240.")
-		}
-		return n
-	}
-	ret := participant.Retention{KAAMonths: months("kaa_months", v.KAAMonths), ProjectMonths: months("project_months", v.ProjectMonths),
-		UnenrolledMonths: months("unenrolled_months", v.UnenrolledMonths)}
 	if v.Errors.Any() {
 		h.render(w, r, http.StatusUnprocessableEntity, views.Settings(h.page(r, "Inställningar"), v))
 		return
 	}
-	var due participant.Erased
 	err := h.inTenant(r, func(tx db.Tx) error {
-		before, err := participant.GetRetention(r.Context(), tx)
-		if err != nil {
-			return err
-		}
 		if err := participant.SaveSettings(r.Context(), tx, participant.Settings{NoContactDays: days}); err != nil {
 			return err
 		}
-		if err := participant.SaveRetention(r.Context(), tx, ret); err != nil {
-			return err
-		}
-		if err := org.SetRequiresTwoFactor(r.Context(), tx, v.RequireTwoFactor); err != nil {
-			return err
-		}
-		if ret.KAAMonths >= before.KAAMonths && ret.ProjectMonths >= before.ProjectMonths && ret.UnenrolledMonths >= before.UnenrolledMonths {
-			return nil
-		}
-		// Shorter times erase people sooner, some perhaps at the next daily
-		// run: ask once, saying how many the new policy would erase now.
-		if unlessConfirmed(r) == nil {
-			return nil
-		}
-		if due, err = participant.RunRetention(r.Context(), tx, today(), true); err != nil {
-			return err
-		}
-		return errUnconfirmed
+		return org.SetRequiresTwoFactor(r.Context(), tx, v.RequireTwoFactor)
 	})
-	if h.asked(w, r, err, func() (views.Confirm, error) {
-		c := views.Confirm{Question: "Korta tiderna för gallring?", Yes: "Ja, spara inställningarna", Back: r.URL.Path}
-		switch n := due.Total(); n {
-		case 0:
-			c.Consequence = "Ingen gallras i dag med de nya tiderna, men framöver tas uppgifter bort tidigare."
-		case 1:
-			c.Consequence = "Med de nya tiderna gallras en person vid nästa gallring, inom ett dygn."
-		default:
-			c.Consequence = fmt.Sprintf("Med de nya tiderna gallras %s personer vid nästa gallring, inom ett dygn.", sv.Num(n))
-		}
-		c.Consequence += " Namn, personnummer, kontaktuppgifter och anteckningar tas då bort och kan inte återställas. Går du tillbaka sparas ingen av ändringarna i formuläret."
-		return c, nil
-	}) {
-		return
-	}
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -427,7 +375,7 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
 }
 
 // enrolmentReason corrects the reason for registration of a KAA enrolment
-// (the SCB report's completeness panel sends coordinators here).
+// (the SCB page's checks sent coordinators here).
 func (h *Handler) enrolmentReason(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id, err1 := pathID(r, "id")

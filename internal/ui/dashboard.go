@@ -109,7 +109,7 @@ func (h *Handler) dashboardView(r *http.Request) (views.DashboardView, error) {
 	gaps := "–"
 	if hy, ok := scb.ParseHalfYear(key); ok {
 		var n int
-		if err := h.inTenant(r, func(tx db.Tx) (err error) { n, err = scb.GapCount(ctx, tx, hy); return err }); err != nil {
+		if err := h.inTenant(r, func(tx db.Tx) (err error) { n, err = scb.FindingCount(ctx, tx, hy, today()); return err }); err != nil {
 			return v, err
 		}
 		gaps = fmt.Sprintf("%s att rätta i halvårsrapporten till SCB", sv.Num(n))

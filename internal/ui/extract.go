@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -56,7 +57,10 @@ func (h *Handler) extract(w http.ResponseWriter, r *http.Request) {
 		if v.FollowUps, err = participant.FollowUps(ctx, tx, id); err != nil {
 			return err
 		}
-		if v.Retention, err = participant.GetRetention(ctx, tx); err != nil {
+		switch d, err := participant.CurrentDecision(ctx, tx); {
+		case err == nil:
+			v.Retention = &d
+		case !errors.Is(err, db.ErrNotFound):
 			return err
 		}
 		if v.Access, _, err = audit.Review(ctx, tx, audit.Filter{ParticipantID: id, From: v.P.IdentifiedOn.AddDate(-1, 0, 0), To: today()}, 0); err != nil {

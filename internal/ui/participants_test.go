@@ -287,19 +287,8 @@ func TestContactLog(t *testing.T) {
 		if res := admin.post("/k/1273/installningar", url.Values{"no_contact_days": {"0"}}); res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "mellan 1 och 365") {
 			t.Errorf("0 days: %d", res.Status)
 		}
-		form := url.Values{"no_contact_days": {"10"}, "kaa_months": {"36"}, "project_months": {"0"}, "unenrolled_months": {"12"}}
-		if res := admin.post("/k/1273/installningar", form); res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "mellan 1 och 240") {
-			t.Errorf("0 months of retention: %d", res.Status)
-		}
-		form.Set("project_months", "120")
-		if res := admin.post("/k/1273/installningar", form); res.Status != http.StatusSeeOther {
+		if res := admin.post("/k/1273/installningar", url.Values{"no_contact_days": {"10"}}); res.Status != http.StatusSeeOther {
 			t.Fatalf("save: %d", res.Status)
-		}
-		if n := a.count(`SELECT count(*) FROM retention_policies WHERE tenant_id = $1 AND kaa_months = 36 AND project_months = 120 AND unenrolled_months = 12`, a.orgID("1273")); n != 1 {
-			t.Error("the retention policy was not saved")
-		}
-		if body := admin.get("/k/1273/installningar").Body; !strings.Contains(body, `value="36"`) {
-			t.Error("the settings page does not show the saved retention policy")
 		}
 		if !strings.Contains(c.get("/k/1273/att-gora").Body, "Ingen kontakt på 10 dagar") {
 			t.Error("the queue does not use the municipality's setting")

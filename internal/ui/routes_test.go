@@ -103,6 +103,14 @@ func TestRouteTable(t *testing.T) {
 		}
 		return strconv.FormatInt(id, 10)
 	}
+	// A kept SCB file of Osby under the participant's id, for the {id}/{format} download.
+	if _, err := a.db.Owner.Exec(ctx, `INSERT INTO scb_files (tenant_id, id, half_year, spec_version, spec_date, file_name, rows, findings,
+		xlsx, xlsx_sha256, text, text_sha256, created_by) OVERRIDING SYSTEM VALUE
+		VALUES ($1, $2, '2026-1', '2026-2', '2026-12-01', 'KAA', 0, 0, '', repeat('0', 64), '', repeat('0', 64), $3)`,
+		a.orgID("1273"), pid, a.userID("samordnare@osby.demo")); err != nil {
+		t.Fatal(err)
+	}
+	a.db.Owner.Exec(ctx, `SELECT setval(pg_get_serial_sequence('scb_files', 'id'), (SELECT max(id) FROM scb_files))`)
 	who := "" // the persona making the request
 	// A project Osby owns, for the project owner's set-up routes.
 	a.db.Owner.Exec(ctx, `WITH p AS (INSERT INTO projects (key, name, owner_org_id, starts_on, ends_on) VALUES ('osbyprojekt', 'Osbyprojektet', $1, '2026-01-01', '2027-12-31') RETURNING id)
@@ -118,7 +126,7 @@ func TestRouteTable(t *testing.T) {
 		}
 		r := strings.NewReplacer("{tenant}", "1273", "{project}", "osbyprojekt", "{user}", strconv.Itoa(extra), "*", "x",
 			"{id}", strconv.FormatInt(pid, 10), "{eid}", strconv.FormatInt(eid, 10), "{cid}", strconv.FormatInt(cid, 10),
-			"{fid}", a.followUpOf(pid), "{block}", "2", "{table}", "kanaler", "{org}", strconv.Itoa(a.orgID("1273")))
+			"{fid}", a.followUpOf(pid), "{format}", "xlsx", "{table}", "kanaler", "{org}", strconv.Itoa(a.orgID("1273")))
 		if strings.Contains(pattern, "/inbjudningar/{org}/") {
 			r = strings.NewReplacer("{tenant}", "1273", "{project}", "osbyprojekt", "{org}", strconv.Itoa(a.orgID("1266")))
 		} else if strings.Contains(pattern, "/inbjudningar/{project}/") {

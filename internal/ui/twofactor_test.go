@@ -25,7 +25,7 @@ func TestTwoFactor(t *testing.T) {
 	// Osby's administrator turns the requirement on.
 	admin := a.client()
 	admin.signIn("admin@osby.demo")
-	form := url.Values{"no_contact_days": {"30"}, "kaa_months": {"24"}, "project_months": {"120"}, "unenrolled_months": {"6"}, "require_two_factor": {"1"}}
+	form := url.Values{"no_contact_days": {"30"}, "require_two_factor": {"1"}}
 	if res := admin.post("/k/1273/installningar", form); res.Status != http.StatusSeeOther {
 		t.Fatalf("turning the requirement on: %d", res.Status)
 	}

@@ -32,8 +32,9 @@ var Actions = []Option{
 	{Value: "import.preview", Label: "Granskade en KAA-lista"},
 	{Value: "import.confirm", Label: "Importerade en KAA-lista"},
 	{Value: "import.cancel", Label: "Avbröt en import"},
-	{Value: "scb.report", Label: "Visade SCB-rapporten"},
-	{Value: "scb.export", Label: "Laddade ner SCB-rapporten"},
+	{Value: "scb.report", Label: "Visade halvårsfilen till SCB och dess kontroller"},
+	{Value: "scb.file", Label: "Skapade halvårsfilen till SCB"},
+	{Value: "scb.export", Label: "Laddade ner halvårsfilen till SCB"},
 	{Value: "dashboard.read", Label: "Visade statistiken"},
 	{Value: "user.list", Label: "Visade användarna"},
 	{Value: "user.create", Label: "Gav en person behörighet"},
@@ -42,8 +43,9 @@ var Actions = []Option{
 	{Value: "settings.update", Label: "Ändrade inställningarna"},
 	{Value: "project.join", Label: "Tackade ja till ett projekt"},
 	{Value: "project.decline", Label: "Tackade nej till ett projekt"},
-	{Value: "retention.policy", Label: "Ändrade tiderna för gallring"},
-	{Value: "retention.run", Label: "Gallrade uppgifter (antal personer)"},
+	{Value: "retention.policy", Label: "Ändrade tiderna för gallring (före gallringsbeslut)"},
+	{Value: "retention.decision", Label: "Registrerade ett gallringsbeslut (diarienummer)"},
+	{Value: "retention.run", Label: "Gallring eller redovisning av gallring (diarienummer)"},
 	{Value: "audit.review", Label: "Läste loggen (loggkontroll)"},
 }
 

@@ -1,0 +1,235 @@
+package scb
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/kaa-plattform/kaa/internal/codes"
+	"github.com/kaa-plattform/kaa/internal/csvsafe"
+	"github.com/kaa-plattform/kaa/internal/sv"
+)
+
+// Cell is one value of the file: text, a date, or a number (SCB's numeric
+// codes). The zero Cell is empty.
+type Cell struct {
+	Text   string
+	Date   time.Time
+	Number int
+	Kind   CellKind
+}
+
+// CellKind says which of Cell's values is set.
+type CellKind int
+
+// The kinds of cell.
+const (
+	Empty CellKind = iota
+	Text
+	Date
+	Number
+)
+
+// File is the half-year submission laid out in one spec's columns and codes.
+type File struct {
+	Spec   Spec
+	Kommun string // the municipality's kommunkod
+	Half   HalfYear
+	Head   []string
+	Rows   [][]Cell
+}
+
+// Layout lays r out in spec's columns for the municipality kommun. A key
+// the spec has no code for is an error: spec tables are checked when they
+// are loaded, so it means a list gained a key and the tables did not.
+func Layout(spec Spec, kommun string, r Report) (File, error) {
+	f := File{Spec: spec, Kommun: kommun, Half: r.Half}
+	for _, c := range spec.Columns {
+		f.Head = append(f.Head, c.Name)
+	}
+	for _, row := range r.Rows {
+		cells := make([]Cell, len(spec.Columns))
+		for i, c := range spec.Columns {
+			fd := fields[c.Field]
+			switch {
+			case c.Field == "municipality":
+				cells[i] = Cell{Kind: Text, Text: kommun}
+			case c.Field == "personnummer":
+				cells[i] = Cell{Kind: Text, Text: row.Personnummer}
+			case c.Field == "record":
+				cells[i] = code(spec.Codes[fd.list.Name][row.Record])
+			case fd.kind == kindDate:
+				if d, ok := row.Dates[c.Field]; ok {
+					cells[i] = Cell{Kind: Date, Date: d}
+				}
+			case fd.kind == kindCode:
+				key, ok := row.Keys[c.Field]
+				if !ok {
+					if c.Field != "occupation_after" || row.Record != "measure_ended" || row.Keys["measure_end_reason"] == "declined" {
+						continue
+					}
+					key = codes.Unknown // no contact after the åtgärd told what the young person does
+				}
+				v, ok := spec.Code(fd.list.Name, key)
+				if !ok {
+					return f, fmt.Errorf("scb: spec %s has no code for %s %q", spec.Version, fd.list.Name, key)
+				}
+				cells[i] = code(v)
+			default:
+				if v := row.Keys[c.Field]; v != "" {
+					cells[i] = Cell{Kind: Text, Text: v}
+				}
+			}
+		}
+		f.Rows = append(f.Rows, cells)
+	}
+	return f, nil
+}
+
+// code is SCB's code as a number when it is one (no leading zero), else as text.
+func code(v string) Cell {
+	if v == "" {
+		return Cell{}
+	}
+	if n, err := strconv.Atoi(v); err == nil && strconv.Itoa(n) == v {
+		return Cell{Kind: Number, Number: n}
+	}
+	return Cell{Kind: Text, Text: v}
+}
+
+// BaseName is the file's name without extension.
+func (f File) BaseName() string { return f.Spec.Name(f.Kommun, f.Half) }
+
+// info is what the file says of itself: the spec version and date, the
+// municipality and the half-year.
+func (f File) info() [][2]string {
+	out := [][2]string{
+		{"Innehåll", f.Spec.Title},
+		{"Datafilsbeskrivning, version", f.Spec.Version},
+		{"Datafilsbeskrivningens datum", f.Spec.Date},
+		{"Kommun", f.Kommun},
+		{"Halvår", f.Half.String() + " (" + f.Half.Label() + ")"},
+		{"Rader", sv.Plain(sv.Num(len(f.Rows)))},
+	}
+	if f.Spec.Assumed {
+		out = append(out, [2]string{"Obs", "Kolumnnamn och koder är antagna av KAA-registret och inte kontrollerade mot SCB:s datafilsbeskrivning."})
+	}
+	return out
+}
+
+func (f File) textDate(d time.Time) string {
+	if f.Spec.DateFormat == "YYYYMMDD" {
+		return d.Format("20060102")
+	}
+	return d.Format("2006-01-02")
+}
+
+// Text is the file as SCB's text format: UTF-8 with a byte-order mark,
+// fields separated by semicolons, CRLF line ends; first, if the spec says
+// so, a row naming the spec version, then the column names.
+func (f File) Text() ([]byte, error) {
+	var b bytes.Buffer
+	w, err := csvsafe.NewFormatWriter(&b, csvsafe.Semicolon)
+	if err != nil {
+		return nil, err
+	}
+	if f.Spec.TextInfoRow {
+		var line []string
+		for _, kv := range f.info()[:5] {
+			line = append(line, kv[0]+": "+kv[1])
+		}
+		w.Write(line)
+	}
+	w.Write(f.Head)
+	line := make([]string, len(f.Head))
+	for _, row := range f.Rows {
+		for i, c := range row {
+			switch c.Kind {
+			case Text:
+				line[i] = c.Text
+			case Date:
+				line[i] = f.textDate(c.Date)
+			case Number:
+				line[i] = strconv.Itoa(c.Number)
+			default:
+				line[i] = ""
+			}
+		}
+		w.Write(line)
+	}
+	w.Flush()
+	return b.Bytes(), w.Error()
+}
+
+// XLSX is the file as a workbook: the data sheet first (bold, frozen header
+// row; personnummer and kommunkod as text, dates as dates, codes as
+// numbers), then a sheet naming the spec version, municipality and half-year.
+func (f File) XLSX() ([]byte, error) {
+	x := excelize.NewFile()
+	defer x.Close()
+	if err := x.SetSheetName(x.GetSheetName(0), f.Spec.Sheet); err != nil {
+		return nil, err
+	}
+	bold, err := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return nil, err
+	}
+	dateFmt := "yyyy-mm-dd"
+	date, err := x.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
+	if err != nil {
+		return nil, err
+	}
+	sh := f.Spec.Sheet
+	head := make([]any, len(f.Head))
+	for i, h := range f.Head {
+		head[i] = h
+	}
+	if err := x.SetSheetRow(sh, "A1", &head); err != nil {
+		return nil, err
+	}
+	last, _ := excelize.CoordinatesToCellName(len(f.Head), 1)
+	x.SetCellStyle(sh, "A1", last, bold)
+	for r, row := range f.Rows {
+		for c, cell := range row {
+			name, _ := excelize.CoordinatesToCellName(c+1, r+2)
+			switch cell.Kind {
+			case Text:
+				err = x.SetCellStr(sh, name, cell.Text)
+			case Date:
+				if err = x.SetCellValue(sh, name, cell.Date); err == nil {
+					err = x.SetCellStyle(sh, name, name, date)
+				}
+			case Number:
+				err = x.SetCellInt(sh, name, int64(cell.Number))
+			}
+			if err != nil {
+				return nil, err
+			}
+		}
+	}
+	lastCol, _ := excelize.ColumnNumberToName(len(f.Head))
+	x.SetColWidth(sh, "A", lastCol, 20)
+	if err := x.SetPanes(sh, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return nil, err
+	}
+	if _, err := x.NewSheet(f.Spec.InfoSheet); err != nil {
+		return nil, err
+	}
+	for i, kv := range f.info() {
+		if err := x.SetSheetRow(f.Spec.InfoSheet, fmt.Sprintf("A%d", i+1), &[]any{kv[0], kv[1]}); err != nil {
+			return nil, err
+		}
+	}
+	x.SetCellStyle(f.Spec.InfoSheet, "A1", fmt.Sprintf("A%d", len(f.info())), bold)
+	x.SetColWidth(f.Spec.InfoSheet, "A", "A", 32)
+	x.SetColWidth(f.Spec.InfoSheet, "B", "B", 80)
+	x.SetActiveSheet(0)
+	var b bytes.Buffer
+	if err := x.Write(&b); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
