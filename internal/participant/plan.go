@@ -148,8 +148,8 @@ type Goal struct {
 // Measure is an åtgärd of a plan: what, who is responsible (named unless it
 // is the young person or the municipality), when it starts and ends, why it
 // ended, when it is followed up, and the goals it serves. An åtgärd offered
-// and declined ends as "declined": its start is the day it was offered, its
-// end the day it was declined, and the KAA registration goes on.
+// and declined ends as "declined": it has no start (it never began), its end
+// is the day it was declined, and the KAA registration goes on.
 type Measure struct {
 	Position        int
 	Type            string

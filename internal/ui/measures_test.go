@@ -100,7 +100,8 @@ func TestMeasureDocumentation(t *testing.T) {
 			"GoalOfAnotherPlan":       {map[string]string{"measure_goal_0_7": "1"}, "measure_goals_0", "Åtgärd 1: kan bara kopplas till ett mål med text i den här planen."},
 			"GoalRowEmpty":            {map[string]string{"measure_goal_0_2": "1"}, "measure_goals_0", "kan bara kopplas till ett mål med text"},
 			"GoalNotANumber":          {map[string]string{"measure_goal_0_x": "1"}, "measure_goals_0", "kan bara kopplas till ett mål med text"},
-			"DeclinedWithoutOffer":    {map[string]string{"measure_starts_0": "", "measure_ends_0": day(-1), "measure_end_reason_0": "declined"}, "measure_starts_0", "dagen åtgärden erbjöds"},
+			"DeclinedButStarted":      {map[string]string{"measure_starts_0": day(-10), "measure_ends_0": day(-1), "measure_end_reason_0": "declined"}, "measure_starts_0", "Åtgärd 1: en åtgärd som den unga tackade nej till har inget startdatum"},
+			"DeclinedWithoutDay":      {map[string]string{"measure_starts_0": "", "measure_ends_0": "", "measure_end_reason_0": "declined"}, "measure_ends_0", "Åtgärd 1: skriv dagen den unga tackade nej som slutdatum."},
 		} {
 			t.Run(name, func(t *testing.T) {
 				form := measurePlan()
@@ -136,7 +137,7 @@ func TestMeasureDocumentation(t *testing.T) {
 	t.Run("DeclinedKeepsTheRegistration", func(t *testing.T) {
 		form := measurePlan()
 		form.Set("base_version", "3")
-		form.Set("measure_starts_0", day(-10))
+		form.Set("measure_starts_0", "")
 		form.Set("measure_ends_0", day(-3))
 		form.Set("measure_end_reason_0", "declined")
 		form.Set("measure_follow_up_0", "")
@@ -144,8 +145,8 @@ func TestMeasureDocumentation(t *testing.T) {
 			t.Fatalf("declined: %d", res.Status)
 		}
 		if a.count(`SELECT count(*) FROM plan_measures WHERE participant_id = $1 AND version = 4 AND end_reason = 'declined'
-			AND starts_on = $2::date AND ends_on = $3::date`, id, day(-10), day(-3)) != 1 {
-			t.Error("the declined åtgärd is not stored with the day it was offered and the day it was declined")
+			AND starts_on IS NULL AND ends_on = $2::date`, id, day(-3)) != 1 {
+			t.Error("the declined åtgärd is not stored without a start and with the day it was declined")
 		}
 		if a.count(`SELECT count(*) FROM enrolments WHERE participant_id = $1 AND kind = 'kaa' AND ends_on IS NULL`, id) != 1 {
 			t.Error("declining an åtgärd ended the KAA registration")

@@ -320,10 +320,13 @@ func parsePlanForm(r *http.Request, now time.Time, inProject bool) (participant.
 		}
 		reason := val("measure_end_reason_%d", i)
 		switch {
-		case reason == "declined" && (m.StartsOn == nil || m.EndsOn == nil):
-			// An åtgärd declined: offered one day (its start), declined
-			// another (its end). The young person stays in KAA.
-			f.Errors.Add(field("starts"), fmt.Sprintf("Åtgärd %d: skriv dagen åtgärden erbjöds som startdatum och dagen den unga tackade nej som slutdatum.", n))
+		case reason == "declined" && m.StartsOn != nil:
+			// A declined åtgärd never started (SCB's check declined_started):
+			// it has no start date, and its end date is the day it was
+			// declined. The young person stays in KAA.
+			f.Errors.Add(field("starts"), fmt.Sprintf("Åtgärd %d: en åtgärd som den unga tackade nej till har inget startdatum – den påbörjades aldrig. Började den unga och slutade sedan: välj Avbruten.", n))
+		case reason == "declined" && m.EndsOn == nil:
+			f.Errors.Add(field("ends"), fmt.Sprintf("Åtgärd %d: skriv dagen den unga tackade nej som slutdatum.", n))
 		case m.EndsOn != nil && !slices.Contains(participant.MeasureEndReasons, reason):
 			f.Errors.Add(field("end_reason"), fmt.Sprintf("Åtgärd %d: välj varför åtgärden slutade.", n))
 		case m.EndsOn == nil && reason != "":

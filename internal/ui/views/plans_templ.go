@@ -1391,7 +1391,7 @@ func PlanForm(p Page, v PlanFormView) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = Field("date", fmt.Sprintf("measure_starts_%d", i), "Startdatum", v.Values[fmt.Sprintf("measure_starts_%d", i)], "Tackade den unga nej: dagen åtgärden erbjöds.", "off", v.Errors).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = Field("date", fmt.Sprintf("measure_starts_%d", i), "Startdatum", v.Values[fmt.Sprintf("measure_starts_%d", i)], "Lämna tomt om den unga tackade nej: då påbörjades åtgärden aldrig.", "off", v.Errors).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
