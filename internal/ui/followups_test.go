@@ -50,12 +50,7 @@ func TestFollowUps(t *testing.T) {
 	if n := a.count(`SELECT count(*) FROM followups WHERE participant_id = $1`, id); n != 0 {
 		t.Fatalf("an avregistrering from the KAA register scheduled %d follow-ups", n)
 	}
-	var sub int
-	a.db.Owner.QueryRow(context.Background(), `SELECT id FROM subprojects WHERE org_id = $1`, a.orgID("1273")).Scan(&sub)
-	if res := c.post(base+"/inskrivningar", url.Values{"enrol": {strconv.Itoa(sub)}, "starts_on": {time.Now().AddDate(0, 0, -60).Format("2006-01-02")},
-		"labour_market": {"unemployed"}, "education": {"isced_0_2"}}); res.Status != http.StatusSeeOther {
-		t.Fatalf("project enrolment: %d", res.Status)
-	}
+	c.enrolInProject(base, time.Now().AddDate(0, 0, -60).Format("2006-01-02"))
 	eid := a.count(`SELECT id FROM enrolments WHERE participant_id = $1 AND kind = 'project'`, id)
 	end(eid, "project_exit")
 

@@ -39,12 +39,7 @@ func TestHealthReferralOnlyInProject(t *testing.T) {
 		t.Errorf("%d mappings written", n)
 	}
 
-	var sub int
-	a.db.Owner.QueryRow(context.Background(), `SELECT id FROM subprojects WHERE org_id = $1`, a.orgID("1273")).Scan(&sub)
-	if res := c.post(base+"/inskrivningar", url.Values{"enrol": {strconv.Itoa(sub)}, "starts_on": {day(0)},
-		"labour_market": {"unemployed"}, "education": {"isced_0_2"}}); res.Status != http.StatusSeeOther {
-		t.Fatalf("project enrolment: %d", res.Status)
-	}
+	c.enrolInProject(base, day(0))
 	if page := c.get(base + "/kartlaggning").Body; !strings.Contains(page, "Ungdomsmottagningen") {
 		t.Error("the mapping form does not offer a youth clinic to a project participant")
 	}
@@ -108,12 +103,7 @@ func TestGenderOnlyForProjectParticipants(t *testing.T) {
 		t.Errorf("an edit stored the gender %q of someone only in the KAA register", g)
 	}
 
-	var sub int
-	a.db.Owner.QueryRow(context.Background(), `SELECT id FROM subprojects WHERE org_id = $1`, a.orgID("1273")).Scan(&sub)
-	if res := c.post(base+"/inskrivningar", url.Values{"enrol": {strconv.Itoa(sub)}, "starts_on": {day(0)},
-		"labour_market": {"unemployed"}, "education": {"isced_0_2"}}); res.Status != http.StatusSeeOther {
-		t.Fatalf("project enrolment: %d", res.Status)
-	}
+	sub := c.enrolInProject(base, day(0))
 	if page := c.get(base + "/andra").Body; !strings.Contains(page, `name="gender"`) {
 		t.Error("the edit form does not ask a project participant's gender")
 	}
@@ -152,14 +142,22 @@ func TestHealthCareResponsibleOnlyInProject(t *testing.T) {
 		a.count(`SELECT count(*) FROM plans WHERE participant_id = $1`, id) != 0 {
 		t.Errorf("health care responsible for someone only in KAA: %d", res.Status)
 	}
-	var sub int
-	a.db.Owner.QueryRow(context.Background(), `SELECT id FROM subprojects WHERE org_id = $1`, a.orgID("1273")).Scan(&sub)
-	if res := c.post(base+"/inskrivningar", url.Values{"enrol": {strconv.Itoa(sub)}, "starts_on": {day(0)},
-		"labour_market": {"unemployed"}, "education": {"isced_0_2"}}); res.Status != http.StatusSeeOther {
-		t.Fatalf("project enrolment: %d", res.Status)
-	}
+	c.enrolInProject(base, day(0))
 	if res := c.post(base+"/plan", form); res.Status != http.StatusSeeOther ||
 		a.count(`SELECT count(*) FROM plan_measures WHERE participant_id = $1 AND responsible = 'health_care'`, id) != 1 {
 		t.Errorf("a project participant's åtgärd with health care responsible: %d", res.Status)
 	}
+}
+
+// enrolInProject enrols the person at base in Osby's sub-project from
+// startsOn, with the ESF+ entry data, and returns the sub-project's id.
+func (c *client) enrolInProject(base, startsOn string) int {
+	c.a.t.Helper()
+	var sub int
+	c.a.db.Owner.QueryRow(context.Background(), `SELECT id FROM subprojects WHERE org_id = $1`, c.a.orgID("1273")).Scan(&sub)
+	if res := c.post(base+"/inskrivningar", url.Values{"enrol": {strconv.Itoa(sub)}, "starts_on": {startsOn},
+		"labour_market": {"unemployed"}, "education": {"isced_0_2"}}); res.Status != http.StatusSeeOther {
+		c.a.t.Fatalf("project enrolment: %d", res.Status)
+	}
+	return sub
 }
