@@ -120,9 +120,9 @@ var (
 		{"other", "Annan orsak"},
 	}}
 
-	// Occupation is what the young person does, at a contact (SCB) and at
-	// an ESF uppföljning.
-	Occupation = List{Name: "occupation", Columns: []string{"contacts.occupation", "contact_amendments.occupation", "followups.occupation"}, Codes: []Code{
+	// Occupation is what the young person does at an ESF uppföljning of a
+	// project enrolment. ContactOccupation is the KAA register's part of it.
+	Occupation = List{Name: "occupation", Columns: []string{"followups.occupation"}, Codes: []Code{
 		{"national_programme", "Studier på nationellt program"},
 		{"introduction_programme", "Studier på introduktionsprogram"},
 		{"komvux", "Komvux"},
@@ -138,6 +138,13 @@ var (
 		{"moved", "Flyttat"},
 		{Unknown, "Uppgift saknas"},
 	}}
+
+	// ContactOccupation is what the young person does at a contact, as the
+	// KAA register keeps it (SCB's block 2): Occupation without "Vård eller
+	// behandling", a health category Förordning 2006:39 does not let the
+	// register hold (docs/privacy.md).
+	ContactOccupation = List{Name: "contact_occupation", Columns: []string{"contacts.occupation", "contact_amendments.occupation"},
+		Codes: without(Occupation.Codes, HealthCare)}
 
 	// Channel of a contact.
 	Channel = List{Name: "channel", Columns: []string{"contacts.channel", "contact_amendments.channel"}, Codes: []Code{
@@ -167,7 +174,9 @@ var (
 		{"studies", "Studier"}, {"work", "Arbete"}, {"other", "Annat"}, {"undecided", "Inte bestämt ännu"},
 	}}
 
-	// Referral target of the intake mapping ("" is none).
+	// Referral target of the intake mapping ("" is none). The health
+	// targets (HealthReferrals) may be recorded only for a project
+	// participant: the KAA register may not hold them.
 	Referral = List{Name: "referral", Columns: []string{"mappings.referral_to"}, Codes: []Code{
 		{"", "Ingen"}, {"school", "Skolan (elevhälsan)"}, {"social_services", "Socialtjänsten"},
 		{"arbetsformedlingen", "Arbetsförmedlingen"}, {"health_care", "Hälso- och sjukvården"},
@@ -231,8 +240,27 @@ var (
 	}}
 )
 
+// HealthCare is the key of "Vård eller behandling" (an occupation) and of
+// "Hälso- och sjukvården" (a referral target or who is responsible).
+const HealthCare = "health_care"
+
+// HealthReferrals are the referral targets that tell of the young person's
+// health: held only on a project participant (docs/privacy.md).
+var HealthReferrals = []string{HealthCare, "youth_clinic"}
+
+// without returns cs without the code of key.
+func without(cs []Code, key string) []Code {
+	var out []Code
+	for _, c := range cs {
+		if c.Key != key {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // All is every list, for the tests that hold the database and the pages to
 // them.
 var All = []List{Gender, UpperSecondary, Source, RegistrationReason, Deregistration, ProjectEnd, Occupation,
-	Channel, Direction, Method, EnrolmentKind, Aim, Referral, GoalStatus, MeasureType, Responsible, MeasureEnd,
+	ContactOccupation, Channel, Direction, Method, EnrolmentKind, Aim, Referral, GoalStatus, MeasureType, Responsible, MeasureEnd,
 	Followup, SurveyAnswer, LabourMarket, Education}

@@ -384,6 +384,8 @@ func seedTwoTenants(t *testing.T, d *pgtest.DB) (a, b int) {
 			            SELECT $1, participant_id, 1, 1, 'Mål', 'in_progress' FROM pl)
 			 INSERT INTO plan_measures (tenant_id, participant_id, version, position, type, responsible)
 			 SELECT $1, participant_id, 1, 1, 'guidance', 'municipality' FROM pl`,
+			`INSERT INTO plan_measure_goals (tenant_id, participant_id, version, measure, goal)
+			 SELECT tenant_id, participant_id, version, 1, 1 FROM plan_measures WHERE tenant_id = $1 AND $2::int > 0 ON CONFLICT DO NOTHING`,
 			`INSERT INTO followups (tenant_id, participant_id, enrolment_id, kind, due_on)
 			 SELECT e.tenant_id, e.participant_id, e.id, 'exit', '2026-02-01' FROM enrolments e WHERE e.tenant_id = $1 AND $2::int > 0
 			 ON CONFLICT DO NOTHING`,

@@ -102,9 +102,9 @@ func Columns() []Column {
 	}
 	cols = append(cols,
 		Column{Name: "utfall_avslut", Description: "Var personen var vid uppföljningen vid avslut; tomt om den inte är gjord.",
-			Group: "occupation", Codes: participant.Occupations, value: func(r Row) string { return str(r.OutcomeExit) }},
+			Group: "occupation", Codes: participant.FollowUpOccupations, value: func(r Row) string { return str(r.OutcomeExit) }},
 		Column{Name: "utfall_sex_manader", Description: "Var personen var sex månader efter avslut; tomt om uppföljningen inte är gjord.",
-			Group: "occupation", Codes: participant.Occupations, value: func(r Row) string { return str(r.OutcomeSixMonths) }},
+			Group: "occupation", Codes: participant.FollowUpOccupations, value: func(r Row) string { return str(r.OutcomeSixMonths) }},
 		Column{Name: "esf_arbetssokande", Description: "ESF+: arbetssökande vid avslut (1/0, tomt om okänt).", value: func(r Row) string { return flag(r.ESFJobSearching) }},
 		Column{Name: "esf_utbildning", Description: "ESF+: i utbildning vid avslut (1/0, tomt om okänt).", value: func(r Row) string { return flag(r.ESFInEducation) }},
 		Column{Name: "esf_kvalifikation", Description: "ESF+: har fått en kvalifikation vid avslut (1/0, tomt om okänt).", value: func(r Row) string { return flag(r.ESFQualification) }},

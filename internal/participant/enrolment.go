@@ -107,15 +107,17 @@ func Enrol(ctx context.Context, tx db.Tx, id int64, e Enrolment) (int64, error) 
 		Detail: map[string]any{"enrolment": eid, "kind": e.Kind}})
 }
 
-// EndEnrolment ends enrolment eid of participant id on endsOn for reason.
+// EndEnrolment ends enrolment eid of participant id on endsOn for reason,
+// and schedules the outcome follow-ups when it is a project enrolment.
 // Returns db.ErrNotFound unless the enrolment exists, is open and belongs to
 // id, and ErrEndBeforeStart when endsOn is before its start.
 func EndEnrolment(ctx context.Context, tx db.Tx, id, eid int64, endsOn time.Time, reason string) error {
 	var startsOn time.Time
+	var kind string
 	err := tx.QueryRow(ctx, `
-		SELECT starts_on FROM enrolments
+		SELECT starts_on, kind FROM enrolments
 		WHERE tenant_id = $1 AND participant_id = $2 AND id = $3 AND ends_on IS NULL FOR UPDATE`,
-		tx.TenantID, id, eid).Scan(&startsOn)
+		tx.TenantID, id, eid).Scan(&startsOn, &kind)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return fmt.Errorf("participant: end enrolment %d: %w", eid, db.ErrNotFound)
 	} else if err != nil {
@@ -128,8 +130,10 @@ func EndEnrolment(ctx context.Context, tx db.Tx, id, eid int64, endsOn time.Time
 		tx.TenantID, id, eid, endsOn, reason); err != nil {
 		return fmt.Errorf("participant: end enrolment: %w", err)
 	}
-	if err := scheduleFollowUps(ctx, tx, id, eid, endsOn); err != nil {
-		return err
+	if kind == "project" { // the outcome follow-ups are ESF's, never the KAA register's
+		if err := scheduleFollowUps(ctx, tx, id, eid, endsOn); err != nil {
+			return err
+		}
 	}
 	return audit.Record(ctx, tx, audit.Event{Action: "enrolment.end", RecordType: "participant", RecordID: strconv.FormatInt(id, 10),
 		Detail: map[string]any{"enrolment": eid, "reason": reason}})
@@ -164,4 +168,17 @@ func SetRegistrationReason(ctx context.Context, tx db.Tx, id, eid int64, reason 
 	}
 	return audit.Record(ctx, tx, audit.Event{Action: "enrolment.update", RecordType: "participant", RecordID: strconv.FormatInt(id, 10),
 		Detail: map[string]any{"enrolment": eid, "registration_reason": reason}})
+}
+
+// InProject reports whether participant id has, or had, a project enrolment:
+// only then may the record hold what a project's own legal basis allows
+// beyond the KAA register (docs/privacy.md).
+func InProject(ctx context.Context, tx db.Tx, id int64) (bool, error) {
+	var in bool
+	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM enrolments WHERE tenant_id = $1 AND participant_id = $2 AND kind = 'project')`,
+		tx.TenantID, id).Scan(&in)
+	if err != nil {
+		return false, fmt.Errorf("participant: in project: %w", err)
+	}
+	return in, nil
 }

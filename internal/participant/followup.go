@@ -14,16 +14,19 @@ import (
 	"github.com/kaa-plattform/kaa/internal/db"
 )
 
-// Follow-up kinds and when they fall due after an enrolment ends.
+// Follow-up kinds and when they fall due after a project enrolment ends.
+// The outcome follow-ups are ESF's: a KAA registration has none.
 const (
 	FollowUpExit      = "exit"       // due within four weeks of the end
 	FollowUpSixMonths = "six_months" // six months after the end
 )
 
-// Occupations a follow-up records, and the answers of the exit survey.
+// Occupations a contact records in the KAA register, FollowUpOccupations
+// those an ESF follow-up records, and the answers of the exit survey.
 var (
-	Occupations   = occupations()
-	SurveyAnswers = codes.SurveyAnswer.Keys()
+	Occupations         = occupations(codes.ContactOccupation)
+	FollowUpOccupations = occupations(codes.Occupation)
+	SurveyAnswers       = codes.SurveyAnswer.Keys()
 )
 
 // FollowUp is a scheduled or recorded outcome follow-up.
@@ -45,8 +48,8 @@ type FollowUp struct {
 	RecordedByName *string
 }
 
-// scheduleFollowUps adds the exit and six-month follow-ups of enrolment eid
-// that ended on endsOn; running it twice adds nothing.
+// scheduleFollowUps adds the exit and six-month follow-ups of project
+// enrolment eid that ended on endsOn; running it twice adds nothing.
 func scheduleFollowUps(ctx context.Context, tx db.Tx, id, eid int64, endsOn time.Time) error {
 	_, err := tx.Exec(ctx, `
 		INSERT INTO followups (tenant_id, participant_id, enrolment_id, kind, due_on)
@@ -132,8 +135,9 @@ func RecordFollowUp(ctx context.Context, tx db.Tx, id, fid int64, f FollowUp) er
 
 // EndTurned20 ends, as of today, the open KAA enrolments of everyone in the
 // municipality of tx who has turned 20, on their 20th birthday with the
-// reason "turned 20", schedules their follow-ups and audits each. It returns
-// how many it ended; a second run the same day ends none.
+// reason "turned 20", and audits each. It schedules no follow-ups: those are
+// a project enrolment's. It returns how many it ended; a second run the same
+// day ends none.
 func EndTurned20(ctx context.Context, tx db.Tx, today time.Time) (int, error) {
 	rows, _ := tx.Query(ctx, `
 		UPDATE enrolments e SET ends_on = GREATEST((p.birth_date + interval '20 years')::date, e.starts_on), end_reason = 'turned_20'
@@ -150,9 +154,6 @@ func EndTurned20(ctx context.Context, tx db.Tx, today time.Time) (int, error) {
 		return 0, fmt.Errorf("participant: end turned 20: %w", err)
 	}
 	for _, e := range done {
-		if err := scheduleFollowUps(ctx, tx, e.PID, e.EID, e.EndsOn); err != nil {
-			return 0, err
-		}
 		if err := audit.Record(ctx, tx, audit.Event{Action: "enrolment.end", RecordType: "participant", RecordID: strconv.FormatInt(e.PID, 10),
 			Detail: map[string]any{"enrolment": e.EID, "reason": "turned_20", "by": "turned-20 job"}}); err != nil {
 			return 0, err
@@ -215,11 +216,11 @@ func FollowUpRevisions(ctx context.Context, tx db.Tx, fid int64) ([]FollowUpRevi
 	})
 }
 
-// occupations are the occupations a form offers: every one but "uppgift
-// saknas", which the forms offer as their empty choice.
-func occupations() []string {
+// occupations are the occupations of l a form offers: every one but
+// "uppgift saknas", which the forms offer as their empty choice.
+func occupations(l codes.List) []string {
 	var out []string
-	for _, k := range codes.Occupation.Keys() {
+	for _, k := range l.Keys() {
 		if k != codes.Unknown {
 			out = append(out, k)
 		}

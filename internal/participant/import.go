@@ -212,9 +212,6 @@ func Preview(ctx context.Context, tx db.Tx, importID int64, rows []kaalist.Row, 
 					p.Changes = append(p.Changes, f.label)
 				}
 			}
-			if r.Gender != "not_stated" && r.Gender != ex.gender {
-				p.Changes = append(p.Changes, "kön")
-			}
 			p.State = ImportUnchanged
 			if len(p.Changes) > 0 {
 				p.State = ImportUpdate
@@ -260,12 +257,11 @@ func ApplyImport(ctx context.Context, tx db.Tx, importID int64, rows []PreviewRo
 				    street = CASE WHEN $7 <> '' THEN $7 ELSE street END,
 				    postal_code = CASE WHEN $8 <> '' THEN $8 ELSE postal_code END,
 				    city = CASE WHEN $9 <> '' THEN $9 ELSE city END,
-				    gender = CASE WHEN $10 <> 'not_stated' THEN $10 ELSE gender END,
-				    programme = CASE WHEN $11 <> '' THEN $11 ELSE programme END,
+				    programme = CASE WHEN $10 <> '' THEN $10 ELSE programme END,
 				    updated_at = now()
 				WHERE tenant_id = $1 AND id = $2`,
 				tx.TenantID, r.ExistingID, changedOr(r, "förnamn", r.FirstName), changedOr(r, "efternamn", r.LastName),
-				r.Mobile, r.Email, r.Street, r.PostalCode, r.City, r.Gender, r.Programme)
+				r.Mobile, r.Email, r.Street, r.PostalCode, r.City, r.Programme)
 			batch.Queue(`
 				INSERT INTO audit_events (tenant_id, user_id, action, record_type, record_id, request_id, client_addr, detail)
 				VALUES ($1, $2, 'participant.update', 'participant', $3, $4, $5, jsonb_build_object('import', $6::bigint, 'fields', $7::text[]))`,
@@ -282,7 +278,8 @@ func ApplyImport(ctx context.Context, tx db.Tx, importID int64, rows []PreviewRo
 			p AS (
 			    INSERT INTO participants (tenant_id, personnummer, birth_date, first_name, last_name, mobile, email, street,
 			        postal_code, city, gender, programme, source, identified_on, created_by, upper_secondary)
-			    SELECT $1, pnr, birth, first_name, last_name, mobile, email, street, postal_code, city, gender, programme,
+			    -- Not the list's gender: the KAA register may not hold it (docs/privacy.md).
+			    SELECT $1, pnr, birth, first_name, last_name, mobile, email, street, postal_code, city, 'not_stated', programme,
 			        'school_list', $15, $16,
 			        CASE WHEN reason IN ('dropped_out', 'dropped_out_im', 'study_certificate', 'never_started') THEN reason ELSE 'unknown' END
 			    FROM input

@@ -126,7 +126,9 @@ func Create(ctx context.Context, tx db.Tx, f Fields) (int64, error) {
 	return id, audit.Record(ctx, tx, audit.Event{Action: "participant.create", RecordType: "participant", RecordID: strconv.FormatInt(id, 10)})
 }
 
-// Update replaces what a coordinator types about participant id. Returns
+// Update replaces what a coordinator types about participant id; the gender
+// only for someone with a project enrolment (ESF+ asks for it, the KAA
+// register may not hold it: docs/privacy.md), else "not_stated". Returns
 // db.ErrNotFound if there is no such participant here, and an *ExistsError if
 // the new personnummer belongs to someone else here.
 func Update(ctx context.Context, tx db.Tx, id int64, f Fields) error {
@@ -139,7 +141,10 @@ func Update(ctx context.Context, tx db.Tx, id int64, f Fields) error {
 	}
 	tag, err := tx.Exec(ctx, `
 		UPDATE participants SET personnummer = $3, birth_date = $4, first_name = $5, last_name = $6, mobile = $7, email = $8,
-		    street = $9, postal_code = $10, city = $11, gender = $12, compulsory_done = $13, upper_secondary = $14,
+		    street = $9, postal_code = $10, city = $11,
+		    gender = CASE WHEN EXISTS (SELECT 1 FROM enrolments e WHERE e.tenant_id = $1 AND e.participant_id = $2 AND e.kind = 'project')
+		                  THEN $12 ELSE 'not_stated' END,
+		    compulsory_done = $13, upper_secondary = $14,
 		    programme = $15, left_school_on = $16, source = $17, identified_on = $18, updated_at = now()
 		WHERE tenant_id = $1 AND id = $2`,
 		tx.TenantID, id, f.Personnummer, f.BirthDate, f.FirstName, f.LastName, f.Mobile, f.Email, f.Street,

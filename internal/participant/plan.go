@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -52,13 +53,26 @@ func Mappings(ctx context.Context, tx db.Tx, id int64) ([]Mapping, error) {
 	return ms, audit.Record(ctx, tx, audit.Event{Action: "mapping.read", RecordType: "participant", RecordID: strconv.FormatInt(id, 10)})
 }
 
+// ErrHealthOutsideProject means a referral to health care or a youth clinic,
+// or health care responsible for an åtgärd, for someone who is only in the
+// KAA register, which may not hold it.
+var ErrHealthOutsideProject = errors.New("participant: health referral outside a project")
+
 // SaveMapping adds a new version of participant id's mapping, made from
 // version base (0 for the first), and returns its number. Returns
-// db.ErrNotFound for an unknown participant and a *StaleError when base is
-// no longer the newest version.
+// db.ErrNotFound for an unknown participant, a *StaleError when base is no
+// longer the newest version, and ErrHealthOutsideProject for a referral to
+// health care or a youth clinic of someone who never had a project enrolment.
 func SaveMapping(ctx context.Context, tx db.Tx, id int64, base int, m Mapping) (int, error) {
 	if err := lockParticipant(ctx, tx, id); err != nil {
 		return 0, err
+	}
+	if slices.Contains(codes.HealthReferrals, m.ReferralTo) {
+		if in, err := InProject(ctx, tx, id); err != nil {
+			return 0, err
+		} else if !in {
+			return 0, ErrHealthOutsideProject
+		}
 	}
 	if err := checkBase(ctx, tx, "mappings", id, base); err != nil {
 		return 0, err
@@ -131,7 +145,11 @@ type Goal struct {
 	Status   string // not_started, in_progress, reached, dropped
 }
 
-// Measure is an activity (insats) of a plan with who is responsible.
+// Measure is an åtgärd of a plan: what, who is responsible (named unless it
+// is the young person or the municipality), when it starts and ends, why it
+// ended, when it is followed up, and the goals it serves. An åtgärd offered
+// and declined ends as "declined": it has no start (it never began), its end
+// is the day it was declined, and the KAA registration goes on.
 type Measure struct {
 	Position        int
 	Type            string
@@ -141,7 +159,13 @@ type Measure struct {
 	StartsOn        *time.Time
 	EndsOn          *time.Time
 	EndReason       *string
+	FollowUpOn      *time.Time
+	Goals           []int // positions of the goals and sub-goals it serves, in the same version
 }
+
+// NamedResponsible reports whether an åtgärd with responsible r needs the
+// name of the actor (anyone but the young person and the municipality).
+func NamedResponsible(r string) bool { return r != "young_person" && r != "municipality" }
 
 // Plan is one version of an individual action plan.
 type Plan struct {
@@ -193,10 +217,14 @@ func Plans(ctx context.Context, tx db.Tx, id int64) ([]Plan, error) {
 	}); err != nil {
 		return nil, fmt.Errorf("participant: plan goals: %w", err)
 	}
-	rows, _ = tx.Query(ctx, `SELECT version, position, type, description, responsible, responsible_unit, starts_on, ends_on, end_reason
-		FROM plan_measures WHERE tenant_id = $1 AND participant_id = $2 ORDER BY version, position`, tx.TenantID, id)
+	rows, _ = tx.Query(ctx, `SELECT m.version, m.position, m.type, m.description, m.responsible, m.responsible_unit, m.starts_on, m.ends_on,
+		    m.end_reason, m.follow_up_on,
+		    coalesce((SELECT array_agg(g.goal ORDER BY g.goal) FROM plan_measure_goals g WHERE g.tenant_id = m.tenant_id
+		              AND g.participant_id = m.participant_id AND g.version = m.version AND g.measure = m.position), '{}')
+		FROM plan_measures m WHERE m.tenant_id = $1 AND m.participant_id = $2 ORDER BY m.version, m.position`, tx.TenantID, id)
 	var m Measure
-	if _, err := pgx.ForEachRow(rows, []any{&v, &m.Position, &m.Type, &m.Description, &m.Responsible, &m.ResponsibleUnit, &m.StartsOn, &m.EndsOn, &m.EndReason}, func() error {
+	if _, err := pgx.ForEachRow(rows, []any{&v, &m.Position, &m.Type, &m.Description, &m.Responsible, &m.ResponsibleUnit, &m.StartsOn, &m.EndsOn,
+		&m.EndReason, &m.FollowUpOn, &m.Goals}, func() error {
 		byVersion[v].Measures = append(byVersion[v].Measures, m)
 		return nil
 	}); err != nil {
@@ -208,10 +236,22 @@ func Plans(ctx context.Context, tx db.Tx, id int64) ([]Plan, error) {
 // SavePlan adds a new version of participant id's plan, with its goals and
 // measures, made from version base (0 for the first), and returns its number.
 // Goals' parents refer to positions among p.Goals. Returns db.ErrNotFound for
-// an unknown participant and a *StaleError when base is no longer the newest.
+// an unknown participant, a *StaleError when base is no longer the newest,
+// and ErrHealthOutsideProject when health care is responsible for an åtgärd
+// of someone who never had a project enrolment.
 func SavePlan(ctx context.Context, tx db.Tx, id int64, base int, p Plan) (int, error) {
 	if err := lockParticipant(ctx, tx, id); err != nil {
 		return 0, err
+	}
+	for _, m := range p.Measures {
+		if m.Responsible == codes.HealthCare {
+			if in, err := InProject(ctx, tx, id); err != nil {
+				return 0, err
+			} else if !in {
+				return 0, ErrHealthOutsideProject
+			}
+			break
+		}
 	}
 	if err := checkBase(ctx, tx, "plans", id, base); err != nil {
 		return 0, err
@@ -231,8 +271,16 @@ func SavePlan(ctx context.Context, tx db.Tx, id int64, base int, p Plan) (int, e
 	}
 	for _, m := range p.Measures {
 		batch.Queue(`INSERT INTO plan_measures (tenant_id, participant_id, version, position, type, description, responsible,
-			responsible_unit, starts_on, ends_on, end_reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-			tx.TenantID, id, v, m.Position, m.Type, m.Description, m.Responsible, m.ResponsibleUnit, m.StartsOn, m.EndsOn, m.EndReason)
+			responsible_unit, starts_on, ends_on, end_reason, follow_up_on) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+			tx.TenantID, id, v, m.Position, m.Type, m.Description, m.Responsible, m.ResponsibleUnit, m.StartsOn, m.EndsOn, m.EndReason, m.FollowUpOn)
+	}
+	// The links last: their keys name a goal and an åtgärd of this version,
+	// so a link to another plan or person fails and nothing is saved.
+	for _, m := range p.Measures {
+		for _, g := range m.Goals {
+			batch.Queue(`INSERT INTO plan_measure_goals (tenant_id, participant_id, version, measure, goal) VALUES ($1, $2, $3, $4, $5)`,
+				tx.TenantID, id, v, m.Position, g)
+		}
 	}
 	if err := tx.SendBatch(ctx, batch).Close(); err != nil {
 		return 0, fmt.Errorf("participant: save plan: %w", err)

@@ -3,6 +3,7 @@ package participant
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -31,6 +32,11 @@ type QueueItem struct {
 	BirthDate     time.Time
 	IdentifiedOn  time.Time
 	LastContactAt *time.Time
+	// On the queue of åtgärder to follow up: the åtgärd, its follow-up date
+	// and how many days that has passed.
+	MeasureType     string
+	MeasureFollowUp *time.Time
+	DaysLate        int
 }
 
 // Queue keys, in the order shown.
@@ -43,6 +49,7 @@ const (
 	QueueFollowUps      = "followups_due"
 	QueuePlanReview     = "plan_review_passed"
 	QueueLongMeasures   = "long_measures"
+	QueueMeasureReview  = "measure_review_passed"
 )
 
 // Settings are a municipality's queue settings.
@@ -131,6 +138,40 @@ func Queues(ctx context.Context, tx db.Tx, coordinatorID int, now time.Time) ([]
 		queues = append(queues, q)
 		counts[c.key] = q.Total
 	}
+	// The åtgärder, one line each, whose own follow-up date has passed: in
+	// the current plan, not ended, of people whose enrolments are open,
+	// oldest date first.
+	rows, _ := tx.Query(ctx, `
+		SELECT p.id, p.first_name, p.last_name, p.birth_date, p.identified_on, `+lastContactSQL+`,
+		       m.type, m.follow_up_on, @today::date - m.follow_up_on, count(*) OVER ()
+		FROM plan_measures m
+		JOIN plans pl ON pl.tenant_id = m.tenant_id AND pl.participant_id = m.participant_id AND pl.version = m.version
+		JOIN participants p ON p.tenant_id = m.tenant_id AND p.id = m.participant_id
+		WHERE m.tenant_id = @tenant AND m.ends_on IS NULL AND m.follow_up_on < @today::date AND `+currentPlan+`
+		  AND p.erased_on IS NULL AND `+open+`
+		  AND (@coordinator = 0 OR p.id IN (SELECT pc.participant_id FROM participant_coordinators pc
+		      WHERE pc.tenant_id = @tenant AND pc.user_id = @coordinator))
+		ORDER BY m.follow_up_on, p.id, m.position LIMIT `+strconv.Itoa(QueueLimit),
+		pgx.NamedArgs{"tenant": tx.TenantID, "coordinator": coordinatorID, "today": today})
+	q := Queue{Key: QueueMeasureReview}
+	q.Items, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (QueueItem, error) {
+		var it QueueItem
+		err := r.Scan(&it.ID, &it.FirstName, &it.LastName, &it.BirthDate, &it.IdentifiedOn, &it.LastContactAt,
+			&it.MeasureType, &it.MeasureFollowUp, &it.DaysLate, &q.Total)
+		return it, err
+	})
+	if err != nil {
+		return nil, s, fmt.Errorf("participant: queue %s: %w", q.Key, err)
+	}
+	// Next to the plans whose follow-up date has passed.
+	at := len(queues)
+	for i, x := range queues {
+		if x.Key == QueuePlanReview {
+			at = i + 1
+		}
+	}
+	queues = slices.Insert(queues, at, q)
+	counts[q.Key] = q.Total
 	return queues, s, audit.Record(ctx, tx, audit.Event{Action: "participant.list", RecordType: "participant", Detail: map[string]any{"queues": counts}})
 }
 

@@ -342,7 +342,11 @@ func loadMunicipality(ctx context.Context, tx db.Tx, rng *rand.Rand, o nationalO
 			}
 			p := &people[i]
 			i++
-			return []any{tx.TenantID, pnrs[i-1], p.birth, p.first, p.last, fictionalMobile(rng), p.gender,
+			gender := "not_stated" // held for a project participant only (docs/privacy.md)
+			if p.projStart != nil {
+				gender = p.gender
+			}
+			return []any{tx.TenantID, pnrs[i-1], p.birth, p.first, p.last, fictionalMobile(rng), gender,
 				upperSecondaryOf(p.reason), pick(rng, []string{"school_dropout_notice", "school_list", "school_list", "self_referral", "social_services"}),
 				p.identified, o.coordinator, p.identified}, nil
 		})); err != nil {
@@ -463,7 +467,10 @@ func loadMunicipality(ctx context.Context, tx db.Tx, rng *rand.Rand, o nationalO
 			if !p.mapping {
 				return nil
 			}
-			to := pick(rng, []string{"", "", "", "", "youth_clinic", "social_services", "arbetsformedlingen"})
+			to := pick(rng, []string{"", "", "", "", "other", "social_services", "arbetsformedlingen"})
+			if p.projEnrolment != 0 && to == "other" { // a youth clinic only for a project participant
+				to = "youth_clinic"
+			}
 			return [][]any{{tx.TenantID, p.id, 1, mappedOn(p), pick(rng, []string{"Händig, gillar att bygga", "Bra på att prata med folk", "Intresserad av data och spel"}),
 				pick(rng, []string{"Svårt att komma i tid", "Vet inte vad hen vill studera", "Saknar betyg i matematik"}),
 				pick(rng, []string{"studies", "studies", "work", "other", "undecided"}), to != "", to, o.coordinator, mappedOn(p)}}
@@ -508,7 +515,7 @@ func loadMunicipality(ctx context.Context, tx db.Tx, rng *rand.Rand, o nationalO
 		return fmt.Errorf("goals: %w", err)
 	}
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"plan_measures"},
-		[]string{"tenant_id", "participant_id", "version", "position", "type", "responsible", "responsible_unit", "starts_on", "ends_on", "end_reason"},
+		[]string{"tenant_id", "participant_id", "version", "position", "type", "responsible", "responsible_unit", "starts_on", "ends_on", "end_reason", "follow_up_on"},
 		rowsOf(people, func(p *nationalPerson) [][]any {
 			var out [][]any
 			for v := 1; v <= versions(p); v++ {
@@ -520,11 +527,15 @@ func loadMunicipality(ctx context.Context, tx db.Tx, rng *rand.Rand, o nationalO
 				if e := start.AddDate(0, 0, 30+rng.IntN(150)); !e.After(today) {
 					end, reason = e, pick(rng, []string{"completed", "completed", "dropped_out", "studies", "work"})
 				}
+				followUp := any(nil) // an open åtgärd is followed up two months in (for some that has passed)
+				if end == nil {
+					followUp = start.AddDate(0, 2, 0)
+				}
+				resp := pick(rng, demoResponsibles)
 				out = append(out, []any{tx.TenantID, p.id, v, 1, pick(rng, []string{"work_placement", "guidance", "komvux", "municipal_labour", "support", "folkhogskola"}),
-					pick(rng, []string{"municipality", "young_person", "arbetsformedlingen", "school"}), pick(rng, []string{"Arbetsmarknadsenheten", "", "Vuxenutbildningen"}),
-					start, end, reason})
+					resp[0], resp[1], start, end, reason, followUp})
 				if rng.IntN(3) == 0 {
-					out = append(out, []any{tx.TenantID, p.id, v, 2, "guidance", "municipality", "", nil, nil, nil})
+					out = append(out, []any{tx.TenantID, p.id, v, 2, "guidance", "municipality", "", nil, nil, nil, today.AddDate(0, 1, 0)})
 				}
 			}
 			return out
@@ -540,7 +551,7 @@ func loadMunicipality(ctx context.Context, tx db.Tx, rng *rand.Rand, o nationalO
 			for _, e := range []struct {
 				id  int64
 				end *time.Time
-			}{{p.kaaEnrolment, p.kaaEnd}, {p.projEnrolment, p.projEnd}} {
+			}{{p.projEnrolment, p.projEnd}} { // ESF's: a KAA registration has none
 				if e.id == 0 || e.end == nil {
 					continue
 				}

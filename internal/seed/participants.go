@@ -28,7 +28,7 @@ var (
 
 // demoPerson is one synthetic young person and what happened to them.
 type demoPerson struct {
-	state string // identified, attempted, in_contact, stale, ended, project, turning20
+	state string // identified, attempted, in_contact, stale, ended, project, project_ended, turning20
 }
 
 // demoParticipants adds a few dozen synthetic young people in every state to
@@ -38,7 +38,7 @@ func demoParticipants(ctx context.Context, pool *pgxpool.Pool, orgIDs map[string
 	plan := []struct {
 		state string
 		n     int
-	}{{"identified", 4}, {"waiting", 3}, {"attempted", 6}, {"in_contact", 10}, {"stale", 4}, {"ended", 4}, {"turning20", 2}, {"project", 3}}
+	}{{"identified", 4}, {"waiting", 3}, {"attempted", 6}, {"in_contact", 10}, {"stale", 4}, {"ended", 4}, {"turning20", 2}, {"project", 3}, {"project_ended", 3}}
 	for _, o := range demoOrgs {
 		if o.Kind != "municipality" {
 			continue
@@ -83,9 +83,9 @@ func addDemoPerson(ctx context.Context, tx db.Tx, rng *rand.Rand, now time.Time,
 	switch state {
 	case "turning20":
 		birth = today.AddDate(-20, 0, 10+rng.IntN(40))
-	case "project":
+	case "project", "project_ended":
 		if subproject == nil {
-			state = "in_contact"
+			state = map[string]string{"project": "in_contact", "project_ended": "ended"}[state]
 			birth = today.AddDate(-16-rng.IntN(4), 0, -rng.IntN(365))
 		} else {
 			birth = today.AddDate(-20-rng.IntN(4), 0, -rng.IntN(365))
@@ -99,6 +99,9 @@ func addDemoPerson(ctx context.Context, tx db.Tx, rng *rand.Rand, now time.Time,
 		first = menNames[rng.IntN(len(menNames))]
 	}
 	last := lastNames[rng.IntN(len(lastNames))]
+	if state != "project" && state != "project_ended" { // gender for a project participant only (docs/privacy.md)
+		gender = "not_stated"
+	}
 	identified := today.AddDate(0, 0, -5-rng.IntN(300))
 	switch state {
 	case "identified":
@@ -128,7 +131,7 @@ func addDemoPerson(ctx context.Context, tx db.Tx, rng *rand.Rand, now time.Time,
 		return err
 	}
 	kind, sub := "kaa", (*int)(nil)
-	if state == "project" {
+	if state == "project" || state == "project_ended" {
 		kind, sub, reason = "project", subproject, ""
 	}
 	var labour, education any
@@ -147,7 +150,7 @@ func addDemoPerson(ctx context.Context, tx db.Tx, rng *rand.Rand, now time.Time,
 	switch state {
 	case "attempted":
 		contacts = 1 + rng.IntN(3)
-	case "in_contact", "ended", "project", "turning20":
+	case "in_contact", "ended", "project", "project_ended", "turning20":
 		contacts = 2 + rng.IntN(6)
 	case "stale":
 		contacts = 1 + rng.IntN(3)
@@ -186,20 +189,26 @@ func addDemoPerson(ctx context.Context, tx db.Tx, rng *rand.Rand, now time.Time,
 	return addDemoPlan(ctx, tx, rng, state, serial, id, coordinator, identified, today)
 }
 
+// demoResponsibles are who is responsible for an åtgärd, and by name when
+// it is neither the young person nor the municipality.
+var demoResponsibles = [][2]string{{"municipality", "Arbetsmarknadsenheten"}, {"young_person", ""},
+	{"arbetsformedlingen", "Arbetsförmedlingen"}, {"school", "Vuxenutbildningen"}, {"municipality", ""}}
+
 var demoGoals = [][2]string{
 	{"Börja studera igen", "Söka till komvux"}, {"Få struktur i vardagen", "Komma upp i tid tre dagar i veckan"},
 	{"Hitta en praktikplats", "Skriva ett CV"}, {"Självförsörjning", "Göra en budget"}, {"Bryta isoleringen", "Gå på en gruppträff"},
 }
 
 // addDemoPlan gives some people a mapping and a plan (some revised), and
-// people whose enrolment ended their follow-ups, some recorded and some due.
+// people whose project enrolment ended their ESF follow-ups, some recorded
+// and some due.
 func addDemoPlan(ctx context.Context, tx db.Tx, rng *rand.Rand, state string, serial int, id int64, coordinator int, identified, today time.Time) error {
-	if state == "ended" {
+	if state == "ended" || state == "project_ended" {
 		_, err := tx.Exec(ctx, `
 			INSERT INTO followups (tenant_id, participant_id, enrolment_id, kind, due_on)
 			SELECT tenant_id, participant_id, id, k.kind, CASE k.kind WHEN 'exit' THEN ends_on + 28 ELSE (ends_on + interval '6 months')::date END
 			FROM enrolments, (VALUES ('exit'), ('six_months')) k(kind)
-			WHERE tenant_id = $1 AND participant_id = $2 AND ends_on IS NOT NULL`, tx.TenantID, id)
+			WHERE tenant_id = $1 AND participant_id = $2 AND ends_on IS NOT NULL AND enrolments.kind = 'project'`, tx.TenantID, id)
 		if err != nil {
 			return fmt.Errorf("seed: follow-ups: %w", err)
 		}
@@ -231,7 +240,9 @@ func addDemoPlan(ctx context.Context, tx db.Tx, rng *rand.Rand, state string, se
 		[]string{"Händig, gillar att bygga", "Bra på att prata med folk", "Intresserad av data och spel"}[rng.IntN(3)],
 		[]string{"Svårt att komma i tid", "Vet inte vad hen vill studera", "Saknar betyg i matematik"}[rng.IntN(3)],
 		[]string{"studies", "work", "undecided"}[rng.IntN(3)], coordinator,
-		[]string{"", "", "", "youth_clinic", "social_services"}[rng.IntN(5)]); err != nil {
+		// A referral to a youth clinic only for a project participant: the
+		// KAA register may not hold it.
+		map[bool][]string{true: {"", "", "", "youth_clinic", "social_services"}, false: {"", "", "", "other", "social_services"}}[state == "project"][rng.IntN(5)]); err != nil {
 		return fmt.Errorf("seed: mapping: %w", err)
 	}
 	if rng.IntN(3) == 0 { // a third have no plan yet
@@ -242,6 +253,7 @@ func addDemoPlan(ctx context.Context, tx db.Tx, rng *rand.Rand, state string, se
 		g := demoGoals[rng.IntN(len(demoGoals))]
 		followUp := today.AddDate(0, 0, 30-rng.IntN(60)) // some have passed
 		start := mappedOn.AddDate(0, 0, -rng.IntN(250))
+		responsible := demoResponsibles[rng.IntN(len(demoResponsibles))]
 		if start.Before(identified) {
 			start = identified
 		}
@@ -250,18 +262,23 @@ func addDemoPlan(ctx context.Context, tx db.Tx, rng *rand.Rand, state string, se
 			            VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING version),
 			     g1 AS (INSERT INTO plan_goals (tenant_id, participant_id, version, position, text, status) SELECT $1, $2, version, 1, $8, $10 FROM pl),
 			     g2 AS (INSERT INTO plan_goals (tenant_id, participant_id, version, position, parent, text, status) SELECT $1, $2, version, 2, 1, $9, $11 FROM pl)
-			, m1 AS (INSERT INTO plan_measures (tenant_id, participant_id, version, position, type, responsible, responsible_unit, starts_on)
-			SELECT $1, $2, version, 1, $12, $13, $14, $15 FROM pl)
-			-- A second measure: finished, or not yet given a start date (a gap the SCB report shows).
-			INSERT INTO plan_measures (tenant_id, participant_id, version, position, type, responsible, starts_on, ends_on, end_reason)
+			, m1 AS (INSERT INTO plan_measures (tenant_id, participant_id, version, position, type, responsible, responsible_unit, starts_on, follow_up_on)
+			SELECT $1, $2, version, 1, $12, $13, $14, $15, greatest($4::date, $15::date) FROM pl)
+			-- A second åtgärd: finished, or not yet given a start date (a gap the SCB report shows).
+			INSERT INTO plan_measures (tenant_id, participant_id, version, position, type, responsible, starts_on, ends_on, end_reason, follow_up_on)
 			SELECT $1, $2, version, 2, 'guidance', 'municipality', CASE WHEN $16 THEN $15::date END,
-			       CASE WHEN $16 THEN least($15::date + 30, current_date) END, CASE WHEN $16 THEN 'completed' END FROM pl`,
+			       CASE WHEN $16 THEN least($15::date + 30, current_date) END, CASE WHEN $16 THEN 'completed' END,
+			       CASE WHEN NOT $16 THEN $4::date END FROM pl`,
 			tx.TenantID, id, v, followUp, mappedOn, map[bool]string{true: "Ny praktikplats", false: ""}[v > 1], coordinator,
 			g[0], g[1], []string{"in_progress", "not_started", "reached"}[rng.IntN(3)], []string{"in_progress", "reached", "dropped"}[rng.IntN(3)],
 			[]string{"work_placement", "guidance", "komvux", "municipal_labour", "support"}[rng.IntN(5)],
-			[]string{"municipality", "young_person", "arbetsformedlingen", "school"}[rng.IntN(4)],
-			[]string{"Arbetsmarknadsenheten", "", "Vuxenutbildningen"}[rng.IntN(3)], start, id%3 != 0)
+			responsible[0], responsible[1], start, id%3 != 0)
 		if err != nil {
+			return fmt.Errorf("seed: plan: %w", err)
+		}
+		// The first åtgärd serves the sub-goal.
+		if _, err := tx.Exec(ctx, `INSERT INTO plan_measure_goals (tenant_id, participant_id, version, measure, goal) VALUES ($1, $2, $3, 1, 2)`,
+			tx.TenantID, id, v); err != nil {
 			return fmt.Errorf("seed: plan: %w", err)
 		}
 	}
@@ -269,7 +286,7 @@ func addDemoPlan(ctx context.Context, tx db.Tx, rng *rand.Rand, state string, se
 }
 
 func endDate(state string, identified, today time.Time) *time.Time {
-	if state != "ended" {
+	if state != "ended" && state != "project_ended" {
 		return nil
 	}
 	d := identified.AddDate(0, 0, int(today.Sub(identified).Hours()/24)/2+1)
@@ -277,6 +294,10 @@ func endDate(state string, identified, today time.Time) *time.Time {
 }
 
 func endReason(state string, rng *rand.Rand) *string {
+	if state == "project_ended" {
+		r := "project_exit"
+		return &r
+	}
 	if state != "ended" {
 		return nil
 	}

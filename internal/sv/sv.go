@@ -70,3 +70,13 @@ func SortBy[T any](s []T, key func(T) string) {
 	c := collate.New(language.Swedish) // a collator is not safe for concurrent use
 	slices.SortStableFunc(s, func(a, b T) int { return c.CompareString(key(a), key(b)) })
 }
+
+// Plural writes n and the noun in the form its number takes: Plural(1,
+// "dag", "dagar") is "1 dag", Plural(3, "dag", "dagar") "3 dagar" (and
+// "0 dagar", "−1 dagar": only one is singular).
+func Plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return Num(n) + " " + many
+}

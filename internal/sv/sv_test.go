@@ -44,3 +44,16 @@ func TestSortBy(t *testing.T) {
 		t.Errorf("got %v, want %v", names, want)
 	}
 }
+
+func TestPlural(t *testing.T) {
+	for got, want := range map[string]string{
+		sv.Plural(1, "dag", "dagar"):    "1 dag",
+		sv.Plural(3, "dag", "dagar"):    "3 dagar",
+		sv.Plural(0, "dag", "dagar"):    "0 dagar",
+		sv.Plural(1500, "dag", "dagar"): "1\u00a0500 dagar",
+	} {
+		if got != want {
+			t.Errorf("got %q, want %q", got, want)
+		}
+	}
+}

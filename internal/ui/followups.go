@@ -79,7 +79,7 @@ func (h *Handler) recordFollowUp(w http.ResponseWriter, r *http.Request) {
 	} else {
 		f.DoneOn = &d
 	}
-	if occ := values["occupation"]; slices.Contains(participant.Occupations, occ) {
+	if occ := values["occupation"]; slices.Contains(participant.FollowUpOccupations, occ) {
 		f.Occupation = &occ
 	} else {
 		errs.Add("occupation", "Välj var personen är nu. Gick personen inte att nå, välj det.")

@@ -34,13 +34,25 @@ func TestFollowUps(t *testing.T) {
 	form.Set("identified_on", time.Now().AddDate(0, 0, -60).Format("2006-01-02"))
 	id := c.register(form)
 	base := fmt.Sprintf("/k/1273/deltagare/%d", id)
-	eid := a.count(`SELECT id FROM enrolments WHERE participant_id = $1`, id)
+	kaa := a.count(`SELECT id FROM enrolments WHERE participant_id = $1`, id)
 	endsOn := time.Now().AddDate(0, 0, -40).Format("2006-01-02")
-	res := c.post(fmt.Sprintf("%s/inskrivningar/%d/avsluta", base, eid), url.Values{
-		fmt.Sprintf("ends_on_%d", eid): {endsOn}, fmt.Sprintf("end_reason_%d", eid): {"national_programme"}, "bekraftat": {"ja"}})
-	if res.Status != http.StatusSeeOther {
-		t.Fatalf("end: %d", res.Status)
+	end := func(eid int, reason string) {
+		t.Helper()
+		res := c.post(fmt.Sprintf("%s/inskrivningar/%d/avsluta", base, eid), url.Values{
+			fmt.Sprintf("ends_on_%d", eid): {endsOn}, fmt.Sprintf("end_reason_%d", eid): {reason}, "bekraftat": {"ja"}})
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("end: %d", res.Status)
+		}
 	}
+	// The outcome follow-ups are ESF's: an avregistrering from the KAA
+	// register schedules none, the end of a project enrolment both.
+	end(kaa, "national_programme")
+	if n := a.count(`SELECT count(*) FROM followups WHERE participant_id = $1`, id); n != 0 {
+		t.Fatalf("an avregistrering from the KAA register scheduled %d follow-ups", n)
+	}
+	c.enrolInProject(base, time.Now().AddDate(0, 0, -60).Format("2006-01-02"))
+	eid := a.count(`SELECT id FROM enrolments WHERE participant_id = $1 AND kind = 'project'`, id)
+	end(eid, "project_exit")
 
 	t.Run("ScheduledAtTheRightDates", func(t *testing.T) {
 		var exit, six, wantSix string
@@ -141,8 +153,9 @@ func TestTurned20Job(t *testing.T) {
 	if n := a.count(`SELECT count(*) FROM audit_events WHERE action = 'enrolment.end' AND detail->>'reason' = 'turned_20' AND user_id IS NULL`); n != 2 {
 		t.Errorf("%d audit rows, want 2", n)
 	}
-	if n := a.count(`SELECT count(*) FROM followups`); n != 4 {
-		t.Errorf("%d follow-ups scheduled, want 4", n)
+	// Turning 20 ends a KAA registration: no ESF follow-ups.
+	if n := a.count(`SELECT count(*) FROM followups`); n != 0 {
+		t.Errorf("%d follow-ups scheduled, want none", n)
 	}
 }
 

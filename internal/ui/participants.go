@@ -322,6 +322,11 @@ func (h *Handler) renderParticipantForm(w http.ResponseWriter, r *http.Request, 
 		if v.Subprojects, err = participant.Subprojects(ctx, tx); err != nil {
 			return err
 		}
+		if id != 0 {
+			if v.InProject, err = participant.InProject(ctx, tx, id); err != nil {
+				return err
+			}
+		}
 		v.Coordinators, err = participant.Coordinators(ctx, tx)
 		return err
 	})
@@ -349,6 +354,9 @@ func (h *Handler) participantCreate(w http.ResponseWriter, r *http.Request) {
 	if f.errs.Any() {
 		h.renderParticipantForm(w, r, http.StatusUnprocessableEntity, views.ParticipantFormView{Values: f.values, Errors: f.errs, Assigned: f.coordinators}, 0)
 		return
+	}
+	if sub == nil { // gender only for a project participant (docs/privacy.md)
+		f.fields.Gender = "not_stated"
 	}
 	var id int64
 	err := h.inTenant(r, func(tx db.Tx) (err error) {

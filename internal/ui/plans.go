@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/kaa-plattform/kaa/internal/codes"
 	"github.com/kaa-plattform/kaa/internal/db"
 	"github.com/kaa-plattform/kaa/internal/participant"
 	"github.com/kaa-plattform/kaa/internal/ui/views"
@@ -39,6 +40,9 @@ func (h *Handler) renderMapping(w http.ResponseWriter, r *http.Request, status i
 			return err
 		}
 		v.Base, v.Name = fmt.Sprintf("%s/%d", h.participantBase(r), id), name
+		if v.InProject, err = participant.InProject(r.Context(), tx, id); err != nil {
+			return err
+		}
 		v.Versions, err = participant.Mappings(r.Context(), tx, id)
 		return err
 	})
@@ -105,6 +109,11 @@ func (h *Handler) saveMapping(w http.ResponseWriter, r *http.Request) {
 		h.renderMapping(w, r, http.StatusConflict, f)
 		return
 	}
+	if errors.Is(err, participant.ErrHealthOutsideProject) {
+		f.Errors.Add("referral_to", "En remiss till hälso- och sjukvården eller ungdomsmottagningen får bara registreras för den som är med i ett projekt. KAA-registret får inte innehålla uppgifter om hälsa: välj Annan, eller Ingen.")
+		h.renderMapping(w, r, http.StatusUnprocessableEntity, f)
+		return
+	}
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -161,6 +170,9 @@ func (h *Handler) planEdit(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		v.Base, v.Name = fmt.Sprintf("%s/%d", h.participantBase(r), id), name
+		if v.InProject, err = participant.InProject(r.Context(), tx, id); err != nil {
+			return err
+		}
 		plans, err := participant.Plans(r.Context(), tx, id)
 		if err != nil {
 			return err
@@ -202,8 +214,14 @@ func planValues(pl participant.Plan, v map[string]string) {
 		v[fmt.Sprintf("measure_unit_%d", i)] = m.ResponsibleUnit
 		v[fmt.Sprintf("measure_starts_%d", i)] = optDate(m.StartsOn)
 		v[fmt.Sprintf("measure_ends_%d", i)] = optDate(m.EndsOn)
+		v[fmt.Sprintf("measure_follow_up_%d", i)] = optDate(m.FollowUpOn)
 		if m.EndReason != nil {
 			v[fmt.Sprintf("measure_end_reason_%d", i)] = *m.EndReason
+		}
+		for _, g := range m.Goals {
+			if row, ok := index[g]; ok {
+				v[fmt.Sprintf("measure_goal_%d_%d", i, row)] = "1"
+			}
 		}
 	}
 	v["follow_up_on"] = optDate(pl.FollowUpOn)
@@ -218,8 +236,10 @@ func optDate(t *time.Time) string {
 }
 
 // parsePlanForm reads the editor's rows into a plan; empty rows are dropped.
-func parsePlanForm(r *http.Request, now time.Time) (participant.Plan, views.PlanFormView) {
-	f := views.PlanFormView{Values: map[string]string{}}
+// Health care is responsible for an åtgärd only of a project participant
+// (inProject).
+func parsePlanForm(r *http.Request, now time.Time, inProject bool) (participant.Plan, views.PlanFormView) {
+	f := views.PlanFormView{Values: map[string]string{}, InProject: inProject}
 	for k, vs := range r.PostForm {
 		if len(vs) > 0 {
 			f.Values[k] = strings.TrimSpace(vs[0])
@@ -262,46 +282,68 @@ func parsePlanForm(r *http.Request, now time.Time) (participant.Plan, views.Plan
 	for i := 0; i < f.Measures; i++ {
 		m := participant.Measure{Type: val("measure_type_%d", i), Description: val("measure_description_%d", i),
 			Responsible: val("measure_responsible_%d", i), ResponsibleUnit: val("measure_unit_%d", i)}
-		if m.Type == "" && m.Description == "" && m.Responsible == "" && m.ResponsibleUnit == "" &&
-			val("measure_starts_%d", i) == "" && val("measure_ends_%d", i) == "" {
+		goals := measureGoalRows(f, i)
+		if m.Type == "" && m.Description == "" && m.Responsible == "" && m.ResponsibleUnit == "" && len(goals) == 0 &&
+			val("measure_starts_%d", i) == "" && val("measure_ends_%d", i) == "" && val("measure_follow_up_%d", i) == "" {
 			continue
 		}
 		n := i + 1
+		field := func(name string) string { return fmt.Sprintf("measure_%s_%d", name, i) }
 		if !slices.Contains(participant.MeasureTypes, m.Type) {
-			f.Errors.Add(fmt.Sprintf("measure_type_%d", i), fmt.Sprintf("Insats %d: välj typ av insats.", n))
+			f.Errors.Add(field("type"), fmt.Sprintf("Åtgärd %d: välj typ av åtgärd.", n))
 		}
 		if !slices.Contains(participant.Responsibles, m.Responsible) {
-			f.Errors.Add(fmt.Sprintf("measure_responsible_%d", i), fmt.Sprintf("Insats %d: välj vem som ansvarar.", n))
+			f.Errors.Add(field("responsible"), fmt.Sprintf("Åtgärd %d: välj vem som ansvarar.", n))
+		} else if m.Responsible == codes.HealthCare && !inProject {
+			f.Errors.Add(field("responsible"), fmt.Sprintf("Åtgärd %d: hälso- och sjukvården kan bara stå som ansvarig för den som är med i ett projekt. KAA-registret får inte innehålla uppgifter om hälsa.", n))
+		} else if participant.NamedResponsible(m.Responsible) && m.ResponsibleUnit == "" {
+			f.Errors.Add(field("unit"), fmt.Sprintf("Åtgärd %d: skriv namnet på aktören som ansvarar, till exempel skolans namn.", n))
 		}
 		if len([]rune(m.Description)) > 500 {
-			f.Errors.Add(fmt.Sprintf("measure_description_%d", i), fmt.Sprintf("Insats %d: högst 500 tecken.", n))
+			f.Errors.Add(field("description"), fmt.Sprintf("Åtgärd %d: högst 500 tecken.", n))
 		}
 		if len([]rune(m.ResponsibleUnit)) > 200 {
-			f.Errors.Add(fmt.Sprintf("measure_unit_%d", i), fmt.Sprintf("Insats %d: högst 200 tecken.", n))
+			f.Errors.Add(field("unit"), fmt.Sprintf("Åtgärd %d: högst 200 tecken.", n))
 		}
-		if s := val("measure_starts_%d", i); s != "" {
-			if d, err := time.Parse(time.DateOnly, s); err != nil || !plausible(d, now) {
-				f.Errors.Add(fmt.Sprintf("measure_starts_%d", i), fmt.Sprintf("Insats %d: skriv startdatum som ÅÅÅÅ-MM-DD, inom fem år.", n))
-			} else {
-				m.StartsOn = &d
-			}
+		m.StartsOn = plannedDate(&f, field("starts"), val("measure_starts_%d", i), now, fmt.Sprintf("Åtgärd %d: skriv startdatum som ÅÅÅÅ-MM-DD, inom fem år.", n))
+		m.FollowUpOn = plannedDate(&f, field("follow_up"), val("measure_follow_up_%d", i), now, fmt.Sprintf("Åtgärd %d: skriv uppföljningsdatum som ÅÅÅÅ-MM-DD, inom fem år.", n))
+		if m.FollowUpOn != nil && m.StartsOn != nil && m.FollowUpOn.Before(*m.StartsOn) {
+			f.Errors.Add(field("follow_up"), fmt.Sprintf("Åtgärd %d: uppföljningsdatum före startdatum.", n))
 		}
 		if d, msg := parseDate(val("measure_ends_%d", i), now, false); msg != "" {
-			f.Errors.Add(fmt.Sprintf("measure_ends_%d", i), fmt.Sprintf("Insats %d, slutdatum: %s", n, msg))
+			f.Errors.Add(field("ends"), fmt.Sprintf("Åtgärd %d, slutdatum: %s", n, msg))
 		} else if !d.IsZero() {
 			m.EndsOn = &d
 			if m.StartsOn != nil && d.Before(*m.StartsOn) {
-				f.Errors.Add(fmt.Sprintf("measure_ends_%d", i), fmt.Sprintf("Insats %d: slutdatum före startdatum.", n))
+				f.Errors.Add(field("ends"), fmt.Sprintf("Åtgärd %d: slutdatum före startdatum.", n))
 			}
 		}
 		reason := val("measure_end_reason_%d", i)
 		switch {
+		case reason == "declined" && m.StartsOn != nil:
+			// A declined åtgärd never started (SCB's check declined_started):
+			// it has no start date, and its end date is the day it was
+			// declined. The young person stays in KAA.
+			f.Errors.Add(field("starts"), fmt.Sprintf("Åtgärd %d: en åtgärd som den unga tackade nej till har inget startdatum – den påbörjades aldrig. Började den unga och slutade sedan: välj Avbruten.", n))
+		case reason == "declined" && m.EndsOn == nil:
+			f.Errors.Add(field("ends"), fmt.Sprintf("Åtgärd %d: skriv dagen den unga tackade nej som slutdatum.", n))
 		case m.EndsOn != nil && !slices.Contains(participant.MeasureEndReasons, reason):
-			f.Errors.Add(fmt.Sprintf("measure_end_reason_%d", i), fmt.Sprintf("Insats %d: välj varför insatsen slutade.", n))
+			f.Errors.Add(field("end_reason"), fmt.Sprintf("Åtgärd %d: välj varför åtgärden slutade.", n))
 		case m.EndsOn == nil && reason != "":
-			f.Errors.Add(fmt.Sprintf("measure_ends_%d", i), fmt.Sprintf("Insats %d: skriv när insatsen slutade.", n))
+			f.Errors.Add(field("ends"), fmt.Sprintf("Åtgärd %d: skriv när åtgärden slutade.", n))
 		case m.EndsOn != nil:
 			m.EndReason = &reason
+		}
+		if m.EndsOn == nil && m.FollowUpOn == nil {
+			f.Errors.Add(field("follow_up"), fmt.Sprintf("Åtgärd %d: skriv när åtgärden ska följas upp.", n))
+		}
+		for _, row := range goals {
+			pos, kept := position[row]
+			if !kept {
+				f.Errors.Add(field("goals"), fmt.Sprintf("Åtgärd %d: kan bara kopplas till ett mål med text i den här planen.", n))
+				break
+			}
+			m.Goals = append(m.Goals, pos)
 		}
 		m.Position = len(pl.Measures) + 1
 		pl.Measures = append(pl.Measures, m)
@@ -335,11 +377,18 @@ func (h *Handler) savePlan(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
 	var id int64
 	var name string
-	if err := h.inTenant(r, func(tx db.Tx) (err error) { id, name, err = h.participantName(r, tx); return err }); err != nil {
+	var inProject bool
+	if err := h.inTenant(r, func(tx db.Tx) (err error) {
+		if id, name, err = h.participantName(r, tx); err != nil {
+			return err
+		}
+		inProject, err = participant.InProject(r.Context(), tx, id)
+		return err
+	}); err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	pl, f := parsePlanForm(r, today())
+	pl, f := parsePlanForm(r, today(), inProject)
 	if f.Errors.Any() {
 		f.Base, f.Name = fmt.Sprintf("%s/%d", h.participantBase(r), id), name
 		h.render(w, r, http.StatusUnprocessableEntity, views.PlanForm(h.page(r, "Handlingsplan"), f))
@@ -356,12 +405,50 @@ func (h *Handler) savePlan(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, http.StatusConflict, views.PlanForm(h.page(r, "Handlingsplan"), f))
 		return
 	}
+	if errors.Is(err, participant.ErrHealthOutsideProject) { // the project enrolment went meanwhile
+		f.Base, f.Name, f.InProject = fmt.Sprintf("%s/%d", h.participantBase(r), id), name, false
+		f.Errors.Add("goal_text_0", "Hälso- och sjukvården kan bara stå som ansvarig för den som är med i ett projekt.")
+		h.render(w, r, http.StatusUnprocessableEntity, views.PlanForm(h.page(r, "Handlingsplan"), f))
+		return
+	}
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
 	h.flash(r, "Planen är sparad som en ny version.")
 	http.Redirect(w, r, fmt.Sprintf("%s/%d/plan", h.participantBase(r), id), http.StatusSeeOther)
+}
+
+// measureGoalRows are the goal rows the boxes of åtgärd i tick
+// (measure_goal_<i>_<row>), in order; a row that is no number is -1.
+func measureGoalRows(f views.PlanFormView, i int) []int {
+	prefix := fmt.Sprintf("measure_goal_%d_", i)
+	var rows []int
+	for k, v := range f.Values {
+		if rest, ok := strings.CutPrefix(k, prefix); ok && v != "" {
+			row, err := strconv.Atoi(rest)
+			if err != nil {
+				row = -1
+			}
+			rows = append(rows, row)
+		}
+	}
+	slices.Sort(rows)
+	return slices.Compact(rows)
+}
+
+// plannedDate parses an optional planned date within five years of now, and
+// adds msg to the form's errors under field when it is not one.
+func plannedDate(f *views.PlanFormView, field, s string, now time.Time, msg string) *time.Time {
+	if s == "" {
+		return nil
+	}
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil || !plausible(d, now) {
+		f.Errors.Add(field, msg)
+		return nil
+	}
+	return &d
 }
 
 // plausible reports whether a planned date lies within five years of now.

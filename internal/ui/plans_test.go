@@ -17,7 +17,7 @@ func planForm(goal, sub, followUp string) url.Values {
 		"goal_text_0": {goal}, "goal_status_0": {"in_progress"},
 		"goal_text_1": {sub}, "goal_status_1": {"not_started"}, "goal_parent_1": {"0"},
 		"measure_type_0": {"work_placement"}, "measure_description_0": {"Praktik på verkstad"}, "measure_responsible_0": {"municipality"},
-		"measure_unit_0": {"Arbetsmarknadsenheten"}, "measure_starts_0": {"2026-10-01"},
+		"measure_unit_0": {"Arbetsmarknadsenheten"}, "measure_starts_0": {"2026-10-01"}, "measure_follow_up_0": {followUp},
 		"follow_up_on": {followUp}, "agreed_on": {time.Now().Format("2006-01-02")},
 	}
 }
@@ -30,7 +30,7 @@ func TestPlansAndMapping(t *testing.T) {
 	base := fmt.Sprintf("/k/1273/deltagare/%d", id)
 
 	t.Run("Mapping", func(t *testing.T) {
-		res := c.post(base+"/kartlaggning", url.Values{"mapped_on": {"2026-11-01"}, "strengths": {"Bra på att laga saker"}, "direction": {"work"}, "referral_to": {"youth_clinic"}})
+		res := c.post(base+"/kartlaggning", url.Values{"mapped_on": {"2026-11-01"}, "strengths": {"Bra på att laga saker"}, "direction": {"work"}, "referral_to": {"social_services"}})
 		if res.Status != http.StatusSeeOther {
 			t.Fatalf("mapping: %d", res.Status)
 		}
@@ -39,7 +39,7 @@ func TestPlansAndMapping(t *testing.T) {
 			t.Fatalf("revise mapping: %d", res.Status)
 		}
 		page := c.get(base + "/kartlaggning").Body
-		if !strings.Contains(page, "Gällande kartläggning (version 2)") || !strings.Contains(page, "Version 1") || !strings.Contains(page, "Ungdomsmottagningen") {
+		if !strings.Contains(page, "Gällande kartläggning (version 2)") || !strings.Contains(page, "Version 1") || !strings.Contains(page, "Socialtjänsten") {
 			t.Error("the mapping page does not show the current version and the earlier one")
 		}
 		if res := c.post(base+"/kartlaggning", url.Values{"mapped_on": {"2030-01-01"}, "direction": {"kanske"}}); res.Status != http.StatusUnprocessableEntity ||
@@ -67,7 +67,7 @@ func TestPlansAndMapping(t *testing.T) {
 			}
 		}
 		if p := c.get(base).Body; !strings.Contains(p, `data-testid="status">Aktiv med plan`) || !strings.Contains(p, "Handlingsplan skriven") ||
-			!strings.Contains(p, "Insats startade: Praktik") {
+			!strings.Contains(p, "Åtgärd startade: Praktik") {
 			t.Error("a plan should make the status active with plan and show on the timeline")
 		}
 		a.assertSummary()
@@ -128,8 +128,8 @@ func TestPlansAndMapping(t *testing.T) {
 		}{
 			"NoGoal":           {map[string]string{"goal_text_0": "", "goal_text_1": ""}, "minst ett mål"},
 			"NoFollowUp":       {map[string]string{"follow_up_on": ""}, "följas upp"},
-			"MeasureNoType":    {map[string]string{"measure_type_0": ""}, "välj typ av insats"},
-			"EndedNoReason":    {map[string]string{"measure_ends_0": "2026-11-01"}, "varför insatsen slutade"},
+			"MeasureNoType":    {map[string]string{"measure_type_0": ""}, "välj typ av åtgärd"},
+			"EndedNoReason":    {map[string]string{"measure_ends_0": "2026-11-01"}, "varför åtgärden slutade"},
 			"EndBeforeStart":   {map[string]string{"measure_ends_0": "2026-09-01", "measure_end_reason_0": "completed"}, "slutdatum före startdatum"},
 			"AgreedInFuture":   {map[string]string{"agreed_on": "2031-01-01"}, "framtiden"},
 			"SubGoalOfNothing": {map[string]string{"goal_text_0": "", "goal_parent_1": "0"}, "hör till ett mål ovanför"},

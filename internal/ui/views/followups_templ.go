@@ -353,7 +353,7 @@ func FollowUpPage(p Page, v FollowUpView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = SelectField("occupation", "Var är personen nu?", v.Values["occupation"], Options("occupation", participant.Occupations), "Välj", "", v.Errors).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = SelectField("occupation", "Var är personen nu?", v.Values["occupation"], Options("occupation", participant.FollowUpOccupations), "Välj", "", v.Errors).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

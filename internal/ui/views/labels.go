@@ -23,14 +23,15 @@ var labels = func() map[string]map[string]string {
 		"gender_plural":  {"woman": "kvinnor", "man": "män", "non_binary": "icke-binära", "not_stated": "kön ej angivet"},
 		"followup_short": {"exit": "Vid avslut", "six_months": "Efter sex månader"},
 		"queue": {
-			"never_contacted":    "Aldrig kontaktade",
-			"no_recent_contact":  "Ingen kontakt på länge",
-			"never_reached":      "Kontakt sökt men aldrig nådda",
-			"turns_20":           "Fyller 20 inom 60 dagar",
-			"identified_waiting": "Identifierade för mer än 14 dagar sedan utan kontaktförsök",
-			"followups_due":      "Uppföljningar att göra (inom en vecka eller försenade)",
-			"plan_review_passed": "Handlingsplaner vars uppföljningsdatum har passerat",
-			"long_measures":      "Åtgärder utan slutdatum som började för mer än sex månader sedan",
+			"never_contacted":       "Aldrig kontaktade",
+			"no_recent_contact":     "Ingen kontakt på länge",
+			"never_reached":         "Kontakt sökt men aldrig nådda",
+			"turns_20":              "Fyller 20 inom 60 dagar",
+			"identified_waiting":    "Identifierade för mer än 14 dagar sedan utan kontaktförsök",
+			"followups_due":         "Uppföljningar att göra (inom en vecka eller försenade)",
+			"plan_review_passed":    "Handlingsplaner vars uppföljningsdatum har passerat",
+			"long_measures":         "Åtgärder utan slutdatum som började för mer än sex månader sedan",
+			"measure_review_passed": "Åtgärder vars uppföljningsdatum har passerat",
 		},
 	}
 	for _, l := range codes.All {

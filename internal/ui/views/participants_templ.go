@@ -709,6 +709,7 @@ type ParticipantFormView struct {
 	Subprojects  []participant.Subproject
 	Coordinators []participant.Coordinator
 	Assigned     []int
+	InProject    bool // editing someone with a project enrolment: only then is gender asked
 }
 
 func ParticipantForm(p Page, v ParticipantFormView) templ.Component {
@@ -755,7 +756,7 @@ func ParticipantForm(p Page, v ParticipantFormView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 55, " <p>Registret får bara innehålla det som förordningen (2006:39) tillåter: identitet, kontaktuppgifter, sysselsättning och insatser. Skriv aldrig in uppgifter om hälsa, missbruk eller liknande.</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 55, " <p>Registret får bara innehålla det som förordningen (2006:39) tillåter: identitet, kontaktuppgifter, sysselsättning och åtgärder. Skriv aldrig in uppgifter om hälsa, missbruk eller liknande.</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -770,7 +771,7 @@ func ParticipantForm(p Page, v ParticipantFormView) templ.Component {
 			var templ_7745c5c3_Var37 templ.SafeURL
 			templ_7745c5c3_Var37, templ_7745c5c3_Err = templ.JoinURLErrs(templ.SafeURL(v.Action))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/ui/views/participants.templ`, Line: 234, Col: 68}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/ui/views/participants.templ`, Line: 235, Col: 68}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var37))
 			if templ_7745c5c3_Err != nil {
@@ -792,9 +793,11 @@ func ParticipantForm(p Page, v ParticipantFormView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = RadioGroup("gender", "Kön", v.Values["gender"], Options("gender", []string{"woman", "man", "non_binary", "not_stated"}), v.Errors).Render(ctx, templ_7745c5c3_Buffer)
-			if templ_7745c5c3_Err != nil {
-				return templ_7745c5c3_Err
+			if !v.Editing || v.InProject {
+				templ_7745c5c3_Err = RadioGroup("gender", genderLegend(v.Editing), v.Values["gender"], Options("gender", []string{"woman", "man", "non_binary", "not_stated"}), v.Errors).Render(ctx, templ_7745c5c3_Buffer)
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
 			}
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 58, "<fieldset class=\"field\"><legend>Kontaktuppgifter</legend>")
 			if templ_7745c5c3_Err != nil {
@@ -883,7 +886,7 @@ func ParticipantForm(p Page, v ParticipantFormView) templ.Component {
 					var templ_7745c5c3_Var40 string
 					templ_7745c5c3_Var40, templ_7745c5c3_Err = templ.JoinStringErrs(msg)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/ui/views/participants.templ`, Line: 261, Col: 68}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/ui/views/participants.templ`, Line: 264, Col: 68}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var40))
 					if templ_7745c5c3_Err != nil {
@@ -902,7 +905,7 @@ func ParticipantForm(p Page, v ParticipantFormView) templ.Component {
 					var templ_7745c5c3_Var41 string
 					templ_7745c5c3_Var41, templ_7745c5c3_Err = templ.JoinStringErrs(fmt.Sprintf("coord-%d", c.ID))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/ui/views/participants.templ`, Line: 265, Col: 64}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/ui/views/participants.templ`, Line: 268, Col: 64}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var41))
 					if templ_7745c5c3_Err != nil {
@@ -915,7 +918,7 @@ func ParticipantForm(p Page, v ParticipantFormView) templ.Component {
 					var templ_7745c5c3_Var42 string
 					templ_7745c5c3_Var42, templ_7745c5c3_Err = templ.JoinStringErrs(itoa(c.ID))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/ui/views/participants.templ`, Line: 265, Col: 104}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/ui/views/participants.templ`, Line: 268, Col: 104}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var42))
 					if templ_7745c5c3_Err != nil {
@@ -938,7 +941,7 @@ func ParticipantForm(p Page, v ParticipantFormView) templ.Component {
 					var templ_7745c5c3_Var43 string
 					templ_7745c5c3_Var43, templ_7745c5c3_Err = templ.JoinStringErrs(fmt.Sprintf("coord-%d", c.ID))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/ui/views/participants.templ`, Line: 266, Col: 49}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/ui/views/participants.templ`, Line: 269, Col: 49}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var43))
 					if templ_7745c5c3_Err != nil {
@@ -951,7 +954,7 @@ func ParticipantForm(p Page, v ParticipantFormView) templ.Component {
 					var templ_7745c5c3_Var44 string
 					templ_7745c5c3_Var44, templ_7745c5c3_Err = templ.JoinStringErrs(c.Name)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/ui/views/participants.templ`, Line: 266, Col: 60}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/ui/views/participants.templ`, Line: 269, Col: 60}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var44))
 					if templ_7745c5c3_Err != nil {
@@ -1028,6 +1031,15 @@ func current(b bool) string {
 		return "page"
 	}
 	return "false"
+}
+
+// genderLegend: gender is asked for a project participant only (ESF+); the
+// KAA register may not hold it (docs/privacy.md).
+func genderLegend(editing bool) string {
+	if editing {
+		return "Kön (för projektet, ESF+)"
+	}
+	return "Kön (bara om personen skrivs in i ett projekt, för ESF+; sparas inte i KAA-registret)"
 }
 
 var _ = templruntime.GeneratedTemplate
