@@ -364,7 +364,7 @@ func seedTwoTenants(t *testing.T, d *pgtest.DB) (a, b int) {
 			`INSERT INTO tenant_settings (tenant_id) SELECT $1 WHERE $2::int IS NOT NULL ON CONFLICT DO NOTHING`,
 			`INSERT INTO retention_policies (tenant_id) SELECT $1 WHERE $2::int IS NOT NULL ON CONFLICT DO NOTHING`,
 			`WITH p AS (INSERT INTO participants (tenant_id, personnummer, birth_date, first_name, last_name)
-			            VALUES ($1, '200803010008', '2008-03-01', 'Test', 'Testsson')
+			            VALUES ($1, '200803010024', '2008-03-01', 'Test', 'Testsson')
 			            ON CONFLICT (tenant_id, personnummer) WHERE personnummer <> '' DO UPDATE SET first_name = 'Test' RETURNING id),
 			      e AS (INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on, registration_reason) SELECT $1, id, 'kaa', '2026-01-01', 'dropped_out' FROM p
 			            ON CONFLICT DO NOTHING),

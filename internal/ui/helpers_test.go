@@ -223,7 +223,7 @@ func (a *app) fixture(key, coordinator, first, last string) (pid, eid, cid int64
 	a.t.Helper()
 	err := a.db.Owner.QueryRow(context.Background(), `
 		WITH p AS (INSERT INTO participants (tenant_id, personnummer, birth_date, first_name, last_name)
-		           VALUES ($1, '200803010008', '2008-03-01', $3, $4) RETURNING id),
+		           VALUES ($1, '200803010024', '2008-03-01', $3, $4) RETURNING id),
 		     e AS (INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on, registration_reason) SELECT $1, id, 'kaa', '2026-01-01', 'dropped_out' FROM p RETURNING id),
 		     c AS (INSERT INTO contacts (tenant_id, participant_id, occurred_at, channel, direction, reached, created_by)
 		           SELECT $1, id, now(), 'sms', 'outgoing', false, $2 FROM p RETURNING id),
