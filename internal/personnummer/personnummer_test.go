@@ -2,8 +2,8 @@ package personnummer
 
 import (
 	"errors"
-	"strings"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
