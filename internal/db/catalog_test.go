@@ -387,6 +387,8 @@ func seedTwoTenants(t *testing.T, d *pgtest.DB) (a, b int) {
 			 ON CONFLICT DO NOTHING`,
 			`INSERT INTO followup_revisions (tenant_id, followup_id, snapshot, replaced_by)
 			 SELECT tenant_id, id, '{}', $2 FROM followups WHERE tenant_id = $1`,
+			`INSERT INTO enrolment_corrections (tenant_id, participant_id, enrolment_id, corrected_by, reason, old_ends_on, old_end_reason)
+			 SELECT tenant_id, participant_id, id, $2, 'Fel datum', '2026-02-01', 'moved' FROM enrolments WHERE tenant_id = $1`,
 		} {
 			if _, err := d.Owner.Exec(ctx, stmt, id, u); err != nil {
 				t.Fatalf("%s: %v", stmt, err)

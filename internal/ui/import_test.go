@@ -204,12 +204,12 @@ func TestImport(t *testing.T) {
 	})
 
 	t.Run("TwentyOrOlderIsNotEnrolledInKAA", func(t *testing.T) {
-		loc, _ := c.preview("lista.csv", []byte("personnummer;namn\n19991231-0001;Äldre Person\n"))
+		loc, _ := c.preview("lista.csv", []byte("personnummer;namn\n19991231-0019;Äldre Person\n"))
 		if !strings.Contains(c.get(loc).Body, "Har fyllt 20") {
 			t.Error("the preview does not say a 20-year-old gets no KAA enrolment")
 		}
 		c.post(loc+"/bekrafta", nil)
-		if n := a.count(`SELECT count(*) FROM enrolments e JOIN participants p ON p.id = e.participant_id WHERE p.personnummer = '199912310001'`); n != 0 {
+		if n := a.count(`SELECT count(*) FROM enrolments e JOIN participants p ON p.id = e.participant_id WHERE p.personnummer = '199912310019'`); n != 0 {
 			t.Errorf("a 26-year-old got %d KAA enrolments", n)
 		}
 	})

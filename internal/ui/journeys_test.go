@@ -133,7 +133,7 @@ func TestJourneyCoordinator(t *testing.T) {
 	k.waitFocus("h1") // the question takes the focus
 	snap(t, ctx, dir, "1-avsluta-fraga")
 	k.press(`[data-testid="confirm"] button.danger`, nil)
-	k.waitText(".flash", "Inskrivningen är avslutad.")
+	k.waitText(".flash", "Avregistreringen är sparad.")
 
 	// The follow-up at exit.
 	k.press(`a[href*="/uppfoljningar/"]`, chromedp.WaitVisible(chromedp.ID("f-occupation")))

@@ -386,7 +386,7 @@ func TestForeignIDsAreNotFound(t *testing.T) {
 	c.signIn("samordnare@osby.demo")
 	r := strings.NewReplacer("{tenant}", "1273", "{id}", strconv.FormatInt(pid, 10), "{eid}", strconv.FormatInt(eid, 10), "{cid}", strconv.FormatInt(cid, 10), "{fid}", a.followUpOf(pid))
 	form := url.Values{"channel": {"sms"}, "direction": {"outgoing"}, "reached": {"yes"}, "reason": {"x"}, "enrol": {"kaa"},
-		"starts_on": {"2026-01-02"}, fmt.Sprintf("ends_on_%d", eid): {"2026-02-01"}, fmt.Sprintf("end_reason_%d", eid): {"moved"}}
+		"starts_on": {"2026-01-02"}, fmt.Sprintf("ends_on_%d", eid): {"2026-02-01"}, fmt.Sprintf("end_reason_%d", eid): {"moved"}, fmt.Sprintf("moved_to_%d", eid): {"2584"}}
 	for k, v := range newParticipant("20040229-0027", "X", "Y") {
 		form[k] = v
 	}
@@ -436,7 +436,7 @@ func TestEnrolments(t *testing.T) {
 			t.Fatalf("enrol: %d", res.Status)
 		}
 		res = c.post(base+"/inskrivningar", url.Values{"enrol": {"kaa"}, "starts_on": {"2026-09-02"}, "registration_reason": {"dropped_out"}})
-		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "redan inskriven") || !strings.Contains(res.Body, "<details open") {
+		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "redan registrerad") || !strings.Contains(res.Body, "<details open") {
 			t.Errorf("a second open KAA enrolment: %d; the message must be visible", res.Status)
 		}
 	})
@@ -459,15 +459,15 @@ func TestEnrolments(t *testing.T) {
 	eid := a.count(`SELECT id FROM enrolments WHERE participant_id = $1`, id)
 	t.Run("ErrEndBeforeStart", func(t *testing.T) {
 		res := c.post(fmt.Sprintf("%s/inskrivningar/%d/avsluta", base, eid), url.Values{
-			fmt.Sprintf("ends_on_%d", eid): {"2026-08-01"}, fmt.Sprintf("end_reason_%d", eid): {"moved"}})
-		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "innan den började") ||
+			fmt.Sprintf("ends_on_%d", eid): {"2026-08-01"}, fmt.Sprintf("end_reason_%d", eid): {"moved"}, fmt.Sprintf("moved_to_%d", eid): {"2584"}})
+		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "innan registreringen började") ||
 			!strings.Contains(res.Body, fmt.Sprintf(`id="f-ends_on_%d-error"`, eid)) {
 			t.Errorf("end before start: %d; the message must be next to the field", res.Status)
 		}
 	})
 	t.Run("ErrNoReason", func(t *testing.T) {
 		res := c.post(fmt.Sprintf("%s/inskrivningar/%d/avsluta", base, eid), url.Values{fmt.Sprintf("ends_on_%d", eid): {today}})
-		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Välj varför") {
+		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Välj orsak till avregistreringen.") {
 			t.Errorf("no reason: %d", res.Status)
 		}
 	})
@@ -564,7 +564,7 @@ func TestRegisterFormDetails(t *testing.T) {
 	t.Run("ErrTooOldForAProject", func(t *testing.T) {
 		var sub int
 		a.db.Owner.QueryRow(context.Background(), `SELECT id FROM subprojects WHERE org_id = $1`, a.orgID("1273")).Scan(&sub)
-		form := newParticipant("19991231-0001", "Äldre", "Person")
+		form := newParticipant("19991231-0019", "Äldre", "Person")
 		form.Set("enrol", strconv.Itoa(sub))
 		if res := c.post("/k/1273/deltagare", form); res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "15 till 24") {
 			t.Errorf("a 26-year-old enrolled in a project: %d", res.Status)
