@@ -286,3 +286,25 @@ func TestImportShowsUnknownReason(t *testing.T) {
 		t.Error("the preview drops the unknown reason without a word")
 	}
 }
+
+// TestImportRefusesSerial000: a personnummer with serial number 000 is
+// refused in the import with the row and the cell named, like every other
+// personnummer error, and is not imported.
+func TestImportRefusesSerial000(t *testing.T) {
+	a := newApp(t)
+	c := a.client()
+	c.signIn("samordnare@osby.demo")
+	loc, counts := c.preview("lista.csv", []byte("personnummer;namn\n20080301-0024;Åsa Öberg\n20080301-0008;Bo Berg\n"))
+	if counts != "1 0 0 1" {
+		t.Fatalf("counts %s", counts)
+	}
+	page := c.get(loc).Body
+	row := regexp.MustCompile(`<td class="num">3</td><td>Berg, Bo</td>.*?Personnumret finns inte: födelsenumret \(de tre siffrorna efter datumet\) kan inte vara 000`)
+	if !row.MatchString(page) {
+		t.Error("the preview does not name row 3 and its personnummer as refused for serial 000")
+	}
+	c.post(loc+"/bekrafta", nil)
+	if a.count(`SELECT count(*) FROM participants WHERE personnummer = '200803010008'`) != 0 {
+		t.Error("serial 000 was imported")
+	}
+}

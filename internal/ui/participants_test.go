@@ -83,6 +83,7 @@ func TestParticipantRegister(t *testing.T) {
 		}{
 			"CheckDigit":       {map[string]string{"personnummer": "20080301-0025"}, "personnummer", "kontrollsiffran"},
 			"FutureBirth":      {map[string]string{"personnummer": "20300101-0002"}, "personnummer", "framtiden"},
+			"Serial000":        {map[string]string{"personnummer": "20080301-0008"}, "personnummer", "kan inte vara 000"},
 			"MissingName":      {map[string]string{"first_name": ""}, "first_name", "förnamn"},
 			"FutureIdentified": {map[string]string{"identified_on": time.Now().AddDate(0, 0, 3).Format("2006-01-02")}, "identified_on", "framtiden"},
 			"PostalCode":       {map[string]string{"postal_code": "1234"}, "postal_code", "fem siffror"},
