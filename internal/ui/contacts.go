@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -276,6 +277,35 @@ func endForm(r *http.Request, eid int64) (participant.End, views.ContactForm) {
 	return e, f
 }
 
+// endRequest reads the ids and the end form of a request to end or
+// correct an enrolment; false when it has already answered.
+func (h *Handler) endRequest(w http.ResponseWriter, r *http.Request) (id, eid int64, end participant.End, f views.ContactForm, ok bool) {
+	id, err1 := pathID(r, "id")
+	eid, err2 := pathID(r, "eid")
+	if err := errors.Join(err1, err2); err != nil {
+		h.fail(w, r, err)
+		return 0, 0, end, f, false
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
+	r.ParseForm()
+	end, f = endForm(r, eid)
+	return id, eid, end, f, true
+}
+
+// enrolmentKind is the kind of enrolment eid of participant id.
+func enrolmentKind(ctx context.Context, tx db.Tx, id, eid int64) (string, error) {
+	es, err := participant.Enrolments(ctx, tx, id)
+	if err != nil {
+		return "", err
+	}
+	for _, e := range es {
+		if e.ID == eid {
+			return e.Kind, nil
+		}
+	}
+	return "", fmt.Errorf("enrolment %d: %w", eid, db.ErrNotFound)
+}
+
 // addProblems puts what the participant package found wrong next to the
 // fields of enrolment eid.
 func addProblems(f *views.ContactForm, eid int64, err error) bool {
@@ -308,26 +338,16 @@ func endDescription(kind string, e participant.End) string {
 // enrolment, after a confirmation that says what follows.
 func (h *Handler) enrolmentEnd(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	id, err1 := pathID(r, "id")
-	eid, err2 := pathID(r, "eid")
-	if err := errors.Join(err1, err2); err != nil {
-		h.fail(w, r, err)
+	id, eid, end, f, ok := h.endRequest(w, r)
+	if !ok {
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
-	r.ParseForm()
-	end, f := endForm(r, eid)
 	own := orgFrom(ctx).Key
 	var kind string
 	err := h.inTenant(r, func(tx db.Tx) error {
-		es, err := participant.Enrolments(ctx, tx, id)
-		if err != nil {
+		var err error
+		if kind, err = enrolmentKind(ctx, tx, id, eid); err != nil {
 			return err
-		}
-		for _, e := range es {
-			if e.ID == eid {
-				kind = e.Kind
-			}
 		}
 		err = participant.EndEnrolment(ctx, tx, id, eid, end, own)
 		if err != nil || f.Errors.Any() {
@@ -379,15 +399,10 @@ func (h *Handler) enrolmentEnd(w http.ResponseWriter, r *http.Request) {
 // municipality, with a required reason. The original is kept.
 func (h *Handler) enrolmentCorrect(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	id, err1 := pathID(r, "id")
-	eid, err2 := pathID(r, "eid")
-	if err := errors.Join(err1, err2); err != nil {
-		h.fail(w, r, err)
+	id, eid, end, f, ok := h.endRequest(w, r)
+	if !ok {
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
-	r.ParseForm()
-	end, f := endForm(r, eid)
 	reopen := f.Values[fmt.Sprintf("correction_%d", eid)] == "reopen"
 	to := &end
 	if reopen {
@@ -396,14 +411,9 @@ func (h *Handler) enrolmentCorrect(w http.ResponseWriter, r *http.Request) {
 	}
 	var kind string
 	err := h.inTenant(r, func(tx db.Tx) error {
-		es, err := participant.Enrolments(ctx, tx, id)
-		if err != nil {
+		var err error
+		if kind, err = enrolmentKind(ctx, tx, id, eid); err != nil {
 			return err
-		}
-		for _, e := range es {
-			if e.ID == eid {
-				kind = e.Kind
-			}
 		}
 		// An unreadable date is the zero date, which CorrectEnd refuses as
 		// before the start: nothing is written, and the other problems
