@@ -54,9 +54,6 @@ func EndReasons(kind string) []string {
 	return ProjectEnds
 }
 
-// ErrEndBeforeStart means an enrolment would end before it started.
-var ErrEndBeforeStart = errors.New("participant: end date before start date")
-
 // ErrOpenKAA means the person already has an open KAA enrolment.
 var ErrOpenKAA = errors.New("participant: already in the KAA register")
 
