@@ -169,6 +169,9 @@ func TestDeregistrationCorrection(t *testing.T) {
 			a.count(`SELECT count(*) FROM enrolment_corrections WHERE enrolment_id = $1 AND new_ends_on IS NULL AND old_end_reason = 'emigrated'`, eid) != 1 {
 			t.Error("the registration is not open again, or the original is lost")
 		}
+		if a.count(`SELECT count(*) FROM followups WHERE enrolment_id = $1 AND done_on IS NULL`, eid) != 0 {
+			t.Error("follow-ups after an avregistrering that was undone are still to do")
+		}
 		page := c.get(base).Body
 		if !strings.Contains(page, "Avregistreringen är hävd") || !strings.Contains(page, "Avregistreringen ("+today+", Utvandrat) hävdes") {
 			t.Error("the page does not show the reopening")
