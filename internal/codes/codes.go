@@ -164,6 +164,16 @@ var (
 		{"solution_focused", "Lösningsfokuserat samtal"}, {"7tjugo", "7-Tjugo"}, {"other", "Annan metod"},
 	}}
 
+	// Status is where a young person is in the work, in the order they move
+	// through it. The rule that derives it lives in the database alone
+	// (participant_status, migration 000030): the stored column and the
+	// page's history both ask it, and internal/db's TestStatusFollowsCodes
+	// holds its results to this list. "ended" is every enrolment ended.
+	Status = List{Name: "status", Codes: []Code{
+		{"identified", "Identifierad"}, {"contact_attempted", "Kontakt sökt"}, {"in_contact", "I kontakt"},
+		{"active_plan", "Aktiv med plan"}, {"ended", "Avregistrerad"},
+	}}
+
 	// EnrolmentKind: the KAA register or a project.
 	EnrolmentKind = List{Name: "enrolment", Columns: []string{"enrolments.kind"}, Codes: []Code{
 		{"kaa", "KAA-registret"}, {"project", "Projekt"},
@@ -261,6 +271,6 @@ func without(cs []Code, key string) []Code {
 
 // All is every list, for the tests that hold the database and the pages to
 // them.
-var All = []List{Gender, UpperSecondary, Source, RegistrationReason, Deregistration, ProjectEnd, Occupation,
+var All = []List{Gender, UpperSecondary, Source, RegistrationReason, Deregistration, ProjectEnd, Occupation, Status,
 	ContactOccupation, Channel, Direction, Method, EnrolmentKind, Aim, Referral, GoalStatus, MeasureType, Responsible, MeasureEnd,
 	Followup, SurveyAnswer, LabourMarket, Education}

@@ -366,7 +366,7 @@ func seedTwoTenants(t *testing.T, d *pgtest.DB) (a, b int) {
 			`INSERT INTO retention_decisions (tenant_id, reference, decided_on, decided_by, kaa_months, project_months, unenrolled_months, recorded_by)
 			 VALUES ($1, 'BUN 2026/1', '2026-01-01', 'Nämnden', 24, 120, 6, $2)`,
 			`WITH p AS (INSERT INTO participants (tenant_id, personnummer, birth_date, first_name, last_name)
-			            VALUES ($1, '200803010008', '2008-03-01', 'Test', 'Testsson')
+			            VALUES ($1, '200803010024', '2008-03-01', 'Test', 'Testsson')
 			            ON CONFLICT (tenant_id, personnummer) WHERE personnummer <> '' DO UPDATE SET first_name = 'Test' RETURNING id),
 			      e AS (INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on, registration_reason) SELECT $1, id, 'kaa', '2026-01-01', 'dropped_out' FROM p
 			            ON CONFLICT DO NOTHING),
@@ -393,6 +393,8 @@ func seedTwoTenants(t *testing.T, d *pgtest.DB) (a, b int) {
 			 SELECT tenant_id, id, '{}', $2 FROM followups WHERE tenant_id = $1`,
 			`INSERT INTO scb_files (tenant_id, half_year, spec_version, spec_date, file_name, rows, findings, xlsx, xlsx_sha256, text, text_sha256, created_by)
 			 VALUES ($1, '2026-1', '2026-2', '2026-12-01', 'KAA', 0, 0, '', repeat('0', 64), '', repeat('0', 64), $2)`,
+			`INSERT INTO enrolment_corrections (tenant_id, participant_id, enrolment_id, corrected_by, reason, old_ends_on, old_end_reason)
+			 SELECT tenant_id, participant_id, id, $2, 'Fel datum', '2026-02-01', 'moved' FROM enrolments WHERE tenant_id = $1`,
 		} {
 			if _, err := d.Owner.Exec(ctx, stmt, id, u); err != nil {
 				t.Fatalf("%s: %v", stmt, err)

@@ -65,3 +65,42 @@ func TestChecksFollowCodes(t *testing.T) {
 		}
 	}
 }
+
+// TestStatusFollowsCodes: the status rule has one home, the database's
+// participant_status. Every status it can produce is in codes.Status (so it
+// has a Swedish label), every status there is produced, and the stored
+// column is computed by that function, not by a copy of the rule.
+func TestStatusFollowsCodes(t *testing.T) {
+	d := pgtest.New(t)
+	ctx := context.Background()
+	rows, _ := d.Owner.Query(ctx, `
+		SELECT DISTINCT participant_status(e, o, p, r, c)
+		FROM generate_series(0, 2) e, generate_series(0, 2) o, (VALUES (false), (true)) p(p),
+		     (VALUES (false), (true)) r(r), (VALUES (false), (true)) c(c)
+		WHERE o <= e`)
+	got, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := codes.Status.Keys()
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("the database's status rule gives %q, internal/codes.Status has %q", got, want)
+	}
+	for _, c := range codes.Status.Codes {
+		if c.Label == "" || c.Label == c.Key {
+			t.Errorf("status %q has no Swedish label", c.Key)
+		}
+	}
+	var expr string
+	if err := d.Owner.QueryRow(ctx, `
+		SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d
+		JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
+		WHERE d.adrelid = 'participants'::regclass AND a.attname = 'status'`).Scan(&expr); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(expr, "participant_status(") {
+		t.Errorf("participants.status is %s, not participant_status(...)", expr)
+	}
+}

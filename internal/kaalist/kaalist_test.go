@@ -44,7 +44,7 @@ func xlsx(t testing.TB, rows ...[]any) []byte {
 }
 
 func TestRead(t *testing.T) {
-	win, err := charmap.Windows1252.NewEncoder().Bytes([]byte("Personnummer;Förnamn;Efternamn;Ort\r\n20080301-0008;Åsa;Öberg;Hässleholm\r\n"))
+	win, err := charmap.Windows1252.NewEncoder().Bytes([]byte("Personnummer;Förnamn;Efternamn;Ort\r\n20080301-0024;Åsa;Öberg;Hässleholm\r\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,26 +57,26 @@ func TestRead(t *testing.T) {
 		rows       [][]string
 		lines      []int
 	}{
-		{"UTF8Comma", "lista.csv", []byte("Personnummer,Förnamn,Efternamn\n 20080301-0008 , Åsa ,Öberg\n"),
-			"csv-utf8", ',', []string{"Personnummer", "Förnamn", "Efternamn"}, [][]string{{"20080301-0008", "Åsa", "Öberg"}}, []int{2}},
-		{"UTF8BOMSemicolon", "Lista.CSV", []byte("\xEF\xBB\xBFPersonnummer;Namn\r\n0803010008;\"Öberg, Åsa\"\r\n"),
-			"csv-utf8-bom", ';', []string{"Personnummer", "Namn"}, [][]string{{"0803010008", "Öberg, Åsa"}}, []int{2}},
+		{"UTF8Comma", "lista.csv", []byte("Personnummer,Förnamn,Efternamn\n 20080301-0024 , Åsa ,Öberg\n"),
+			"csv-utf8", ',', []string{"Personnummer", "Förnamn", "Efternamn"}, [][]string{{"20080301-0024", "Åsa", "Öberg"}}, []int{2}},
+		{"UTF8BOMSemicolon", "Lista.CSV", []byte("\xEF\xBB\xBFPersonnummer;Namn\r\n0803010024;\"Öberg, Åsa\"\r\n"),
+			"csv-utf8-bom", ';', []string{"Personnummer", "Namn"}, [][]string{{"0803010024", "Öberg, Åsa"}}, []int{2}},
 		{"Windows1252Semicolon", "lista.csv", win,
-			"csv-windows-1252", ';', []string{"Personnummer", "Förnamn", "Efternamn", "Ort"}, [][]string{{"20080301-0008", "Åsa", "Öberg", "Hässleholm"}}, []int{2}},
+			"csv-windows-1252", ';', []string{"Personnummer", "Förnamn", "Efternamn", "Ort"}, [][]string{{"20080301-0024", "Åsa", "Öberg", "Hässleholm"}}, []int{2}},
 		{"Tab", "lista.txt", []byte("Personnummer\tNamn\tAdress\n991231-9994\tBo Ek\tStorgatan 1, lgh 1102\n"),
 			"csv-utf8", '\t', []string{"Personnummer", "Namn", "Adress"}, [][]string{{"991231-9994", "Bo Ek", "Storgatan 1, lgh 1102"}}, []int{2}},
 		{"TieIsSemicolon", "lista.csv", []byte("\"Namn, fullständigt\";Pnr\n\"Ek, Bo\";991231-9994\n"),
 			"csv-utf8", ';', []string{"Namn, fullständigt", "Pnr"}, [][]string{{"Ek, Bo", "991231-9994"}}, []int{2}},
-		{"XLSX", "lista.xlsx", xlsx(t, []any{"Personnummer", "Namn", "Ort"}, nil, []any{200803010008, " Åsa Öberg ", "Hässleholm"}, []any{"080361-0005", "Bo Ek"}),
-			"xlsx", 0, []string{"Personnummer", "Namn", "Ort"}, [][]string{{"200803010008", "Åsa Öberg", "Hässleholm"}, {"080361-0005", "Bo Ek"}}, []int{3, 4}},
-		{"XLSXNamedCSV", "lista.csv", xlsx(t, []any{"Pnr"}, []any{"20040229-0001"}),
-			"xlsx", 0, []string{"Pnr"}, [][]string{{"20040229-0001"}}, []int{2}},
-		{"LinesAsInExcel", "lista.csv", []byte("\nPnr;Namn\n\n0803010008;Åsa Öberg\n;;\n991231-9994;\"Bo\nEk\"\n20040229-0001;Cia Ek"),
-			"csv-utf8", ';', []string{"Pnr", "Namn"}, [][]string{{"0803010008", "Åsa Öberg"}, {"991231-9994", "Bo\nEk"}, {"20040229-0001", "Cia Ek"}}, []int{4, 6, 7}},
-		{"ClassicMacLineEndings", "lista.csv", []byte("Pnr;Namn\r0803010008;Åsa Öberg\r"),
-			"csv-utf8", ';', []string{"Pnr", "Namn"}, [][]string{{"0803010008", "Åsa Öberg"}}, []int{2}},
-		{"ColumnWithoutHeading", "lista.csv", []byte("Pnr;Namn;;\n0803010008;Åsa Öberg;0701234567;\n991231-9994;Bo Ek;;\n"),
-			"csv-utf8", ';', []string{"Pnr", "Namn", ""}, [][]string{{"0803010008", "Åsa Öberg", "0701234567"}, {"991231-9994", "Bo Ek"}}, []int{2, 3}},
+		{"XLSX", "lista.xlsx", xlsx(t, []any{"Personnummer", "Namn", "Ort"}, nil, []any{200803010024, " Åsa Öberg ", "Hässleholm"}, []any{"080361-0021", "Bo Ek"}),
+			"xlsx", 0, []string{"Personnummer", "Namn", "Ort"}, [][]string{{"200803010024", "Åsa Öberg", "Hässleholm"}, {"080361-0021", "Bo Ek"}}, []int{3, 4}},
+		{"XLSXNamedCSV", "lista.csv", xlsx(t, []any{"Pnr"}, []any{"20040229-0027"}),
+			"xlsx", 0, []string{"Pnr"}, [][]string{{"20040229-0027"}}, []int{2}},
+		{"LinesAsInExcel", "lista.csv", []byte("\nPnr;Namn\n\n0803010024;Åsa Öberg\n;;\n991231-9994;\"Bo\nEk\"\n20040229-0027;Cia Ek"),
+			"csv-utf8", ';', []string{"Pnr", "Namn"}, [][]string{{"0803010024", "Åsa Öberg"}, {"991231-9994", "Bo\nEk"}, {"20040229-0027", "Cia Ek"}}, []int{4, 6, 7}},
+		{"ClassicMacLineEndings", "lista.csv", []byte("Pnr;Namn\r0803010024;Åsa Öberg\r"),
+			"csv-utf8", ';', []string{"Pnr", "Namn"}, [][]string{{"0803010024", "Åsa Öberg"}}, []int{2}},
+		{"ColumnWithoutHeading", "lista.csv", []byte("Pnr;Namn;;\n0803010024;Åsa Öberg;0701234567;\n991231-9994;Bo Ek;;\n"),
+			"csv-utf8", ';', []string{"Pnr", "Namn", ""}, [][]string{{"0803010024", "Åsa Öberg", "0701234567"}, {"991231-9994", "Bo Ek"}}, []int{2, 3}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tab, err := Read(tc.file, tc.data)
@@ -108,12 +108,12 @@ func TestReadErrors(t *testing.T) {
 		var b strings.Builder
 		b.WriteString("Pnr;Namn\n")
 		for range n {
-			b.WriteString("20080301-0008;Åsa Öberg\n")
+			b.WriteString("20080301-0024;Åsa Öberg\n")
 		}
 		return []byte(b.String())
 	}
-	good := xlsx(t, []any{"Pnr", "Namn"}, []any{"20080301-0008", "Åsa Öberg"})
-	utf16, _ := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().Bytes([]byte("Pnr\tNamn\r\n20080301-0008\tÅsa Öberg\r\n"))
+	good := xlsx(t, []any{"Pnr", "Namn"}, []any{"20080301-0024", "Åsa Öberg"})
+	utf16, _ := unicode.UTF16(unicode.LittleEndian, unicode.UseBOM).NewEncoder().Bytes([]byte("Pnr\tNamn\r\n20080301-0024\tÅsa Öberg\r\n"))
 	for _, tc := range []struct {
 		name, file string
 		data       []byte
@@ -122,21 +122,21 @@ func TestReadErrors(t *testing.T) {
 	}{
 		{"ErrTooLarge", "lista.csv", make([]byte, MaxBytes+1), ErrTooLarge, "Filen är för stor (högst 5 MB). Dela upp listan i flera filer."},
 		{"ErrTooManyRows", "lista.csv", many(MaxRows + 1), ErrTooManyRows, "Filen har fler än 20 000 rader. Dela upp listan i flera filer."},
-		{"ErrTooLargeColumns", "lista.csv", []byte("Pnr;Namn\n20080301-0008;Åsa Öberg" + strings.Repeat(";x", 199) + "\n"), ErrTooLarge, "Filen har fler än 200 kolumner. Ta bort kolumner som inte behövs och försök igen."},
+		{"ErrTooLargeColumns", "lista.csv", []byte("Pnr;Namn\n20080301-0024;Åsa Öberg" + strings.Repeat(";x", 199) + "\n"), ErrTooLarge, "Filen har fler än 200 kolumner. Ta bort kolumner som inte behövs och försök igen."},
 		{"ErrEmpty", "lista.csv", nil, ErrEmpty, "Filen innehåller inga rader att importera."},
 		{"ErrEmptyHeaderOnly", "lista.csv", []byte("Pnr;Namn\n;\n\n"), ErrEmpty, "Filen innehåller inga rader att importera."},
 		{"ErrEmptyXLSX", "lista.xlsx", xlsx(t, []any{"Pnr", "Namn"}), ErrEmpty, "Filen innehåller inga rader att importera."},
 		{"CorruptXLSX", "lista.xlsx", []byte("PK\x03\x04 inte en zip-fil"), ErrUnreadable, "Filen kunde inte läsas som en Excel-fil (.xlsx). Öppna den i Excel och spara om den."},
 		{"TruncatedXLSX", "lista.xlsx", good[:len(good)/2], ErrUnreadable, "Filen kunde inte läsas som en Excel-fil (.xlsx). Öppna den i Excel och spara om den."},
-		{"CSVNamedXLSX", "lista.xlsx", []byte("Pnr;Namn\n20080301-0008;Åsa Öberg\n"), ErrUnreadable, "Filen kunde inte läsas som en Excel-fil (.xlsx). Öppna den i Excel och spara om den."},
+		{"CSVNamedXLSX", "lista.xlsx", []byte("Pnr;Namn\n20080301-0024;Åsa Öberg\n"), ErrUnreadable, "Filen kunde inte läsas som en Excel-fil (.xlsx). Öppna den i Excel och spara om den."},
 		{"UnknownExtension", "lista.xls", good, ErrUnreadable, "Filtypen stöds inte. Spara listan som .csv eller .xlsx."},
-		{"NoExtension", "lista", []byte("Pnr;Namn\n20080301-0008;Åsa Öberg\n"), ErrUnreadable, "Filtypen stöds inte. Spara listan som .csv eller .xlsx."},
+		{"NoExtension", "lista", []byte("Pnr;Namn\n20080301-0024;Åsa Öberg\n"), ErrUnreadable, "Filtypen stöds inte. Spara listan som .csv eller .xlsx."},
 		{"UTF16", "lista.txt", utf16, ErrUnreadable, "Filen kunde inte läsas som text. Spara listan som CSV (UTF-8) eller .xlsx och försök igen."},
 		// The attack of issue 16: 50 KiB that unpack to 50 MiB, refused from the zip directory before anything is unpacked.
 		{"ErrTooLargeUnzipped", "lista.xlsx", kaalisttest.Bomb(5, 10<<20), ErrTooLarge, "Excel-filen är för stor uppackad (högst 16 MB). Dela upp listan i flera filer eller spara den som CSV."},
 		{"ErrTooLargeSharedStrings", "lista.xlsx", kaalisttest.SharedStringsBomb(MaxSharedStrings + 1), ErrTooLarge, "Excel-filens texter är för stora uppackade (högst 4 MB). Dela upp listan i flera filer eller spara den som CSV."},
 		{"ErrTooLargeCellXLSX", "lista.xlsx", kaalisttest.Bomb(3, MaxCellLen+1), ErrTooLarge, "En cell på rad 2 har fler än 1 000 tecken (högst 1 000 tecken per cell). Korta cellen eller ta bort kolumnen och försök igen."},
-		{"ErrTooLargeCellCSV", "lista.csv", []byte("Pnr;Namn\n20080301-0008;Åsa\n20080301-0008;" + strings.Repeat("Ö", MaxCellLen+1) + "\n"), ErrTooLarge, "En cell på rad 3 har fler än 1 000 tecken (högst 1 000 tecken per cell). Korta cellen eller ta bort kolumnen och försök igen."},
+		{"ErrTooLargeCellCSV", "lista.csv", []byte("Pnr;Namn\n20080301-0024;Åsa\n20080301-0024;" + strings.Repeat("Ö", MaxCellLen+1) + "\n"), ErrTooLarge, "En cell på rad 3 har fler än 1 000 tecken (högst 1 000 tecken per cell). Korta cellen eller ta bort kolumnen och försök igen."},
 		{"ErrTooLargeCells", "lista.csv", []byte(strings.Repeat(strings.Repeat("x;", MaxColumns-1)+"x\n", MaxCells/MaxColumns+1)), ErrTooLarge, "Filen har fler än 1 000 000 celler. Ta bort kolumner som inte behövs eller dela upp listan i flera filer."},
 		// One shared string of 1,000 characters in 9,000 cells: a small sheet, much text.
 		{"ErrTooLargeText", "lista.xlsx", kaalisttest.XLSX(func(w io.Writer) {
@@ -247,7 +247,7 @@ func TestRows(t *testing.T) {
 	for i, f := range Fields {
 		m[f] = i
 	}
-	base := Row{Line: 2, Personnummer: "200803010008", FirstName: "Åsa", LastName: "Öberg", Gender: "not_stated", Reason: "unknown"}
+	base := Row{Line: 2, Personnummer: "200803010024", FirstName: "Åsa", LastName: "Öberg", Gender: "not_stated", Reason: "unknown"}
 	for _, tc := range []struct {
 		name  string
 		cells map[Field]string
@@ -259,15 +259,20 @@ func TestRows(t *testing.T) {
 				r.Mobile, r.Email, r.Street, r.PostalCode, r.City = "+46701234567", "asa.oberg@example.se", "Storgatan 1", "28131", "Hässleholm"
 				r.Gender, r.School, r.Programme, r.Reason = "woman", "Jacobsskolan", "IMSPR", "dropped_out"
 			}},
-		{"PersonnummerTenDigits", map[Field]string{FieldPersonnummer: "0803010008"}, nil},
-		{"PersonnummerExcelDroppedZero", map[Field]string{FieldPersonnummer: "803010008"}, nil},
+		{"PersonnummerTenDigits", map[Field]string{FieldPersonnummer: "0803010024"}, nil},
+		{"PersonnummerExcelDroppedZero", map[Field]string{FieldPersonnummer: "803010024"}, nil},
 		{"PersonnummerLastCentury", map[Field]string{FieldPersonnummer: "991231-9994"}, func(r *Row) { r.Personnummer = "199912319994" }},
-		{"Samordningsnummer", map[Field]string{FieldPersonnummer: "080361-0005"}, func(r *Row) { r.Personnummer = "200803610005" }},
-		{"LeapDay", map[Field]string{FieldPersonnummer: "20040229-0001"}, func(r *Row) { r.Personnummer = "200402290001" }},
+		{"Samordningsnummer", map[Field]string{FieldPersonnummer: "080361-0021"}, func(r *Row) { r.Personnummer = "200803610021" }},
+		{"LeapDay", map[Field]string{FieldPersonnummer: "20040229-0027"}, func(r *Row) { r.Personnummer = "200402290027" }},
 		{"PersonnummerMissing", map[Field]string{FieldPersonnummer: " "},
 			func(r *Row) { r.Personnummer, r.Errors = "", []string{"Personnummer saknas."} }},
-		{"PersonnummerCheckDigit", map[Field]string{FieldPersonnummer: "20080301-0009"},
+		{"PersonnummerCheckDigit", map[Field]string{FieldPersonnummer: "20080301-0025"},
 			func(r *Row) { r.Personnummer, r.Errors = "", []string{errCheck} }},
+		// Serial number 000 does not exist: refused with its own message, on the row of the cell.
+		{"PersonnummerSerial000", map[Field]string{FieldPersonnummer: "20080301-0008"},
+			func(r *Row) {
+				r.Personnummer, r.Errors = "", []string{"Personnumret finns inte: födelsenumret (de tre siffrorna efter datumet) kan inte vara 000. Kontrollera siffrorna."}
+			}},
 		{"PersonnummerFormat", map[Field]string{FieldPersonnummer: "2008-03-01"},
 			func(r *Row) { r.Personnummer, r.Errors = "", []string{personnummer.Message(personnummer.ErrFormat)} }},
 		{"NameLastCommaFirst", map[Field]string{FieldFirstName: "", FieldLastName: "", FieldName: " Öberg ,  Åsa  Maria "}, func(r *Row) { r.FirstName = "Åsa Maria" }},
@@ -301,10 +306,15 @@ func TestRows(t *testing.T) {
 			func(r *Row) { r.Errors = []string{errGender} }},
 		{"ReasonIMDropout", map[Field]string{FieldReason: "Avbrott introduktionsprogram"}, func(r *Row) { r.Reason = "dropped_out_im" }},
 		// Attending IM is not a reason to be in KAA (since 2018): no reason is taken from it.
-		{"ReasonIMAttending", map[Field]string{FieldReason: "Introduktionsprogram"}, func(r *Row) {}},
+		{"ReasonIMAttending", map[Field]string{FieldReason: "Introduktionsprogram"}, func(r *Row) {
+			r.ReasonNote = "Orsaken ”Introduktionsprogram” i filen finns inte bland orsakerna till registrering: den sparas som ”Uppgift saknas”." +
+				" Den som går på ett introduktionsprogram omfattas inte av aktivitetsansvaret: ta bort raden om personen går kvar där."
+		}},
 		{"ReasonStudyCertificate", map[Field]string{FieldReason: "studiebevis"}, func(r *Row) { r.Reason = "study_certificate" }},
 		{"ReasonNeverStarted", map[Field]string{FieldReason: "Ej påbörjat"}, func(r *Row) { r.Reason = "never_started" }},
-		{"ReasonOther", map[Field]string{FieldReason: "flyttat"}, nil},
+		{"ReasonOther", map[Field]string{FieldReason: "flyttat"}, func(r *Row) {
+			r.ReasonNote = "Orsaken ”flyttat” i filen finns inte bland orsakerna till registrering: den sparas som ”Uppgift saknas”."
+		}},
 		{"SeveralErrors", map[Field]string{FieldPersonnummer: "", FieldFirstName: "", FieldLastName: "", FieldPostalCode: "abc", FieldGender: "?"},
 			func(r *Row) {
 				r.Personnummer, r.FirstName, r.LastName = "", "", ""
@@ -314,7 +324,7 @@ func TestRows(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := make([]string, len(Fields))
-			rec[0], rec[1], rec[2] = "20080301-0008", "Åsa", "Öberg"
+			rec[0], rec[1], rec[2] = "20080301-0024", "Åsa", "Öberg"
 			for f, v := range tc.cells {
 				rec[m[f]] = v
 			}
@@ -331,7 +341,7 @@ func TestRows(t *testing.T) {
 }
 
 func TestRowsFile(t *testing.T) {
-	data := []byte("Personnummer;Namn;Kön\n20080301-0008;Åsa Öberg;\n\n0803010008;Öberg, Åsa\n991231-9994;Bo Ek\n080301-0008;Åsa Öberg\n")
+	data := []byte("Personnummer;Namn;Kön\n20080301-0024;Åsa Öberg;\n\n0803010024;Öberg, Åsa\n991231-9994;Bo Ek\n080301-0024;Åsa Öberg\n")
 	tab, err := Read("lista.csv", data)
 	if err != nil {
 		t.Fatal(err)
@@ -351,10 +361,10 @@ func TestRowsFile(t *testing.T) {
 
 func FuzzRead(f *testing.F) {
 	for _, s := range []string{
-		"Personnummer;Namn;Mobil;E-post;Postnummer;Kön;Orsak\n20080301-0008;Åsa Öberg;0701234567;a@b.se;123 45;K;IM\n0803010008;\"Öberg, Åsa\";;;;;\n",
-		"\xEF\xBB\xBFpnr,förnamn,efternamn\n991231-9994,Bo,Ek\n20080301-0009,,\n",
-		"Pnr\tNamn\n080361-0005\tCia Ek\n\n20040229-0001\t\"Dan\nEk\"\n",
-		"Personnummer;Ort\n20080301-0008;H\xe4ssleholm\n",
+		"Personnummer;Namn;Mobil;E-post;Postnummer;Kön;Orsak\n20080301-0024;Åsa Öberg;0701234567;a@b.se;123 45;K;IM\n0803010024;\"Öberg, Åsa\";;;;;\n",
+		"\xEF\xBB\xBFpnr,förnamn,efternamn\n991231-9994,Bo,Ek\n20080301-0025,,\n",
+		"Pnr\tNamn\n080361-0021\tCia Ek\n\n20040229-0027\t\"Dan\nEk\"\n",
+		"Personnummer;Ort\n20080301-0024;H\xe4ssleholm\n",
 	} {
 		f.Add([]byte(s))
 	}

@@ -23,6 +23,7 @@ type Row struct {
 	Gender                                  string // "woman", "man", "non_binary" or "not_stated"
 	School, Programme                       string
 	Reason                                  string   // a key of codes.RegistrationReason; "unknown" (uppgift saknas) when the list says nothing
+	ReasonNote                              string   // Swedish, when the list gives a reason the register does not know: it is not silently dropped
 	Errors                                  []string // Swedish, each says what is wrong and what to do; empty when the row is valid
 }
 
@@ -129,10 +130,26 @@ func Rows(t *Table, m Mapping, today time.Time) []Row {
 		}
 		if reason, ok := reasons[key(cell(FieldReason))]; ok {
 			r.Reason = reason
+		} else if text := cell(FieldReason); text != "" {
+			r.ReasonNote = reasonNote(text)
 		}
 		out = append(out, r)
 	}
 	return out
+}
+
+// reasonNote says what happens to a reason the register does not know.
+// Attending an introduction programme is not a reason to be in the KAA
+// register (since 1 July 2018, docs/glossary.md): the note says so.
+func reasonNote(text string) string {
+	if len([]rune(text)) > 60 {
+		text = string([]rune(text)[:60]) + "…"
+	}
+	note := fmt.Sprintf("Orsaken ”%s” i filen finns inte bland orsakerna till registrering: den sparas som ”Uppgift saknas”.", text)
+	if k := key(text); k == "im" || strings.Contains(k, "introduktionsprogram") {
+		note += " Den som går på ett introduktionsprogram omfattas inte av aktivitetsansvaret: ta bort raden om personen går kvar där."
+	}
+	return note
 }
 
 // splitName splits "Efternamn, Förnamn" at the comma, or "Förnamn Efternamn"

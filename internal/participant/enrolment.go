@@ -26,6 +26,8 @@ type Enrolment struct {
 	EndReason          *string
 	LabourMarket       *string // ESF+: labour-market status at entry, project enrolments only
 	Education          *string // ESF+: level of education at entry, project enrolments only
+	EndNote            *string // the short text of "Annan orsak"
+	MovedTo            *string // kommunkod of the new home municipality, KAA "Flyttat till annan kommun" only
 }
 
 // What ESF+ asks about a project participant at entry.
@@ -52,9 +54,6 @@ func EndReasons(kind string) []string {
 	return ProjectEnds
 }
 
-// ErrEndBeforeStart means an enrolment would end before it started.
-var ErrEndBeforeStart = errors.New("participant: end date before start date")
-
 // ErrOpenKAA means the person already has an open KAA enrolment.
 var ErrOpenKAA = errors.New("participant: already in the KAA register")
 
@@ -62,7 +61,7 @@ var ErrOpenKAA = errors.New("participant: already in the KAA register")
 func Enrolments(ctx context.Context, tx db.Tx, id int64) ([]Enrolment, error) {
 	rows, _ := tx.Query(ctx, `
 		SELECT e.id, e.kind, e.subproject_id, coalesce(s.name, ''), e.starts_on, e.ends_on, coalesce(e.registration_reason, ''), e.end_reason,
-		       e.labour_market_status, e.education_level
+		       e.labour_market_status, e.education_level, e.end_note, e.moved_to
 		FROM enrolments e LEFT JOIN subprojects s ON s.id = e.subproject_id
 		WHERE e.tenant_id = $1 AND e.participant_id = $2
 		ORDER BY e.starts_on DESC, e.id DESC`, tx.TenantID, id)
@@ -105,38 +104,6 @@ func Enrol(ctx context.Context, tx db.Tx, id int64, e Enrolment) (int64, error) 
 	}
 	return eid, audit.Record(ctx, tx, audit.Event{Action: "enrolment.start", RecordType: "participant", RecordID: strconv.FormatInt(id, 10),
 		Detail: map[string]any{"enrolment": eid, "kind": e.Kind}})
-}
-
-// EndEnrolment ends enrolment eid of participant id on endsOn for reason,
-// and schedules the outcome follow-ups when it is a project enrolment.
-// Returns db.ErrNotFound unless the enrolment exists, is open and belongs to
-// id, and ErrEndBeforeStart when endsOn is before its start.
-func EndEnrolment(ctx context.Context, tx db.Tx, id, eid int64, endsOn time.Time, reason string) error {
-	var startsOn time.Time
-	var kind string
-	err := tx.QueryRow(ctx, `
-		SELECT starts_on, kind FROM enrolments
-		WHERE tenant_id = $1 AND participant_id = $2 AND id = $3 AND ends_on IS NULL FOR UPDATE`,
-		tx.TenantID, id, eid).Scan(&startsOn, &kind)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return fmt.Errorf("participant: end enrolment %d: %w", eid, db.ErrNotFound)
-	} else if err != nil {
-		return fmt.Errorf("participant: end enrolment: %w", err)
-	}
-	if endsOn.Before(startsOn) {
-		return ErrEndBeforeStart
-	}
-	if _, err := tx.Exec(ctx, `UPDATE enrolments SET ends_on = $4, end_reason = $5 WHERE tenant_id = $1 AND participant_id = $2 AND id = $3`,
-		tx.TenantID, id, eid, endsOn, reason); err != nil {
-		return fmt.Errorf("participant: end enrolment: %w", err)
-	}
-	if kind == "project" { // the outcome follow-ups are ESF's, never the KAA register's
-		if err := scheduleFollowUps(ctx, tx, id, eid, endsOn); err != nil {
-			return err
-		}
-	}
-	return audit.Record(ctx, tx, audit.Event{Action: "enrolment.end", RecordType: "participant", RecordID: strconv.FormatInt(id, 10),
-		Detail: map[string]any{"enrolment": eid, "reason": reason}})
 }
 
 // Subproject is a sub-project this organisation runs.

@@ -200,7 +200,9 @@ func Preview(ctx context.Context, tx db.Tx, importID int64, rows []kaalist.Row, 
 		case !ok:
 			p.State = ImportNew
 			if n, err := personnummer.Parse(r.Personnummer, today); err == nil && n.AgeOn(today) >= 20 {
-				p.Note = "Har fyllt 20: registreras utan inskrivning i KAA-registret."
+				p.Note = "Har fyllt 20: läggs in utan registrering i KAA-registret."
+			} else {
+				p.Note = r.ReasonNote
 			}
 		default:
 			p.ExistingID = ex.id

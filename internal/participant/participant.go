@@ -14,10 +14,13 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/kaa-plattform/kaa/internal/audit"
+	"github.com/kaa-plattform/kaa/internal/codes"
 	"github.com/kaa-plattform/kaa/internal/db"
 )
 
-// Statuses a participant moves through, derived from what was logged.
+// Statuses a participant moves through, derived from what was logged by
+// the database's participant_status (the rule's one home); the keys and
+// labels are codes.Status.
 const (
 	StatusIdentified       = "identified"
 	StatusContactAttempted = "contact_attempted"
@@ -27,7 +30,7 @@ const (
 )
 
 // Statuses lists them in order.
-var Statuses = []string{StatusIdentified, StatusContactAttempted, StatusInContact, StatusActivePlan, StatusEnded}
+var Statuses = codes.Status.Keys()
 
 // Fields are what a coordinator types about a person.
 type Fields struct {
@@ -61,9 +64,8 @@ type Participant struct {
 }
 
 // statusSQL and lastContactSQL read the summary the database keeps on each
-// participant (see migration 000002): the status is ended when there are
-// enrolments and none is open, in contact once anyone reached them, contact
-// attempted after any contact, and identified before that.
+// participant (migrations 000002 and 000030): the status is computed there
+// by participant_status, and Go only reads it.
 const (
 	statusSQL      = `p.status`
 	lastContactSQL = `p.last_contact_at`
@@ -219,4 +221,34 @@ func Exists(ctx context.Context, tx db.Tx, id int64) error {
 		return fmt.Errorf("participant %d: %w", id, db.ErrNotFound)
 	}
 	return nil
+}
+
+// StatusFacts are what a participant's status is derived from at one moment.
+type StatusFacts struct {
+	Enrolments, Open         int
+	Plan, Reached, Contacted bool
+}
+
+// StatusesAt returns the status for each of facts, computed by the
+// database's participant_status: the one home of the rule, which the stored
+// status column uses too.
+func StatusesAt(ctx context.Context, tx db.Tx, facts []StatusFacts) ([]string, error) {
+	if len(facts) == 0 {
+		return nil, nil
+	}
+	var enrolled, open []int32
+	var plan, reached, contacted []bool
+	for _, f := range facts {
+		enrolled, open = append(enrolled, int32(f.Enrolments)), append(open, int32(f.Open))
+		plan, reached, contacted = append(plan, f.Plan), append(reached, f.Reached), append(contacted, f.Contacted)
+	}
+	rows, _ := tx.Query(ctx, `
+		SELECT participant_status(e, o, p, r, c)
+		FROM unnest($1::int[], $2::int[], $3::bool[], $4::bool[], $5::bool[]) WITH ORDINALITY AS t(e, o, p, r, c, n)
+		ORDER BY n`, enrolled, open, plan, reached, contacted)
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("participant: statuses: %w", err)
+	}
+	return out, nil
 }

@@ -178,14 +178,15 @@ func Queues(ctx context.Context, tx db.Tx, coordinatorID int, now time.Time) ([]
 // TimelineEvent is one thing that happened to a participant.
 type TimelineEvent struct {
 	At       time.Time
-	Kind     string // "identified", "enrolment_start", "enrolment_end", "contact", "plan", "mapping", "status"
+	Kind     string // "identified", "enrolment_start", "enrolment_end", "correction", "contact", "plan", "mapping", "status"
 	Contact  *Contact
 	Enrol    *Enrolment
 	Plan     *Plan
 	Mapping  *Mapping
 	FollowUp *FollowUp
 	Measure  *Measure
-	Status   string // the new status, for "status"
+	Fix      *Correction // for "correction": an avregistrering (or a project's end) corrected
+	Status   string      // the new status, for "status"
 }
 
 // SaveSettings stores the municipality's queue settings.

@@ -15,6 +15,7 @@ var (
 	ErrDate       = errors.New("personnummer: no such date")
 	ErrCheckDigit = errors.New("personnummer: wrong check digit")
 	ErrFuture     = errors.New("personnummer: born in the future")
+	ErrSerial     = errors.New("personnummer: serial number 000")
 )
 
 // Message returns a Swedish explanation of a Parse error, saying what to do.
@@ -28,6 +29,8 @@ func Message(err error) string {
 		return "Personnumret stämmer inte: kontrollsiffran (den sista) är fel. Kontrollera siffrorna."
 	case errors.Is(err, ErrFuture):
 		return "Födelsedatumet i personnumret ligger i framtiden."
+	case errors.Is(err, ErrSerial):
+		return "Personnumret finns inte: födelsenumret (de tre siffrorna efter datumet) kan inte vara 000. Kontrollera siffrorna."
 	}
 	return "Personnumret kunde inte läsas."
 }
@@ -106,6 +109,10 @@ func Parse(s string, today time.Time) (Number, error) {
 	}
 	if !luhnValid(digits) {
 		return Number{}, ErrCheckDigit
+	}
+	if string(digits[6:9]) == "000" {
+		// Skatteverket gives födelsenummer from 001: 000 is no one's.
+		return Number{}, ErrSerial
 	}
 	return Number{digits: strconv.Itoa(year/100) + string(digits), birth: birth}, nil
 }

@@ -368,11 +368,11 @@ func loadMunicipality(ctx context.Context, tx db.Tx, rng *rand.Rand, o nationalO
 	// Enrolments: the KAA one, then the project one, in people order.
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"enrolments"},
 		[]string{"tenant_id", "participant_id", "kind", "subproject_id", "starts_on", "ends_on", "registration_reason", "end_reason", "created_by",
-			"labour_market_status", "education_level"},
+			"labour_market_status", "education_level", "moved_to"},
 		rowsOf(people, func(p *nationalPerson) [][]any {
 			var out [][]any
 			if p.birth.AddDate(20, 0, 0).After(p.identified) {
-				out = append(out, []any{tx.TenantID, p.id, "kaa", nil, p.identified, p.kaaEnd, p.reason, p.kaaEndReason, o.coordinator, nil, nil})
+				out = append(out, []any{tx.TenantID, p.id, "kaa", nil, p.identified, p.kaaEnd, p.reason, p.kaaEndReason, o.coordinator, nil, nil, movedTo(p.kaaEndReason)})
 			}
 			if p.projStart != nil {
 				var reason any
@@ -381,7 +381,7 @@ func loadMunicipality(ctx context.Context, tx db.Tx, rng *rand.Rand, o nationalO
 				}
 				out = append(out, []any{tx.TenantID, p.id, "project", o.subproject, *p.projStart, p.projEnd, nil, reason, o.coordinator,
 					pick(rng, []string{"unemployed", "unemployed", "long_term_unemployed", "inactive", "inactive", "employed"}),
-					pick(rng, []string{"isced_0_2", "isced_0_2", "isced_3_4", "isced_3_4", "isced_5_8"})})
+					pick(rng, []string{"isced_0_2", "isced_0_2", "isced_3_4", "isced_3_4", "isced_5_8"}), nil})
 			}
 			return out
 		})); err != nil {

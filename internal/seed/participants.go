@@ -139,11 +139,12 @@ func addDemoPerson(ctx context.Context, tx db.Tx, rng *rand.Rand, now time.Time,
 		labour = []string{"unemployed", "unemployed", "long_term_unemployed", "inactive", "inactive", "employed"}[rng.IntN(6)]
 		education = []string{"isced_0_2", "isced_0_2", "isced_3_4", "isced_3_4", "isced_5_8"}[rng.IntN(5)]
 	}
+	end := endReason(state, rng)
 	if _, err := tx.Exec(ctx, `
 		INSERT INTO enrolments (tenant_id, participant_id, kind, subproject_id, starts_on, registration_reason, ends_on, end_reason,
-		    labour_market_status, education_level)
-		VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), $7, $8, $9, $10)`, tx.TenantID, id, kind, sub, identified, reason,
-		endDate(state, identified, today), endReason(state, rng), labour, education); err != nil {
+		    labour_market_status, education_level, moved_to)
+		VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), $7, $8, $9, $10, $11)`, tx.TenantID, id, kind, sub, identified, reason,
+		endDate(state, identified, today), end, labour, education, movedTo(end)); err != nil {
 		return fmt.Errorf("seed: enrolment: %w", err)
 	}
 	contacts := 0
@@ -303,6 +304,16 @@ func endReason(state string, rng *rand.Rand) *string {
 	}
 	r := []string{"national_programme", "introduction_programme", "moved", "equivalent_education"}[rng.IntN(4)]
 	return &r
+}
+
+// movedTo is the new home municipality of a demo person who moved: Kiruna,
+// where no demo municipality is (a move keeps it, as the law asks).
+func movedTo(reason *string) *string {
+	if reason == nil || *reason != "moved" {
+		return nil
+	}
+	k := "2584"
+	return &k
 }
 
 // demoPersonnummer builds a well-formed number for a synthetic person: the

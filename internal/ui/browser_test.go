@@ -60,7 +60,7 @@ func TestBrowserCoordinatorLogsContact(t *testing.T) {
 	ctx := browser(t)
 	_, err := a.db.Owner.Exec(context.Background(), `
 		INSERT INTO participants (tenant_id, personnummer, birth_date, first_name, last_name)
-		VALUES ($1, '200803010008', '2008-03-01', 'Alva', 'Andersson'), ($1, '200706151230', '2007-06-15', 'Bo', 'Berg')`, a.orgID("1273"))
+		VALUES ($1, '200803010024', '2008-03-01', 'Alva', 'Andersson'), ($1, '200706151230', '2007-06-15', 'Bo', 'Berg')`, a.orgID("1273"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +68,7 @@ func TestBrowserCoordinatorLogsContact(t *testing.T) {
 	err = chromedp.Do(ctx, append(passwordSignIn(base, "samordnare@osby.demo", chromedp.WaitVisible(chromedp.CSS(`[data-testid="current-context"]`))),
 		chromedp.Navigate(base+"/k/1273/deltagare"),
 		chromedp.WaitVisible(chromedp.ID("f-q")),
-		chromedp.SendKeys(chromedp.ID("f-q"), "080301-0008"),
+		chromedp.SendKeys(chromedp.ID("f-q"), "080301-0024"),
 	)...)
 	if err != nil {
 		t.Fatalf("sign in and search: %v", err)

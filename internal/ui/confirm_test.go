@@ -38,8 +38,8 @@ func TestDestructiveActionsAskOnce(t *testing.T) {
 	decliner.signIn("admin@eskilstuna.demo")
 	// A refusal shows at once, without a question first.
 	res := coordinator.post(fmt.Sprintf("/k/1273/deltagare/%d/inskrivningar/%d/avsluta", pid, eid),
-		url.Values{fmt.Sprintf("ends_on_%d", eid): {"2025-01-01"}, fmt.Sprintf("end_reason_%d", eid): {"moved"}})
-	if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "innan den började") || strings.Contains(res.Body, `data-testid="confirm"`) {
+		url.Values{fmt.Sprintf("ends_on_%d", eid): {"2025-01-01"}, fmt.Sprintf("end_reason_%d", eid): {"moved"}, fmt.Sprintf("moved_to_%d", eid): {"2584"}})
+	if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "innan registreringen började") || strings.Contains(res.Body, `data-testid="confirm"`) {
 		t.Errorf("an end before the start: %d, want the error at once", res.Status)
 	}
 	logged := `SELECT (SELECT count(*) FROM audit_events WHERE action = $1) + (SELECT count(*) FROM security_events WHERE action = $1)`
@@ -55,8 +55,8 @@ func TestDestructiveActionsAskOnce(t *testing.T) {
 		audited  string // the audit action of the change
 	}{
 		{"end enrolment", coordinator, fmt.Sprintf("/k/1273/deltagare/%d/inskrivningar/%d/avsluta", pid, eid),
-			url.Values{fmt.Sprintf("ends_on_%d", eid): {"2026-11-20"}, fmt.Sprintf("end_reason_%d", eid): {"moved"}},
-			"Avsluta inskrivningen för Alva Andersson?", fmt.Sprintf(`SELECT count(*) FROM enrolments WHERE id = %d AND ends_on = '2026-11-20'`, eid), "enrolment.end"},
+			url.Values{fmt.Sprintf("ends_on_%d", eid): {"2026-11-20"}, fmt.Sprintf("end_reason_%d", eid): {"moved"}, fmt.Sprintf("moved_to_%d", eid): {"2584"}},
+			"Avregistrera Alva Andersson ur KAA-registret?", fmt.Sprintf(`SELECT count(*) FROM enrolments WHERE id = %d AND ends_on = '2026-11-20'`, eid), "enrolment.end"},
 		{"cancel import", coordinator, upload.Location + "/avbryt", nil,
 			"Avbryta importen av kaa-lista.csv?", `SELECT (count(*) = 0)::int FROM imports`, "import.cancel"},
 		{"remove access", admin, fmt.Sprintf("/k/1273/anvandare/%d/inaktivera", a.userID("samordnare@osby.demo")), nil,

@@ -41,7 +41,7 @@ func TestMunicipalityDashboard(t *testing.T) {
 		exec(`INSERT INTO contacts (tenant_id, participant_id, occurred_at, channel, direction, reached, created_by, occupation)
 			VALUES ($1, $2, ($3::date + time '10:00') AT TIME ZONE 'Europe/Stockholm', $4, 'outgoing', $5, $6, $7)`, osby, pid, day, channel, reached, me, occupation)
 	}
-	p1 := person("200803010008", "woman", "2026-08-01")
+	p1 := person("200803010024", "woman", "2026-08-01")
 	exec(`INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on, registration_reason) VALUES ($1, $2, 'kaa', '2026-08-01', 'unknown')`, osby, p1)
 	contact(p1, "2026-08-03", "sms", false, "unknown")
 	contact(p1, "2026-08-05", "sms", true, "no_activity")

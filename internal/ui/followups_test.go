@@ -30,7 +30,7 @@ func TestFollowUps(t *testing.T) {
 	a := newApp(t)
 	c := a.client()
 	c.signIn("samordnare@osby.demo")
-	form := newParticipant("080301-0008", "Alva", "Andersson")
+	form := newParticipant("080301-0024", "Alva", "Andersson")
 	form.Set("identified_on", time.Now().AddDate(0, 0, -60).Format("2006-01-02"))
 	id := c.register(form)
 	base := fmt.Sprintf("/k/1273/deltagare/%d", id)
@@ -163,7 +163,7 @@ func TestPlanQueues(t *testing.T) {
 	a := newApp(t)
 	c := a.client()
 	c.signIn("samordnare@osby.demo")
-	id := c.register(newParticipant("080301-0008", "Alva", "Andersson"))
+	id := c.register(newParticipant("080301-0024", "Alva", "Andersson"))
 	form := planForm("Börja studera", "", time.Now().AddDate(0, 0, -3).Format("2006-01-02"))
 	form.Set("measure_starts_0", time.Now().AddDate(0, -7, 0).Format("2006-01-02"))
 	if res := c.post(fmt.Sprintf("/k/1273/deltagare/%d/plan", id), form); res.Status != http.StatusSeeOther {

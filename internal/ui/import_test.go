@@ -73,11 +73,11 @@ func (c *client) preview(name string, data []byte) (string, string) {
 }
 
 const kaaList = "Personnummer;Efternamn;Förnamn;Mobil;Orsak\n" +
-	"20080301-0008;Andersson;Alva;0701234567;avbrott\n" +
+	"20080301-0024;Andersson;Alva;0701234567;avbrott\n" +
 	"070615-1230;Berg;Bo;;studiebevis\n" +
-	"0803610005;Ceder;Cecilia;;\n" +
-	"20080301-0009;Fel;Kontrollsiffra;;\n" +
-	"080301-0008;Dubblett;Alva;;\n"
+	"0803610021;Ceder;Cecilia;;\n" +
+	"20080301-0025;Fel;Kontrollsiffra;;\n" +
+	"080301-0024;Dubblett;Alva;;\n"
 
 func TestImport(t *testing.T) {
 	a := newApp(t)
@@ -204,12 +204,12 @@ func TestImport(t *testing.T) {
 	})
 
 	t.Run("TwentyOrOlderIsNotEnrolledInKAA", func(t *testing.T) {
-		loc, _ := c.preview("lista.csv", []byte("personnummer;namn\n19991231-0001;Äldre Person\n"))
+		loc, _ := c.preview("lista.csv", []byte("personnummer;namn\n19991231-0019;Äldre Person\n"))
 		if !strings.Contains(c.get(loc).Body, "Har fyllt 20") {
 			t.Error("the preview does not say a 20-year-old gets no KAA enrolment")
 		}
 		c.post(loc+"/bekrafta", nil)
-		if n := a.count(`SELECT count(*) FROM enrolments e JOIN participants p ON p.id = e.participant_id WHERE p.personnummer = '199912310001'`); n != 0 {
+		if n := a.count(`SELECT count(*) FROM enrolments e JOIN participants p ON p.id = e.participant_id WHERE p.personnummer = '199912310019'`); n != 0 {
 			t.Errorf("a 26-year-old got %d KAA enrolments", n)
 		}
 	})
@@ -232,7 +232,7 @@ func TestImport(t *testing.T) {
 	})
 
 	t.Run("MappingStep", func(t *testing.T) {
-		res := c.upload("konstig.csv", []byte("ID;Vem\n20080301-0008;Alva Andersson\n"))
+		res := c.upload("konstig.csv", []byte("ID;Vem\n20080301-0024;Alva Andersson\n"))
 		page := c.get(res.Location)
 		if page.Status != http.StatusUnprocessableEntity || !strings.Contains(page.Body, "Välj kolumnen med Personnummer") {
 			t.Fatalf("unknown headers: %d", page.Status)
@@ -348,7 +348,7 @@ func TestImportLargeList(t *testing.T) {
 	b.WriteString("personnummer;förnamn;efternamn;mobil\n")
 	for i := 0; i < 10000; i++ {
 		birth := time.Date(2007, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i%1000).Format("060102")
-		nine := fmt.Sprintf("%s%03d", birth, i/1000)
+		nine := fmt.Sprintf("%s%03d", birth, 1+i/1000) // serial 000 does not exist
 		fmt.Fprintf(&b, "%s-%s%d;Förnamn%d;Efternamn;0701%06d\n", nine[:6], nine[6:], personnummer.CheckDigit(nine), i, i)
 	}
 	loc, counts := c.preview("stor.csv", []byte(b.String()))
@@ -370,7 +370,7 @@ func bombs() []struct {
 	name, file, limit string
 	data              []byte
 } {
-	rows := strings.Repeat("20080301-0008;Alva Andersson\n", kaalist.MaxRows+1)
+	rows := strings.Repeat("20080301-0024;Alva Andersson\n", kaalist.MaxRows+1)
 	return []struct {
 		name, file, limit string
 		data              []byte
@@ -381,7 +381,7 @@ func bombs() []struct {
 		// Just under the uncompressed limit: excelize reads it, the first cell over the limit stops it.
 		{"XLSXLongCell", "lista.xlsx", "högst 1 000 tecken per cell", kaalisttest.Bomb(1, kaalist.MaxUnzipped-64<<10)},
 		{"CSVTooManyRows", "lista.csv", "fler än 20 000 rader", []byte("personnummer;namn\n" + rows)},
-		{"CSVLongCell", "lista.csv", "högst 1 000 tecken per cell", []byte("personnummer;namn\n20080301-0008;" + strings.Repeat("Å", kaalist.MaxCellLen+1) + "\n")},
+		{"CSVLongCell", "lista.csv", "högst 1 000 tecken per cell", []byte("personnummer;namn\n20080301-0024;" + strings.Repeat("Å", kaalist.MaxCellLen+1) + "\n")},
 		{"CSVTooManyCells", "lista.csv", "fler än 1 000 000 celler", []byte(strings.Repeat(strings.Repeat("x;", kaalist.MaxColumns-1)+"x\n", kaalist.MaxCells/kaalist.MaxColumns+1))},
 	}
 }

@@ -79,7 +79,7 @@ func TestJourneyCoordinator(t *testing.T) {
 	k.waitText(".flash", "Importen är klar: 3 nya")
 
 	// Find Alva by her personnummer; the count is announced, not the table.
-	k.fill("#f-q", "080301-0008")
+	k.fill("#f-q", "080301-0024")
 	k.waitText(`[data-testid="total"]`, "1 deltagare")
 	k.waitText("#announce", "1 deltagare matchar sökningen.")
 	k.press(`[data-testid="participants"] a`, chromedp.WaitVisible(chromedp.ID("contact-form")))
@@ -133,7 +133,7 @@ func TestJourneyCoordinator(t *testing.T) {
 	k.waitFocus("h1") // the question takes the focus
 	snap(t, ctx, dir, "1-avsluta-fraga")
 	k.press(`[data-testid="confirm"] button.danger`, nil)
-	k.waitText(".flash", "Inskrivningen är avslutad.")
+	k.waitText(".flash", "Avregistreringen är sparad.")
 
 	// The follow-up at exit.
 	k.press(`a[href*="/uppfoljningar/"]`, chromedp.WaitVisible(chromedp.ID("f-occupation")))
@@ -145,7 +145,7 @@ func TestJourneyCoordinator(t *testing.T) {
 	snap(t, ctx, dir, "1-efter-uppfoljning")
 
 	// What the journey left in the register.
-	alva := a.count(`SELECT id FROM participants WHERE personnummer = '200803010008'`)
+	alva := a.count(`SELECT id FROM participants WHERE personnummer = '200803010024'`)
 	for what, sql := range map[string]string{
 		"an SMS that did not reach":   `SELECT count(*) FROM contacts WHERE participant_id = $1 AND channel = 'sms' AND NOT reached`,
 		"a meeting that reached":      `SELECT count(*) FROM contacts WHERE participant_id = $1 AND channel = 'meeting_office' AND reached`,

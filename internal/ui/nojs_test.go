@@ -44,7 +44,7 @@ func TestWithoutJavaScript(t *testing.T) {
 
 	// The search posts the form and shows the answer as a new page; the
 	// personnummer stays out of the address.
-	k.fill("#f-q", "080301-0008")
+	k.fill("#f-q", "080301-0024")
 	k.keys("\r")
 	k.waitText(`[data-testid="total"]`, "1 deltagare")
 	if loc, _ := chromedp.Run(ctx, chromedp.Location()); strings.Contains(loc, "0803") {
@@ -61,11 +61,12 @@ func TestWithoutJavaScript(t *testing.T) {
 
 	k.open(`details:has(form[action$="/avsluta"]) > summary`)
 	k.choose(`select[id^="f-end_reason_"]`, "Flyttat till annan kommun")
+	k.choose(`select[id^="f-moved_to_"]`, "Kiruna")
 	k.press(`form[action$="/avsluta"] button`, chromedp.WaitVisible(chromedp.CSS(`[data-testid="confirm"]`)))
 	k.press(`[data-testid="confirm"] button.danger`, nil)
-	k.waitText(".flash", "Inskrivningen är avslutad.")
+	k.waitText(".flash", "Avregistreringen är sparad.")
 
-	alva := a.count(`SELECT id FROM participants WHERE personnummer = '200803010008'`)
+	alva := a.count(`SELECT id FROM participants WHERE personnummer = '200803010024'`)
 	if n := a.count(`SELECT count(*) FROM contacts WHERE participant_id = $1 AND channel = 'phone' AND reached AND note = 'Ringde utan skript'`, alva); n != 1 {
 		t.Errorf("%d contacts stored, want 1", n)
 	}

@@ -485,7 +485,7 @@ func (h *Handler) renderParticipant(w http.ResponseWriter, r *http.Request, stat
 	}
 	now := time.Now()
 	v := views.ParticipantView{Base: fmt.Sprintf("%s/%d", h.participantBase(r), id), Forms: forms,
-		UserID: principalFrom(ctx).UserID, Now: now, Today: views.Date(today())}
+		UserID: principalFrom(ctx).UserID, Now: now, Today: views.Date(today()), Own: orgFrom(ctx).Key}
 	if o := orgFrom(ctx); auth.HasAny(o.Roles, tenantAdmin) {
 		// Since the person was identified: everyone who has read them.
 		v.AccessLog = fmt.Sprintf("/k/%s/loggkontroll?%s", o.Key, url.Values{"deltagare": {fmt.Sprint(id)}, "fran": {"2000-01-01"}}.Encode())
@@ -525,8 +525,11 @@ func (h *Handler) renderParticipant(w http.ResponseWriter, r *http.Request, stat
 		if v.FollowUps, err = participant.FollowUps(ctx, tx, id); err != nil {
 			return err
 		}
-		v.Timeline = timeline(v.P, v.Enrolments, contacts, plans, mappings, v.FollowUps)
-		return nil
+		if v.Corrections, err = participant.Corrections(ctx, tx, id); err != nil {
+			return err
+		}
+		v.Timeline, err = timeline(ctx, tx, v.P, v.Enrolments, v.Corrections, contacts, plans, mappings, v.FollowUps)
+		return err
 	})
 	if err != nil {
 		h.fail(w, r, err)
@@ -542,8 +545,8 @@ func (h *Handler) renderParticipant(w http.ResponseWriter, r *http.Request, stat
 
 // timeline merges everything that happened to a participant, with the
 // status changes it caused, newest first.
-func timeline(p participant.Participant, enrolments []participant.Enrolment, contacts []participant.Contact,
-	plans []participant.Plan, mappings []participant.Mapping, followUps []participant.FollowUp) []participant.TimelineEvent {
+func timeline(ctx context.Context, tx db.Tx, p participant.Participant, enrolments []participant.Enrolment, fixes []participant.Correction, contacts []participant.Contact,
+	plans []participant.Plan, mappings []participant.Mapping, followUps []participant.FollowUp) ([]participant.TimelineEvent, error) {
 	events := []participant.TimelineEvent{{At: p.IdentifiedOn, Kind: "identified"}}
 	for i := range plans {
 		events = append(events, participant.TimelineEvent{At: plans[i].CreatedAt, Kind: "plan", Plan: &plans[i]})
@@ -575,50 +578,47 @@ func timeline(p participant.Participant, enrolments []participant.Enrolment, con
 			events = append(events, participant.TimelineEvent{At: *e.EndsOn, Kind: "enrolment_end", Enrol: e})
 		}
 	}
+	for i := range fixes {
+		events = append(events, participant.TimelineEvent{At: fixes[i].At, Kind: "correction", Fix: &fixes[i]})
+	}
 	for i := range contacts {
 		events = append(events, participant.TimelineEvent{At: contacts[i].OccurredAt, Kind: "contact", Contact: &contacts[i]})
 	}
 	sort.SliceStable(events, func(i, j int) bool { return events[i].At.Before(events[j].At) })
-	// Walk forward in time and note where the status moved, by the same rules
-	// as the stored status (participant.statusSQL).
-	var open, enrolled, attempted, reached, planned int
-	derive := func() string {
-		switch {
-		case enrolled > 0 && open == 0:
-			return participant.StatusEnded
-		case planned > 0:
-			return participant.StatusActivePlan
-		case reached > 0:
-			return participant.StatusInContact
-		case attempted > 0:
-			return participant.StatusContactAttempted
+	// Walk forward in time, note the facts after each event, and ask the
+	// database's rule (participant.StatusesAt, the one the stored status
+	// uses) where the status moved.
+	var f participant.StatusFacts
+	facts := make([]participant.StatusFacts, len(events))
+	for i, e := range events {
+		switch e.Kind {
+		case "enrolment_start":
+			f.Open, f.Enrolments = f.Open+1, f.Enrolments+1
+		case "enrolment_end":
+			f.Open--
+		case "plan":
+			f.Plan = true
+		case "contact":
+			f.Contacted = true
+			f.Reached = f.Reached || e.Contact.Reached
 		}
-		return participant.StatusIdentified
+		facts[i] = f
+	}
+	statuses, err := participant.StatusesAt(ctx, tx, facts)
+	if err != nil {
+		return nil, err
 	}
 	status := participant.StatusIdentified
 	var out []participant.TimelineEvent
-	for _, e := range events {
+	for i, e := range events {
 		out = append(out, e)
-		switch e.Kind {
-		case "enrolment_start":
-			open, enrolled = open+1, enrolled+1
-		case "enrolment_end":
-			open--
-		case "plan":
-			planned++
-		case "contact":
-			attempted++
-			if e.Contact.Reached {
-				reached++
-			}
-		}
-		if next := derive(); next != status {
+		if next := statuses[i]; next != status {
 			out = append(out, participant.TimelineEvent{At: e.At, Kind: "status", Status: next})
 			status = next
 		}
 	}
 	slices.Reverse(out)
-	return out
+	return out, nil
 }
 
 // enrolAgeProblem says why someone born on birth cannot be enrolled from
@@ -627,7 +627,7 @@ func enrolAgeProblem(kind string, birth, startsOn time.Time) string {
 	a := age(birth, startsOn)
 	switch {
 	case kind == "kaa" && a >= 20:
-		return "Personen hade fyllt 20 på startdatumet och omfattas inte av aktivitetsansvaret. Skriv in i ett projekt i stället."
+		return "Personen hade fyllt 20 på startdatumet och omfattas inte av aktivitetsansvaret. Registrera deltagande i ett projekt i stället."
 	case kind == "project" && (a < 15 || a > 24):
 		return "Projekt tar emot deltagare från 15 till 24 år."
 	}

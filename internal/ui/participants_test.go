@@ -44,14 +44,14 @@ func TestParticipantRegister(t *testing.T) {
 	osby := a.orgID("1273")
 
 	t.Run("OK", func(t *testing.T) {
-		id := c.register(newParticipant("080301-0008", "Alva", "Andersson"))
+		id := c.register(newParticipant("080301-0024", "Alva", "Andersson"))
 		page := c.get(fmt.Sprintf("/k/1273/deltagare/%d", id))
-		for _, want := range []string{"Alva Andersson", "20080301-0008", "Identifierad", "KAA-registret", "fyller 20 den 1 mars 2028", "+46" + "", "Samordnare Osby"} {
+		for _, want := range []string{"Alva Andersson", "20080301-0024", "Identifierad", "KAA-registret", "fyller 20 den 1 mars 2028", "+46" + "", "Samordnare Osby"} {
 			if want != "+46" && !strings.Contains(page.Body, want) {
 				t.Errorf("the participant page lacks %q", want)
 			}
 		}
-		if n := a.count(`SELECT count(*) FROM participants WHERE tenant_id = $1 AND personnummer = '200803010008'`, osby); n != 1 {
+		if n := a.count(`SELECT count(*) FROM participants WHERE tenant_id = $1 AND personnummer = '200803010024'`, osby); n != 1 {
 			t.Errorf("%d rows stored", n)
 		}
 		if n := a.count(`SELECT count(*) FROM audit_events WHERE tenant_id = $1 AND action IN ('participant.create', 'enrolment.start', 'participant.read') AND record_id = $2`, osby, strconv.FormatInt(id, 10)); n < 3 {
@@ -60,13 +60,13 @@ func TestParticipantRegister(t *testing.T) {
 	})
 
 	t.Run("ErrDuplicatePersonnummerLeadsToExisting", func(t *testing.T) {
-		first := a.count(`SELECT id FROM participants WHERE personnummer = '200803010008'`)
+		first := a.count(`SELECT id FROM participants WHERE personnummer = '200803010024'`)
 		// The same person written another way.
-		res := c.post("/k/1273/deltagare", newParticipant("200803010008", "Alva", "Annat Namn"))
+		res := c.post("/k/1273/deltagare", newParticipant("200803010024", "Alva", "Annat Namn"))
 		if res.Status != http.StatusSeeOther || res.Location != fmt.Sprintf("/k/1273/deltagare/%d", first) {
 			t.Fatalf("second registration: %d %q, want the existing record", res.Status, res.Location)
 		}
-		if n := a.count(`SELECT count(*) FROM participants WHERE personnummer = '200803010008'`); n != 1 {
+		if n := a.count(`SELECT count(*) FROM participants WHERE personnummer = '200803010024'`); n != 1 {
 			t.Errorf("%d records for one person", n)
 		}
 		if page := c.get(res.Location); !strings.Contains(page.Body, "finns redan i registret") {
@@ -81,8 +81,9 @@ func TestParticipantRegister(t *testing.T) {
 			field    string
 			fragment string
 		}{
-			"CheckDigit":       {map[string]string{"personnummer": "20080301-0009"}, "personnummer", "kontrollsiffran"},
+			"CheckDigit":       {map[string]string{"personnummer": "20080301-0025"}, "personnummer", "kontrollsiffran"},
 			"FutureBirth":      {map[string]string{"personnummer": "20300101-0002"}, "personnummer", "framtiden"},
+			"Serial000":        {map[string]string{"personnummer": "20080301-0008"}, "personnummer", "kan inte vara 000"},
 			"MissingName":      {map[string]string{"first_name": ""}, "first_name", "förnamn"},
 			"FutureIdentified": {map[string]string{"identified_on": time.Now().AddDate(0, 0, 3).Format("2006-01-02")}, "identified_on", "framtiden"},
 			"PostalCode":       {map[string]string{"postal_code": "1234"}, "postal_code", "fem siffror"},
@@ -108,8 +109,8 @@ func TestParticipantRegister(t *testing.T) {
 	})
 
 	t.Run("Edit", func(t *testing.T) {
-		id := a.count(`SELECT id FROM participants WHERE personnummer = '200803010008'`)
-		form := newParticipant("080301-0008", "Alva", "Bergström")
+		id := a.count(`SELECT id FROM participants WHERE personnummer = '200803010024'`)
+		form := newParticipant("080301-0024", "Alva", "Bergström")
 		form.Set("coordinator", strconv.Itoa(a.userID("samordnare@osby.demo")))
 		res := c.post(fmt.Sprintf("/k/1273/deltagare/%d", id), form)
 		if res.Status != http.StatusSeeOther {
@@ -119,7 +120,7 @@ func TestParticipantRegister(t *testing.T) {
 			t.Error("the new name is not shown")
 		}
 		other := c.register(newParticipant("070615-1230", "Bo", "Berg"))
-		res = c.post(fmt.Sprintf("/k/1273/deltagare/%d", other), newParticipant("20080301-0008", "Bo", "Berg"))
+		res = c.post(fmt.Sprintf("/k/1273/deltagare/%d", other), newParticipant("20080301-0024", "Bo", "Berg"))
 		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "En annan person") {
 			t.Errorf("taking another person's personnummer: %d", res.Status)
 		}
@@ -130,9 +131,9 @@ func TestParticipantSearchAndList(t *testing.T) {
 	a := newApp(t)
 	c := a.client()
 	c.signIn("samordnare@osby.demo")
-	c.register(newParticipant("080301-0008", "Alva", "Andersson"))
+	c.register(newParticipant("080301-0024", "Alva", "Andersson"))
 	c.register(newParticipant("070615-1230", "Bo", "Berg"))
-	samordning := newParticipant("080361-0005", "Cecilia", "Ceder")
+	samordning := newParticipant("080361-0021", "Cecilia", "Ceder")
 	samordning.Del("enrol")
 	c.register(samordning)
 
@@ -148,7 +149,7 @@ func TestParticipantSearchAndList(t *testing.T) {
 		return res.Body
 	}
 	for q, want := range map[string]string{
-		"080301-0008": "Andersson", "200803010008": "Andersson", "0803010008": "Andersson", "20080301-0008": "Andersson",
+		"080301-0024": "Andersson", "200803010024": "Andersson", "0803010024": "Andersson", "20080301-0024": "Andersson",
 		"ander": "Andersson", "ALVA": "Andersson", "berg": "Berg", "0706151230": "Berg", "080361": "Ceder", "ceci ced": "Ceder",
 	} {
 		body := search(q, nil)
@@ -219,7 +220,7 @@ func TestContactLog(t *testing.T) {
 	a := newApp(t)
 	c := a.client()
 	c.signIn("samordnare@osby.demo")
-	id := c.register(newParticipant("080301-0008", "Alva", "Andersson"))
+	id := c.register(newParticipant("080301-0024", "Alva", "Andersson"))
 	base := fmt.Sprintf("/k/1273/deltagare/%d", id)
 	onQueue := func(queue string) bool {
 		body := c.get("/k/1273/att-gora").Body
@@ -375,8 +376,8 @@ func TestForeignIDsAreNotFound(t *testing.T) {
 	c.signIn("samordnare@osby.demo")
 	r := strings.NewReplacer("{tenant}", "1273", "{id}", strconv.FormatInt(pid, 10), "{eid}", strconv.FormatInt(eid, 10), "{cid}", strconv.FormatInt(cid, 10), "{fid}", a.followUpOf(pid))
 	form := url.Values{"channel": {"sms"}, "direction": {"outgoing"}, "reached": {"yes"}, "reason": {"x"}, "enrol": {"kaa"},
-		"starts_on": {"2026-01-02"}, fmt.Sprintf("ends_on_%d", eid): {"2026-02-01"}, fmt.Sprintf("end_reason_%d", eid): {"moved"}}
-	for k, v := range newParticipant("20040229-0001", "X", "Y") {
+		"starts_on": {"2026-01-02"}, fmt.Sprintf("ends_on_%d", eid): {"2026-02-01"}, fmt.Sprintf("end_reason_%d", eid): {"moved"}, fmt.Sprintf("moved_to_%d", eid): {"2584"}}
+	for k, v := range newParticipant("20040229-0027", "X", "Y") {
 		form[k] = v
 	}
 	checked := 0
@@ -413,7 +414,7 @@ func TestEnrolments(t *testing.T) {
 	a := newApp(t)
 	c := a.client()
 	c.signIn("samordnare@osby.demo")
-	form := newParticipant("080301-0008", "Alva", "Andersson")
+	form := newParticipant("080301-0024", "Alva", "Andersson")
 	form.Del("enrol")
 	id := c.register(form)
 	base := fmt.Sprintf("/k/1273/deltagare/%d", id)
@@ -425,7 +426,7 @@ func TestEnrolments(t *testing.T) {
 			t.Fatalf("enrol: %d", res.Status)
 		}
 		res = c.post(base+"/inskrivningar", url.Values{"enrol": {"kaa"}, "starts_on": {"2026-09-02"}, "registration_reason": {"dropped_out"}})
-		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "redan inskriven") || !strings.Contains(res.Body, "<details open") {
+		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "redan registrerad") || !strings.Contains(res.Body, "<details open") {
 			t.Errorf("a second open KAA enrolment: %d; the message must be visible", res.Status)
 		}
 	})
@@ -448,15 +449,15 @@ func TestEnrolments(t *testing.T) {
 	eid := a.count(`SELECT id FROM enrolments WHERE participant_id = $1`, id)
 	t.Run("ErrEndBeforeStart", func(t *testing.T) {
 		res := c.post(fmt.Sprintf("%s/inskrivningar/%d/avsluta", base, eid), url.Values{
-			fmt.Sprintf("ends_on_%d", eid): {"2026-08-01"}, fmt.Sprintf("end_reason_%d", eid): {"moved"}})
-		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "innan den började") ||
+			fmt.Sprintf("ends_on_%d", eid): {"2026-08-01"}, fmt.Sprintf("end_reason_%d", eid): {"moved"}, fmt.Sprintf("moved_to_%d", eid): {"2584"}})
+		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "innan registreringen började") ||
 			!strings.Contains(res.Body, fmt.Sprintf(`id="f-ends_on_%d-error"`, eid)) {
 			t.Errorf("end before start: %d; the message must be next to the field", res.Status)
 		}
 	})
 	t.Run("ErrNoReason", func(t *testing.T) {
 		res := c.post(fmt.Sprintf("%s/inskrivningar/%d/avsluta", base, eid), url.Values{fmt.Sprintf("ends_on_%d", eid): {today}})
-		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Välj varför") {
+		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Välj orsak till avregistreringen.") {
 			t.Errorf("no reason: %d", res.Status)
 		}
 	})
@@ -502,7 +503,7 @@ func TestQuickContactErrorsWithHtmx(t *testing.T) {
 	a := newApp(t)
 	c := a.client()
 	c.signIn("samordnare@osby.demo")
-	id := c.register(newParticipant("080301-0008", "Alva", "Andersson"))
+	id := c.register(newParticipant("080301-0024", "Alva", "Andersson"))
 	res := c.do("POST", fmt.Sprintf("/k/1273/deltagare/%d/kontakter", id), url.Values{"channel": {"sms"}},
 		map[string]string{"HX-Request": "true", "Content-Type": "application/x-www-form-urlencoded"})
 	if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="contact-form"`) || !strings.Contains(res.Body, "Välj om du nådde personen") {
@@ -520,7 +521,7 @@ func TestRegisterFormDetails(t *testing.T) {
 	c.signIn("samordnare@osby.demo")
 
 	t.Run("MobileStoredAsTheImportStoresIt", func(t *testing.T) {
-		c.register(newParticipant("080301-0008", "Alva", "Andersson"))
+		c.register(newParticipant("080301-0024", "Alva", "Andersson"))
 		if a.count(`SELECT count(*) FROM participants WHERE mobile = '+46701234567'`) != 1 {
 			t.Error("070-123 45 67 should be stored as +46701234567")
 		}
@@ -553,7 +554,7 @@ func TestRegisterFormDetails(t *testing.T) {
 	t.Run("ErrTooOldForAProject", func(t *testing.T) {
 		var sub int
 		a.db.Owner.QueryRow(context.Background(), `SELECT id FROM subprojects WHERE org_id = $1`, a.orgID("1273")).Scan(&sub)
-		form := newParticipant("19991231-0001", "Äldre", "Person")
+		form := newParticipant("19991231-0019", "Äldre", "Person")
 		form.Set("enrol", strconv.Itoa(sub))
 		if res := c.post("/k/1273/deltagare", form); res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "15 till 24") {
 			t.Errorf("a 26-year-old enrolled in a project: %d", res.Status)
@@ -619,7 +620,7 @@ func TestRegisterIntoSubprojectAsksESFEntry(t *testing.T) {
 	c.signIn("samordnare@osby.demo")
 	var sub int
 	a.db.Owner.QueryRow(context.Background(), `SELECT id FROM subprojects WHERE org_id = $1`, a.orgID("1273")).Scan(&sub)
-	form := newParticipant("200803010008", "Alva", "Andersson")
+	form := newParticipant("200803010024", "Alva", "Andersson")
 	form.Set("enrol", strconv.Itoa(sub))
 	res := c.post("/k/1273/deltagare", form)
 	if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="f-education-error"`) || a.count(`SELECT count(*) FROM participants`) != 0 {
@@ -651,7 +652,7 @@ func TestEmptyStates(t *testing.T) {
 	if body := c.get("/k/1273/att-gora?alla=1").Body; !strings.Contains(body, `data-testid="queues-empty"`) || !strings.Contains(body, `href="/k/1273/deltagare/import"`) {
 		t.Error("a municipality with nothing to do is not led to the import")
 	}
-	ny := newParticipant("080301-0008", "Alva", "Andersson")
+	ny := newParticipant("080301-0024", "Alva", "Andersson")
 	ny.Del("enrol")
 	c.register(ny)
 	if body := c.get("/k/1273/deltagare?alder_min=19").Body; !strings.Contains(body, `data-testid="empty"`) || strings.Contains(body, `data-testid="empty-register"`) {

@@ -26,7 +26,7 @@ func TestPlansAndMapping(t *testing.T) {
 	a := newApp(t)
 	c := a.client()
 	c.signIn("samordnare@osby.demo")
-	id := c.register(newParticipant("080301-0008", "Alva", "Andersson"))
+	id := c.register(newParticipant("080301-0024", "Alva", "Andersson"))
 	base := fmt.Sprintf("/k/1273/deltagare/%d", id)
 
 	t.Run("Mapping", func(t *testing.T) {

@@ -94,6 +94,7 @@ func (h *Handler) Routes() []Route {
 		{"POST", "/k/{tenant}/deltagare/{id}/inskrivningar", Tenant, coordinator, h.enrolmentCreate},
 		{"POST", "/k/{tenant}/deltagare/{id}/inskrivningar/{eid}/avsluta", Tenant, coordinator, h.enrolmentEnd},
 		{"POST", "/k/{tenant}/deltagare/{id}/inskrivningar/{eid}/orsak", Tenant, coordinator, h.enrolmentReason},
+		{"POST", "/k/{tenant}/deltagare/{id}/inskrivningar/{eid}/ratta", Tenant, coordinator, h.enrolmentCorrect},
 		{"POST", "/k/{tenant}/deltagare/{id}/kontakter", Tenant, coordinator, h.contactCreate},
 		{"GET", "/k/{tenant}/deltagare/{id}/kontakter/{cid}", Tenant, coordinator, h.contactEdit},
 		{"POST", "/k/{tenant}/deltagare/{id}/kontakter/{cid}", Tenant, coordinator, h.contactUpdate},

@@ -474,7 +474,7 @@ func TestFixRegistrationReason(t *testing.T) {
 	a := newApp(t)
 	c := a.client()
 	c.signIn("samordnare@osby.demo")
-	form := newParticipant("080301-0008", "Alva", "Andersson")
+	form := newParticipant("080301-0024", "Alva", "Andersson")
 	form.Set("registration_reason", "unknown")
 	id := c.register(form)
 	eid := a.count(`SELECT id FROM enrolments WHERE participant_id = $1`, id)

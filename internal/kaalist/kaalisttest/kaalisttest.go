@@ -68,7 +68,7 @@ func Bomb(rows, cell int) []byte {
 		io.WriteString(w, `<row r="1"><c r="A1" t="inlineStr"><is><t>Personnummer</t></is></c><c r="B1" t="inlineStr"><is><t>Namn</t></is></c></row>`)
 		chunk := strings.Repeat("A", 64<<10)
 		for r := 2; r < rows+2; r++ {
-			fmt.Fprintf(w, `<row r="%d"><c r="A%d" t="inlineStr"><is><t>20080301-0008</t></is></c><c r="B%d" t="inlineStr"><is><t>`, r, r, r)
+			fmt.Fprintf(w, `<row r="%d"><c r="A%d" t="inlineStr"><is><t>20080301-0024</t></is></c><c r="B%d" t="inlineStr"><is><t>`, r, r, r)
 			for n := cell; n > 0; n -= len(chunk) {
 				io.WriteString(w, chunk[:min(n, len(chunk))])
 			}

@@ -14,10 +14,6 @@ import (
 // own words rather than stored codes.
 var labels = func() map[string]map[string]string {
 	m := map[string]map[string]string{
-		"status": {
-			"identified": "Identifierad", "contact_attempted": "Kontakt sökt", "in_contact": "I kontakt",
-			"active_plan": "Aktiv med plan", "ended": "Avregistrerad",
-		},
 		"survey_question": {"long_term_goal": "Har ett långsiktigt mål", "clear_plan": "Har en tydlig plan framåt",
 			"respect": "Har blivit bemött med respekt", "no_barrier": "Kunde delta utan hinder för tillgänglighet"},
 		"gender_plural":  {"woman": "kvinnor", "man": "män", "non_binary": "icke-binära", "not_stated": "kön ej angivet"},
