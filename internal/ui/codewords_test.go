@@ -182,7 +182,9 @@ func (a *app) wordsFixture() (pid int64) {
 	tenant, coord := a.orgID("1273"), a.userID("samordnare@osby.demo")
 	err := a.db.Owner.QueryRow(ctx, `
 		WITH p AS (INSERT INTO participants (tenant_id, personnummer, birth_date, first_name, last_name, gender, upper_secondary, source, identified_on, created_by)
-		           VALUES ($1, '200803020007', '2008-03-02', 'Ulla', 'Uppgiftsson', 'not_stated', 'unknown', 'other', current_date - 200, $2) RETURNING id),
+		           VALUES ($1, '200803020007', '2008-03-02', 'Ulla', 'Uppgiftsson', 'not_stated', 'unknown', 'other', current_date - 420, $2) RETURNING id),
+		     e0 AS (INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on, registration_reason, ends_on, end_reason, moved_to)
+		           SELECT $1, id, 'kaa', current_date - 400, 'dropped_out', current_date - 300, 'moved', '1290' FROM p RETURNING id),
 		     e1 AS (INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on, registration_reason, ends_on, end_reason, end_note)
 		           SELECT $1, id, 'kaa', current_date - 190, 'unknown', current_date - 100, 'other', 'Flyttade till en folkhögskola i Norge' FROM p RETURNING id),
 		     e2 AS (INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on, registration_reason)
@@ -196,7 +198,8 @@ func (a *app) wordsFixture() (pid int64) {
 		     m AS (INSERT INTO mappings (tenant_id, participant_id, version, mapped_on, strengths, challenges, direction, direction_note, referral_made, referral_to, created_by)
 		           SELECT $1, id, 1, current_date - 80, 'Envis', 'Sover dåligt', 'other', 'Vet inte än', true, 'other', $2 FROM p),
 		     pl AS (INSERT INTO plans (tenant_id, participant_id, version, follow_up_on, agreed_on, created_by) SELECT $1, id, 1, current_date - 5, current_date - 70, $2 FROM p RETURNING participant_id),
-		     g AS (INSERT INTO plan_goals (tenant_id, participant_id, version, position, text, status) SELECT $1, participant_id, 1, 1, 'Hitta en praktikplats', 'not_started' FROM pl),
+		     g AS (INSERT INTO plan_goals (tenant_id, participant_id, version, position, text, status) SELECT $1, participant_id, 1, 1, 'Hitta en praktikplats', 'not_started' FROM pl RETURNING participant_id),
+		     g2 AS (INSERT INTO plan_goals (tenant_id, participant_id, version, position, parent, text, status) SELECT $1, participant_id, 1, 2, 1, 'Ringa tre arbetsplatser', 'dropped' FROM g),
 		     pm AS (INSERT INTO plan_measures (tenant_id, participant_id, version, position, type, description, responsible, responsible_unit, starts_on, ends_on, end_reason)
 		           SELECT $1, participant_id, 1, 1, 'other', 'Träning i vardagsrutiner', 'other', 'Fritidsgården', current_date - 60, current_date - 10, 'dropped_out' FROM pl),
 		     pm2 AS (INSERT INTO plan_measures (tenant_id, participant_id, version, position, type, description, responsible, starts_on, ends_on, end_reason)
