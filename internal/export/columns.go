@@ -101,7 +101,7 @@ func Columns() []Column {
 			value: func(r Row) string { return r.Exit }},
 		{Name: "dagar_i_projektet", Description: "Dagar från inskrivningens start till dess slut, eller till periodens slut (eller i dag) om den pågår.",
 			value: func(r Row) string { return strconv.Itoa(r.DaysInProject) }},
-		{Name: "registreringsorsak", Description: "Orsak till registreringen i KAA (från inskrivningen, annars personens senaste KAA-inskrivning).",
+		{Name: "registreringsorsak", Description: "Skäl till registreringen i KAA-registret, från personens senaste registrering; ”Uppgift saknas” om den saknas eller om personen inte har varit registrerad.",
 			Group: "reason", Codes: participant.RegistrationReasons, value: func(r Row) string { return r.RegistrationReason }},
 		{Name: "avslutsorsak", Description: "Varför inskrivningen slutade; tomt om den pågår.", Group: "project_end", Codes: participant.ProjectEnds,
 			value: func(r Row) string { return str(r.EndReason) }},
