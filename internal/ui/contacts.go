@@ -411,7 +411,7 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
 		case 1:
 			c.Consequence = "Med de nya tiderna gallras en person vid nästa gallring, inom ett dygn."
 		default:
-			c.Consequence = fmt.Sprintf("Med de nya tiderna gallras %s personer vid nästa gallring, inom ett dygn.", sv.Num(n))
+			c.Consequence = fmt.Sprintf("Med de nya tiderna gallras %s vid nästa gallring, inom ett dygn.", sv.Count(n, "person", "personer"))
 		}
 		c.Consequence += " Namn, personnummer, kontaktuppgifter och anteckningar tas då bort och kan inte återställas. Går du tillbaka sparas ingen av ändringarna i formuläret."
 		return c, nil
