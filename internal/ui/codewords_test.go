@@ -51,7 +51,7 @@ var variableNames = func() map[string]bool {
 }()
 
 var (
-	hiddenBlocks = regexp.MustCompile(`(?is)<script\b.*?</script>|<style\b.*?</style>|<!--.*?-->`)
+	hiddenBlocks = regexp.MustCompile(`(?is)<script\b.*?</script>|<style\b.*?</style>|<!--.*?-->|<![a-z][^>]*>`)
 	tagRe        = regexp.MustCompile(`(?s)<[a-zA-Z][^>]*>|</[^>]*>`)
 	attrRe       = regexp.MustCompile(`([a-zA-Z:-]+)\s*=\s*"([^"]*)"`)
 	tokenRe      = regexp.MustCompile(`[\p{L}\p{N}_%!]+`)

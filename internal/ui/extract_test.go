@@ -37,7 +37,7 @@ func TestRegisterExtract(t *testing.T) {
 		"extract-mappings": {"Version 1", "Envis", "Sover dåligt", "Annat: Vet inte än", "Ja, till Annan"},
 		"extract-plans": {"Hitta en praktikplats (Inte påbörjat)", "Delmål: Ringa tre arbetsplatser (Avbrutet)",
 			"Annan åtgärd: Träning i vardagsrutiner. Ansvarig: Annan aktör (Fritidsgården).", "avbruten.", "Studie- och yrkesvägledning: Studievägledning. Ansvarig: Den unga själv.", "tackade nej.", "Följs upp: "},
-		"extract-followups": {"Uppföljning vid avslut, att göra senast", "Sysselsättning: Uppgift saknas.", "Arbetssökande: Nej.", "Har ett långsiktigt mål: Vill inte svara.",
+		"extract-followups": {"Uppföljning vid avslut, att göra senast", "av Samordnare Osby. Sysselsättning: Uppgift saknas. Arbetssökande: Nej.", "I arbete: Nej. Har ett långsiktigt mål: Vill inte svara. Har en tydlig plan framåt: Nej.",
 			"Har blivit bemött med respekt: Ja.", "Uppföljning sex månader efter avslut", "Inte gjord än."},
 		"extract-access": {"Samordnare Osby", "Läste en deltagares uppgifter"},
 	}
