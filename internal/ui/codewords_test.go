@@ -94,14 +94,7 @@ func codeWordsIn(text string) []string {
 		if !bad {
 			continue
 		}
-		from, to := max(0, loc[0]-40), min(len(text), loc[1]+40)
-		for from > 0 && !utf8Start(text[from]) {
-			from--
-		}
-		for to < len(text) && !utf8Start(text[to]) {
-			to++
-		}
-		found = append(found, fmt.Sprintf("%q in …%s…", tok, strings.Join(strings.Fields(text[from:to]), " ")))
+		found = append(found, around(text, loc))
 	}
 	return found
 }
@@ -121,7 +114,32 @@ func holdsCode(name string) bool {
 	return false
 }
 
+// around is the word at loc in text, with a little of the text around it.
+func around(text string, loc []int) string {
+	from, to := max(0, loc[0]-40), min(len(text), loc[1]+40)
+	for from > 0 && !utf8Start(text[from]) {
+		from--
+	}
+	for to < len(text) && !utf8Start(text[to]) {
+		to++
+	}
+	return fmt.Sprintf("%q in …%s…", text[loc[0]:loc[1]], strings.Join(strings.Fields(text[from:to]), " "))
+}
+
 func utf8Start(b byte) bool { return b&0xC0 != 0x80 }
+
+// routeRegexp matches the paths of a route pattern: /k/{tenant}/deltagare/{id}.
+func routeRegexp(pattern string) *regexp.Regexp {
+	segs := strings.Split(pattern, "/")
+	for i, s := range segs {
+		if strings.HasPrefix(s, "{") {
+			segs[i] = `[^/]+`
+		} else {
+			segs[i] = regexp.QuoteMeta(s)
+		}
+	}
+	return regexp.MustCompile("^" + strings.Join(segs, "/") + "$")
+}
 
 // fileText is what a person reads of a download: the cells of a CSV or of
 // every sheet of an .xlsx, and the text files of a zip.
@@ -227,14 +245,7 @@ var wrongWords = regexp.MustCompile(`(?i)\b(?:in|ut)skriv\w*\s+(?:i|ur)\s+KAA|\b
 func wrongWordsIn(text string) []string {
 	var found []string
 	for _, loc := range wrongWords.FindAllStringIndex(text, -1) {
-		from, to := max(0, loc[0]-40), min(len(text), loc[1]+40)
-		for from > 0 && !utf8Start(text[from]) {
-			from--
-		}
-		for to < len(text) && !utf8Start(text[to]) {
-			to++
-		}
-		found = append(found, fmt.Sprintf("%q in …%s…", text[loc[0]:loc[1]], strings.Join(strings.Fields(text[from:to]), " ")))
+		found = append(found, around(text, loc))
 	}
 	return found
 }
@@ -332,15 +343,7 @@ func TestNoCodeWords(t *testing.T) {
 		if rt.Method != "GET" {
 			continue
 		}
-		segs := strings.Split(rt.Pattern, "/")
-		for i, s := range segs {
-			if strings.HasPrefix(s, "{") {
-				segs[i] = `[^/]+`
-			} else {
-				segs[i] = regexp.QuoteMeta(s)
-			}
-		}
-		routes = append(routes, route{rt, regexp.MustCompile("^" + strings.Join(segs, "/") + "$")})
+		routes = append(routes, route{rt, routeRegexp(rt.Pattern)})
 	}
 	routeOf := func(p string) *route {
 		for i := range routes {
