@@ -2,7 +2,9 @@ package export
 
 import (
 	"strconv"
+	"strings"
 
+	"github.com/kaa-plattform/kaa/internal/codes"
 	"github.com/kaa-plattform/kaa/internal/participant"
 )
 
@@ -30,6 +32,33 @@ func (c Column) numeric() bool {
 		return false
 	}
 	return c.Group == ""
+}
+
+// slug makes a Swedish label part of a variable name, as R and SPSS take
+// them: "Möte på kontoret" is mote_pa_kontoret.
+func slug(label string) string {
+	var b strings.Builder
+	sep := false
+	for _, r := range strings.ToLower(label) {
+		switch {
+		case r == 'å' || r == 'ä':
+			r = 'a'
+		case r == 'ö':
+			r = 'o'
+		case r == 'é':
+			r = 'e'
+		}
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			if sep && b.Len() > 0 {
+				b.WriteByte('_')
+			}
+			b.WriteRune(r)
+			sep = false
+		} else {
+			sep = true
+		}
+	}
+	return b.String()
 }
 
 func str(s *string) string {
@@ -72,16 +101,16 @@ func Columns() []Column {
 			value: func(r Row) string { return r.Exit }},
 		{Name: "dagar_i_projektet", Description: "Dagar från inskrivningens start till dess slut, eller till periodens slut (eller i dag) om den pågår.",
 			value: func(r Row) string { return strconv.Itoa(r.DaysInProject) }},
-		{Name: "registreringsorsak", Description: "Orsak till registreringen i KAA (från inskrivningen, annars personens senaste KAA-inskrivning).",
+		{Name: "registreringsorsak", Description: "Skäl till registreringen i KAA-registret, från personens senaste registrering; ”Uppgift saknas” om den saknas eller om personen inte har varit registrerad.",
 			Group: "reason", Codes: participant.RegistrationReasons, value: func(r Row) string { return r.RegistrationReason }},
 		{Name: "avslutsorsak", Description: "Varför inskrivningen slutade; tomt om den pågår.", Group: "project_end", Codes: participant.ProjectEnds,
 			value: func(r Row) string { return str(r.EndReason) }},
 	}
 	for _, ch := range participant.Channels {
 		cols = append(cols,
-			Column{Name: "kontakter_" + ch, Description: "Kontaktförsök under inskrivningen (antal), kanal: ", About: [2]string{"channel", ch},
+			Column{Name: "kontakter_" + slug(codes.Channel.Label(ch)), Description: "Kontaktförsök under inskrivningen (antal), kanal: ", About: [2]string{"channel", ch},
 				value: func(r Row) string { return strconv.Itoa(r.Contacts[ch][0]) }},
-			Column{Name: "nadda_" + ch, Description: "Kontakter under inskrivningen som nådde fram (antal), kanal: ", About: [2]string{"channel", ch},
+			Column{Name: "nadda_" + slug(codes.Channel.Label(ch)), Description: "Kontakter under inskrivningen som nådde fram (antal), kanal: ", About: [2]string{"channel", ch},
 				value: func(r Row) string { return strconv.Itoa(r.Contacts[ch][1]) }})
 	}
 	cols = append(cols,
@@ -93,11 +122,11 @@ func Columns() []Column {
 		Column{Name: "antal_mal", Description: "Antal mål (utan delmål) i den gällande handlingsplanen.", value: func(r Row) string { return strconv.Itoa(r.Goals) }},
 	)
 	for _, t := range participant.MeasureTypes {
-		cols = append(cols, Column{Name: "insatser_" + t, Description: "Insatser i den gällande planen (antal), typ: ", About: [2]string{"measure_type", t},
+		cols = append(cols, Column{Name: "atgarder_" + slug(codes.MeasureType.Label(t)), Description: "Åtgärder i den gällande planen (antal), typ: ", About: [2]string{"measure_type", t},
 			value: func(r Row) string { return strconv.Itoa(r.MeasuresByType[t]) }})
 	}
 	for _, a := range participant.Responsibles {
-		cols = append(cols, Column{Name: "ansvar_" + a, Description: "Insatser i den gällande planen (antal), ansvarig: ", About: [2]string{"responsible", a},
+		cols = append(cols, Column{Name: "ansvar_" + slug(codes.Responsible.Label(a)), Description: "Åtgärder i den gällande planen (antal), ansvarig: ", About: [2]string{"responsible", a},
 			value: func(r Row) string { return strconv.Itoa(r.MeasuresByResponsible[a]) }})
 	}
 	cols = append(cols,

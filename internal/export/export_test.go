@@ -221,7 +221,7 @@ func TestGeneralisesUntilKThenSuppresses(t *testing.T) {
 	if !strings.Contains(got.raw["rapport.txt"], hex.EncodeToString(sum[:])) {
 		t.Error("the report's SHA-256 is not that of data.csv")
 	}
-	if !strings.Contains(got.raw["kodbok.csv"], "kon,") || !strings.Contains(got.raw["kodbok.csv"], "woman = Kvinna") {
+	if !strings.Contains(got.raw["kodbok.csv"], "kon,") || !strings.Contains(got.raw["kodbok.csv"], "Kvinna; Man; Icke-binär; Ej angivet") {
 		t.Errorf("codebook:\n%s", got.raw["kodbok.csv"])
 	}
 
@@ -496,7 +496,7 @@ func TestXLSX(t *testing.T) {
 	}
 	data, _ := x.GetRows("Data")
 	checkK(t, data, 5)
-	if len(data) != 6 || data[1][3] != "man" {
+	if len(data) != 6 || data[1][3] != "Man" {
 		t.Errorf("data sheet: %v", data)
 	}
 	col := -1

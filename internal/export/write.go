@@ -20,7 +20,8 @@ import (
 type Labeller func(group, code string) string
 
 // Codebook is the table describing every variable: name, description and
-// categories.
+// categories. A category is written as its Swedish label, in the data too
+// (see value): a file for people reads no code words.
 func Codebook(label Labeller) [][]string {
 	out := [][]string{{"variabel", "beskrivning", "kategorier"}}
 	for _, c := range Columns() {
@@ -30,7 +31,7 @@ func Codebook(label Labeller) [][]string {
 		}
 		var cats []string
 		for _, code := range c.Codes {
-			cats = append(cats, code+" = "+label(c.Group, code))
+			cats = append(cats, label(c.Group, code))
 		}
 		out = append(out, []string{c.Name, desc, strings.Join(cats, "; ")})
 	}
@@ -86,7 +87,7 @@ func (x *Prepared) WriteZip(ctx context.Context, w io.Writer, label Labeller, pr
 	cw.Write(line)
 	err = x.Each(ctx, func(r Row) error {
 		for i, c := range cols {
-			line[i] = c.value(r)
+			line[i] = c.text(r, label)
 		}
 		return cw.Write(line)
 	})
@@ -141,7 +142,7 @@ func (x *Prepared) WriteXLSX(ctx context.Context, w io.Writer, label Labeller, p
 	err = x.Each(ctx, func(r Row) error {
 		n++
 		for i, c := range cols {
-			line[i] = cellValue(c.value(r), c.numeric())
+			line[i] = cellValue(c.text(r, label), c.numeric())
 		}
 		cell, _ := excelize.CoordinatesToCellName(1, n)
 		return sw.SetRow(cell, line)
@@ -171,6 +172,16 @@ func (x *Prepared) WriteXLSX(ctx context.Context, w io.Writer, label Labeller, p
 		}
 	}
 	return f.Write(w)
+}
+
+// text is the column's value in row r as the file shows it: a category by
+// its Swedish label.
+func (c Column) text(r Row, label Labeller) string {
+	v := c.value(r)
+	if c.Group != "" && v != "" {
+		return label(c.Group, v)
+	}
+	return v
 }
 
 func reportRows(lines [][2]string) [][]string {

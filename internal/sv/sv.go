@@ -71,12 +71,39 @@ func SortBy[T any](s []T, key func(T) string) {
 	slices.SortStableFunc(s, func(a, b T) int { return c.CompareString(key(a), key(b)) })
 }
 
-// Plural writes n and the noun in the form its number takes: Plural(1,
-// "dag", "dagar") is "1 dag", Plural(3, "dag", "dagar") "3 dagar" (and
-// "0 dagar", "−1 dagar": only one is singular).
-func Plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
+// Count writes n with the noun in the singular when n is 1 and in the plural
+// otherwise: Count(1, "dag", "dagar") is "1 dag", Count(0, ...) "0 dagar",
+// Count(1500, ...) "1 500 dagar".
+func Count(n int, one, many string) string {
+	if n == 1 || n == -1 {
+		return Num(n) + " " + one
 	}
 	return Num(n) + " " + many
+}
+
+// Turns says when a person born on birth reaches age, seen on today: "fyllde
+// 20 den 1 mars 2026" once the birthday has passed, "fyller 20 i dag" on the
+// day and "fyller 20 den 1 mars 2027" before it. The dates are compared as
+// calendar days; someone born on 29 February has the birthday on 1 March in
+// other years.
+func Turns(birth time.Time, age int, today time.Time) string {
+	day := birth.AddDate(age, 0, 0)
+	d := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
+	t := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
+	switch {
+	case d.Before(t):
+		return fmt.Sprintf("fyllde %d den %s", age, ProseDate(d))
+	case d.Equal(t):
+		return fmt.Sprintf("fyller %d i dag", age)
+	}
+	return fmt.Sprintf("fyller %d den %s", age, ProseDate(d))
+}
+
+// Capital writes s with its first letter in upper case, for a phrase that
+// starts a sentence: "Fyllde 20 den 1 mars 2026".
+func Capital(s string) string {
+	for i, r := range s {
+		return strings.ToUpper(string(r)) + s[i+len(string(r)):]
+	}
+	return s
 }

@@ -45,15 +45,43 @@ func TestSortBy(t *testing.T) {
 	}
 }
 
-func TestPlural(t *testing.T) {
-	for got, want := range map[string]string{
-		sv.Plural(1, "dag", "dagar"):    "1 dag",
-		sv.Plural(3, "dag", "dagar"):    "3 dagar",
-		sv.Plural(0, "dag", "dagar"):    "0 dagar",
-		sv.Plural(1500, "dag", "dagar"): "1\u00a0500 dagar",
-	} {
-		if got != want {
-			t.Errorf("got %q, want %q", got, want)
+func TestCount(t *testing.T) {
+	for _, c := range []struct {
+		n    int
+		want string
+	}{{0, "0 dagar"}, {1, "1 dag"}, {2, "2 dagar"}, {21, "21 dagar"}, {1500, "1\u00a0500 dagar"}} {
+		if got := sv.Count(c.n, "dag", "dagar"); got != c.want {
+			t.Errorf("Count(%d): got %q, want %q", c.n, got, c.want)
 		}
+	}
+	if got := sv.Count(1, "person", "personer"); got != "1 person" {
+		t.Errorf("got %q", got)
+	}
+	if got := sv.Count(1, "åtgärd", "åtgärder") + ", " + sv.Count(3, "åtgärd", "åtgärder"); got != "1 åtgärd, 3 åtgärder" {
+		t.Errorf("got %q", got)
+	}
+}
+
+func TestTurns(t *testing.T) {
+	birth := time.Date(2007, 3, 1, 0, 0, 0, 0, time.UTC)
+	stockholm, _ := time.LoadLocation("Europe/Stockholm")
+	for _, c := range []struct {
+		today time.Time
+		want  string
+	}{
+		{time.Date(2027, 2, 28, 23, 30, 0, 0, time.UTC), "fyller 20 den 1 mars 2027"},
+		{time.Date(2027, 3, 1, 0, 10, 0, 0, stockholm), "fyller 20 i dag"},
+		{time.Date(2027, 3, 2, 8, 0, 0, 0, time.UTC), "fyllde 20 den 1 mars 2027"},
+		{time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC), "fyllde 20 den 1 mars 2027"},
+	} {
+		if got := sv.Turns(birth, 20, c.today); got != c.want {
+			t.Errorf("on %s: got %q, want %q", c.today, got, c.want)
+		}
+	}
+	if got := sv.Capital(sv.Turns(birth, 20, time.Date(2028, 1, 1, 0, 0, 0, 0, time.UTC))); got != "Fyllde 20 den 1 mars 2027" {
+		t.Errorf("got %q", got)
+	}
+	if got := sv.Capital("ändrad"); got != "Ändrad" {
+		t.Errorf("got %q", got)
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -360,15 +359,7 @@ func TestAccessibility(t *testing.T) {
 		if rt.Method != "GET" || notPages[rt.Pattern] {
 			continue
 		}
-		segs := strings.Split(rt.Pattern, "/")
-		for i, seg := range segs {
-			if strings.HasPrefix(seg, "{") {
-				segs[i] = `[^/]+`
-			} else {
-				segs[i] = regexp.QuoteMeta(seg)
-			}
-		}
-		re := regexp.MustCompile("^" + strings.Join(segs, "/") + "$")
+		re := routeRegexp(rt.Pattern)
 		found := false
 		for _, path := range audited {
 			path, _, _ = strings.Cut(path, " (")

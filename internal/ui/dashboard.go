@@ -81,7 +81,7 @@ func (h *Handler) dashboardView(r *http.Request) (views.DashboardView, error) {
 		if d == nil {
 			return "–"
 		}
-		return fmt.Sprintf("%.0f dagar", *d)
+		return sv.Count(int(math.Round(*d)), "dag", "dagar")
 	}
 	identified := sv.Num(m.Identified)
 	if m.Planned > 0 {
@@ -116,7 +116,7 @@ func (h *Handler) dashboardView(r *http.Request) (views.DashboardView, error) {
 	}
 	v.Key = []views.Target{
 		{Label: "Identifierade under perioden", Value: identified},
-		{Label: "Inskrivna någon gång under perioden", Value: sv.Num(m.Population)},
+		{Label: "Registrerade i KAA eller inskrivna i projekt någon gång under perioden", Value: sv.Num(m.Population)},
 		{Label: "Median från identifierad till första kontaktförsök", Value: median(m.MedianDaysAttempt)},
 		{Label: "Median från identifierad till första kontakt som nådde fram", Value: median(m.MedianDaysReached)},
 		{Label: "Könsfördelning", Value: balance},
@@ -130,10 +130,10 @@ func (h *Handler) dashboardView(r *http.Request) (views.DashboardView, error) {
 		list.Rows = append(list.Rows, []string{views.MonthLabel(mc), sv.Num(mc.Count)})
 	}
 	if n := len(m.ListSize); n > 0 {
-		list.Summary = fmt.Sprintf("Listan hade %s ungdomar för två år sedan och %s nu.", sv.Num(m.ListSize[0].Count), sv.Num(m.ListSize[n-1].Count))
+		list.Summary = fmt.Sprintf("Listan hade %s för två år sedan och %s nu.", sv.Count(m.ListSize[0].Count, "ungdom", "ungdomar"), sv.Num(m.ListSize[n-1].Count))
 	}
 
-	shares := views.Figure{ID: "andelar", Title: "Andel av de inskrivna under perioden", Head: []string{"Andel", "Antal", "Procent"}, CSV: csvURL("andelar")}
+	shares := views.Figure{ID: "andelar", Title: "Andel av de registrerade och projektdeltagarna under perioden", Head: []string{"Andel", "Antal", "Procent"}, CSV: csvURL("andelar")}
 	for _, s := range []struct {
 		label string
 		n     int
@@ -141,8 +141,8 @@ func (h *Handler) dashboardView(r *http.Request) (views.DashboardView, error) {
 		shares.Bars = append(shares.Bars, views.Bar{Label: s.label, Value: share(s.n, m.Population), Text: pct(s.n, m.Population)})
 		shares.Rows = append(shares.Rows, []string{s.label, sv.Num(s.n), pct(s.n, m.Population)})
 	}
-	shares.Summary = fmt.Sprintf("Av %s inskrivna har %s haft kontaktförsök, %s nåtts och %s en handlingsplan.",
-		sv.Num(m.Population), pct(m.Contacted, m.Population), pct(m.Reached, m.Population), pct(m.WithPlan, m.Population))
+	shares.Summary = fmt.Sprintf("Av %s har %s haft kontaktförsök, %s nåtts och %s en handlingsplan.",
+		sv.Count(m.Population, "registrerad eller projektdeltagare", "registrerade och projektdeltagare"), pct(m.Contacted, m.Population), pct(m.Reached, m.Population), pct(m.WithPlan, m.Population))
 
 	channels := views.Figure{ID: "kanaler", Title: "Hur ofta kontakten nådde fram, per kanal", Head: []string{"Kanal", "Försök", "Nådda", "Andel nådda"}, CSV: csvURL("kanaler")}
 	for _, c := range m.Channels {
@@ -155,7 +155,7 @@ func (h *Handler) dashboardView(r *http.Request) (views.DashboardView, error) {
 		channels.Summary = "Inga kontakter under perioden."
 	}
 
-	byGender := views.Figure{ID: "kon", Title: "Inskrivna efter kön", Head: []string{"Kön", "Antal", "Andel"}, CSV: csvURL("kon"), Summary: balance}
+	byGender := views.Figure{ID: "kon", Title: "Registrerade och projektdeltagare efter kön", Head: []string{"Kön", "Antal", "Andel"}, CSV: csvURL("kon"), Summary: balance}
 	// Women, men, non-binary, not stated: the order of the form and of the
 	// outcomes chart's legend, not of the codes.
 	slices.SortStableFunc(m.Genders, func(a, b dashboard.Cell) int {

@@ -1,10 +1,13 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/kaa-plattform/kaa/internal/audit"
 	"github.com/kaa-plattform/kaa/internal/db"
@@ -12,9 +15,11 @@ import (
 	"github.com/kaa-plattform/kaa/internal/ui/views"
 )
 
-// extract is a register extract (registerutdrag) for a municipality
-// administrator: everything held about one person, as a document to print
-// or save as PDF and give them. It is in the audit log as what it is.
+// extract is a register extract (registerutdrag, GDPR art. 15): everything
+// held about one person, as a document to print or save as PDF and give
+// them. The person's coordinators reach it from the person's page, the
+// municipality's administrators from the access-log review. It is in the
+// audit log as what it is.
 func (h *Handler) extract(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id, err := pathID(r, "id")
@@ -23,8 +28,8 @@ func (h *Handler) extract(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	o := orgFrom(ctx)
-	v := views.ExtractView{OrgName: o.Name, ProducedBy: principalFrom(ctx).Name,
-		Produced: participant.Local(time.Now()).Format("2006-01-02 15:04")}
+	now := participant.Local(time.Now())
+	v := views.ExtractView{OrgName: o.Name, ProducedBy: principalFrom(ctx).Name, Produced: now.Format("2006-01-02 15:04"), Today: today()}
 	err = h.inTenant(r, func(tx db.Tx) (err error) {
 		if v.P, err = participant.Get(ctx, tx, id); err != nil {
 			return err
@@ -35,6 +40,9 @@ func (h *Handler) extract(w http.ResponseWriter, r *http.Request) {
 		if v.Enrolments, err = participant.Enrolments(ctx, tx, id); err != nil {
 			return err
 		}
+		if v.Ends, err = enrolmentEnds(ctx, tx, id); err != nil {
+			return err
+		}
 		contacts, err := participant.Contacts(ctx, tx, id)
 		if err != nil {
 			return err
@@ -42,6 +50,9 @@ func (h *Handler) extract(w http.ResponseWriter, r *http.Request) {
 		for _, c := range contacts {
 			x := views.ExtractContact{Contact: c}
 			if c.Amended {
+				if x.Original, err = participant.OriginalContact(ctx, tx, id, c.ID); err != nil {
+					return err
+				}
 				if _, x.Amendments, err = participant.GetContact(ctx, tx, id, c.ID); err != nil {
 					return err
 				}
@@ -73,4 +84,22 @@ func (h *Handler) extract(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.render(w, r, http.StatusOK, views.Extract(h.page(r, "Registerutdrag"), v))
+}
+
+// enrolmentEnds reads what an avregistrering keeps besides its reason: the
+// text of "annan orsak" and the municipality moved to, named when it is a
+// municipality the system knows (otherwise by its kommunkod).
+func enrolmentEnds(ctx context.Context, tx db.Tx, id int64) (map[int64]views.ExtractEnd, error) {
+	rows, _ := tx.Query(ctx, `
+		SELECT e.id, coalesce(e.end_note, ''), coalesce(e.moved_to, ''), coalesce(o.name, '')
+		FROM enrolments e LEFT JOIN orgs o ON o.key = e.moved_to AND e.moved_to IS NOT NULL
+		WHERE e.tenant_id = $1 AND e.participant_id = $2 AND (e.end_note IS NOT NULL OR e.moved_to IS NOT NULL)`, tx.TenantID, id)
+	out := map[int64]views.ExtractEnd{}
+	var eid int64
+	var x views.ExtractEnd
+	_, err := pgx.ForEachRow(rows, []any{&eid, &x.Note, &x.MovedTo, &x.MovedToName}, func() error {
+		out[eid] = x
+		return nil
+	})
+	return out, err
 }

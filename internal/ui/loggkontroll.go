@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -44,7 +45,7 @@ func auditFilter(q url.Values) (audit.Filter, map[string]string, views.Errors) {
 			errs.Add("deltagare", "Skriv deltagarens nummer med siffror, till exempel 1042.")
 		}
 	}
-	if f.Action != "" && views.ActionLabel(f.Action) == f.Action {
+	if f.Action != "" && !slices.ContainsFunc(views.Actions, func(o views.Option) bool { return o.Value == f.Action }) {
 		errs.Add("handelse", "Välj en händelse i listan.")
 	}
 	var msg string
@@ -114,9 +115,9 @@ func (h *Handler) auditCSV(w http.ResponseWriter, r *http.Request) {
 	}
 	rows := make([][]string, len(entries))
 	for i, e := range entries {
-		rows[i] = []string{participant.Local(e.At).Format("2006-01-02 15:04:05"), fmt.Sprint(e.UserID), e.UserName, e.Action,
-			views.ActionLabel(e.Action), e.RecordType, e.RecordID, e.ClientAddr, e.RequestID}
+		rows[i] = []string{participant.Local(e.At).Format("2006-01-02 15:04:05"), fmt.Sprint(e.UserID), e.UserName,
+			views.ActionLabel(e.Action), views.RecordLabel(e.RecordType), e.RecordID, e.ClientAddr, e.RequestID}
 	}
 	h.writeTable(w, r, fmt.Sprintf("loggkontroll-%s-%s-%s", orgFrom(ctx).Key, views.Date(f.From), views.Date(f.To)),
-		[]string{"tid", "anvandare_id", "anvandare", "handelse", "beskrivning", "posttyp", "post", "adress", "begaran"}, rows)
+		[]string{"Tid", "Användarnummer", "Användare", "Händelse", "Post", "Postens nummer", "Adress", "Felkod"}, rows)
 }

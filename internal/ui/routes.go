@@ -81,7 +81,7 @@ func (h *Handler) Routes() []Route {
 		{"POST", "/k/{tenant}/gallring", Tenant, tenantAdmin, h.saveRetention},
 		{"GET", "/k/{tenant}/loggkontroll", Tenant, tenantAdmin, h.auditReview},
 		{"GET", "/k/{tenant}/loggkontroll/csv", Tenant, tenantAdmin, h.auditCSV},
-		{"GET", "/k/{tenant}/registerutdrag/{id}", Tenant, tenantAdmin, h.extract},
+		{"GET", "/k/{tenant}/registerutdrag/{id}", Tenant, tenantStaff, h.extract},
 
 		// The coordinator's register.
 		{"GET", "/k/{tenant}/deltagare", Tenant, coordinator, h.participants},

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -10,6 +9,7 @@ import (
 	"github.com/kaa-plattform/kaa/internal/audit"
 	"github.com/kaa-plattform/kaa/internal/auth"
 	"github.com/kaa-plattform/kaa/internal/db"
+	"github.com/kaa-plattform/kaa/internal/sv"
 	"github.com/kaa-plattform/kaa/internal/ui/views"
 
 	"github.com/jackc/pgx/v5"
@@ -31,12 +31,9 @@ func throttled(w http.ResponseWriter, err error) (status int, msg string) {
 	}
 	secs := int((wait + time.Second - 1) / time.Second)
 	w.Header().Set("Retry-After", strconv.Itoa(secs))
-	when := fmt.Sprintf("%d sekunder", secs)
-	switch {
-	case secs == 1:
-		when = "1 sekund"
-	case secs > 90:
-		when = fmt.Sprintf("%d minuter", (secs+59)/60)
+	when := sv.Count(secs, "sekund", "sekunder")
+	if secs > 90 {
+		when = sv.Count((secs+59)/60, "minut", "minuter")
 	}
 	return http.StatusTooManyRequests, "För många misslyckade försök. Vänta " + when + " och försök sedan igen."
 }

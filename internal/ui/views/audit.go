@@ -5,6 +5,7 @@ import (
 	"net/url"
 
 	"github.com/kaa-plattform/kaa/internal/audit"
+	"github.com/kaa-plattform/kaa/internal/sv"
 )
 
 // Actions are the audit log's events with their Swedish names, in the order
@@ -15,15 +16,15 @@ var Actions = []Option{
 	{Value: "mapping.read", Label: "Läste en kartläggning"},
 	{Value: "participant.extract", Label: "Tog fram ett registerutdrag"},
 	{Value: "participant.list", Label: "Visade deltagarlistan eller att göra-listorna"},
-	{Value: "participant.create", Label: "Registrerade en deltagare"},
+	{Value: "participant.create", Label: "Lade till en person i registret"},
 	{Value: "participant.update", Label: "Ändrade en deltagares uppgifter"},
 	{Value: "participant.assign", Label: "Ändrade ansvarig samordnare"},
 	{Value: "contact.create", Label: "Loggade en kontakt"},
 	{Value: "contact.update", Label: "Rättade en kontakt samma dag"},
 	{Value: "contact.amend", Label: "Rättade en kontakt i efterhand"},
-	{Value: "enrolment.start", Label: "Skrev in en deltagare"},
-	{Value: "enrolment.end", Label: "Avslutade en inskrivning"},
-	{Value: "enrolment.update", Label: "Ändrade en inskrivning"},
+	{Value: "enrolment.start", Label: "Registrerade i KAA-registret eller skrev in i ett projekt"},
+	{Value: "enrolment.end", Label: "Avregistrerade ur KAA-registret eller avslutade ett projektdeltagande"},
+	{Value: "enrolment.update", Label: "Ändrade en registrering eller ett projektdeltagande"},
 	{Value: "mapping.save", Label: "Sparade en kartläggning"},
 	{Value: "plan.create", Label: "Skrev en handlingsplan"},
 	{Value: "plan.revise", Label: "Reviderade en handlingsplan"},
@@ -43,32 +44,82 @@ var Actions = []Option{
 	{Value: "settings.update", Label: "Ändrade inställningarna"},
 	{Value: "project.join", Label: "Tackade ja till ett projekt"},
 	{Value: "project.decline", Label: "Tackade nej till ett projekt"},
+	{Value: "project.period", Label: "Ändrade ett projekts period"},
+	{Value: "project.target", Label: "Ändrade ett projekts mål"},
+	{Value: "project.member_invite", Label: "Bjöd in en organisation till ett projekt"},
+	{Value: "project.invitation_withdraw", Label: "Drog tillbaka en inbjudan till ett projekt"},
+	{Value: "project.member_accept", Label: "En inbjuden organisation tackade ja till projektet"},
+	{Value: "project.member_decline", Label: "En inbjuden organisation tackade nej till projektet"},
+	{Value: "project.member_remove", Label: "Tog bort en organisation ur ett projekt"},
+	{Value: "project.subproject_add", Label: "Lade till ett delprojekt"},
 	{Value: "retention.policy", Label: "Ändrade tiderna för gallring (före gallringsbeslut)"},
 	{Value: "retention.decision", Label: "Registrerade ett gallringsbeslut (diarienummer)"},
 	{Value: "retention.run", Label: "Gallring eller redovisning av gallring (diarienummer)"},
 	{Value: "audit.review", Label: "Läste loggen (loggkontroll)"},
+	{Value: "umbrella.read", Label: "Visade projektparaplyet"},
+	{Value: "esf.read", Label: "Visade ESF+-indikatorerna"},
+	{Value: "export.preview", Label: "Visade rapporten för en anonymiserad export"},
+	{Value: "export.started", Label: "Började en anonymiserad export"},
+	{Value: "export.completed", Label: "Laddade ner en anonymiserad export"},
+	{Value: "export.key_rotated", Label: "Bytte nyckeln för exportens id"},
+	{Value: "session.signin", Label: "Loggade in"},
+	{Value: "session.signin_failed", Label: "Försökte logga in med fel lösenord"},
+	{Value: "session.signin_throttled", Label: "Fick vänta med inloggningen efter för många försök"},
+	{Value: "session.two_factor", Label: "Loggade in med kod (tvåstegsinloggning)"},
+	{Value: "session.two_factor_failed", Label: "Skrev fel kod vid tvåstegsinloggning"},
+	{Value: "session.signout", Label: "Loggade ut"},
+	{Value: "user.password_changed", Label: "Bytte lösenord"},
+	{Value: "user.password_change_failed", Label: "Försökte byta lösenord med fel nuvarande lösenord"},
+	{Value: "user.password_change_throttled", Label: "Fick vänta med lösenordsbytet efter för många försök"},
+	{Value: "user.two_factor_enabled", Label: "Slog på tvåstegsinloggning"},
+	{Value: "membership.refused", Label: "Nekades behörighet"},
+	{Value: "admin.first_admin", Label: "Gav en organisation dess första administratör (systemadministratören)"},
+	{Value: "admin.break_glass", Label: "Lade till en administratör i nödfall (systemadministratören)"},
+	{Value: "org.create", Label: "Skapade en organisation (systemadministratören)"},
+	{Value: "system.totp_secrets_encrypted", Label: "Krypterade hemligheterna för tvåstegsinloggning"},
 }
 
-// ActionLabel is the Swedish name of an audit event, or its code.
+// records are the Swedish names of the kinds of record the audit log names.
+var records = map[string]string{
+	"participant": "Person", "user": "Användare", "import": "Import", "project": "Projekt", "report": "SCB-rapport",
+	"retention": "Gallring", "settings": "Inställningar", "audit": "Loggen", "dashboard": "Statistik",
+	"export": "Export", "org": "Organisation", "contact": "Kontakt", "enrolment": "Registrering eller inskrivning",
+}
+
+// RecordLabel is the Swedish name of a kind of record in the audit log, or
+// "Annat" for a kind it does not know.
+func RecordLabel(kind string) string {
+	if l, ok := records[kind]; ok {
+		return l
+	}
+	if kind == "" {
+		return ""
+	}
+	return "Annat"
+}
+
+// ActionLabel is the Swedish name of an audit event. An event it does not
+// know (TestEveryActionHasALabel keeps that from happening) is "Annan
+// händelse", never its code.
 func ActionLabel(action string) string {
 	for _, a := range Actions {
 		if a.Value == action {
 			return a.Label
 		}
 	}
-	return action
+	return "Annan händelse"
 }
 
 func findingText(f audit.Finding) string {
 	switch f.Kind {
 	case "many":
-		return fmt.Sprintf("%s läste %d personakter den %s, mot %d en vanlig dag.", f.UserName, f.Count, Date(f.Day), f.Usual)
+		return fmt.Sprintf("%s läste %s den %s, mot %s en vanlig dag.", f.UserName, sv.Count(f.Count, "personakt", "personakter"), Date(f.Day), sv.Num(f.Usual))
 	case "off_hours":
-		return fmt.Sprintf("%s läste personakter %d gånger utanför arbetstid (före 07, efter 19 eller en helgdag i veckoslutet).", f.UserName, f.Count)
+		return fmt.Sprintf("%s läste personakter %s utanför arbetstid (före 07, efter 19 eller en helgdag i veckoslutet).", f.UserName, sv.Count(f.Count, "gång", "gånger"))
 	case "not_assigned":
-		return fmt.Sprintf("%s läste %d personer som hen inte är ansvarig samordnare för.", f.UserName, f.Count)
+		return fmt.Sprintf("%s läste %s som hen inte är ansvarig samordnare för.", f.UserName, sv.Count(f.Count, "person", "personer"))
 	}
-	return f.Kind
+	return f.UserName + ": avvikande åtkomst."
 }
 
 // userQuery is the review's query narrowed to one user.

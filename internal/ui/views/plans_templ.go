@@ -1897,7 +1897,7 @@ func measureGoals(m participant.Measure, goals []participant.Goal) string {
 // follow-up is: "Praktik, skulle följas upp 2026-11-20 (3 dagar sedan)".
 func measureLate(it participant.QueueItem) string {
 	return fmt.Sprintf("%s, skulle följas upp %s (%s sedan)", Label("measure_type", it.MeasureType), Date(*it.MeasureFollowUp),
-		sv.Plural(it.DaysLate, "dag", "dagar"))
+		sv.Count(it.DaysLate, "dag", "dagar"))
 }
 
 // referralTargets are the referral targets the mapping form offers: the

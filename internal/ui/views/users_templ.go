@@ -170,15 +170,15 @@ func Users(p Page, v UsersView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var9 string
-			templ_7745c5c3_Var9, templ_7745c5c3_Err = templ.JoinStringErrs(sv.Num(len(v.Users)))
+			templ_7745c5c3_Var9, templ_7745c5c3_Err = templ.JoinStringErrs(sv.Count(len(v.Users), "person", "personer"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/ui/views/users.templ`, Line: 45, Col: 35}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/ui/views/users.templ`, Line: 45, Col: 59}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var9))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, " personer med behörighet</caption> <thead><tr><th scope=\"col\">Namn</th><th scope=\"col\">E-post</th><th scope=\"col\">Roller</th><th scope=\"col\">Konto</th><th scope=\"col\"><span class=\"sr-only\">Åtgärd</span></th></tr></thead> <tbody>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, " med behörighet</caption> <thead><tr><th scope=\"col\">Namn</th><th scope=\"col\">E-post</th><th scope=\"col\">Roller</th><th scope=\"col\">Konto</th><th scope=\"col\"><span class=\"sr-only\">Åtgärd</span></th></tr></thead> <tbody>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

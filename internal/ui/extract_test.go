@@ -1,0 +1,86 @@
+package ui_test
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestRegisterExtract: the person's coordinator opens the registerutdrag
+// from the person's page and gets every part of what is held, in Swedish
+// with no code word, ready to print; producing it is in the audit log.
+func TestRegisterExtract(t *testing.T) {
+	a := newApp(t)
+	pid := a.wordsFixture()
+	coord := a.client()
+	coord.signIn("samordnare@osby.demo")
+	page := coord.get(fmt.Sprintf("/k/1273/deltagare/%d", pid))
+	link := regexp.MustCompile(`href="(/k/1273/registerutdrag/[0-9]+)"`).FindStringSubmatch(page.Body)
+	if link == nil {
+		t.Fatalf("the person's page (status %d) has no link to the registerutdrag", page.Status)
+	}
+	res := coord.get(link[1])
+	if res.Status != http.StatusOK {
+		t.Fatalf("the registerutdrag: status %d", res.Status)
+	}
+	sections := map[string][]string{
+		"extract-why":    {"skollagen (29 kap. 9 §)", "förordningen (2006:39)", "Integritetsskyddsmyndigheten"},
+		"extract-person": {"Ulla Uppgiftsson", "20080302-0007", "2008-03-02 (fyller 20 den 2 mars 2028)", "Ej angivet", "Annan väg", "Gymnasieskolan</dt><dd>Uppgift saknas", "Mobil</dt><dd>Uppgift saknas", "Samordnare Osby"},
+		"extract-enrolments": {
+			"Registrerad i KAA-registret", "Skäl: Avbrutit nationellt program", "Skäl: Flyttat till annan kommun, till Kristianstads kommun.",
+			"Skäl: Annan orsak: Flyttade till en folkhögskola i Norge.", "Skäl: Inflyttad till kommunen. Fortfarande registrerad.",
+			"Inskriven i projektet", "Utanför arbetskraften", "Grundskola eller kortare", "Avslutad ", "Skäl: Annan orsak: Slutade."},
+		"extract-contacts": {"Som kontakten först loggades:", "Möte på annan plats, inkommande, nådde fram, metod: Annan metod. Sysselsättning: Uppgift saknas. Anteckning: Träffades på biblioteket. Loggad av Samordnare Osby.",
+			"skäl: Fel plats. Efter rättelsen:", "Sysselsättning: Ingen sysselsättning. Anteckning: Träffades på biblioteket i Osby"},
+		"extract-mappings": {"Version 1", "Envis", "Sover dåligt", "Annat: Vet inte än", "Ja, till Annan"},
+		"extract-plans": {"Hitta en praktikplats (Inte påbörjat)", "Delmål: Ringa tre arbetsplatser (Avbrutet)",
+			"Annan åtgärd: Träning i vardagsrutiner. Ansvarig: Annan aktör (Fritidsgården).", "avbruten.", "Studie- och yrkesvägledning: Studievägledning. Ansvarig: Den unga själv.", "tackade nej.", "Följs upp: "},
+		"extract-followups": {"Uppföljning vid avslut, att göra senast", "av Samordnare Osby. Sysselsättning: Uppgift saknas. Arbetssökande: Nej.", "I arbete: Nej. Har ett långsiktigt mål: Vill inte svara. Har en tydlig plan framåt: Nej.",
+			"Har blivit bemött med respekt: Ja.", "Uppföljning sex månader efter avslut", "Inte gjord än."},
+		"extract-access": {"Samordnare Osby", "Läste en deltagares uppgifter"},
+	}
+	body := strings.Join(strings.Fields(res.Body), " ")
+	body = strings.ReplaceAll(body, "> <", "><")
+	for id, wants := range sections {
+		_, sec, ok := strings.Cut(body, `data-testid="`+id+`"`)
+		if !ok {
+			t.Errorf("the registerutdrag has no section %s", id)
+			continue
+		}
+		sec, _, _ = strings.Cut(sec, `data-testid="extract-`)
+		for _, want := range wants {
+			if !strings.Contains(sec, want) {
+				t.Errorf("%s lacks %q:\n%s", id, want, sec)
+			}
+		}
+	}
+	if f := codeWordsIn(shownText(res.Body)); len(f) > 0 {
+		t.Errorf("the registerutdrag shows code words: %v", f)
+	}
+	if n := a.count(`SELECT count(*) FROM audit_events WHERE action = 'participant.extract' AND record_id = $1 AND user_id = $2`,
+		fmt.Sprint(pid), a.userID("samordnare@osby.demo")); n != 1 {
+		t.Errorf("%d extracts by the coordinator in the audit log, want 1", n)
+	}
+	// Printed: A4, without the menus, the buttons and the hint about printing.
+	sheet := regexp.MustCompile(`<link rel="stylesheet" href="([^"]+)"`).FindStringSubmatch(res.Body)
+	if sheet == nil {
+		t.Fatal("the registerutdrag has no stylesheet")
+	}
+	css := coord.get(sheet[1]).Body
+	_, print, _ := strings.Cut(css, "@media print")
+	for _, want := range []string{"size: A4", ".main-nav", "button", ".no-print", ".extract .keep"} {
+		if !strings.Contains(print, want) {
+			t.Errorf("the print stylesheet lacks %q", want)
+		}
+	}
+	if !strings.Contains(res.Body, `class="no-print"`) {
+		t.Error("the hint about printing is printed too")
+	}
+	horby := a.client()
+	horby.signIn("samordnare@horby.demo")
+	if res := horby.get(fmt.Sprintf("/k/1266/registerutdrag/%d", pid)); res.Status != http.StatusNotFound || strings.Contains(res.Body, "Ulla") {
+		t.Errorf("another municipality's coordinator: %d, want 404", res.Status)
+	}
+}
