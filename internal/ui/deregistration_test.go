@@ -144,15 +144,15 @@ func TestDeregistrationCorrection(t *testing.T) {
 		// SCB reads the current state: the next file has the corrected reason.
 		var rep scb.Report
 		if err := db.InTenant(ctx, a.db.App, a.orgID("1273"), a.userID("samordnare@osby.demo"), func(tx db.Tx) (err error) {
-			rep, err = scb.Build(ctx, tx, scb.Current(time.Now()))
+			rep, err = scb.Build(ctx, tx, scb.Current(time.Now()), time.Now())
 			return err
 		}); err != nil {
 			t.Fatal(err)
 		}
 		var got []string
-		for _, r := range rep.Blocks[4] {
-			if r.ParticipantID == id {
-				got = append(got, r.Category)
+		for _, r := range rep.Rows {
+			if r.Record == "deregistration" && r.ParticipantID == id {
+				got = append(got, r.Keys["deregistration_reason"])
 			}
 		}
 		if len(got) != 1 || got[0] != "emigrated" {

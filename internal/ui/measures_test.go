@@ -43,7 +43,7 @@ func TestMeasureDocumentation(t *testing.T) {
 	a := newApp(t)
 	c := a.client()
 	c.signIn("samordnare@osby.demo")
-	id := c.register(newParticipant("080301-0008", "Alva", "Andersson"))
+	id := c.register(newParticipant("080301-0024", "Alva", "Andersson"))
 	base := fmt.Sprintf("/k/1273/deltagare/%d", id)
 
 	t.Run("Saved", func(t *testing.T) {
@@ -186,7 +186,7 @@ func TestMeasureFollowUpQueue(t *testing.T) {
 		}
 		return id
 	}
-	plan("080301-0008", "Ettdag", day(-1), false, nil)
+	plan("080301-0024", "Ettdag", day(-1), false, nil)
 	plan(pnr("080402", "002"), "Tredagar", day(-3), false, nil)
 	plan(pnr("080503", "002"), "Avslutad", day(-5), true, nil)
 	plan(pnr("080604", "002"), "Framtid", day(7), false, nil)

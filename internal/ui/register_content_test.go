@@ -23,7 +23,7 @@ func TestHealthReferralOnlyInProject(t *testing.T) {
 	a := newApp(t)
 	c := a.client()
 	c.signIn("samordnare@osby.demo")
-	id := c.register(newParticipant("080301-0008", "Alva", "Andersson"))
+	id := c.register(newParticipant("080301-0024", "Alva", "Andersson"))
 	base := fmt.Sprintf("/k/1273/deltagare/%d", id)
 	if page := c.get(base + "/kartlaggning").Body; strings.Contains(page, "Ungdomsmottagningen") || strings.Contains(page, "Hälso- och sjukvården") {
 		t.Error("the mapping form offers a health referral for someone only in the KAA register")
@@ -56,7 +56,7 @@ func TestNoCareAsKAAOccupation(t *testing.T) {
 	a := newApp(t)
 	c := a.client()
 	c.signIn("samordnare@osby.demo")
-	id := c.register(newParticipant("080301-0008", "Alva", "Andersson"))
+	id := c.register(newParticipant("080301-0024", "Alva", "Andersson"))
 	base := fmt.Sprintf("/k/1273/deltagare/%d", id)
 	if strings.Contains(c.get(base).Body, "Vård eller behandling") {
 		t.Error("the contact form offers Vård eller behandling")
@@ -80,7 +80,7 @@ func TestGenderOnlyForProjectParticipants(t *testing.T) {
 	a := newApp(t)
 	c := a.client()
 	c.signIn("samordnare@osby.demo")
-	id := c.register(newParticipant("080301-0008", "Alva", "Andersson")) // says "woman", enrols in KAA
+	id := c.register(newParticipant("080301-0024", "Alva", "Andersson")) // says "woman", enrols in KAA
 	gender := func(id int64) string {
 		var g string
 		a.db.Owner.QueryRow(context.Background(), `SELECT gender FROM participants WHERE id = $1`, id).Scan(&g)
@@ -93,7 +93,7 @@ func TestGenderOnlyForProjectParticipants(t *testing.T) {
 	if page := c.get(base + "/andra").Body; strings.Contains(page, `name="gender"`) {
 		t.Error("the edit form asks the gender of someone only in the KAA register")
 	}
-	edit := newParticipant("080301-0008", "Alva", "Andersson")
+	edit := newParticipant("080301-0024", "Alva", "Andersson")
 	edit.Set("gender", "man")
 	edit.Set("identified_on", day(0))
 	if res := c.post(base, edit); res.Status != http.StatusSeeOther {
@@ -129,7 +129,7 @@ func TestHealthCareResponsibleOnlyInProject(t *testing.T) {
 	a := newApp(t)
 	c := a.client()
 	c.signIn("samordnare@osby.demo")
-	id := c.register(newParticipant("080301-0008", "Alva", "Andersson"))
+	id := c.register(newParticipant("080301-0024", "Alva", "Andersson"))
 	base := fmt.Sprintf("/k/1273/deltagare/%d", id)
 	if page := c.get(base + "/plan/andra").Body; strings.Contains(page, "Hälso- och sjukvården") {
 		t.Error("the plan editor offers health care as responsible for someone only in the KAA register")

@@ -131,9 +131,9 @@ func visibleText(html string) string {
 	return regexp.MustCompile(`<[^>]*>`).ReplaceAllString(html, " ")
 }
 
-// codeWords finds, in text a user reads, a key of a code list: the named
+// scbCodeWords finds, in text a user reads, a key of a code list: the named
 // English words, and every key made of words joined by _.
-func codeWords(text string) []string {
+func scbCodeWords(text string) []string {
 	var found []string
 	for _, l := range append(codes.All, scb.Records) {
 		for _, k := range l.Keys() {
@@ -223,7 +223,7 @@ func TestSCBFindings(t *testing.T) {
 	if n := strings.Count(page, "data-finding="); n != len(findings) {
 		t.Errorf("%d findings, want %d", n, len(findings))
 	}
-	if found := codeWords(visibleText(page)); len(found) > 0 {
+	if found := scbCodeWords(visibleText(page)); len(found) > 0 {
 		t.Errorf("the page shows code words %v", found)
 	}
 
@@ -324,7 +324,7 @@ func TestSCBFile(t *testing.T) {
 			t.Errorf("%s is in the file", gone)
 		}
 	}
-	if found := codeWords(body); len(found) > 0 {
+	if found := scbCodeWords(body); len(found) > 0 {
 		t.Errorf("the text file holds code words %v", found)
 	}
 
@@ -385,7 +385,7 @@ func TestSCBFile(t *testing.T) {
 	if len(info) < 5 || info[1][1] != "2026-2" || info[2][1] != "2026-12-01" || info[3][1] != "1273" {
 		t.Errorf("the workbook does not name its spec version, date and municipality: %v", info)
 	}
-	if found := codeWords(xlsxText(t, x)); len(found) > 0 {
+	if found := scbCodeWords(xlsxText(t, x)); len(found) > 0 {
 		t.Errorf("the workbook holds code words %v", found)
 	}
 	if soffice, err := exec.LookPath("soffice"); err != nil {
@@ -423,7 +423,7 @@ func TestSCBFile(t *testing.T) {
 	if !strings.Contains(page, `href="`+txtURL+`"`) || !strings.Contains(page, `href="`+nextURL+`"`) {
 		t.Error("the archived files are not offered for download")
 	}
-	if found := codeWords(visibleText(page)); len(found) > 0 {
+	if found := scbCodeWords(visibleText(page)); len(found) > 0 {
 		t.Errorf("the page shows code words %v", found)
 	}
 	// Another municipality cannot fetch the file.

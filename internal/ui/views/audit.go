@@ -24,6 +24,7 @@ var Actions = []Option{
 	{Value: "contact.amend", Label: "Rättade en kontakt i efterhand"},
 	{Value: "enrolment.start", Label: "Registrerade i KAA-registret eller skrev in i ett projekt"},
 	{Value: "enrolment.end", Label: "Avregistrerade ur KAA-registret eller avslutade ett projektdeltagande"},
+	{Value: "enrolment.correct", Label: "Rättade en avregistrering eller ett avslutat projektdeltagande"},
 	{Value: "enrolment.update", Label: "Ändrade en registrering eller ett projektdeltagande"},
 	{Value: "mapping.save", Label: "Sparade en kartläggning"},
 	{Value: "plan.create", Label: "Skrev en handlingsplan"},
