@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/kaa-plattform/kaa/internal/audit"
+	"github.com/kaa-plattform/kaa/internal/codes"
 	"github.com/kaa-plattform/kaa/internal/db"
 	"github.com/kaa-plattform/kaa/internal/participant"
 	"github.com/kaa-plattform/kaa/internal/ui/views"
@@ -87,17 +88,18 @@ func (h *Handler) extract(w http.ResponseWriter, r *http.Request) {
 }
 
 // enrolmentEnds reads what an avregistrering keeps besides its reason: the
-// text of "annan orsak" and the municipality moved to, named when it is a
-// municipality the system knows (otherwise by its kommunkod).
+// text of "annan orsak" and the municipality moved to, named from the
+// official list (internal/codes), by its kommunkod only if not on it.
 func enrolmentEnds(ctx context.Context, tx db.Tx, id int64) (map[int64]views.ExtractEnd, error) {
 	rows, _ := tx.Query(ctx, `
-		SELECT e.id, coalesce(e.end_note, ''), coalesce(e.moved_to, ''), coalesce(o.name, '')
-		FROM enrolments e LEFT JOIN orgs o ON o.key = e.moved_to AND e.moved_to IS NOT NULL
+		SELECT e.id, coalesce(e.end_note, ''), coalesce(e.moved_to, '')
+		FROM enrolments e
 		WHERE e.tenant_id = $1 AND e.participant_id = $2 AND (e.end_note IS NOT NULL OR e.moved_to IS NOT NULL)`, tx.TenantID, id)
 	out := map[int64]views.ExtractEnd{}
 	var eid int64
 	var x views.ExtractEnd
-	_, err := pgx.ForEachRow(rows, []any{&eid, &x.Note, &x.MovedTo, &x.MovedToName}, func() error {
+	_, err := pgx.ForEachRow(rows, []any{&eid, &x.Note, &x.MovedTo}, func() error {
+		x.MovedToName = codes.MunicipalityName(x.MovedTo)
 		out[eid] = x
 		return nil
 	})

@@ -29,7 +29,7 @@ func TestRegisterExtract(t *testing.T) {
 		"extract-why":    {"skollagen (29 kap. 9 §)", "förordningen (2006:39)", "Integritetsskyddsmyndigheten"},
 		"extract-person": {"Ulla Uppgiftsson", "20080302-0007", "2008-03-02 (fyller 20 den 2 mars 2028)", "Ej angivet", "Annan väg", "Gymnasieskolan</dt><dd>Uppgift saknas", "Mobil</dt><dd>Uppgift saknas", "Samordnare Osby"},
 		"extract-enrolments": {
-			"Registrerad i KAA-registret", "Skäl: Avbrutit nationellt program", "Skäl: Flyttat till annan kommun, till Kristianstads kommun.",
+			"Registrerad i KAA-registret", "Skäl: Avbrutit nationellt program", "Skäl: Flyttat till annan kommun, till Kristianstad.",
 			"Skäl: Annan orsak: Flyttade till en folkhögskola i Norge.", "Skäl: Inflyttad till kommunen. Fortfarande registrerad.",
 			"Inskriven i projektet", "Utanför arbetskraften", "Grundskola eller kortare", "Avslutad ", "Skäl: Annan orsak: Slutade."},
 		"extract-contacts": {"Som kontakten först loggades:", "Möte på annan plats, inkommande, nådde fram, metod: Annan metod. Sysselsättning: Uppgift saknas. Anteckning: Träffades på biblioteket. Loggad av Samordnare Osby.",
