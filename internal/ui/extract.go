@@ -44,6 +44,9 @@ func (h *Handler) extract(w http.ResponseWriter, r *http.Request) {
 		if v.Ends, err = enrolmentEnds(ctx, tx, id); err != nil {
 			return err
 		}
+		if v.Corrections, err = participant.Corrections(ctx, tx, id); err != nil {
+			return err
+		}
 		contacts, err := participant.Contacts(ctx, tx, id)
 		if err != nil {
 			return err

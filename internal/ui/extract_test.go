@@ -1,6 +1,7 @@
 package ui_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -14,6 +15,15 @@ import (
 func TestRegisterExtract(t *testing.T) {
 	a := newApp(t)
 	pid := a.wordsFixture()
+	// A correction of the avregistrering to Kristianstad: it was first
+	// entered with another date.
+	if _, err := a.db.Owner.Exec(context.Background(), `
+		INSERT INTO enrolment_corrections (tenant_id, participant_id, enrolment_id, corrected_by, reason, old_ends_on, old_end_reason, old_moved_to,
+		    new_ends_on, new_end_reason, new_moved_to)
+		SELECT tenant_id, participant_id, id, $2, 'Fel datum i flyttanmälan', ends_on - 7, end_reason, moved_to, ends_on, end_reason, moved_to
+		FROM enrolments WHERE participant_id = $1 AND moved_to IS NOT NULL`, pid, a.userID("samordnare@osby.demo")); err != nil {
+		t.Fatal(err)
+	}
 	coord := a.client()
 	coord.signIn("samordnare@osby.demo")
 	page := coord.get(fmt.Sprintf("/k/1273/deltagare/%d", pid))
@@ -29,7 +39,7 @@ func TestRegisterExtract(t *testing.T) {
 		"extract-why":    {"skollagen (29 kap. 9 §)", "förordningen (2006:39)", "Integritetsskyddsmyndigheten"},
 		"extract-person": {"Ulla Uppgiftsson", "20080302-0007", "2008-03-02 (fyller 20 den 2 mars 2028)", "Ej angivet", "Annan väg", "Gymnasieskolan</dt><dd>Uppgift saknas", "Mobil</dt><dd>Uppgift saknas", "Samordnare Osby"},
 		"extract-enrolments": {
-			"Registrerad i KAA-registret", "Skäl: Avbrutit nationellt program", "Skäl: Flyttat till annan kommun, till Kristianstad.",
+			"Registrerad i KAA-registret", "Skäl: Avbrutit nationellt program", "Skäl: Flyttat till annan kommun, till Kristianstad.", "Avregistreringen rättades från", "Skäl: Fel datum i flyttanmälan",
 			"Skäl: Annan orsak: Flyttade till en folkhögskola i Norge.", "Skäl: Inflyttad till kommunen. Fortfarande registrerad.",
 			"Inskriven i projektet", "Utanför arbetskraften", "Grundskola eller kortare", "Avslutad ", "Skäl: Annan orsak: Slutade."},
 		"extract-contacts": {"Som kontakten först loggades:", "Möte på annan plats, inkommande, nådde fram, metod: Annan metod. Sysselsättning: Uppgift saknas. Anteckning: Träffades på biblioteket. Loggad av Samordnare Osby.",
