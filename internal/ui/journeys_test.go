@@ -48,7 +48,7 @@ func desktopJourney(t *testing.T) (*app, keyboard) {
 // TestJourneyCoordinator: a coordinator on her phone imports the KAA list
 // (preview, fix nothing, confirm), finds a young person by personnummer,
 // logs an SMS that did not reach and a meeting that did, writes a plan with
-// a goal and a measure, ends the enrolment and records the follow-up.
+// a goal and a measure (with its own follow-up date) and avregistrerar her.
 func TestJourneyCoordinator(t *testing.T) {
 	a := newApp(t)
 	ctx := browser(t)
@@ -119,6 +119,7 @@ func TestJourneyCoordinator(t *testing.T) {
 	k.fill("#f-goal_text_0", "Börja på komvux i januari")
 	k.choose("#f-measure_type_0", "Komvux")
 	k.choose("#f-measure_responsible_0", "Den unga själv")
+	k.date("#f-measure_follow_up_0", time.Now().AddDate(0, 1, 0).Format("2006-01-02"))
 	k.date("#f-agreed_on", time.Now().Format("2006-01-02"))
 	k.press(`form[action$="/plan"] button[type="submit"]`, nil)
 	k.waitText(".flash", "Planen är sparad som en ny version.")
@@ -135,30 +136,27 @@ func TestJourneyCoordinator(t *testing.T) {
 	k.press(`[data-testid="confirm"] button.danger`, nil)
 	k.waitText(".flash", "Avregistreringen är sparad.")
 
-	// The follow-up at exit.
-	k.press(`a[href*="/uppfoljningar/"]`, chromedp.WaitVisible(chromedp.ID("f-occupation")))
-	k.choose("#f-occupation", "Studier på nationellt program")
-	k.check("#f-in_education")
-	k.pick("long_term_goal", "yes")
-	k.press(`form[action*="/uppfoljningar/"] button[type="submit"]`, nil)
-	k.waitText(".flash", "Uppföljningen är sparad.")
-	snap(t, ctx, dir, "1-efter-uppfoljning")
+	// Avregistrering from KAA schedules no uppföljning: those are an ESF
+	// project's (TestFollowUps walks them for a project enrolment).
+	snap(t, ctx, dir, "1-efter-avregistrering")
 
 	// What the journey left in the register.
 	alva := a.count(`SELECT id FROM participants WHERE personnummer = '200803010024'`)
 	for what, sql := range map[string]string{
-		"an SMS that did not reach":   `SELECT count(*) FROM contacts WHERE participant_id = $1 AND channel = 'sms' AND NOT reached`,
-		"a meeting that reached":      `SELECT count(*) FROM contacts WHERE participant_id = $1 AND channel = 'meeting_office' AND reached`,
-		"a plan with the goal":        `SELECT count(*) FROM plan_goals WHERE participant_id = $1 AND text = 'Börja på komvux i januari'`,
-		"a plan with the measure":     `SELECT count(*) FROM plan_measures WHERE participant_id = $1 AND type = 'komvux' AND responsible = 'young_person'`,
-		"a plan agreed today":         `SELECT count(*) FROM plans WHERE participant_id = $1 AND agreed_on = current_date`,
-		"the ended enrolment":         `SELECT count(*) FROM enrolments WHERE participant_id = $1 AND ends_on IS NOT NULL AND end_reason = 'national_programme'`,
-		"the follow-up at exit, done": `SELECT count(*) FROM followups WHERE participant_id = $1 AND kind = 'exit' AND done_on IS NOT NULL AND occupation = 'national_programme'`,
-		"the answers at exit":         `SELECT count(*) FROM followups WHERE participant_id = $1 AND kind = 'exit' AND esf_in_education AND survey_long_term_goal = 'yes'`,
+		"an SMS that did not reach":    `SELECT count(*) FROM contacts WHERE participant_id = $1 AND channel = 'sms' AND NOT reached`,
+		"a meeting that reached":       `SELECT count(*) FROM contacts WHERE participant_id = $1 AND channel = 'meeting_office' AND reached`,
+		"a plan with the goal":         `SELECT count(*) FROM plan_goals WHERE participant_id = $1 AND text = 'Börja på komvux i januari'`,
+		"a plan with the measure":      `SELECT count(*) FROM plan_measures WHERE participant_id = $1 AND type = 'komvux' AND responsible = 'young_person'`,
+		"a plan agreed today":          `SELECT count(*) FROM plans WHERE participant_id = $1 AND agreed_on = current_date`,
+		"the ended enrolment":          `SELECT count(*) FROM enrolments WHERE participant_id = $1 AND ends_on IS NOT NULL AND end_reason = 'national_programme'`,
+		"the measure's follow-up date": `SELECT count(*) FROM plan_measures WHERE participant_id = $1 AND follow_up_on > current_date`,
 	} {
 		if n := a.count(sql, alva); n != 1 {
 			t.Errorf("%s: %d stored, want 1", what, n)
 		}
+	}
+	if n := a.count(`SELECT count(*) FROM followups WHERE participant_id = $1`, alva); n != 0 {
+		t.Errorf("%d follow-ups scheduled for a KAA avregistrering, want none", n)
 	}
 }
 
