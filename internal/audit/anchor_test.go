@@ -243,18 +243,7 @@ func TestAuditCheckpoints(t *testing.T) {
 // and an unkeyed row after a keyed one breaks the chain.
 func TestAuditChainFromBeforeTheKey(t *testing.T) {
 	ctx := context.Background()
-	url := pgtest.NewEmpty(t)
-	m, err := db.NewMigrator(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
-	if err := m.Up(); err != nil {
-		t.Fatal(err)
-	}
-	if err := m.To(24); err != nil { // back to before the key (000025)
-		t.Fatal(err)
-	}
+	url, m := pgtest.NewAt(t, 24) // before the key (000025)
 	if err := seed.StructureAt(ctx, url); err != nil {
 		t.Fatal(err)
 	}

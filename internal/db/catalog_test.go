@@ -405,12 +405,7 @@ func seedTwoTenants(t *testing.T, d *pgtest.DB) (a, b int) {
 }
 
 func TestMigrationsUpDownUp(t *testing.T) {
-	url := pgtest.NewEmpty(t)
-	m, err := db.NewMigrator(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
+	url, m := pgtest.NewAt(t, 0)
 	countTables := func() int {
 		conn, err := pgx.Connect(context.Background(), url)
 		if err != nil {

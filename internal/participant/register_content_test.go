@@ -21,15 +21,7 @@ import (
 // that is before its start.
 func TestMigrationRegisterContent(t *testing.T) {
 	ctx := context.Background()
-	url := pgtest.NewEmpty(t)
-	m, err := db.NewMigrator(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
-	if err := m.To(26); err != nil {
-		t.Fatal(err)
-	}
+	url, m := pgtest.NewAt(t, 26)
 	if err := seed.StructureAt(ctx, url); err != nil {
 		t.Fatal(err)
 	}

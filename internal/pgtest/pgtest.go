@@ -265,3 +265,22 @@ func buildTemplate(ctx context.Context, srv *pglocal.Server, tpl string, fill fu
 	}
 	return nil
 }
+
+// NewAt returns an empty database of its own migrated up to version v
+// (none for 0), and its migrator, closed when the test ends: for the tests
+// of migrations, which load rows at one version and then migrate on.
+func NewAt(t testing.TB, v uint) (ownerURL string, m *db.Migrator) {
+	t.Helper()
+	url := NewEmpty(t)
+	m, err := db.NewMigrator(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	if v > 0 {
+		if err := m.To(v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return url, m
+}
