@@ -289,7 +289,7 @@ func TestSCBFile(t *testing.T) {
 	if len(lines) != 2+27 {
 		t.Fatalf("%d lines, want an info row, the header and 27 rows:\n%s", len(lines), body)
 	}
-	if want := "Innehåll: Kommunernas aktivitetsansvar, datafil från andra halvåret 2026;Datafilsbeskrivning, version: 2026-2;" +
+	if want := "Innehåll: Kommunernas aktivitetsansvar, datafil till SCB;Datafilsbeskrivning, version: 2026-2;" +
 		"Datafilsbeskrivningens datum: 2026-12-01;Kommun: 1273;Halvår: 2026-1 (första halvåret 2026)"; lines[0] != want {
 		t.Errorf("info row:\n%s\nwant\n%s", lines[0], want)
 	}
@@ -398,6 +398,12 @@ func TestSCBFile(t *testing.T) {
 		}
 		if out, err := exec.Command(soffice, "--headless", "--convert-to", "csv", "--outdir", dir, in).CombinedOutput(); err != nil {
 			t.Errorf("LibreOffice cannot open the workbook: %v\n%s", err, out)
+		} else if read, err := os.ReadFile(filepath.Join(dir, "fil.csv")); err != nil {
+			t.Errorf("LibreOffice wrote no sheet: %v\n%s", err, out)
+		} else if s := string(read); !strings.Contains(s, "Personnummer") || strings.Contains(s, "E+") || !regexp.MustCompile(`,19[0-9]{10},|,20[0-9]{10},`).MatchString(s) {
+			// As LibreOffice reads it: the header, and every personnummer
+			// whole (text), never as a number in scientific notation.
+			t.Errorf("LibreOffice reads the workbook as:\n%s", s)
 		}
 	}
 
