@@ -842,7 +842,7 @@ func QuickContact(base string, f ContactForm) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = SelectField("occupation", "Personens sysselsättning just nu", f.Values["occupation"], Options("occupation", participant.Occupations), "Okänd", "Rapporteras till SCB. Välj Okänd om du inte vet.", f.Errors).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = SelectField("occupation", "Personens sysselsättning just nu", f.Values["occupation"], Options("occupation", participant.Occupations), "Uppgift saknas", "Rapporteras till SCB. Välj ”Uppgift saknas” om du inte vet.", f.Errors).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -1766,7 +1766,7 @@ func ContactEdit(p Page, v ContactEditView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = SelectField("occupation", "Personens sysselsättning vid kontakten", v.Form.Values["occupation"], Options("occupation", participant.Occupations), "Okänd", "", v.Form.Errors).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = SelectField("occupation", "Personens sysselsättning vid kontakten", v.Form.Values["occupation"], Options("occupation", participant.Occupations), "Uppgift saknas", "", v.Form.Errors).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
