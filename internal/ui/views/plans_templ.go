@@ -1580,59 +1580,29 @@ func PlanPrint(p Page, name string, pl participant.Plan) templ.Component {
 	})
 }
 
-// planChanges says in Swedish what changed from prev to cur.
-func planChanges(prev, cur participant.Plan) []string {
-	var out []string
-	old := map[string]participant.Goal{}
-	for _, g := range prev.Goals {
-		old[g.Text] = g
+// planChangeText says in Swedish what a change between plan versions was.
+func planChangeText(c participant.PlanChange) string {
+	switch c.Kind {
+	case participant.GoalAdded:
+		return fmt.Sprintf("Nytt mål: %s", c.Goal)
+	case participant.GoalMoved:
+		return fmt.Sprintf("%s: %s → %s", c.Goal, Label("goal_status", c.From), Label("goal_status", c.To))
+	case participant.GoalRemoved:
+		return fmt.Sprintf("Borttaget mål: %s", c.Goal)
+	case participant.MeasureAdded:
+		return fmt.Sprintf("Ny åtgärd: %s", Label("measure_type", c.Measure))
+	case participant.MeasureEnded:
+		return fmt.Sprintf("Åtgärden %s avslutad %s", Label("measure_type", c.Measure), DatePtr(c.ToDate))
+	case participant.MeasureChanged:
+		return fmt.Sprintf("Åtgärden %s ändrad", Label("measure_type", c.Measure))
+	case participant.MeasureRemoved:
+		return fmt.Sprintf("Borttagen åtgärd: %s", Label("measure_type", c.Measure))
+	case participant.FollowUpMoved:
+		return fmt.Sprintf("Uppföljningsdatum: %s → %s", DatePtr(c.FromDate), DatePtr(c.ToDate))
+	case participant.AgreedChanged:
+		return fmt.Sprintf("Godkänd av den unga: %s", DatePtr(c.ToDate))
 	}
-	for _, g := range cur.Goals {
-		o, ok := old[g.Text]
-		switch {
-		case !ok:
-			out = append(out, fmt.Sprintf("Nytt mål: %s", g.Text))
-		case o.Status != g.Status:
-			out = append(out, fmt.Sprintf("%s: %s → %s", g.Text, Label("goal_status", o.Status), Label("goal_status", g.Status)))
-		}
-		delete(old, g.Text)
-	}
-	for _, g := range prev.Goals {
-		if _, gone := old[g.Text]; gone {
-			out = append(out, fmt.Sprintf("Borttaget mål: %s", g.Text))
-		}
-	}
-	type key struct{ typ, desc string }
-	oldM := map[key]participant.Measure{}
-	for _, m := range prev.Measures {
-		oldM[key{m.Type, m.Description}] = m
-	}
-	for _, m := range cur.Measures {
-		k := key{m.Type, m.Description}
-		o, ok := oldM[k]
-		switch {
-		case !ok:
-			out = append(out, fmt.Sprintf("Ny åtgärd: %s", Label("measure_type", m.Type)))
-		case DatePtr(o.EndsOn) != DatePtr(m.EndsOn):
-			out = append(out, fmt.Sprintf("Åtgärden %s avslutad %s", Label("measure_type", m.Type), DatePtr(m.EndsOn)))
-		case DatePtr(o.StartsOn) != DatePtr(m.StartsOn) || o.Responsible != m.Responsible || o.ResponsibleUnit != m.ResponsibleUnit ||
-			DatePtr(o.FollowUpOn) != DatePtr(m.FollowUpOn):
-			out = append(out, fmt.Sprintf("Åtgärden %s ändrad", Label("measure_type", m.Type)))
-		}
-		delete(oldM, k)
-	}
-	for _, m := range prev.Measures { // in plan order, not map order
-		if _, gone := oldM[key{m.Type, m.Description}]; gone {
-			out = append(out, fmt.Sprintf("Borttagen åtgärd: %s", Label("measure_type", m.Type)))
-		}
-	}
-	if DatePtr(prev.FollowUpOn) != DatePtr(cur.FollowUpOn) {
-		out = append(out, fmt.Sprintf("Uppföljningsdatum: %s → %s", DatePtr(prev.FollowUpOn), DatePtr(cur.FollowUpOn)))
-	}
-	if DatePtr(prev.AgreedOn) != DatePtr(cur.AgreedOn) {
-		out = append(out, fmt.Sprintf("Godkänd av den unga: %s", DatePtr(cur.AgreedOn)))
-	}
-	return out
+	return ""
 }
 
 func planChangeList(versions []participant.Plan, i int) templ.Component {
@@ -1657,7 +1627,7 @@ func planChangeList(versions []participant.Plan, i int) templ.Component {
 		}
 		ctx = templ.ClearChildren(ctx)
 		if i+1 < len(versions) {
-			if changes := planChanges(versions[i+1], versions[i]); len(changes) > 0 {
+			if changes := participant.PlanChanges(versions[i+1], versions[i]); len(changes) > 0 {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 127, "<p>Ändringar mot version ")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
@@ -1665,7 +1635,7 @@ func planChangeList(versions []participant.Plan, i int) templ.Component {
 				var templ_7745c5c3_Var74 string
 				templ_7745c5c3_Var74, templ_7745c5c3_Err = templ.JoinStringErrs(itoa(versions[i+1].Version))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/ui/views/plans.templ`, Line: 399, Col: 58}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/ui/views/plans.templ`, Line: 369, Col: 58}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var74))
 				if templ_7745c5c3_Err != nil {
@@ -1678,7 +1648,7 @@ func planChangeList(versions []participant.Plan, i int) templ.Component {
 				var templ_7745c5c3_Var75 string
 				templ_7745c5c3_Var75, templ_7745c5c3_Err = templ.JoinStringErrs(fmt.Sprintf("changes-v%d", versions[i].Version))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/ui/views/plans.templ`, Line: 400, Col: 68}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/ui/views/plans.templ`, Line: 370, Col: 68}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var75))
 				if templ_7745c5c3_Err != nil {
@@ -1694,9 +1664,9 @@ func planChangeList(versions []participant.Plan, i int) templ.Component {
 						return templ_7745c5c3_Err
 					}
 					var templ_7745c5c3_Var76 string
-					templ_7745c5c3_Var76, templ_7745c5c3_Err = templ.JoinStringErrs(c)
+					templ_7745c5c3_Var76, templ_7745c5c3_Err = templ.JoinStringErrs(planChangeText(c))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/ui/views/plans.templ`, Line: 402, Col: 12}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/ui/views/plans.templ`, Line: 372, Col: 28}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var76))
 					if templ_7745c5c3_Err != nil {
@@ -1752,7 +1722,7 @@ func measureGoalChoices(i int, v PlanFormView) templ.Component {
 		var templ_7745c5c3_Var79 string
 		templ_7745c5c3_Var79, templ_7745c5c3_Err = templ.JoinStringErrs(fieldID(fmt.Sprintf("measure_goals_%d", i)))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/ui/views/plans.templ`, Line: 412, Col: 59}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/ui/views/plans.templ`, Line: 382, Col: 59}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var79))
 		if templ_7745c5c3_Err != nil {
@@ -1783,7 +1753,7 @@ func measureGoalChoices(i int, v PlanFormView) templ.Component {
 			var templ_7745c5c3_Var81 string
 			templ_7745c5c3_Var81, templ_7745c5c3_Err = templ.JoinStringErrs(msg)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/ui/views/plans.templ`, Line: 415, Col: 65}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/ui/views/plans.templ`, Line: 385, Col: 65}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var81))
 			if templ_7745c5c3_Err != nil {
@@ -1802,7 +1772,7 @@ func measureGoalChoices(i int, v PlanFormView) templ.Component {
 			var templ_7745c5c3_Var82 string
 			templ_7745c5c3_Var82, templ_7745c5c3_Err = templ.JoinStringErrs(fieldID(fmt.Sprintf("measure_goal_%d_%d", i, g)))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/ui/views/plans.templ`, Line: 419, Col: 80}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/ui/views/plans.templ`, Line: 389, Col: 80}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var82))
 			if templ_7745c5c3_Err != nil {
@@ -1815,7 +1785,7 @@ func measureGoalChoices(i int, v PlanFormView) templ.Component {
 			var templ_7745c5c3_Var83 string
 			templ_7745c5c3_Var83, templ_7745c5c3_Err = templ.JoinStringErrs(fmt.Sprintf("measure_goal_%d_%d", i, g))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/ui/views/plans.templ`, Line: 419, Col: 129}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/ui/views/plans.templ`, Line: 389, Col: 129}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var83))
 			if templ_7745c5c3_Err != nil {
@@ -1838,7 +1808,7 @@ func measureGoalChoices(i int, v PlanFormView) templ.Component {
 			var templ_7745c5c3_Var84 string
 			templ_7745c5c3_Var84, templ_7745c5c3_Err = templ.JoinStringErrs(fieldID(fmt.Sprintf("measure_goal_%d_%d", i, g)))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/ui/views/plans.templ`, Line: 420, Col: 65}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/ui/views/plans.templ`, Line: 390, Col: 65}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var84))
 			if templ_7745c5c3_Err != nil {
@@ -1851,7 +1821,7 @@ func measureGoalChoices(i int, v PlanFormView) templ.Component {
 			var templ_7745c5c3_Var85 string
 			templ_7745c5c3_Var85, templ_7745c5c3_Err = templ.JoinStringErrs(goalChoiceLabel(g, v.Values[fmt.Sprintf("goal_text_%d", g)]))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/ui/views/plans.templ`, Line: 420, Col: 130}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `internal/ui/views/plans.templ`, Line: 390, Col: 130}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var85))
 			if templ_7745c5c3_Err != nil {
