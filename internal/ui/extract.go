@@ -35,7 +35,7 @@ func (h *Handler) extract(w http.ResponseWriter, r *http.Request) {
 		if v.P, err = participant.Get(ctx, tx, id); err != nil {
 			return err
 		}
-		if v.Coordinators, err = coordinatorNames(ctx, tx, v.P); err != nil {
+		if v.Coordinators, err = participant.CoordinatorNames(ctx, tx, v.P); err != nil {
 			return err
 		}
 		if v.Enrolments, err = participant.Enrolments(ctx, tx, id); err != nil {

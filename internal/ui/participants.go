@@ -1,14 +1,12 @@
 package ui
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/mail"
 	"net/url"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -497,38 +495,7 @@ func (h *Handler) renderParticipant(w http.ResponseWriter, r *http.Request, stat
 		v.EnrolForm.Values = map[string]string{"enrol": "kaa", "starts_on": views.Date(today())}
 	}
 	err = h.inTenant(r, func(tx db.Tx) (err error) {
-		if v.P, err = participant.Get(ctx, tx, id); err != nil {
-			return err
-		}
-		if v.Enrolments, err = participant.Enrolments(ctx, tx, id); err != nil {
-			return err
-		}
-		contacts, err := participant.Contacts(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if v.Subprojects, err = participant.Subprojects(ctx, tx); err != nil {
-			return err
-		}
-		if v.Coordinators, err = coordinatorNames(ctx, tx, v.P); err != nil {
-			return err
-		}
-		plans, err := participant.Plans(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		mappings, err := participant.Mappings(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		v.HasPlan, v.HasMapping = len(plans) > 0, len(mappings) > 0
-		if v.FollowUps, err = participant.FollowUps(ctx, tx, id); err != nil {
-			return err
-		}
-		if v.Corrections, err = participant.Corrections(ctx, tx, id); err != nil {
-			return err
-		}
-		v.Timeline, err = timeline(ctx, tx, v.P, v.Enrolments, v.Corrections, contacts, plans, mappings, v.FollowUps)
+		v.Page, err = participant.LoadPage(ctx, tx, id)
 		return err
 	})
 	if err != nil {
@@ -543,84 +510,6 @@ func (h *Handler) renderParticipant(w http.ResponseWriter, r *http.Request, stat
 	h.render(w, r, status, views.ParticipantPage(page, v))
 }
 
-// timeline merges everything that happened to a participant, with the
-// status changes it caused, newest first.
-func timeline(ctx context.Context, tx db.Tx, p participant.Participant, enrolments []participant.Enrolment, fixes []participant.Correction, contacts []participant.Contact,
-	plans []participant.Plan, mappings []participant.Mapping, followUps []participant.FollowUp) ([]participant.TimelineEvent, error) {
-	events := []participant.TimelineEvent{{At: p.IdentifiedOn, Kind: "identified"}}
-	for i := range plans {
-		events = append(events, participant.TimelineEvent{At: plans[i].CreatedAt, Kind: "plan", Plan: &plans[i]})
-	}
-	// Measures of the current plan: when each started and ended.
-	if len(plans) > 0 {
-		ms := plans[0].Measures
-		for i := range ms {
-			if ms[i].StartsOn != nil && !ms[i].StartsOn.After(today()) {
-				events = append(events, participant.TimelineEvent{At: *ms[i].StartsOn, Kind: "measure_start", Measure: &ms[i]})
-			}
-			if ms[i].EndsOn != nil {
-				events = append(events, participant.TimelineEvent{At: *ms[i].EndsOn, Kind: "measure_end", Measure: &ms[i]})
-			}
-		}
-	}
-	for i := range followUps {
-		if followUps[i].DoneOn != nil {
-			events = append(events, participant.TimelineEvent{At: *followUps[i].DoneOn, Kind: "followup", FollowUp: &followUps[i]})
-		}
-	}
-	for i := range mappings {
-		events = append(events, participant.TimelineEvent{At: mappings[i].CreatedAt, Kind: "mapping", Mapping: &mappings[i]})
-	}
-	for i := range enrolments {
-		e := &enrolments[i]
-		events = append(events, participant.TimelineEvent{At: e.StartsOn, Kind: "enrolment_start", Enrol: e})
-		if e.EndsOn != nil {
-			events = append(events, participant.TimelineEvent{At: *e.EndsOn, Kind: "enrolment_end", Enrol: e})
-		}
-	}
-	for i := range fixes {
-		events = append(events, participant.TimelineEvent{At: fixes[i].At, Kind: "correction", Fix: &fixes[i]})
-	}
-	for i := range contacts {
-		events = append(events, participant.TimelineEvent{At: contacts[i].OccurredAt, Kind: "contact", Contact: &contacts[i]})
-	}
-	sort.SliceStable(events, func(i, j int) bool { return events[i].At.Before(events[j].At) })
-	// Walk forward in time, note the facts after each event, and ask the
-	// database's rule (participant.StatusesAt, the one the stored status
-	// uses) where the status moved.
-	var f participant.StatusFacts
-	facts := make([]participant.StatusFacts, len(events))
-	for i, e := range events {
-		switch e.Kind {
-		case "enrolment_start":
-			f.Open, f.Enrolments = f.Open+1, f.Enrolments+1
-		case "enrolment_end":
-			f.Open--
-		case "plan":
-			f.Plan = true
-		case "contact":
-			f.Contacted = true
-			f.Reached = f.Reached || e.Contact.Reached
-		}
-		facts[i] = f
-	}
-	statuses, err := participant.StatusesAt(ctx, tx, facts)
-	if err != nil {
-		return nil, err
-	}
-	status := participant.StatusIdentified
-	var out []participant.TimelineEvent
-	for i, e := range events {
-		out = append(out, e)
-		if next := statuses[i]; next != status {
-			out = append(out, participant.TimelineEvent{At: e.At, Kind: "status", Status: next})
-			status = next
-		}
-	}
-	slices.Reverse(out)
-	return out, nil
-}
-
 // enrolAgeProblem says why someone born on birth cannot be enrolled from
 // startsOn: KAA ends at 20, projects take 15–24.
 func enrolAgeProblem(kind string, birth, startsOn time.Time) string {
@@ -632,19 +521,4 @@ func enrolAgeProblem(kind string, birth, startsOn time.Time) string {
 		return "Projekt tar emot deltagare från 15 till 24 år."
 	}
 	return ""
-}
-
-// coordinatorNames are the names of p's coordinators.
-func coordinatorNames(ctx context.Context, tx db.Tx, p participant.Participant) ([]string, error) {
-	coords, err := participant.Coordinators(ctx, tx)
-	if err != nil {
-		return nil, err
-	}
-	var names []string
-	for _, c := range coords {
-		if slices.Contains(p.Coordinators, c.ID) {
-			names = append(names, c.Name)
-		}
-	}
-	return names, nil
 }
