@@ -53,7 +53,9 @@ var (
 )
 
 func (h *Handler) createOrg(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 4096)
+	if !h.readForm(w, r, 4096) {
+		return
+	}
 	f := views.OrgForm{
 		Key:  strings.TrimSpace(r.PostFormValue("key")),
 		Name: strings.TrimSpace(r.PostFormValue("name")),
@@ -97,8 +99,9 @@ func (h *Handler) createOrg(w http.ResponseWriter, r *http.Request) {
 // second administrator in passing: that is breakGlass.
 func (h *Handler) createFirstAdmin(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	r.Body = http.MaxBytesReader(w, r.Body, 4096)
-	r.ParseForm()
+	if !h.readForm(w, r, 4096) {
+		return
+	}
 	f := parseUserForm(r, "admin_", false)
 	key := r.PostFormValue("org")
 	o, ok := h.adminOrg(w, r, key, "org", &f.Errors)
@@ -131,8 +134,9 @@ func (h *Handler) createFirstAdmin(w http.ResponseWriter, r *http.Request) {
 // administrators on their user page.
 func (h *Handler) breakGlass(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	r.Body = http.MaxBytesReader(w, r.Body, 8192)
-	r.ParseForm()
+	if !h.readForm(w, r, 8192) {
+		return
+	}
 	bg := views.BreakGlassForm{UserForm: parseUserForm(r, "bg_", false), Org: r.PostFormValue("bg_org"),
 		Reason: strings.TrimSpace(r.PostFormValue("bg_reason"))}
 	f := &bg.UserForm

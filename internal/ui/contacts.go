@@ -72,8 +72,9 @@ func (h *Handler) contactCreate(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	r.ParseForm()
+	if !h.readForm(w, r, 16<<10) {
+		return
+	}
 	c, f := parseContactForm(r, time.Now())
 	if f.Errors.Any() {
 		h.renderParticipant(w, r, http.StatusUnprocessableEntity, views.Forms{Contact: f})
@@ -152,8 +153,9 @@ func (h *Handler) contactUpdate(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	r.ParseForm()
+	if !h.readForm(w, r, 16<<10) {
+		return
+	}
 	now := time.Now()
 	c, f := parseContactForm(r, now)
 	reason := f.Values["reason"]
@@ -192,8 +194,9 @@ func (h *Handler) enrolmentCreate(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
-	r.ParseForm()
+	if !h.readForm(w, r, 8<<10) {
+		return
+	}
 	f := views.ContactForm{Values: map[string]string{
 		"enrol": r.PostForm.Get("enrol"), "starts_on": strings.TrimSpace(r.PostForm.Get("starts_on")), "registration_reason": r.PostForm.Get("registration_reason"),
 		"labour_market": r.PostForm.Get("labour_market"), "education": r.PostForm.Get("education"),
@@ -286,8 +289,9 @@ func (h *Handler) endRequest(w http.ResponseWriter, r *http.Request) (id, eid in
 		h.fail(w, r, err)
 		return 0, 0, end, f, false
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
-	r.ParseForm()
+	if !h.readForm(w, r, 8<<10) {
+		return 0, 0, end, f, false
+	}
 	end, f = endForm(r, eid)
 	return id, eid, end, f, true
 }
@@ -482,7 +486,9 @@ func (h *Handler) settings(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 4096)
+	if !h.readForm(w, r, 4096) {
+		return
+	}
 	field := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
 	v := views.SettingsView{Action: r.URL.Path, Retention: strings.TrimSuffix(r.URL.Path, "installningar") + "gallring",
 		NoContactDays: field("no_contact_days"), RequireTwoFactor: r.PostFormValue("require_two_factor") == "1"}
@@ -518,7 +524,9 @@ func (h *Handler) enrolmentReason(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 4096)
+	if !h.readForm(w, r, 4096) {
+		return
+	}
 	field := fmt.Sprintf("registration_reason_%d", eid)
 	reason := r.PostFormValue(field)
 	if !slices.Contains(participant.RegistrationReasons, reason) {

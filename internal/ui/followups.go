@@ -66,8 +66,9 @@ func followUpValues(f participant.FollowUp) map[string]string {
 }
 
 func (h *Handler) recordFollowUp(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
-	r.ParseForm()
+	if !h.readForm(w, r, 8<<10) {
+		return
+	}
 	values := map[string]string{}
 	for _, k := range []string{"done_on", "occupation", "job_searching", "in_education", "qualification", "employed", "long_term_goal", "clear_plan", "respect", "no_barrier"} {
 		values[k] = strings.TrimSpace(r.PostForm.Get(k))

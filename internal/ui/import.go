@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"path/filepath"
 	"sort"
@@ -35,14 +36,25 @@ func (h *Handler) importRefused(w http.ResponseWriter, r *http.Request, msg stri
 // any transaction, and keeps the rows (never the file) for the preview.
 func (h *Handler) importUpload(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "multipart/form-data" {
+		// A form with no file in it: read as any form, then asked for the file.
+		if h.readForm(w, r, 4096) {
+			h.importRefused(w, r, "Välj en fil att ladda upp.")
+		}
+		return
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, kaalist.MaxBytes+64<<10)
-	file, hdr, err := r.FormFile("file")
 	var tooBig *http.MaxBytesError
-	switch {
+	switch err := r.ParseMultipartForm(32 << 20); {
 	case errors.As(err, &tooBig):
 		h.importRefused(w, r, "Filen är för stor (högst 5 MB). Dela upp listan i flera filer.")
 		return
 	case err != nil:
+		h.badForm(w, r, err)
+		return
+	}
+	file, hdr, err := r.FormFile("file")
+	if err != nil {
 		h.importRefused(w, r, "Välj en fil att ladda upp.")
 		return
 	}
@@ -140,8 +152,9 @@ func (h *Handler) renderImportPreview(w http.ResponseWriter, r *http.Request, st
 
 func (h *Handler) importMapping(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	r.ParseForm()
+	if !h.readForm(w, r, 16<<10) {
+		return
+	}
 	var m kaalist.Mapping
 	var problems []string
 	err := h.inTenant(r, func(tx db.Tx) error {
@@ -168,6 +181,9 @@ func (h *Handler) importMapping(w http.ResponseWriter, r *http.Request) {
 // importConfirm writes every valid row in one transaction and removes the upload.
 func (h *Handler) importConfirm(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
+	if !h.readForm(w, r, 4096) {
+		return
+	}
 	leave, ok := h.importSlot(w, r, false)
 	if !ok {
 		return
@@ -208,8 +224,9 @@ func (h *Handler) importConfirm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) importCancel(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 4096)
-	r.ParseForm()
+	if !h.readForm(w, r, 4096) {
+		return
+	}
 	err := h.inTenant(r, func(tx db.Tx) error {
 		id, err := pathID(r, "iid")
 		if err != nil {

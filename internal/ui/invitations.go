@@ -25,8 +25,9 @@ func (h *Handler) declineInvitation(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) answerInvitation(w http.ResponseWriter, r *http.Request, accept bool) {
 	ctx := r.Context()
 	o := orgFrom(ctx)
-	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
-	r.ParseForm()
+	if !h.readForm(w, r, 4<<10) {
+		return
+	}
 	var p org.Project
 	err := h.inTenant(r, func(tx db.Tx) error {
 		var err error

@@ -48,8 +48,9 @@ func (h *Handler) renderMapping(w http.ResponseWriter, r *http.Request, status i
 }
 
 func (h *Handler) saveMapping(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 32<<10)
-	r.ParseForm()
+	if !h.readForm(w, r, 32<<10) {
+		return
+	}
 	f := views.ContactForm{Values: map[string]string{}}
 	for _, k := range []string{"mapped_on", "strengths", "challenges", "direction", "direction_note", "referral_to", "base_version"} {
 		f.Values[k] = strings.TrimSpace(r.PostForm.Get(k))

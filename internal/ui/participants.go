@@ -93,9 +93,7 @@ func (h *Handler) participants(w http.ResponseWriter, r *http.Request) {
 // participantSearch is the list with a search by name or personnummer, which
 // travels in the POST body so it never lands in a URL or a log.
 func (h *Handler) participantSearch(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 8192)
-	if err := r.ParseForm(); err != nil {
-		h.renderError(w, r, http.StatusUnprocessableEntity, "Sökningen kunde inte läsas", "Försök igen.")
+	if !h.readForm(w, r, 8192) {
 		return
 	}
 	h.renderList(w, r, r.PostForm, r.PostForm.Get("q"))
@@ -340,8 +338,9 @@ func (h *Handler) renderParticipantForm(w http.ResponseWriter, r *http.Request, 
 
 func (h *Handler) participantCreate(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	r.Body = http.MaxBytesReader(w, r.Body, 32<<10)
-	r.ParseForm()
+	if !h.readForm(w, r, 32<<10) {
+		return
+	}
 	now := today()
 	f := parseParticipantForm(r, now, true)
 	var sub *int
@@ -438,8 +437,9 @@ func (h *Handler) participantUpdate(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 32<<10)
-	r.ParseForm()
+	if !h.readForm(w, r, 32<<10) {
+		return
+	}
 	f := parseParticipantForm(r, today(), false)
 	if f.errs.Any() {
 		h.renderParticipantForm(w, r, http.StatusUnprocessableEntity, views.ParticipantFormView{Values: f.values, Errors: f.errs, Assigned: f.coordinators}, id)

@@ -279,8 +279,9 @@ func parsePlanForm(r *http.Request, now time.Time, inProject bool) (participant.
 }
 
 func (h *Handler) savePlan(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 128<<10)
-	r.ParseForm()
+	if !h.readForm(w, r, 128<<10) {
+		return
+	}
 	var id int64
 	var name string
 	var inProject bool

@@ -92,8 +92,9 @@ func (h *Handler) projectWrite(w http.ResponseWriter, r *http.Request, check fun
 		h.fail(w, r, err)
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	r.ParseForm()
+	if !h.readForm(w, r, 16<<10) {
+		return
+	}
 	values := map[string]string{}
 	for k := range r.PostForm {
 		values[k] = strings.TrimSpace(r.PostForm.Get(k))

@@ -53,7 +53,9 @@ func (h *Handler) loadRetention(r *http.Request, v *views.RetentionView, prefill
 // saveRetention previews or records a new gallringsbeslut. Recording one
 // under which someone's data would go at the next run asks first.
 func (h *Handler) saveRetention(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 4096)
+	if !h.readForm(w, r, 4096) {
+		return
+	}
 	v := views.RetentionView{Action: r.URL.Path, Values: map[string]string{}}
 	for _, k := range []string{"reference", "decided_on", "decided_by", "kaa_months", "project_months", "unenrolled_months"} {
 		v.Values[k] = strings.TrimSpace(r.PostFormValue(k))

@@ -72,6 +72,9 @@ func (h *Handler) renderSCB(w http.ResponseWriter, r *http.Request, hy scb.HalfY
 // archive (or finds the same file kept before) and sends the browser to
 // download it from there, so that what is downloaded is what is kept.
 func (h *Handler) scbFile(w http.ResponseWriter, r *http.Request) {
+	if !h.readForm(w, r, 4096) {
+		return
+	}
 	hy := halfYear(r)
 	spec, msg := scbSpec(r, hy)
 	if msg != "" {

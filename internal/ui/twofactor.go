@@ -55,7 +55,9 @@ func (h *Handler) codePage(w http.ResponseWriter, r *http.Request) {
 // code is the second step of sign-in: a code from the app or a recovery code.
 func (h *Handler) code(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	r.Body = http.MaxBytesReader(w, r.Body, 4096)
+	if !h.readForm(w, r, 4096) {
+		return
+	}
 	uid := h.sessions.GetInt(ctx, sessPendingUser)
 	at := time.Unix(0, h.sessions.GetInt64(ctx, sessPendingAt))
 	if uid == 0 || time.Since(at) > pendingFor {
@@ -129,7 +131,9 @@ func (h *Handler) renderSetup(w http.ResponseWriter, r *http.Request, status int
 
 func (h *Handler) enableTwoFactor(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	r.Body = http.MaxBytesReader(w, r.Body, 4096)
+	if !h.readForm(w, r, 4096) {
+		return
+	}
 	key, err := otp.NewKeyFromURL(h.sessions.GetString(ctx, sessTOTPSecret))
 	if err != nil {
 		http.Redirect(w, r, "/konto/tvastegs", http.StatusSeeOther)

@@ -80,9 +80,7 @@ func parseRoles(r *http.Request) ([]auth.Role, bool) {
 }
 
 func (h *Handler) createUser(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	if err := r.ParseForm(); err != nil {
-		h.renderUsers(w, r, http.StatusUnprocessableEntity, views.UserForm{Errors: views.Errors{{Field: "name", Msg: "Formuläret kunde inte läsas. Försök igen."}}})
+	if !h.readForm(w, r, 16<<10) {
 		return
 	}
 	f := parseUserForm(r, "", true)
@@ -156,8 +154,9 @@ func (h *Handler) renderUserEdit(w http.ResponseWriter, r *http.Request, status 
 }
 
 func (h *Handler) userRoles(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 4096)
-	r.ParseForm()
+	if !h.readForm(w, r, 4096) {
+		return
+	}
 	roles, ok := parseRoles(r)
 	if !ok {
 		f := views.UserForm{Roles: roles}
@@ -169,8 +168,9 @@ func (h *Handler) userRoles(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) userDeactivate(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 4096)
-	r.ParseForm()
+	if !h.readForm(w, r, 4096) {
+		return
+	}
 	h.setRoles(w, r, nil, "Personens behörighet här är borttagen och personen är utloggad.")
 }
 
