@@ -19,11 +19,12 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"golang.org/x/text/encoding/charmap"
+
 	"github.com/kaa-plattform/kaa/internal/kaalist"
 	"github.com/kaa-plattform/kaa/internal/kaalist/kaalisttest"
 	"github.com/kaa-plattform/kaa/internal/participant"
 	"github.com/kaa-plattform/kaa/internal/personnummer"
-	"golang.org/x/text/encoding/charmap"
 )
 
 // upload posts a file to Osby's import page as a browser would.

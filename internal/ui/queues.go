@@ -1,0 +1,31 @@
+package ui
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/kaa-plattform/kaa/internal/db"
+	"github.com/kaa-plattform/kaa/internal/participant"
+	"github.com/kaa-plattform/kaa/internal/ui/views"
+)
+
+func (h *Handler) queues(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	o := orgFrom(ctx)
+	v := views.QueuesView{Base: "/k/" + o.Key, Mine: r.URL.Query().Get("alla") == ""}
+	who := principalFrom(ctx).UserID
+	if !v.Mine {
+		who = 0
+	}
+	err := h.inTenant(r, func(tx db.Tx) (err error) {
+		var s participant.Settings
+		v.Queues, s, err = participant.Queues(ctx, tx, who, time.Now())
+		v.NoContactDays = s.NoContactDays
+		return err
+	})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, views.Queues(h.page(r, "Att göra"), v))
+}
