@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/kaa-plattform/kaa/internal/db"
 	"github.com/kaa-plattform/kaa/internal/participant"
@@ -59,7 +58,7 @@ func (h *Handler) enrolmentCreate(w http.ResponseWriter, r *http.Request) {
 			if err != nil {
 				return err
 			}
-			if msg := enrolAgeProblem(e.Kind, p.BirthDate, e.StartsOn); msg != "" {
+			if msg := participant.EnrolAgeProblem(e.Kind, p.BirthDate, e.StartsOn); msg != "" {
 				f.Errors.Add("enrol", msg)
 				return nil
 			}
@@ -86,19 +85,6 @@ func (h *Handler) enrolmentCreate(w http.ResponseWriter, r *http.Request) {
 		h.flash(r, "Deltagandet i projektet är sparat.")
 	}
 	http.Redirect(w, r, fmt.Sprintf("%s/%d", h.participantBase(r), id), http.StatusSeeOther)
-}
-
-// enrolAgeProblem says why someone born on birth cannot be enrolled from
-// startsOn: KAA ends at 20, projects take 15–24.
-func enrolAgeProblem(kind string, birth, startsOn time.Time) string {
-	a := age(birth, startsOn)
-	switch {
-	case kind == "kaa" && a >= 20:
-		return "Personen hade fyllt 20 på startdatumet och omfattas inte av aktivitetsansvaret. Registrera deltagande i ett projekt i stället."
-	case kind == "project" && (a < 15 || a > 24):
-		return "Projekt tar emot deltagare från 15 till 24 år."
-	}
-	return ""
 }
 
 // enrolmentReason corrects the reason for registration of a KAA enrolment

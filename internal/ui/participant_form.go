@@ -139,7 +139,7 @@ func parseParticipantForm(r *http.Request, now time.Time, creating bool) partici
 		if f.enrol == "kaa" {
 			kind = "kaa"
 		}
-		if msg := enrolAgeProblem(kind, pf.BirthDate, pf.IdentifiedOn); msg != "" {
+		if msg := participant.EnrolAgeProblem(kind, pf.BirthDate, pf.IdentifiedOn); msg != "" {
 			f.errs.Add("enrol", msg)
 		}
 	}
@@ -216,24 +216,19 @@ func (h *Handler) participantCreate(w http.ResponseWriter, r *http.Request) {
 	if sub == nil { // gender only for a project participant (docs/privacy.md)
 		f.fields.Gender = "not_stated"
 	}
+	// The creator is assigned unless the form said otherwise.
+	reg := participant.Registration{Fields: f.fields, Coordinators: f.coordinators,
+		Chosen: len(f.coordinators) > 0 || r.PostForm.Get("coordinators_shown") != ""}
+	switch {
+	case f.enrol == "kaa":
+		reg.Enrolment = &participant.Enrolment{Kind: "kaa", StartsOn: f.fields.IdentifiedOn, RegistrationReason: f.reason}
+	case sub != nil:
+		reg.Enrolment = &participant.Enrolment{Kind: "project", SubprojectID: sub, StartsOn: f.fields.IdentifiedOn,
+			LabourMarket: f.labour, Education: f.education}
+	}
 	var id int64
 	err := h.inTenant(r, func(tx db.Tx) (err error) {
-		if id, err = participant.Create(ctx, tx, f.fields); err != nil {
-			return err
-		}
-		// The creator is assigned unless the form said otherwise.
-		if len(f.coordinators) > 0 || r.PostForm.Get("coordinators_shown") != "" {
-			if err := participant.SetCoordinators(ctx, tx, id, f.coordinators); err != nil {
-				return err
-			}
-		}
-		switch {
-		case f.enrol == "kaa":
-			_, err = participant.Enrol(ctx, tx, id, participant.Enrolment{Kind: "kaa", StartsOn: f.fields.IdentifiedOn, RegistrationReason: f.reason})
-		case sub != nil:
-			_, err = participant.Enrol(ctx, tx, id, participant.Enrolment{Kind: "project", SubprojectID: sub, StartsOn: f.fields.IdentifiedOn,
-				LabourMarket: f.labour, Education: f.education})
-		}
+		id, err = participant.Register(ctx, tx, reg)
 		return err
 	})
 	var exists *participant.ExistsError

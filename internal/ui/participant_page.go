@@ -45,7 +45,7 @@ func (h *Handler) renderParticipant(w http.ResponseWriter, r *http.Request, stat
 		h.fail(w, r, err)
 		return
 	}
-	v.Age = age(v.P.BirthDate, today())
+	v.Age = participant.Age(v.P.BirthDate, today())
 	v.Turns20 = v.P.BirthDate.AddDate(20, 0, 0)
 	// A neutral title: a name would stay in the browser history.
 	page := h.page(r, "Deltagare")

@@ -77,7 +77,7 @@ func (h *Handler) renderList(w http.ResponseWriter, r *http.Request, q url.Value
 	f.Search = strings.TrimSpace(search)
 	now := today()
 	v := views.ListView{Base: h.participantBase(r), Query: listQuery(q), Filter: f,
-		AgeOf: func(p participant.Participant) int { return age(p.BirthDate, now) }}
+		AgeOf: func(p participant.Participant) int { return participant.Age(p.BirthDate, now) }}
 	err := h.inTenant(r, func(tx db.Tx) (err error) {
 		if v.Result, err = participant.List(ctx, tx, f, now); err != nil {
 			return err
@@ -99,12 +99,4 @@ func (h *Handler) renderList(w http.ResponseWriter, r *http.Request, q url.Value
 		page.Announce = fmt.Sprintf("%s deltagare matchar sökningen.", sv.Num(v.Result.Total))
 	}
 	h.render(w, r, http.StatusOK, views.ParticipantList(page, v))
-}
-
-func age(birth, on time.Time) int {
-	a := on.Year() - birth.Year()
-	if on.Month() < birth.Month() || (on.Month() == birth.Month() && on.Day() < birth.Day()) {
-		a--
-	}
-	return a
 }
