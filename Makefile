@@ -26,11 +26,11 @@ screenshots: deps
 	@scripts/ensure-deps.sh --browser
 	KAA_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run 'TestJourney|TestOneHandedPhone' ./internal/ui
 
-## bench: generate the national dataset (once, kept in .bench/), load the real server and write docs/benchmarks.md; SCALE=0.1 for a quick run
+## bench: generate the national dataset (once, kept in .bench/), load the real server and write docs/benchmarks.md; SCALE=0.1 for a quick run (cmd/kaa-bench, not in bin/kaa)
 SCALE    ?= 1
 DURATION ?= 5s
 bench: deps
-	$(GO) run ./cmd/kaa bench --scale $(SCALE) --duration $(DURATION) --dir .bench --out docs/benchmarks.md
+	$(GO) run ./cmd/kaa-bench bench --scale $(SCALE) --duration $(DURATION) --dir .bench --out docs/benchmarks.md
 
 ## lint: gofmt, go vet, the templ drift check and known vulnerabilities (offline, scripts/vulncheck.sh)
 lint:
