@@ -121,7 +121,7 @@ func addDemoPerson(ctx context.Context, tx db.Tx, rng *rand.Rand, now time.Time,
 		tx.TenantID, Personnummer(birth, serial), birth, first, last, FictionalMobile(rng), gender,
 		UpperSecondaryOf(reason),
 		[]string{"", "Barn- och fritidsprogrammet", "Bygg- och anläggningsprogrammet", "Ekonomiprogrammet", "Fordons- och transportprogrammet"}[rng.IntN(5)],
-		[]string{"school_dropout_notice", "school_list", "school_list", "self_referral", "social_services"}[rng.IntN(5)],
+		[]string{"school_dropout_notice", "school_list", "school_list", "self_referral", "municipal_service"}[rng.IntN(5)],
 		identified, coordinator).Scan(&id)
 	if err == pgx.ErrNoRows {
 		return nil
@@ -241,12 +241,12 @@ func addDemoPlan(ctx context.Context, tx db.Tx, rng *rand.Rand, state string, se
 	if _, err := tx.Exec(ctx, `
 		INSERT INTO mappings (tenant_id, participant_id, version, mapped_on, strengths, challenges, direction, created_by, referral_made, referral_to)
 		VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8 <> '', $8)`, tx.TenantID, id, mappedOn,
-		[]string{"Händig, gillar att bygga", "Bra på att prata med folk", "Intresserad av data och spel"}[rng.IntN(3)],
-		[]string{"Svårt att komma i tid", "Vet inte vad hen vill studera", "Saknar betyg i matematik"}[rng.IntN(3)],
+		onlyInProject(state, []string{"Händig, gillar att bygga", "Bra på att prata med folk", "Intresserad av data och spel"}[rng.IntN(3)]),
+		onlyInProject(state, []string{"Svårt att komma i tid", "Vet inte vad hen vill studera", "Saknar betyg i matematik"}[rng.IntN(3)]),
 		[]string{"studies", "work", "undecided"}[rng.IntN(3)], coordinator,
-		// A referral to a youth clinic only for a project participant: the
-		// KAA register may not hold it.
-		map[bool][]string{true: {"", "", "", "youth_clinic", "social_services"}, false: {"", "", "", "other", "social_services"}}[state == "project"][rng.IntN(5)]); err != nil {
+		// A referral to care (a youth clinic, social services) only for a
+		// project participant: the KAA register may not hold it.
+		map[bool][]string{true: {"", "", "", "youth_clinic", "social_services"}, false: {"", "", "", "other", "arbetsformedlingen"}}[state == "project"][rng.IntN(5)]); err != nil {
 		return fmt.Errorf("seed: mapping: %w", err)
 	}
 	if rng.IntN(3) == 0 { // a third have no plan yet
@@ -341,4 +341,13 @@ func UpperSecondaryOf(reason string) string {
 // number rings a real subscriber.
 func FictionalMobile(rng *rand.Rand) string {
 	return fmt.Sprintf("+467017406%02d", 5+rng.IntN(95))
+}
+
+// onlyInProject is text that the register holds only for a project
+// participant (strengths, challenges: docs/privacy.md), empty for anyone else.
+func onlyInProject(state, text string) string {
+	if state != "project" {
+		return ""
+	}
+	return text
 }

@@ -109,8 +109,17 @@ func (h *Handler) saveMapping(w http.ResponseWriter, r *http.Request) {
 		h.renderMapping(w, r, http.StatusConflict, f)
 		return
 	}
-	if errors.Is(err, participant.ErrHealthOutsideProject) {
-		f.Errors.Add("referral_to", "En remiss till hälso- och sjukvården eller ungdomsmottagningen får bara registreras för den som är med i ett projekt. KAA-registret får inte innehålla uppgifter om hälsa: välj Annan, eller Ingen.")
+	if errors.Is(err, participant.ErrCareOutsideProject) {
+		f.Errors.Add("referral_to", "En remiss till elevhälsan, socialtjänsten, hälso- och sjukvården eller ungdomsmottagningen får bara registreras för den som är med i ett projekt. KAA-registret får inte innehålla uppgifter om hälsa eller vård: välj Arbetsförmedlingen, Annan eller Ingen.")
+		h.renderMapping(w, r, http.StatusUnprocessableEntity, f)
+		return
+	}
+	if errors.Is(err, participant.ErrNotesOutsideProject) {
+		for _, k := range []string{"strengths", "challenges"} {
+			if f.Values[k] != "" {
+				f.Errors.Add(k, "Styrkor och utmaningar skrivs bara för den som är med i ett projekt. KAA-registret får bara innehålla sysselsättning och åtgärder: töm fältet.")
+			}
+		}
 		h.renderMapping(w, r, http.StatusUnprocessableEntity, f)
 		return
 	}
@@ -294,8 +303,8 @@ func parsePlanForm(r *http.Request, now time.Time, inProject bool) (participant.
 		}
 		if !slices.Contains(participant.Responsibles, m.Responsible) {
 			f.Errors.Add(field("responsible"), fmt.Sprintf("Åtgärd %d: välj vem som ansvarar.", n))
-		} else if m.Responsible == codes.HealthCare && !inProject {
-			f.Errors.Add(field("responsible"), fmt.Sprintf("Åtgärd %d: hälso- och sjukvården kan bara stå som ansvarig för den som är med i ett projekt. KAA-registret får inte innehålla uppgifter om hälsa.", n))
+		} else if slices.Contains(codes.CareResponsibles, m.Responsible) && !inProject {
+			f.Errors.Add(field("responsible"), fmt.Sprintf("Åtgärd %d: socialtjänsten och hälso- och sjukvården kan bara stå som ansvariga för den som är med i ett projekt. KAA-registret får inte innehålla uppgifter om vård: en åtgärd som kommunen genomför står som Kommunen.", n))
 		} else if participant.NamedResponsible(m.Responsible) && m.ResponsibleUnit == "" {
 			f.Errors.Add(field("unit"), fmt.Sprintf("Åtgärd %d: skriv namnet på aktören som ansvarar, till exempel skolans namn.", n))
 		}
@@ -405,9 +414,9 @@ func (h *Handler) savePlan(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, http.StatusConflict, views.PlanForm(h.page(r, "Handlingsplan"), f))
 		return
 	}
-	if errors.Is(err, participant.ErrHealthOutsideProject) { // the project enrolment went meanwhile
+	if errors.Is(err, participant.ErrCareOutsideProject) { // the project enrolment went meanwhile
 		f.Base, f.Name, f.InProject = fmt.Sprintf("%s/%d", h.participantBase(r), id), name, false
-		f.Errors.Add("goal_text_0", "Hälso- och sjukvården kan bara stå som ansvarig för den som är med i ett projekt.")
+		f.Errors.Add("goal_text_0", "Socialtjänsten och hälso- och sjukvården kan bara stå som ansvariga för den som är med i ett projekt.")
 		h.render(w, r, http.StatusUnprocessableEntity, views.PlanForm(h.page(r, "Handlingsplan"), f))
 		return
 	}

@@ -352,7 +352,7 @@ func loadMunicipality(ctx context.Context, tx db.Tx, rng *rand.Rand, o nationalO
 				gender = p.gender
 			}
 			return []any{tx.TenantID, pnrs[i-1], p.birth, p.first, p.last, seed.FictionalMobile(rng), gender,
-				seed.UpperSecondaryOf(p.reason), pick(rng, []string{"school_dropout_notice", "school_list", "school_list", "self_referral", "social_services"}),
+				seed.UpperSecondaryOf(p.reason), pick(rng, []string{"school_dropout_notice", "school_list", "school_list", "self_referral", "municipal_service"}),
 				p.identified, o.coordinator, p.identified}, nil
 		})); err != nil {
 		return fmt.Errorf("participants: %w", err)
@@ -473,11 +473,18 @@ func loadMunicipality(ctx context.Context, tx db.Tx, rng *rand.Rand, o nationalO
 				return nil
 			}
 			to := pick(rng, []string{"", "", "", "", "other", "social_services", "arbetsformedlingen"})
+			strengths := pick(rng, []string{"Händig, gillar att bygga", "Bra på att prata med folk", "Intresserad av data och spel"})
+			challenges := pick(rng, []string{"Svårt att komma i tid", "Vet inte vad hen vill studera", "Saknar betyg i matematik"})
 			if p.projEnrolment != 0 && to == "other" { // a youth clinic only for a project participant
 				to = "youth_clinic"
 			}
-			return [][]any{{tx.TenantID, p.id, 1, mappedOn(p), pick(rng, []string{"Händig, gillar att bygga", "Bra på att prata med folk", "Intresserad av data och spel"}),
-				pick(rng, []string{"Svårt att komma i tid", "Vet inte vad hen vill studera", "Saknar betyg i matematik"}),
+			if p.projEnrolment == 0 { // care referrals, strengths and challenges only for a project participant
+				strengths, challenges = "", ""
+				if to == "social_services" {
+					to = "other"
+				}
+			}
+			return [][]any{{tx.TenantID, p.id, 1, mappedOn(p), strengths, challenges,
 				pick(rng, []string{"studies", "studies", "work", "other", "undecided"}), to != "", to, o.coordinator, mappedOn(p)}}
 		})); err != nil {
 		return fmt.Errorf("mappings: %w", err)
