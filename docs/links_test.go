@@ -23,7 +23,7 @@ var (
 	linkInText = regexp.MustCompile(`\[([^\]]*)\]\([^)]*\)`)
 	// docMention is a document named in a code or SQL comment, such as
 	// "see docs/operations.md#export-keys".
-	docMention = regexp.MustCompile(`docs/[\w./-]+\.md(#[^\s)"'\x60,;]+)?`)
+	docMention = regexp.MustCompile(`docs/[\w./-]+\.md(#[\p{L}\p{N}_-]+)?`)
 )
 
 // TestLinksResolve fails on a relative link or #anchor in README.md or a
