@@ -33,15 +33,7 @@ var (
 func TestLinksResolve(t *testing.T) {
 	root := repoRoot(t)
 	docs := markdownFiles(t, root)
-	anchors := map[string]map[string]bool{}
-	anchorsOf := func(file string) map[string]bool {
-		if a, ok := anchors[file]; ok {
-			return a
-		}
-		a := headingAnchors(readFile(t, file))
-		anchors[file] = a
-		return a
-	}
+	anchorsOf := anchorReader(t)
 	checked := 0
 	for _, file := range docs {
 		rel, _ := filepath.Rel(root, file)
@@ -61,15 +53,7 @@ func TestLinksResolve(t *testing.T) {
 // migrations points at a document, or a section of one, that is not there.
 func TestDocumentsNamedInCodeExist(t *testing.T) {
 	root := repoRoot(t)
-	anchors := map[string]map[string]bool{}
-	anchorsOf := func(file string) map[string]bool {
-		if a, ok := anchors[file]; ok {
-			return a
-		}
-		a := headingAnchors(readFile(t, file))
-		anchors[file] = a
-		return a
-	}
+	anchorsOf := anchorReader(t)
 	for _, dir := range []string{"cmd", "internal", "migrations", "web", "scripts", "Makefile", "docker-compose.yml"} {
 		err := filepath.WalkDir(filepath.Join(root, dir), func(path string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() {
@@ -98,6 +82,20 @@ func TestDocumentsNamedInCodeExist(t *testing.T) {
 		if err != nil && !os.IsNotExist(err) {
 			t.Fatal(err)
 		}
+	}
+}
+
+// anchorReader returns a function giving the anchors of a markdown file,
+// reading each file once.
+func anchorReader(t *testing.T) func(string) map[string]bool {
+	anchors := map[string]map[string]bool{}
+	return func(file string) map[string]bool {
+		if a, ok := anchors[file]; ok {
+			return a
+		}
+		a := headingAnchors(readFile(t, file))
+		anchors[file] = a
+		return a
 	}
 }
 
