@@ -154,8 +154,8 @@ func TestCatalog(t *testing.T) {
 	})
 
 	t.Run("SecurityDefinerFunctionsAreListed", func(t *testing.T) {
-		// Each of these skips the caller's row-level security; docs/architecture.md
-		// says what each returns. A new one must be added there and here.
+		// Each of these skips the caller's row-level security; docs/design/access.md
+		// ("Cross-tenant reads") says what each returns. A new one must be added there and here.
 		// Each with the role it runs as: kaa_aggregate reads counts across
 		// tenants; kaa_retention erases within the caller's own tenant;
 		// kaa_credentials gives sign-in one account's credentials.
