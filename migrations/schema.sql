@@ -1,4 +1,4 @@
--- The schema after every migration (up to 000031), as pg_dump of PostgreSQL 15
+-- The schema after every migration (up to 000032), as pg_dump of PostgreSQL 15
 -- prints it (--schema-only, with grants, row-level security policies and the
 -- owners other than the migrating role), normalised. Written by
 -- `make schema` from a freshly migrated database: do not edit it by hand.
@@ -1121,7 +1121,7 @@ CREATE TABLE public.participants (
     CONSTRAINT participants_gender_check CHECK ((gender = ANY (ARRAY['woman'::text, 'man'::text, 'non_binary'::text, 'not_stated'::text]))),
     CONSTRAINT participants_last_name_check CHECK (((length(last_name) <= 100) AND ((length(last_name) >= 1) OR (erased_on IS NOT NULL)))),
     CONSTRAINT participants_personnummer_check CHECK (((personnummer ~ '^[0-9]{12}$'::text) OR ((erased_on IS NOT NULL) AND (personnummer = ''::text)))),
-    CONSTRAINT participants_source_check CHECK ((source = ANY (ARRAY['school_dropout_notice'::text, 'school_list'::text, 'self_referral'::text, 'social_services'::text, 'arbetsformedlingen'::text, 'other'::text]))),
+    CONSTRAINT participants_source_check CHECK ((source = ANY (ARRAY['school_dropout_notice'::text, 'school_list'::text, 'self_referral'::text, 'municipal_service'::text, 'arbetsformedlingen'::text, 'other'::text]))),
     CONSTRAINT participants_upper_secondary_check CHECK ((upper_secondary = ANY (ARRAY['never_started'::text, 'dropped_out'::text, 'dropped_out_im'::text, 'study_certificate'::text, 'unknown'::text])))
 );
 
