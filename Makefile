@@ -5,7 +5,7 @@ GO      ?= go
 export GOTOOLCHAIN := go1.27.3
 PKGS    := ./...
 
-.PHONY: run test soak bench screenshots lint deps generate build reset clean
+.PHONY: run test schema soak bench screenshots lint deps generate build reset clean
 
 ## run: start a throwaway PostgreSQL (unless DATABASE_URL is set), migrate, seed the demo, serve on :8080
 run: deps
@@ -15,6 +15,10 @@ run: deps
 test: deps
 	@scripts/ensure-deps.sh --browser
 	$(GO) test -count=1 $(PKGS)
+
+## schema: write migrations/schema.sql, the schema after every migration (pg_dump of a freshly migrated throwaway database, normalised); commit it with each new migration
+schema: deps
+	$(GO) test -count=1 -run '^TestSchemaSnapshot$$' ./internal/db -args -update
 
 ## soak: the load and fault proofs of make test, with the load running SOAK_SECONDS (default 300)
 SOAK_SECONDS ?= 300
@@ -26,11 +30,11 @@ screenshots: deps
 	@scripts/ensure-deps.sh --browser
 	KAA_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -count=1 -run 'TestJourney|TestOneHandedPhone' ./internal/ui
 
-## bench: generate the national dataset (once, kept in .bench/), load the real server and write docs/benchmarks.md; SCALE=0.1 for a quick run
+## bench: generate the national dataset (once, kept in .bench/), load the real server and write docs/benchmarks.md; SCALE=0.1 for a quick run (cmd/kaa-bench, not in bin/kaa)
 SCALE    ?= 1
 DURATION ?= 5s
 bench: deps
-	$(GO) run ./cmd/kaa bench --scale $(SCALE) --duration $(DURATION) --dir .bench --out docs/benchmarks.md
+	$(GO) run ./cmd/kaa-bench bench --scale $(SCALE) --duration $(DURATION) --dir .bench --out docs/benchmarks.md
 
 ## lint: gofmt, go vet, the templ drift check and known vulnerabilities (offline, scripts/vulncheck.sh)
 lint:

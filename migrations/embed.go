@@ -3,7 +3,8 @@ package migrations
 
 import "embed"
 
-// FS holds every migration file; golang-migrate reads it through source/iofs.
+// FS holds every migration file (not schema.sql, the snapshot for readers);
+// golang-migrate reads it through source/iofs.
 //
-//go:embed *.sql
+//go:embed *.up.sql *.down.sql
 var FS embed.FS

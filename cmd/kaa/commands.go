@@ -39,7 +39,7 @@ func ownerPool(ctx context.Context, cfg config.Config) (*pgxpool.Pool, error) {
 	return db.OpenKeyed(ctx, cfg.DatabaseURL, cfg.Audit.Key)
 }
 
-func migrateCmd(cfg config.Config, args []string, stdout io.Writer) error {
+func migrateCmd(_ context.Context, cfg config.Config, args []string, stdout io.Writer) error {
 	if err := needOwnerURL(cfg); err != nil {
 		return err
 	}
@@ -81,34 +81,18 @@ func seedCmd(ctx context.Context, cfg config.Config, args []string, stdout io.Wr
 	if err := needOwnerURL(cfg); err != nil {
 		return err
 	}
-	if len(args) == 0 || (args[0] != "demo" && args[0] != "national") || (args[0] == "demo" && len(args) != 1) {
-		return errors.New("seed: want: seed demo, or seed national [--scale 1]")
+	if len(args) != 1 || args[0] != "demo" {
+		return errors.New("seed: want: seed demo (the national dataset is kaa-bench's: go run ./cmd/kaa-bench seed national)")
 	}
 	pool, err := db.OpenKeyed(ctx, cfg.DatabaseURL, cfg.Audit.Key)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	if args[0] == "demo" {
-		if err := seed.Demo(ctx, pool); err != nil {
-			return err
-		}
-		fmt.Fprintln(stdout, "demo data loaded")
-		return nil
-	}
-	fs := flag.NewFlagSet("seed national", flag.ContinueOnError)
-	fs.SetOutput(stdout)
-	scale := fs.Float64("scale", 1, "the size: 1 is about 300,000 people and 6 million contacts")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := seed.Demo(ctx, pool); err != nil {
 		return err
 	}
-	began := time.Now()
-	sum, err := seed.National(ctx, pool, *scale, time.Now(), stdout)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "national data loaded in %s: %d municipalities, %d people, %d enrolments, %d contacts, %d plan versions, %d follow-ups\n",
-		time.Since(began).Round(time.Second), sum.Municipalities, sum.Participants, sum.Enrolments, sum.Contacts, sum.Plans, sum.FollowUps)
+	fmt.Fprintln(stdout, "demo data loaded")
 	return nil
 }
 

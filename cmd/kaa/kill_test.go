@@ -60,7 +60,7 @@ func TestKilledMidImport(t *testing.T) {
 	must(c.Get(base + "/k/1273/"))
 
 	const rows = 10000
-	body, contentType := listUpload(kaaList(rows, time.Date(2008, 1, 1, 0, 0, 0, 0, time.UTC), 900, "Avbrottsson"))
+	body, contentType := seed.ListUpload(seed.KAAList(rows, time.Date(2008, 1, 1, 0, 0, 0, 0, time.UTC), 900, "Avbrottsson"))
 	req, _ := http.NewRequest("POST", base+"/k/1273/deltagare/import", body)
 	req.Header.Set("Content-Type", contentType)
 	res := must(c.Do(req))

@@ -11,19 +11,18 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
-	"os/signal"
 	"slices"
-	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/kaa-plattform/kaa/internal/audit"
 	"github.com/kaa-plattform/kaa/internal/auth"
+	"github.com/kaa-plattform/kaa/internal/cli"
 	"github.com/kaa-plattform/kaa/internal/config"
 	"github.com/kaa-plattform/kaa/internal/db"
 	"github.com/kaa-plattform/kaa/internal/participant"
+	"github.com/kaa-plattform/kaa/internal/server"
 	"github.com/kaa-plattform/kaa/internal/ui"
 )
 
@@ -33,15 +32,12 @@ const usage = `usage: kaa <command>
   migrate up|down --all|version
                             apply, revert or show migrations (DATABASE_URL)
   seed demo                 load the demo organisations, projects and accounts (DATABASE_URL)
-  seed national [--scale 1] generate synthetic data for 290 municipalities (DATABASE_URL)
   dev                       start a throwaway PostgreSQL unless DATABASE_URL is set,
                             migrate, seed the demo and serve
   user create --email E --name N [--system-admin]
                             create an account with a temporary password (DATABASE_URL)
   job turned-20             end the KAA enrolments of everyone who has turned 20
                             (the server also does this hourly; safe to repeat)
-  bench [--scale 1] [--duration 5s] [--users 1,8,32] [--only words] [--out docs/benchmarks.md]
-                            generate the national dataset and measure the server under load
   export rotate-key <project>
                             give the project's anonymised exports new ids (DATABASE_URL)
   retention run [--dry-run]
@@ -60,68 +56,47 @@ const usage = `usage: kaa <command>
                             KAA_AUDIT_CHECKPOINT_FILE, as the server does hourly
                             (APP_DATABASE_URL or DATABASE_URL, KAA_AUDIT_KEY)
 
-Configuration is read from environment variables; see README.md.
+Configuration is read from environment variables; see README.md. The national
+dataset and the benchmark are another command's: go run ./cmd/kaa-bench.
 `
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "kaa:", err)
-		os.Exit(1)
-	}
-}
+func main() { cli.Main("kaa", run) }
 
 // run is the program: main only binds it to the process, so tests can boot
 // the whole thing with their own arguments, environment and output.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	if len(args) == 0 {
-		fmt.Fprint(stdout, usage)
-		return errors.New("no command given")
+	return cli.Dispatch(ctx, args, getenv, stdout, usage, map[string]cli.Command{
+		"serve":     serveCmd,
+		"migrate":   migrateCmd,
+		"seed":      seedCmd,
+		"dev":       devCmd,
+		"user":      userCmd,
+		"job":       jobCmd,
+		"export":    exportCmd,
+		"retention": retentionCmd,
+		"audit":     auditCmd,
+		"totp":      totpCmd,
+	})
+}
+
+// logger is the program's JSON log, to stdout.
+func logger(cfg config.Config, stdout io.Writer) *slog.Logger {
+	return slog.New(slog.NewJSONHandler(stdout, &slog.HandlerOptions{Level: cfg.LogLevel}))
+}
+
+// serveCmd is `kaa serve`: it refuses to start without the serving role's
+// connection and the keys.
+func serveCmd(ctx context.Context, cfg config.Config, _ []string, stdout io.Writer) error {
+	if cfg.AppDatabaseURL == "" {
+		return errors.New("serve: APP_DATABASE_URL is not set: the server connects as the serving role kaa_app (see docs/operations.md)")
 	}
-	cfg, err := config.Load(getenv)
-	if err != nil {
-		return err
+	if cfg.TOTPKeys == nil {
+		return errors.New("serve: KAA_TOTP_KEYS is not set: two-factor secrets are kept encrypted under it (see docs/operations.md, \"Rotate keys\")")
 	}
-	log := slog.New(slog.NewJSONHandler(stdout, &slog.HandlerOptions{Level: cfg.LogLevel}))
-	switch args[0] {
-	case "serve":
-		if cfg.AppDatabaseURL == "" {
-			return errors.New("serve: APP_DATABASE_URL is not set: the server connects as the serving role kaa_app (see docs/operations.md)")
-		}
-		if cfg.TOTPKeys == nil {
-			return errors.New("serve: KAA_TOTP_KEYS is not set: two-factor secrets are kept encrypted under it (see docs/operations.md, \"Rotate keys\")")
-		}
-		if cfg.Audit.Key.IsZero() {
-			return errors.New("serve: KAA_AUDIT_KEY is not set: the audit log is keyed with it (see docs/operations.md)")
-		}
-		return serve(ctx, cfg, log, stdout)
-	case "migrate":
-		return migrateCmd(cfg, args[1:], stdout)
-	case "seed":
-		return seedCmd(ctx, cfg, args[1:], stdout)
-	case "dev":
-		return dev(ctx, cfg, log, stdout)
-	case "user":
-		return userCmd(ctx, cfg, args[1:], stdout)
-	case "job":
-		return jobCmd(ctx, cfg, args[1:], stdout)
-	case "export":
-		return exportCmd(ctx, cfg, args[1:], stdout)
-	case "bench":
-		return benchCmd(ctx, cfg, args[1:], stdout)
-	case "retention":
-		return retentionCmd(ctx, cfg, args[1:], stdout)
-	case "audit":
-		return auditCmd(ctx, cfg, args[1:], stdout)
-	case "totp":
-		return totpCmd(ctx, cfg, args[1:], stdout)
-	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
-		return nil
+	if cfg.Audit.Key.IsZero() {
+		return errors.New("serve: KAA_AUDIT_KEY is not set: the audit log is keyed with it (see docs/operations.md)")
 	}
-	fmt.Fprint(stdout, usage)
-	return fmt.Errorf("unknown command %q", args[0])
+	return serve(ctx, cfg, logger(cfg, stdout), stdout)
 }
 
 // serve runs the web server until ctx ends, then shuts down gracefully.
@@ -137,14 +112,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	srv := &http.Server{
-		Handler:           h.Router(),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      5 * time.Minute, // exports stream for a while
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	srv := server.New(h.Router(), log)
 	// The metrics have a listener of their own, for the monitoring network;
 	// the application's address (the one the proxy publishes) never serves
 	// them.

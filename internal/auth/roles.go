@@ -6,7 +6,7 @@ import "slices"
 // Role is what a user may do in a tenant, in a project, or system-wide.
 type Role string
 
-// The roles of architecture.md.
+// The roles of docs/design/access.md#roles.
 const (
 	Coordinator       Role = "coordinator"        // one municipality: its participants
 	MunicipalityAdmin Role = "municipality_admin" // one municipality: its users and access log

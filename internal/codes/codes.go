@@ -83,7 +83,7 @@ var (
 		{"school_dropout_notice", "Avbrottsanmälan från skolan"},
 		{"school_list", "Lista från skolans system"},
 		{"self_referral", "Tog kontakt själv"},
-		{"social_services", "Socialtjänsten"},
+		{"municipal_service", "Annan verksamhet i kommunen"},
 		{"arbetsformedlingen", "Arbetsförmedlingen"},
 		{"other", "Annan väg"},
 	}}
@@ -184,8 +184,8 @@ var (
 		{"studies", "Studier"}, {"work", "Arbete"}, {"other", "Annat"}, {"undecided", "Inte bestämt ännu"},
 	}}
 
-	// Referral target of the intake mapping ("" is none). The health
-	// targets (HealthReferrals) may be recorded only for a project
+	// Referral target of the intake mapping ("" is none). The care
+	// targets (CareReferrals) may be recorded only for a project
 	// participant: the KAA register may not hold them.
 	Referral = List{Name: "referral", Columns: []string{"mappings.referral_to"}, Codes: []Code{
 		{"", "Ingen"}, {"school", "Skolan (elevhälsan)"}, {"social_services", "Socialtjänsten"},
@@ -254,9 +254,17 @@ var (
 // "Hälso- och sjukvården" (a referral target or who is responsible).
 const HealthCare = "health_care"
 
-// HealthReferrals are the referral targets that tell of the young person's
-// health: held only on a project participant (docs/privacy.md).
-var HealthReferrals = []string{HealthCare, "youth_clinic"}
+// CareReferrals are the referral targets that tell of the young person's
+// health or of social care (the student health service, social services,
+// health care, a youth clinic): held only on a project participant
+// (docs/privacy.md, "Vad KAA-registret får innehålla").
+var CareReferrals = []string{"school", "social_services", HealthCare, "youth_clinic"}
+
+// CareResponsibles are who may carry out an åtgärd only for a project
+// participant: for someone only in the KAA register, social services'
+// and health care's involvement is care the register may not hold (an
+// åtgärd of social services is the municipality's: "Kommunen").
+var CareResponsibles = []string{"social_services", HealthCare}
 
 // without returns cs without the code of key.
 func without(cs []Code, key string) []Code {

@@ -53,25 +53,36 @@ func Mappings(ctx context.Context, tx db.Tx, id int64) ([]Mapping, error) {
 	return ms, audit.Record(ctx, tx, audit.Event{Action: "mapping.read", RecordType: "participant", RecordID: strconv.FormatInt(id, 10)})
 }
 
-// ErrHealthOutsideProject means a referral to health care or a youth clinic,
+// ErrCareOutsideProject means a referral to care (the student health
+// service, social services, health care, a youth clinic), or social services
 // or health care responsible for an åtgärd, for someone who is only in the
-// KAA register, which may not hold it.
-var ErrHealthOutsideProject = errors.New("participant: health referral outside a project")
+// KAA register, which may not hold it (codes.CareReferrals,
+// codes.CareResponsibles).
+var ErrCareOutsideProject = errors.New("participant: care outside a project")
+
+// ErrNotesOutsideProject means strengths or challenges written in the
+// mapping of someone who is only in the KAA register: the register holds the
+// young person's occupation and the åtgärder, not an assessment of the person.
+var ErrNotesOutsideProject = errors.New("participant: strengths or challenges outside a project")
 
 // SaveMapping adds a new version of participant id's mapping, made from
 // version base (0 for the first), and returns its number. Returns
 // db.ErrNotFound for an unknown participant, a *StaleError when base is no
-// longer the newest version, and ErrHealthOutsideProject for a referral to
-// health care or a youth clinic of someone who never had a project enrolment.
+// longer the newest version, and, for someone who never had a project
+// enrolment, ErrCareOutsideProject for a referral to care and
+// ErrNotesOutsideProject for strengths or challenges.
 func SaveMapping(ctx context.Context, tx db.Tx, id int64, base int, m Mapping) (int, error) {
 	if err := lockParticipant(ctx, tx, id); err != nil {
 		return 0, err
 	}
-	if slices.Contains(codes.HealthReferrals, m.ReferralTo) {
+	care, notes := slices.Contains(codes.CareReferrals, m.ReferralTo), m.Strengths != "" || m.Challenges != ""
+	if care || notes {
 		if in, err := InProject(ctx, tx, id); err != nil {
 			return 0, err
+		} else if !in && care {
+			return 0, ErrCareOutsideProject
 		} else if !in {
-			return 0, ErrHealthOutsideProject
+			return 0, ErrNotesOutsideProject
 		}
 	}
 	if err := checkBase(ctx, tx, "mappings", id, base); err != nil {
@@ -237,18 +248,18 @@ func Plans(ctx context.Context, tx db.Tx, id int64) ([]Plan, error) {
 // measures, made from version base (0 for the first), and returns its number.
 // Goals' parents refer to positions among p.Goals. Returns db.ErrNotFound for
 // an unknown participant, a *StaleError when base is no longer the newest,
-// and ErrHealthOutsideProject when health care is responsible for an åtgärd
-// of someone who never had a project enrolment.
+// and ErrCareOutsideProject when social services or health care is
+// responsible for an åtgärd of someone who never had a project enrolment.
 func SavePlan(ctx context.Context, tx db.Tx, id int64, base int, p Plan) (int, error) {
 	if err := lockParticipant(ctx, tx, id); err != nil {
 		return 0, err
 	}
 	for _, m := range p.Measures {
-		if m.Responsible == codes.HealthCare {
+		if slices.Contains(codes.CareResponsibles, m.Responsible) {
 			if in, err := InProject(ctx, tx, id); err != nil {
 				return 0, err
 			} else if !in {
-				return 0, ErrHealthOutsideProject
+				return 0, ErrCareOutsideProject
 			}
 			break
 		}

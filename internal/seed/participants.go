@@ -14,16 +14,18 @@ import (
 	"github.com/kaa-plattform/kaa/internal/personnummer"
 )
 
-// Invented names: common Swedish first and last names, combined at random.
+// Invented names: common Swedish first and last names, combined at random;
+// with the rest of this file's fiction (channels, notes, goals, numbers) they
+// are the demo's and the national generator's (internal/seed/national).
 var (
-	womenNames = []string{"Alva", "Ella", "Maja", "Wilma", "Saga", "Ebba", "Alice", "Olivia", "Stella", "Nora", "Ines", "Leah", "Elsa", "Agnes", "Freja", "Amira", "Hanna", "Sara"}
-	menNames   = []string{"Liam", "Noah", "William", "Hugo", "Elias", "Lucas", "Oliver", "Adam", "Leo", "Alexander", "Ali", "Omar", "Viktor", "Filip", "Anton", "Isak", "Melvin", "Theo"}
-	lastNames  = []string{"Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson", "Svensson", "Gustafsson", "Pettersson", "Jonsson", "Jansson", "Hansson", "Bengtsson", "Jönsson", "Lindberg", "Ahmadi", "Mohammed", "Berg", "Lindqvist", "Holm"}
-	channels   = []string{"sms", "sms", "sms", "phone", "phone", "social_media", "social_media", "email", "letter", "home_visit", "meeting_office", "meeting_school"}
+	WomenNames = []string{"Alva", "Ella", "Maja", "Wilma", "Saga", "Ebba", "Alice", "Olivia", "Stella", "Nora", "Ines", "Leah", "Elsa", "Agnes", "Freja", "Amira", "Hanna", "Sara"}
+	MenNames   = []string{"Liam", "Noah", "William", "Hugo", "Elias", "Lucas", "Oliver", "Adam", "Leo", "Alexander", "Ali", "Omar", "Viktor", "Filip", "Anton", "Isak", "Melvin", "Theo"}
+	LastNames  = []string{"Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsson", "Olsson", "Persson", "Svensson", "Gustafsson", "Pettersson", "Jonsson", "Jansson", "Hansson", "Bengtsson", "Jönsson", "Lindberg", "Ahmadi", "Mohammed", "Berg", "Lindqvist", "Holm"}
+	Channels   = []string{"sms", "sms", "sms", "phone", "phone", "social_media", "social_media", "email", "letter", "home_visit", "meeting_office", "meeting_school"}
 	// How often each channel reaches this group, as the seed projects report.
-	reachRate = map[string]float64{"sms": 0.6, "social_media": 0.65, "phone": 0.4, "email": 0.25, "letter": 0.1,
+	ReachRate = map[string]float64{"sms": 0.6, "social_media": 0.65, "phone": 0.4, "email": 0.25, "letter": 0.1,
 		"home_visit": 0.5, "meeting_office": 0.9, "meeting_school": 0.9}
-	demoNotes = []string{"", "", "Skickade sms om att ses.", "Pratade om intresse för praktik.", "Bokade nytt möte.", "Inget svar.", "Vill veta mer om komvux."}
+	ContactNotes = []string{"", "", "Skickade sms om att ses.", "Pratade om intresse för praktik.", "Bokade nytt möte.", "Inget svar.", "Vill veta mer om komvux."}
 )
 
 // demoPerson is one synthetic young person and what happened to them.
@@ -94,11 +96,11 @@ func addDemoPerson(ctx context.Context, tx db.Tx, rng *rand.Rand, now time.Time,
 		birth = today.AddDate(-16-rng.IntN(4), 0, -rng.IntN(365))
 	}
 	gender := []string{"woman", "man", "woman", "man", "non_binary", "not_stated"}[rng.IntN(6)]
-	first := womenNames[rng.IntN(len(womenNames))]
+	first := WomenNames[rng.IntN(len(WomenNames))]
 	if gender == "man" || (gender != "woman" && rng.IntN(2) == 0) {
-		first = menNames[rng.IntN(len(menNames))]
+		first = MenNames[rng.IntN(len(MenNames))]
 	}
-	last := lastNames[rng.IntN(len(lastNames))]
+	last := LastNames[rng.IntN(len(LastNames))]
 	if state != "project" && state != "project_ended" { // gender for a project participant only (docs/privacy.md)
 		gender = "not_stated"
 	}
@@ -116,10 +118,10 @@ func addDemoPerson(ctx context.Context, tx db.Tx, rng *rand.Rand, now time.Time,
 		    programme, source, identified_on, created_by)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 		ON CONFLICT (tenant_id, personnummer) WHERE personnummer <> '' DO NOTHING RETURNING id`,
-		tx.TenantID, demoPersonnummer(birth, serial), birth, first, last, fictionalMobile(rng), gender,
-		upperSecondaryOf(reason),
+		tx.TenantID, Personnummer(birth, serial), birth, first, last, FictionalMobile(rng), gender,
+		UpperSecondaryOf(reason),
 		[]string{"", "Barn- och fritidsprogrammet", "Bygg- och anläggningsprogrammet", "Ekonomiprogrammet", "Fordons- och transportprogrammet"}[rng.IntN(5)],
-		[]string{"school_dropout_notice", "school_list", "school_list", "self_referral", "social_services"}[rng.IntN(5)],
+		[]string{"school_dropout_notice", "school_list", "school_list", "self_referral", "municipal_service"}[rng.IntN(5)],
 		identified, coordinator).Scan(&id)
 	if err == pgx.ErrNoRows {
 		return nil
@@ -144,7 +146,7 @@ func addDemoPerson(ctx context.Context, tx db.Tx, rng *rand.Rand, now time.Time,
 		INSERT INTO enrolments (tenant_id, participant_id, kind, subproject_id, starts_on, registration_reason, ends_on, end_reason,
 		    labour_market_status, education_level, moved_to)
 		VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), $7, $8, $9, $10, $11)`, tx.TenantID, id, kind, sub, identified, reason,
-		endDate(state, identified, today), end, labour, education, movedTo(end)); err != nil {
+		endDate(state, identified, today), end, labour, education, MovedTo(end)); err != nil {
 		return fmt.Errorf("seed: enrolment: %w", err)
 	}
 	contacts := 0
@@ -158,8 +160,8 @@ func addDemoPerson(ctx context.Context, tx db.Tx, rng *rand.Rand, now time.Time,
 	}
 	span := int(today.Sub(identified).Hours()/24) + 1
 	for i := 0; i < contacts; i++ {
-		ch := channels[rng.IntN(len(channels))]
-		reached := rng.Float64() < reachRate[ch]
+		ch := Channels[rng.IntN(len(Channels))]
+		reached := rng.Float64() < ReachRate[ch]
 		if state == "attempted" {
 			reached = false
 		}
@@ -181,7 +183,7 @@ func addDemoPerson(ctx context.Context, tx db.Tx, rng *rand.Rand, now time.Time,
 		if _, err := tx.Exec(ctx, `
 			INSERT INTO contacts (tenant_id, participant_id, occurred_at, channel, direction, reached, method, note, created_by, created_at, occupation)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $3, $10)`, tx.TenantID, id, at, ch,
-			[]string{"outgoing", "outgoing", "outgoing", "incoming"}[rng.IntN(4)], reached, method, demoNotes[rng.IntN(len(demoNotes))], coordinator,
+			[]string{"outgoing", "outgoing", "outgoing", "incoming"}[rng.IntN(4)], reached, method, ContactNotes[rng.IntN(len(ContactNotes))], coordinator,
 			// Mostly known, sometimes not: the SCB file's checks have work.
 			[]string{"no_activity", "no_activity", "work", "work_placement", "komvux", "unknown"}[rng.IntN(6)]); err != nil {
 			return fmt.Errorf("seed: contact: %w", err)
@@ -190,12 +192,13 @@ func addDemoPerson(ctx context.Context, tx db.Tx, rng *rand.Rand, now time.Time,
 	return addDemoPlan(ctx, tx, rng, state, serial, id, coordinator, identified, today)
 }
 
-// demoResponsibles are who is responsible for an åtgärd, and by name when
+// Responsibles are who is responsible for an åtgärd, and by name when
 // it is neither the young person nor the municipality.
-var demoResponsibles = [][2]string{{"municipality", "Arbetsmarknadsenheten"}, {"young_person", ""},
+var Responsibles = [][2]string{{"municipality", "Arbetsmarknadsenheten"}, {"young_person", ""},
 	{"arbetsformedlingen", "Arbetsförmedlingen"}, {"school", "Vuxenutbildningen"}, {"municipality", ""}}
 
-var demoGoals = [][2]string{
+// Goals are a plan's goal and its first sub-goal.
+var Goals = [][2]string{
 	{"Börja studera igen", "Söka till komvux"}, {"Få struktur i vardagen", "Komma upp i tid tre dagar i veckan"},
 	{"Hitta en praktikplats", "Skriva ett CV"}, {"Självförsörjning", "Göra en budget"}, {"Bryta isoleringen", "Gå på en gruppträff"},
 }
@@ -238,12 +241,12 @@ func addDemoPlan(ctx context.Context, tx db.Tx, rng *rand.Rand, state string, se
 	if _, err := tx.Exec(ctx, `
 		INSERT INTO mappings (tenant_id, participant_id, version, mapped_on, strengths, challenges, direction, created_by, referral_made, referral_to)
 		VALUES ($1, $2, 1, $3, $4, $5, $6, $7, $8 <> '', $8)`, tx.TenantID, id, mappedOn,
-		[]string{"Händig, gillar att bygga", "Bra på att prata med folk", "Intresserad av data och spel"}[rng.IntN(3)],
-		[]string{"Svårt att komma i tid", "Vet inte vad hen vill studera", "Saknar betyg i matematik"}[rng.IntN(3)],
+		onlyInProject(state, []string{"Händig, gillar att bygga", "Bra på att prata med folk", "Intresserad av data och spel"}[rng.IntN(3)]),
+		onlyInProject(state, []string{"Svårt att komma i tid", "Vet inte vad hen vill studera", "Saknar betyg i matematik"}[rng.IntN(3)]),
 		[]string{"studies", "work", "undecided"}[rng.IntN(3)], coordinator,
-		// A referral to a youth clinic only for a project participant: the
-		// KAA register may not hold it.
-		map[bool][]string{true: {"", "", "", "youth_clinic", "social_services"}, false: {"", "", "", "other", "social_services"}}[state == "project"][rng.IntN(5)]); err != nil {
+		// A referral to care (a youth clinic, social services) only for a
+		// project participant: the KAA register may not hold it.
+		map[bool][]string{true: {"", "", "", "youth_clinic", "social_services"}, false: {"", "", "", "other", "arbetsformedlingen"}}[state == "project"][rng.IntN(5)]); err != nil {
 		return fmt.Errorf("seed: mapping: %w", err)
 	}
 	if rng.IntN(3) == 0 { // a third have no plan yet
@@ -251,10 +254,10 @@ func addDemoPlan(ctx context.Context, tx db.Tx, rng *rand.Rand, state string, se
 	}
 	versions := 1 + rng.IntN(2)
 	for v := 1; v <= versions; v++ {
-		g := demoGoals[rng.IntN(len(demoGoals))]
+		g := Goals[rng.IntN(len(Goals))]
 		followUp := today.AddDate(0, 0, 30-rng.IntN(60)) // some have passed
 		start := mappedOn.AddDate(0, 0, -rng.IntN(250))
-		responsible := demoResponsibles[rng.IntN(len(demoResponsibles))]
+		responsible := Responsibles[rng.IntN(len(Responsibles))]
 		if start.Before(identified) {
 			start = identified
 		}
@@ -306,9 +309,9 @@ func endReason(state string, rng *rand.Rand) *string {
 	return &r
 }
 
-// movedTo is the new home municipality of a demo person who moved: Kiruna,
+// MovedTo is the new home municipality of a demo person who moved: Kiruna,
 // where no demo municipality is (a move keeps it, as the law asks).
-func movedTo(reason *string) *string {
+func MovedTo(reason *string) *string {
 	if reason == nil || *reason != "moved" {
 		return nil
 	}
@@ -316,14 +319,16 @@ func movedTo(reason *string) *string {
 	return &k
 }
 
-// demoPersonnummer builds a well-formed number for a synthetic person: the
+// Personnummer builds a well-formed number for a synthetic person: the
 // birth date, a serial in the 900s and the Luhn digit.
-func demoPersonnummer(birth time.Time, serial int) string {
+func Personnummer(birth time.Time, serial int) string {
 	nine := fmt.Sprintf("%s%03d", birth.Format("060102"), 900+serial%100)
 	return birth.Format("2006") + nine[2:] + fmt.Sprint(personnummer.CheckDigit(nine))
 }
 
-func upperSecondaryOf(reason string) string {
+// UpperSecondaryOf is the upper secondary background that goes with a
+// registration reason ("unknown" where the reason does not tell).
+func UpperSecondaryOf(reason string) string {
 	switch reason {
 	case "dropped_out", "dropped_out_im", "study_certificate", "never_started":
 		return reason
@@ -331,9 +336,18 @@ func upperSecondaryOf(reason string) string {
 	return "unknown"
 }
 
-// fictionalMobile returns one of the numbers Post- och telestyrelsen keeps
+// FictionalMobile returns one of the numbers Post- och telestyrelsen keeps
 // for fiction, 070-174 06 05 to 070-174 06 99, so that no synthetic person's
 // number rings a real subscriber.
-func fictionalMobile(rng *rand.Rand) string {
+func FictionalMobile(rng *rand.Rand) string {
 	return fmt.Sprintf("+467017406%02d", 5+rng.IntN(95))
+}
+
+// onlyInProject is text that the register holds only for a project
+// participant (strengths, challenges: docs/privacy.md), empty for anyone else.
+func onlyInProject(state, text string) string {
+	if state != "project" {
+		return ""
+	}
+	return text
 }

@@ -95,8 +95,17 @@ func (h *Handler) saveMapping(w http.ResponseWriter, r *http.Request) {
 		h.renderMapping(w, r, http.StatusConflict, f)
 		return
 	}
-	if errors.Is(err, participant.ErrHealthOutsideProject) {
-		f.Errors.Add("referral_to", "En remiss till hälso- och sjukvården eller ungdomsmottagningen får bara registreras för den som är med i ett projekt. KAA-registret får inte innehålla uppgifter om hälsa: välj Annan, eller Ingen.")
+	if errors.Is(err, participant.ErrCareOutsideProject) {
+		f.Errors.Add("referral_to", "En remiss till elevhälsan, socialtjänsten, hälso- och sjukvården eller ungdomsmottagningen får bara registreras för den som är med i ett projekt. KAA-registret får inte innehålla uppgifter om hälsa eller vård: välj Arbetsförmedlingen, Annan eller Ingen.")
+		h.renderMapping(w, r, http.StatusUnprocessableEntity, f)
+		return
+	}
+	if errors.Is(err, participant.ErrNotesOutsideProject) {
+		for _, k := range []string{"strengths", "challenges"} {
+			if f.Values[k] != "" {
+				f.Errors.Add(k, "Styrkor och utmaningar skrivs bara för den som är med i ett projekt. KAA-registret får bara innehålla sysselsättning och åtgärder: töm fältet.")
+			}
+		}
 		h.renderMapping(w, r, http.StatusUnprocessableEntity, f)
 		return
 	}

@@ -111,8 +111,8 @@ func parsePlanForm(r *http.Request, now time.Time, inProject bool) (participant.
 		}
 		if !slices.Contains(participant.Responsibles, m.Responsible) {
 			f.Errors.Add(field("responsible"), fmt.Sprintf("Åtgärd %d: välj vem som ansvarar.", n))
-		} else if m.Responsible == codes.HealthCare && !inProject {
-			f.Errors.Add(field("responsible"), fmt.Sprintf("Åtgärd %d: hälso- och sjukvården kan bara stå som ansvarig för den som är med i ett projekt. KAA-registret får inte innehålla uppgifter om hälsa.", n))
+		} else if slices.Contains(codes.CareResponsibles, m.Responsible) && !inProject {
+			f.Errors.Add(field("responsible"), fmt.Sprintf("Åtgärd %d: socialtjänsten och hälso- och sjukvården kan bara stå som ansvariga för den som är med i ett projekt. KAA-registret får inte innehålla uppgifter om vård: en åtgärd som kommunen genomför står som Kommunen.", n))
 		} else if participant.NamedResponsible(m.Responsible) && m.ResponsibleUnit == "" {
 			f.Errors.Add(field("unit"), fmt.Sprintf("Åtgärd %d: skriv namnet på aktören som ansvarar, till exempel skolans namn.", n))
 		}

@@ -119,9 +119,9 @@ func (h *Handler) savePlan(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, http.StatusConflict, views.PlanForm(h.page(r, "Handlingsplan"), f))
 		return
 	}
-	if errors.Is(err, participant.ErrHealthOutsideProject) { // the project enrolment went meanwhile
+	if errors.Is(err, participant.ErrCareOutsideProject) { // the project enrolment went meanwhile
 		f.Base, f.Name, f.InProject = fmt.Sprintf("%s/%d", h.participantBase(r), id), name, false
-		f.Errors.Add("goal_text_0", "Hälso- och sjukvården kan bara stå som ansvarig för den som är med i ett projekt.")
+		f.Errors.Add("goal_text_0", "Socialtjänsten och hälso- och sjukvården kan bara stå som ansvariga för den som är med i ett projekt.")
 		h.render(w, r, http.StatusUnprocessableEntity, views.PlanForm(h.page(r, "Handlingsplan"), f))
 		return
 	}

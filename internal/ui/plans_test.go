@@ -30,16 +30,16 @@ func TestPlansAndMapping(t *testing.T) {
 	base := fmt.Sprintf("/k/1273/deltagare/%d", id)
 
 	t.Run("Mapping", func(t *testing.T) {
-		res := c.post(base+"/kartlaggning", url.Values{"mapped_on": {"2026-11-01"}, "strengths": {"Bra på att laga saker"}, "direction": {"work"}, "referral_to": {"social_services"}})
+		res := c.post(base+"/kartlaggning", url.Values{"mapped_on": {"2026-11-01"}, "direction_note": {"Vill laga saker"}, "direction": {"work"}, "referral_to": {"arbetsformedlingen"}})
 		if res.Status != http.StatusSeeOther {
 			t.Fatalf("mapping: %d", res.Status)
 		}
-		res = c.post(base+"/kartlaggning", url.Values{"mapped_on": {"2026-11-20"}, "strengths": {"Bra på att laga saker, gillar bilar"}, "direction": {"studies"}, "base_version": {"1"}})
+		res = c.post(base+"/kartlaggning", url.Values{"mapped_on": {"2026-11-20"}, "direction_note": {"Vill laga saker, gillar bilar"}, "direction": {"studies"}, "base_version": {"1"}})
 		if res.Status != http.StatusSeeOther {
 			t.Fatalf("revise mapping: %d", res.Status)
 		}
 		page := c.get(base + "/kartlaggning").Body
-		if !strings.Contains(page, "Gällande kartläggning (version 2)") || !strings.Contains(page, "Version 1") || !strings.Contains(page, "Socialtjänsten") {
+		if !strings.Contains(page, "Gällande kartläggning (version 2)") || !strings.Contains(page, "Version 1") || !strings.Contains(page, "Arbetsförmedlingen") {
 			t.Error("the mapping page does not show the current version and the earlier one")
 		}
 		if res := c.post(base+"/kartlaggning", url.Values{"mapped_on": {"2030-01-01"}, "direction": {"kanske"}}); res.Status != http.StatusUnprocessableEntity ||

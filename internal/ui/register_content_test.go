@@ -138,7 +138,7 @@ func TestHealthCareResponsibleOnlyInProject(t *testing.T) {
 	form.Set("measure_responsible_0", "health_care")
 	form.Set("measure_unit_0", "Vårdcentralen")
 	res := c.post(base+"/plan", form)
-	if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Åtgärd 1: hälso- och sjukvården kan bara stå som ansvarig för den som är med i ett projekt") ||
+	if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Åtgärd 1: socialtjänsten och hälso- och sjukvården kan bara stå som ansvariga för den som är med i ett projekt") ||
 		a.count(`SELECT count(*) FROM plans WHERE participant_id = $1`, id) != 0 {
 		t.Errorf("health care responsible for someone only in KAA: %d", res.Status)
 	}

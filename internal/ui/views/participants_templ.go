@@ -848,7 +848,7 @@ func ParticipantForm(p Page, v ParticipantFormView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = SelectField("source", "Hur kom personen till registret?", v.Values["source"], Options("source", []string{"school_dropout_notice", "school_list", "self_referral", "social_services", "arbetsformedlingen", "other"}), "", "", v.Errors).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = SelectField("source", "Hur kom personen till registret?", v.Values["source"], Options("source", codes.Source.Keys()), "", "", v.Errors).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -2,13 +2,11 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	"mime/multipart"
 	"net"
 	"net/http"
 	"net/url"
@@ -28,16 +26,18 @@ import (
 	"github.com/kaa-plattform/kaa/internal/config"
 	"github.com/kaa-plattform/kaa/internal/dashboard"
 	"github.com/kaa-plattform/kaa/internal/db"
+	"github.com/kaa-plattform/kaa/internal/devenv"
 	"github.com/kaa-plattform/kaa/internal/export"
 	"github.com/kaa-plattform/kaa/internal/org"
 	"github.com/kaa-plattform/kaa/internal/participant"
-	"github.com/kaa-plattform/kaa/internal/personnummer"
 	"github.com/kaa-plattform/kaa/internal/scb"
 	"github.com/kaa-plattform/kaa/internal/seed"
+	"github.com/kaa-plattform/kaa/internal/seed/national"
+	"github.com/kaa-plattform/kaa/internal/server"
 	"github.com/kaa-plattform/kaa/internal/ui"
 )
 
-// The accounts and places the benchmark uses; `kaa seed national` makes them.
+// The accounts and places the benchmark uses; `kaa-bench seed national` makes them.
 const (
 	benchTenant      = "9000" // the largest municipality
 	benchCoordinator = "samordnare@9000.national"
@@ -46,7 +46,7 @@ const (
 	importTenant     = "9010"         // where the imported lists go
 )
 
-// benchCmd is `kaa bench`: it generates the national dataset (once, kept in
+// benchCmd is `kaa-bench bench`: it generates the national dataset (once, kept in
 // --dir), serves the real application on a local port, drives it with vegeta
 // at 1, 8 and 32 concurrent users per scenario, runs each read scenario's own
 // store functions without HTTP for comparison, and writes the results.
@@ -62,7 +62,7 @@ func benchCmd(ctx context.Context, cfg config.Config, args []string, stdout io.W
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	key, err := devAuditKey(cfg.Audit.Key, *dir)
+	key, err := devenv.AuditKey(cfg.Audit.Key, *dir)
 	if err != nil {
 		return err
 	}
@@ -80,13 +80,13 @@ func benchCmd(ctx context.Context, cfg config.Config, args []string, stdout io.W
 	// One PostgreSQL for both databases: the one given, or a private one.
 	adminURL := func(name string) string { return cfg.DatabaseURL }
 	if cfg.DatabaseURL == "" {
-		srv, err := startDevPostgres(ctx, *dir, stdout)
+		srv, err := devenv.StartPostgres(ctx, *dir, stdout)
 		if err != nil {
 			return err
 		}
 		defer srv.Stop()
 		adminURL = func(name string) string {
-			if err := ensureDatabase(ctx, srv.AdminURL("postgres"), name); err != nil {
+			if err := devenv.EnsureDatabase(ctx, srv.AdminURL("postgres"), name); err != nil {
 				fmt.Fprintln(stdout, err)
 			}
 			return srv.AdminURL(name)
@@ -105,7 +105,7 @@ func benchCmd(ctx context.Context, cfg config.Config, args []string, stdout io.W
 	// should barely differ from the one at national size.
 	if cfg.DatabaseURL != "" || b.only != nil {
 		// The small register needs a database of its own.
-		return os.WriteFile(*out, []byte(b.report()), 0o644)
+		return writeReport(*out, b.report())
 	}
 	small, stopSmall, err := b.database(ctx, adminURL("kaa_bench_small"), *dir, 1000.0/300000)
 	if err != nil {
@@ -115,7 +115,7 @@ func benchCmd(ctx context.Context, cfg config.Config, args []string, stdout io.W
 	if b.smallPage, err = b.participantPageOn(ctx, cfg, small); err != nil {
 		return err
 	}
-	return os.WriteFile(*out, []byte(b.report()), 0o644)
+	return writeReport(*out, b.report())
 }
 
 type bench struct {
@@ -183,7 +183,7 @@ func (b *bench) database(ctx context.Context, ownerURL, dir string, scale float6
 	if !seeded {
 		fmt.Fprintf(b.stdout, "generating the national dataset at scale %g ...\n", scale)
 		began := time.Now()
-		if _, err := seed.National(ctx, d.owner, scale, time.Now(), b.stdout); err != nil {
+		if _, err := national.Load(ctx, d.owner, scale, time.Now(), b.stdout); err != nil {
 			return d, stop, fmt.Errorf("bench: seed: %w", err)
 		}
 		d.seedTime = time.Since(began)
@@ -193,7 +193,7 @@ func (b *bench) database(ctx context.Context, ownerURL, dir string, scale float6
 	if _, err := d.owner.Exec(ctx, `UPDATE orgs SET require_two_factor = false WHERE require_two_factor`); err != nil {
 		return d, stop, fmt.Errorf("bench: %w", err)
 	}
-	if d.appURL, err = devAppURL(ctx, ownerURL, dir); err != nil {
+	if d.appURL, err = devenv.AppURL(ctx, ownerURL, dir); err != nil {
 		return d, stop, err
 	}
 	if d.app, err = db.OpenKeyed(ctx, d.appURL, b.key); err != nil {
@@ -232,14 +232,16 @@ func (b *bench) database(ctx context.Context, ownerURL, dir string, scale float6
 	return d, func() { d.app.Close(); d.owner.Close() }, nil
 }
 
-// server serves the real application on a local port.
+// serveBench serves the real application on a local port, as `kaa serve`
+// builds it.
 func serveBench(cfg config.Config, pool *pgxpool.Pool) (string, func(), error) {
-	h := ui.New(pool, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	h := ui.New(pool, cfg, log)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", nil, err
 	}
-	srv := &http.Server{Handler: h.Router(), ReadHeaderTimeout: 10 * time.Second}
+	srv := server.New(h.Router(), log)
 	go srv.Serve(ln)
 	return "http://" + ln.Addr().String(), func() { srv.Close(); h.Close() }, nil
 }
@@ -625,7 +627,7 @@ func (b *bench) importList(ctx context.Context, base, cookie string) error {
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	b.importLen = 10000
 	for run := 0; run < 3; run++ {
-		body, contentType := listUpload(kaaList(b.importLen, time.Date(2007, 6, 1, 0, 0, 0, 0, time.UTC), 900+run*10, "Importsson"))
+		body, contentType := seed.ListUpload(seed.KAAList(b.importLen, time.Date(2007, 6, 1, 0, 0, 0, 0, time.UTC), 900+run*10, "Importsson"))
 		began := time.Now()
 		req, _ := http.NewRequestWithContext(ctx, "POST", base+"/k/"+importTenant+"/deltagare/import", body)
 		req.Header.Set("Content-Type", contentType)
@@ -655,29 +657,6 @@ func (b *bench) importList(ctx context.Context, base, cookie string) error {
 		b.importRun = append(b.importRun, time.Since(began))
 	}
 	return nil
-}
-
-// kaaList is a school's KAA list of n invented people, born over a thousand
-// days from born, with personnummer serials from serial on (the 900s are for
-// fiction; each thousand people take the next serial).
-func kaaList(n int, born time.Time, serial int, lastName string) []byte {
-	var list bytes.Buffer
-	list.WriteString("Personnummer;Efternamn;Förnamn;Mobil;Orsak\n")
-	for i := 0; i < n; i++ {
-		nine := born.AddDate(0, 0, i%1000).Format("060102") + strconv.Itoa(serial+i/1000)
-		fmt.Fprintf(&list, "%s-%s%d;%s;Lista;0701740%03d;Avbrott\n", nine[:6], nine[6:], personnummer.CheckDigit(nine), lastName, i%1000)
-	}
-	return list.Bytes()
-}
-
-// listUpload is the body of the import form with list as its file.
-func listUpload(list []byte) (*bytes.Buffer, string) {
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	fw, _ := mw.CreateFormFile("file", "kaa-lista.csv")
-	fw.Write(list)
-	mw.Close()
-	return &body, mw.FormDataContentType()
 }
 
 // participantPageOn measures the participant page at 8 users on another
@@ -737,12 +716,27 @@ func (b *bench) describeMachine(ctx context.Context) {
 	}
 }
 
+// keptMark starts what the report's file holds beyond the measurements (the
+// binary sizes, for one): a run keeps it as it is.
+const keptMark = "<!-- Below: not written by make bench; a run keeps it as it is. -->"
+
+// writeReport writes report to file, followed by what the file held from
+// keptMark on.
+func writeReport(file, report string) error {
+	if old, err := os.ReadFile(file); err == nil {
+		if i := strings.Index(string(old), keptMark); i >= 0 {
+			report += "\n" + string(old[i:])
+		}
+	}
+	return os.WriteFile(file, []byte(report), 0o644)
+}
+
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f", float64(d)/float64(time.Millisecond)) }
 
 // report is docs/benchmarks.md.
 func (b *bench) report() string {
 	var w strings.Builder
-	fmt.Fprintf(&w, "# Benchmarks\n\nWritten by `make bench` (`kaa bench`) on %s. Do not edit by hand: run it again.\n\n", time.Now().Format("2006-01-02"))
+	fmt.Fprintf(&w, "# Benchmarks\n\nWritten by `make bench` (`kaa-bench bench`) on %s. Do not edit by hand: run it again.\n\n", time.Now().Format("2006-01-02"))
 	w.WriteString("## The machine and the data\n\n")
 	for _, m := range b.machine {
 		fmt.Fprintf(&w, "- %s\n", m)
@@ -750,7 +744,7 @@ func (b *bench) report() string {
 	fmt.Fprintf(&w, `
 ## Method
 
-The data is generated by `+"`kaa seed national`"+`: synthetic municipalities sized
+The data is generated by `+"`kaa-bench seed national`"+`: synthetic municipalities sized
 like Sweden's, the largest (%s) with the most people. The real application
 (router, middleware, sessions, templates, PostgreSQL with row-level security)
 serves on a local port; vegeta drives it as a closed loop of 1, 8 and 32

@@ -1,4 +1,4 @@
-package seed_test
+package national_test
 
 import (
 	"context"
@@ -8,7 +8,7 @@ import (
 
 	"github.com/kaa-plattform/kaa/internal/personnummer"
 	"github.com/kaa-plattform/kaa/internal/pgtest"
-	"github.com/kaa-plattform/kaa/internal/seed"
+	"github.com/kaa-plattform/kaa/internal/seed/national"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
@@ -20,7 +20,7 @@ func TestNational(t *testing.T) {
 	d := pgtest.New(t)
 	ctx := context.Background()
 	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
-	sum, err := seed.National(ctx, d.Owner, 0.01, now, nil)
+	sum, err := national.Load(ctx, d.Owner, 0.01, now, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +32,7 @@ func TestNational(t *testing.T) {
 		}
 		return n
 	}
-	if n := count(`SELECT count(*) FROM orgs WHERE kind = 'municipality'`); n != seed.NationalMunicipalities || sum.Municipalities != n {
+	if n := count(`SELECT count(*) FROM orgs WHERE kind = 'municipality'`); n != national.Municipalities || sum.Municipalities != n {
 		t.Errorf("%d municipalities (summary %d), want 290", n, sum.Municipalities)
 	}
 	people := count(`SELECT count(*) FROM participants`)
@@ -103,7 +103,7 @@ func TestNational(t *testing.T) {
 	if count(`SELECT count(*) FROM users WHERE email IN ('samordnare@9000.national', 'admin@9000.national', 'projektledare@nationellt.national', 'utvarderare@nationellt.national')`) != 4 {
 		t.Error("the accounts of the national dataset are missing")
 	}
-	if _, err := seed.National(ctx, d.Owner, 0.01, now, nil); !errors.Is(err, seed.ErrNationalLoaded) {
+	if _, err := national.Load(ctx, d.Owner, 0.01, now, nil); !errors.Is(err, national.ErrLoaded) {
 		t.Errorf("a second run: %v", err)
 	}
 	if n := count(`SELECT count(*) FROM participants`); n != people {

@@ -1,4 +1,8 @@
-package seed
+// Package national generates the national dataset: synthetic
+// municipalities sized like Sweden's, with invented young people and their
+// records, for the benchmark (cmd/kaa-bench). Only cmd/kaa-bench imports it;
+// the production binary does not carry it.
+package national
 
 import (
 	"context"
@@ -14,26 +18,27 @@ import (
 
 	"github.com/kaa-plattform/kaa/internal/auth"
 	"github.com/kaa-plattform/kaa/internal/db"
+	"github.com/kaa-plattform/kaa/internal/seed"
 )
 
 // The national dataset: 290 municipalities, the 13 of the demo and synthetic
 // ones with the keys 9000–9276 (no real kommunkod is that high), sized on a
 // Zipf-like curve so that a few are very large and many small.
 const (
-	NationalMunicipalities = 290
-	NationalFirstKey       = 9000
-	nationalPeople         = 300000 // at scale 1, over five years
-	nationalContacts       = 20     // contacts per person on average
-	zipfExponent           = 0.85   // the largest holds about a tenth of the people
+	Municipalities   = 290
+	FirstKey         = 9000
+	nationalPeople   = 300000 // at scale 1, over five years
+	nationalContacts = 20     // contacts per person on average
+	zipfExponent     = 0.85   // the largest holds about a tenth of the people
 )
 
-// NationalSummary says what National loaded.
-type NationalSummary struct {
+// Summary says what Load loaded.
+type Summary struct {
 	Municipalities, Participants, Enrolments, Contacts, Plans, FollowUps int
 }
 
-// ErrNationalLoaded means the national dataset is already in the database.
-var ErrNationalLoaded = errors.New("seed: the national dataset is already loaded (use a fresh database, or `make reset` for the dev one)")
+// ErrLoaded means the national dataset is already in the database.
+var ErrLoaded = errors.New("seed: the national dataset is already loaded (use a fresh database, or `make reset` for the dev one)")
 
 // nationalProjects are the generated multi-municipality projects: how many
 // members, the share of each member's people enrolled, and the period.
@@ -58,24 +63,24 @@ type nationalOrg struct {
 	projectStart          time.Time
 }
 
-// National fills the database with the national dataset at scale (1 is
+// Load fills the database with the national dataset at scale (1 is
 // about 300,000 people and 6 million contacts) as of now, loading with COPY,
 // one transaction per municipality. It first loads the demo structure, so
 // the demo accounts work. Every person is invented. It refuses to load twice.
-func National(ctx context.Context, pool *pgxpool.Pool, scale float64, now time.Time, progress io.Writer) (NationalSummary, error) {
-	var sum NationalSummary
+func Load(ctx context.Context, pool *pgxpool.Pool, scale float64, now time.Time, progress io.Writer) (Summary, error) {
+	var sum Summary
 	if scale <= 0 || scale > 10 {
 		return sum, fmt.Errorf("seed: scale %g is outside (0, 10]", scale)
 	}
-	if err := Structure(ctx, pool); err != nil {
+	if err := seed.Structure(ctx, pool); err != nil {
 		return sum, err
 	}
 	var loaded bool
-	if err := pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM orgs WHERE key = $1)`, fmt.Sprint(NationalFirstKey)).Scan(&loaded); err != nil {
+	if err := pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM orgs WHERE key = $1)`, fmt.Sprint(FirstKey)).Scan(&loaded); err != nil {
 		return sum, err
 	}
 	if loaded {
-		return sum, ErrNationalLoaded
+		return sum, ErrLoaded
 	}
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	orgs, err := nationalStructure(ctx, pool, today)
@@ -114,7 +119,7 @@ func National(ctx context.Context, pool *pgxpool.Pool, scale float64, now time.T
 // and the generated projects, and returns every municipality with its rank
 // by size.
 func nationalStructure(ctx context.Context, pool *pgxpool.Pool, today time.Time) ([]nationalOrg, error) {
-	hash, err := auth.HashPassword(DemoPassword)
+	hash, err := auth.HashPassword(seed.DemoPassword)
 	if err != nil {
 		return nil, err
 	}
@@ -130,14 +135,14 @@ func nationalStructure(ctx context.Context, pool *pgxpool.Pool, today time.Time)
 		}); err != nil {
 			return err
 		}
-		synthetic := NationalMunicipalities - len(demo)
+		synthetic := Municipalities - len(demo)
 		// Like the demo's, the synthetic municipalities do not require
 		// two-factor sign-in, so that the benchmark can sign in.
 		if _, err := tx.Exec(ctx, `INSERT INTO orgs (key, name, kind, require_two_factor)
-			SELECT ($1 + i)::text, 'Syntetkommun ' || ($1 + i), 'municipality', false FROM generate_series(0, $2 - 1) i`, NationalFirstKey, synthetic); err != nil {
+			SELECT ($1 + i)::text, 'Syntetkommun ' || ($1 + i), 'municipality', false FROM generate_series(0, $2 - 1) i`, FirstKey, synthetic); err != nil {
 			return err
 		}
-		rows, _ = tx.Query(ctx, `SELECT id, key FROM orgs WHERE key ~ '^9[0-9]{3}$' AND key::int >= $1 ORDER BY key`, NationalFirstKey)
+		rows, _ = tx.Query(ctx, `SELECT id, key FROM orgs WHERE key ~ '^9[0-9]{3}$' AND key::int >= $1 ORDER BY key`, FirstKey)
 		var synth []nationalOrg
 		if _, err := pgx.ForEachRow(rows, []any{&id, &key}, func() error {
 			synth = append(synth, nationalOrg{id: id, key: key})
@@ -262,7 +267,7 @@ func pick[T any](rng *rand.Rand, xs []T) T { return xs[rng.IntN(len(xs))] }
 
 // loadMunicipality generates n people of o and loads them and their records
 // with COPY.
-func loadMunicipality(ctx context.Context, tx db.Tx, rng *rand.Rand, o nationalOrg, n int, today time.Time, sum *NationalSummary) error {
+func loadMunicipality(ctx context.Context, tx db.Tx, rng *rand.Rand, o nationalOrg, n int, today time.Time, sum *Summary) error {
 	people := make([]nationalPerson, n)
 	used := map[string]bool{}
 	pnrs := make([]string, n)
@@ -276,7 +281,7 @@ func loadMunicipality(ctx context.Context, tx db.Tx, rng *rand.Rand, o nationalO
 		}
 		p.birth = p.identified.AddDate(-age, 0, -rng.IntN(365))
 		for serial := rng.IntN(100); ; serial++ {
-			pnr := demoPersonnummer(p.birth, serial)
+			pnr := seed.Personnummer(p.birth, serial)
 			if !used[pnr] {
 				used[pnr], pnrs[i] = true, pnr
 				break
@@ -295,11 +300,11 @@ func loadMunicipality(ctx context.Context, tx db.Tx, rng *rand.Rand, o nationalO
 		case r >= 98:
 			p.gender = "not_stated"
 		}
-		p.first = pick(rng, womenNames)
+		p.first = pick(rng, seed.WomenNames)
 		if p.gender == "man" || (p.gender != "woman" && rng.IntN(2) == 0) {
-			p.first = pick(rng, menNames)
+			p.first = pick(rng, seed.MenNames)
 		}
-		p.last = pick(rng, lastNames)
+		p.last = pick(rng, seed.LastNames)
 		p.reason = pick(rng, regReasons)
 		turns20 := p.birth.AddDate(20, 0, 0)
 		if !projectOnly {
@@ -346,8 +351,8 @@ func loadMunicipality(ctx context.Context, tx db.Tx, rng *rand.Rand, o nationalO
 			if p.projStart != nil {
 				gender = p.gender
 			}
-			return []any{tx.TenantID, pnrs[i-1], p.birth, p.first, p.last, fictionalMobile(rng), gender,
-				upperSecondaryOf(p.reason), pick(rng, []string{"school_dropout_notice", "school_list", "school_list", "self_referral", "social_services"}),
+			return []any{tx.TenantID, pnrs[i-1], p.birth, p.first, p.last, seed.FictionalMobile(rng), gender,
+				seed.UpperSecondaryOf(p.reason), pick(rng, []string{"school_dropout_notice", "school_list", "school_list", "self_referral", "municipal_service"}),
 				p.identified, o.coordinator, p.identified}, nil
 		})); err != nil {
 		return fmt.Errorf("participants: %w", err)
@@ -372,7 +377,7 @@ func loadMunicipality(ctx context.Context, tx db.Tx, rng *rand.Rand, o nationalO
 		rowsOf(people, func(p *nationalPerson) [][]any {
 			var out [][]any
 			if p.birth.AddDate(20, 0, 0).After(p.identified) {
-				out = append(out, []any{tx.TenantID, p.id, "kaa", nil, p.identified, p.kaaEnd, p.reason, p.kaaEndReason, o.coordinator, nil, nil, movedTo(p.kaaEndReason)})
+				out = append(out, []any{tx.TenantID, p.id, "kaa", nil, p.identified, p.kaaEnd, p.reason, p.kaaEndReason, o.coordinator, nil, nil, seed.MovedTo(p.kaaEndReason)})
 			}
 			if p.projStart != nil {
 				var reason any
@@ -428,7 +433,7 @@ func loadMunicipality(ctx context.Context, tx db.Tx, rng *rand.Rand, o nationalO
 			span := int(last.Sub(p.identified).Hours()/24) + 1
 			out := make([][]any, 0, p.contacts)
 			for k := 0; k < p.contacts; k++ {
-				ch := pick(rng, channels)
+				ch := pick(rng, seed.Channels)
 				at := p.identified.AddDate(0, 0, rng.IntN(span)).Add(time.Duration(8+rng.IntN(9))*time.Hour + time.Duration(rng.IntN(60))*time.Minute)
 				if at.After(today) {
 					at = today.Add(-time.Duration(1+rng.IntN(12)) * time.Hour)
@@ -441,10 +446,10 @@ func loadMunicipality(ctx context.Context, tx db.Tx, rng *rand.Rand, o nationalO
 					method = pick(rng, []string{"mi", "coaching", "solution_focused", "7tjugo"})
 				}
 				if rng.IntN(5) == 0 {
-					note = pick(rng, demoNotes[2:])
+					note = pick(rng, seed.ContactNotes[2:])
 				}
 				out = append(out, []any{tx.TenantID, p.id, at, ch, pick(rng, []string{"outgoing", "outgoing", "outgoing", "incoming"}),
-					rng.Float64() < reachRate[ch], method, note, o.coordinator, at, pick(rng, occupations)})
+					rng.Float64() < seed.ReachRate[ch], method, note, o.coordinator, at, pick(rng, occupations)})
 			}
 			contacts += len(out)
 			return out
@@ -468,11 +473,18 @@ func loadMunicipality(ctx context.Context, tx db.Tx, rng *rand.Rand, o nationalO
 				return nil
 			}
 			to := pick(rng, []string{"", "", "", "", "other", "social_services", "arbetsformedlingen"})
+			strengths := pick(rng, []string{"Händig, gillar att bygga", "Bra på att prata med folk", "Intresserad av data och spel"})
+			challenges := pick(rng, []string{"Svårt att komma i tid", "Vet inte vad hen vill studera", "Saknar betyg i matematik"})
 			if p.projEnrolment != 0 && to == "other" { // a youth clinic only for a project participant
 				to = "youth_clinic"
 			}
-			return [][]any{{tx.TenantID, p.id, 1, mappedOn(p), pick(rng, []string{"Händig, gillar att bygga", "Bra på att prata med folk", "Intresserad av data och spel"}),
-				pick(rng, []string{"Svårt att komma i tid", "Vet inte vad hen vill studera", "Saknar betyg i matematik"}),
+			if p.projEnrolment == 0 { // care referrals, strengths and challenges only for a project participant
+				strengths, challenges = "", ""
+				if to == "social_services" {
+					to = "other"
+				}
+			}
+			return [][]any{{tx.TenantID, p.id, 1, mappedOn(p), strengths, challenges,
 				pick(rng, []string{"studies", "studies", "work", "other", "undecided"}), to != "", to, o.coordinator, mappedOn(p)}}
 		})); err != nil {
 		return fmt.Errorf("mappings: %w", err)
@@ -506,7 +518,7 @@ func loadMunicipality(ctx context.Context, tx db.Tx, rng *rand.Rand, o nationalO
 		rowsOf(people, func(p *nationalPerson) [][]any {
 			var out [][]any
 			for v := 1; v <= versions(p); v++ {
-				g := pick(rng, demoGoals)
+				g := pick(rng, seed.Goals)
 				out = append(out, []any{tx.TenantID, p.id, v, 1, nil, g[0], pick(rng, []string{"in_progress", "not_started", "reached"})},
 					[]any{tx.TenantID, p.id, v, 2, 1, g[1], pick(rng, []string{"in_progress", "reached", "dropped"})})
 			}
@@ -531,7 +543,7 @@ func loadMunicipality(ctx context.Context, tx db.Tx, rng *rand.Rand, o nationalO
 				if end == nil {
 					followUp = start.AddDate(0, 2, 0)
 				}
-				resp := pick(rng, demoResponsibles)
+				resp := pick(rng, seed.Responsibles)
 				out = append(out, []any{tx.TenantID, p.id, v, 1, pick(rng, []string{"work_placement", "guidance", "komvux", "municipal_labour", "support", "folkhogskola"}),
 					resp[0], resp[1], start, end, reason, followUp})
 				if rng.IntN(3) == 0 {
