@@ -38,6 +38,17 @@ func Register(ctx context.Context, tx db.Tx, reg Registration) (int64, error) {
 	return id, err
 }
 
+// Edit changes participant id's facts and replaces its coordinators, in
+// the transaction it is given. Returns what Update and SetCoordinators
+// return: an *ExistsError for another person's personnummer,
+// ErrNotCoordinator for a coordinator who is none.
+func Edit(ctx context.Context, tx db.Tx, id int64, f Fields, coordinators []int) error {
+	if err := Update(ctx, tx, id, f); err != nil {
+		return err
+	}
+	return SetCoordinators(ctx, tx, id, coordinators)
+}
+
 // Age is the age on a day of someone born on birth.
 func Age(birth, on time.Time) int {
 	a := on.Year() - birth.Year()

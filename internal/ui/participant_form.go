@@ -301,12 +301,7 @@ func (h *Handler) participantUpdate(w http.ResponseWriter, r *http.Request) {
 		h.renderParticipantForm(w, r, http.StatusUnprocessableEntity, views.ParticipantFormView{Values: f.values, Errors: f.errs, Assigned: f.coordinators}, id)
 		return
 	}
-	err = h.inTenant(r, func(tx db.Tx) error {
-		if err := participant.Update(ctx, tx, id, f.fields); err != nil {
-			return err
-		}
-		return participant.SetCoordinators(ctx, tx, id, f.coordinators)
-	})
+	err = h.inTenant(r, func(tx db.Tx) error { return participant.Edit(ctx, tx, id, f.fields, f.coordinators) })
 	var exists *participant.ExistsError
 	if errors.Is(err, participant.ErrNotCoordinator) {
 		f.errs.Add("coordinators", "Välj bland kommunens samordnare.")
