@@ -35,6 +35,7 @@ func tenantTables(t *testing.T, d *pgtest.DB) []string {
 }
 
 func TestCatalog(t *testing.T) {
+	t.Parallel()
 	d := pgtest.New(t)
 	ctx := context.Background()
 	tables := tenantTables(t, d)
@@ -405,6 +406,7 @@ func seedTwoTenants(t *testing.T, d *pgtest.DB) (a, b int) {
 }
 
 func TestMigrationsUpDownUp(t *testing.T) {
+	// Not parallel: it migrates outside pgtest's lock, and migrations grant on cluster-wide roles.
 	url, m := pgtest.NewAt(t, 0)
 	countTables := func() int {
 		conn, err := pgx.Connect(context.Background(), url)
@@ -440,6 +442,7 @@ func TestMigrationsUpDownUp(t *testing.T) {
 // TestMigrationsAsPlainOwner runs the migrations as production does: as an
 // owner that is not a superuser, only allowed to create roles.
 func TestMigrationsAsPlainOwner(t *testing.T) {
+	// Not parallel: it creates a cluster-wide role and migrates outside pgtest's lock.
 	srv := pgtest.Server(t)
 	ctx := context.Background()
 	admin, err := pgx.Connect(ctx, srv.AdminURL("postgres"))
