@@ -5,7 +5,7 @@ GO      ?= go
 export GOTOOLCHAIN := go1.27.3
 PKGS    := ./...
 
-.PHONY: run test schema soak bench screenshots lint deps generate build reset clean
+.PHONY: run test test-under-load schema soak bench screenshots lint deps generate build reset clean
 
 ## run: start a throwaway PostgreSQL (unless DATABASE_URL is set), migrate, seed the demo, serve on :8080
 run: deps
@@ -19,6 +19,10 @@ test: deps
 ## schema: write migrations/schema.sql, the schema after every migration (pg_dump of a freshly migrated throwaway database, normalised); commit it with each new migration
 schema: deps
 	$(GO) test -count=1 -run '^TestSchemaSnapshot$$' ./internal/db -args -update
+
+## test-under-load: make test three times in a row beside two CPU-bound processes; stops at the first failure, prints each run's time
+test-under-load:
+	@MAKE="$(MAKE)" scripts/test-under-load.sh
 
 ## soak: the load and fault proofs of make test, with the load running SOAK_SECONDS (default 300)
 SOAK_SECONDS ?= 300

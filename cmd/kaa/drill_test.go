@@ -22,6 +22,7 @@ import (
 // pg_restore --exit-on-error into an empty database; every table has as many
 // rows as before and every audit chain verifies.
 func TestBackupRestoreDrill(t *testing.T) {
+	t.Parallel()
 	d := pgtest.New(t)
 	ctx := context.Background()
 	if err := run(ctx, []string{"seed", "demo"}, func(k string) string { return map[string]string{"DATABASE_URL": d.OwnerURL}[k] }, &strings.Builder{}); err != nil {

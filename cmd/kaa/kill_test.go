@@ -21,6 +21,7 @@ import (
 // the register or none of it: the confirmation is one transaction, and a
 // transaction whose server died is rolled back by PostgreSQL.
 func TestKilledMidImport(t *testing.T) {
+	t.Parallel()
 	d := pgtest.NewFrom(t, "demo", seedDemo)
 	ctx := context.Background()
 	start := func() (string, *exec.Cmd) {

@@ -94,6 +94,7 @@ func signInAndLoadStart(t *testing.T, base, email string) string {
 }
 
 func TestServeBootsAndSignsIn(t *testing.T) {
+	t.Parallel()
 	d := pgtest.NewFrom(t, "demo", seedDemo)
 	free, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -126,6 +127,7 @@ func TestServeBootsAndSignsIn(t *testing.T) {
 }
 
 func TestEveryDemoAccountSeesItsStartPage(t *testing.T) {
+	t.Parallel()
 	d := pgtest.NewFrom(t, "demo", seedDemo)
 	addr, stop := boot(t, []string{"serve"}, map[string]string{"APP_DATABASE_URL": d.AppURL, "KAA_ADDR": "127.0.0.1:0", "KAA_TOTP_KEYS": testTOTPKeys, "KAA_AUDIT_KEY": pgtest.AuditKey.String()})
 	defer stop()
@@ -138,6 +140,7 @@ func TestEveryDemoAccountSeesItsStartPage(t *testing.T) {
 }
 
 func TestDevWithDatabaseURL(t *testing.T) {
+	// Not parallel: dev alters the cluster-wide role kaa_app, and migrates.
 	d := pgtest.New(t) // migrated, no demo data yet
 	// dev gives kaa_app a login with the password kept in the dev folder; the
 	// role is cluster-wide, so keep the one the other tests use.
@@ -178,6 +181,7 @@ func TestDevWithDatabaseURL(t *testing.T) {
 }
 
 func TestCommands(t *testing.T) {
+	// Not parallel: its commands migrate down and up outside pgtest's lock.
 	d := pgtest.New(t)
 	checkpoints := filepath.Join(t.TempDir(), "checkpoints.jsonl")
 	env := map[string]string{"DATABASE_URL": d.OwnerURL, "KAA_AUDIT_KEY": pgtest.AuditKey.String(), "KAA_AUDIT_CHECKPOINT_FILE": checkpoints}
@@ -347,6 +351,7 @@ func TestCommands(t *testing.T) {
 // from before encryption and one under the previous key are both encrypted
 // under the new key by `kaa totp encrypt`, after which the old key can go.
 func TestTOTPEncrypt(t *testing.T) {
+	t.Parallel()
 	d := pgtest.New(t)
 	ctx := context.Background()
 	const plain, other = "JBSWY3DPEHPK3PXP", "KRSXG5CTMVRXEZLU"

@@ -21,6 +21,7 @@ import (
 // the audit log with its counts and the decision's reference, and the
 // erased people's anonymous rows stay for the statistics.
 func TestRetentionNeedsADecision(t *testing.T) {
+	t.Parallel()
 	d := pgtest.NewFrom(t, "accounts", seed.StructureAt)
 	ctx := context.Background()
 	var osby, horby, sub int

@@ -107,6 +107,7 @@ var keys = []auditkey.Key{pgtest.AuditKey}
 // now no way of rebuilding it passes, and a row cannot be written without
 // the key at all.
 func TestAuditChainRehash(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	c := newChain(t)
 	if got := c.check(t, keys, nil); got.Broken != "" || got.Rows != 10 || got.Unkeyed != 0 {
@@ -157,6 +158,7 @@ func TestAuditChainRehash(t *testing.T) {
 // TestAuditKeyRotation: rows MACed with a retired key are checked with it;
 // without it Verify names the first such row.
 func TestAuditKeyRotation(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	c := newChain(t)
 	next := auditkey.New()
@@ -180,6 +182,7 @@ func TestAuditKeyRotation(t *testing.T) {
 // which the chain alone cannot show, is named, also once new rows have
 // filled the gap; an edited checkpoint file fails to read.
 func TestAuditCheckpoints(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	c := newChain(t)
 	file := filepath.Join(t.TempDir(), "checkpoints.jsonl")
@@ -242,6 +245,7 @@ func TestAuditCheckpoints(t *testing.T) {
 // keep their SHA-256 hashes and are checked as such; keyed rows follow them,
 // and an unkeyed row after a keyed one breaks the chain.
 func TestAuditChainFromBeforeTheKey(t *testing.T) {
+	// Not parallel: it migrates outside pgtest's lock, and migrations grant on cluster-wide roles.
 	ctx := context.Background()
 	url, m := pgtest.NewAt(t, 24) // before the key (000025)
 	if err := seed.StructureAt(ctx, url); err != nil {

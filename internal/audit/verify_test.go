@@ -23,6 +23,7 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 // by Verify; the serving role cannot change or remove a row; and a row
 // written in a transaction that rolls back is gone with it.
 func TestAuditChain(t *testing.T) {
+	t.Parallel()
 	d := pgtest.NewFrom(t, "accounts", seed.StructureAt)
 	ctx := context.Background()
 	var osby, horby, user int

@@ -19,6 +19,7 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 // user's own memberships, and ends with the batch: the pooled connection
 // carries no user into the next request.
 func TestLoadPrincipalLeavesNoUserOnTheConnection(t *testing.T) {
+	t.Parallel()
 	d := pgtest.NewFrom(t, "accounts", seed.StructureAt)
 	ctx := context.Background()
 	cfg, err := pgxpool.ParseConfig(d.AppURL)

@@ -9,6 +9,7 @@ import (
 // unique four-digit codes and names, and a few known ones (the first and the
 // last code, the capital, and the seed tenants).
 func TestMunicipalities(t *testing.T) {
+	t.Parallel()
 	if n := len(Municipalities); n != 290 {
 		t.Errorf("%d municipalities, want 290", n)
 	}

@@ -9,6 +9,7 @@ import (
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
 func TestLoad(t *testing.T) {
+	t.Parallel()
 	t.Run("Defaults", func(t *testing.T) {
 		c, err := Load(env(nil))
 		if err != nil {
@@ -52,6 +53,7 @@ func TestLoad(t *testing.T) {
 // TestAuditKeys: the audit key and the retired ones are read from base64
 // and too short a key is refused; a key's id depends on the key alone.
 func TestAuditKeys(t *testing.T) {
+	t.Parallel()
 	key := "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=" // 32 bytes
 	old := "c29tZSBvbGRlciBrZXkgdGhhdCB3YXMgcmV0aXJlZCEh" // 33 bytes
 	c, err := Load(env(map[string]string{"KAA_AUDIT_KEY": key, "KAA_AUDIT_OLD_KEYS": old + ", ", "KAA_AUDIT_CHECKPOINT_INTERVAL": "15m"}))
@@ -83,6 +85,7 @@ func TestAuditKeys(t *testing.T) {
 // TestRetentionMode: KAA_RETENTION is off, report or erase, report when
 // unset; anything else stops the program with a message naming the values.
 func TestRetentionMode(t *testing.T) {
+	t.Parallel()
 	for v, want := range map[string]RetentionMode{"": RetentionReport, "off": RetentionOff, "report": RetentionReport, "erase": RetentionErase} {
 		c, err := Load(env(map[string]string{"KAA_RETENTION": v}))
 		if err != nil || c.Retention != want {

@@ -11,6 +11,7 @@ import (
 // Every cell that starts like a formula, in the header row as in the data,
 // reaches the spreadsheet as text; other cells are untouched.
 func TestEveryCellIsDefused(t *testing.T) {
+	t.Parallel()
 	var b strings.Builder
 	w := csvsafe.NewWriter(&b)
 	head := []string{"=HYPERLINK(\"http://x\")", "Kommun", "+1", "@SUM(A1)"}
@@ -49,6 +50,7 @@ func TestEveryCellIsDefused(t *testing.T) {
 // read: a byte-order mark, ; between fields, CRLF after each record, and
 // the same defused cells.
 func TestSemicolonFormat(t *testing.T) {
+	t.Parallel()
 	var b strings.Builder
 	w, err := csvsafe.NewFormatWriter(&b, csvsafe.Semicolon)
 	if err != nil {

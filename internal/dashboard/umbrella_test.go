@@ -6,6 +6,7 @@ import (
 )
 
 func TestSuppressed(t *testing.T) {
+	t.Parallel()
 	// One row of three municipalities and the total (column 3); the group is the whole row.
 	row := func(cells ...int) ([][]int, [][][2]int) {
 		g := make([][2]int, len(cells))

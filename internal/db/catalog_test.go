@@ -35,6 +35,7 @@ func tenantTables(t *testing.T, d *pgtest.DB) []string {
 }
 
 func TestCatalog(t *testing.T) {
+	t.Parallel()
 	d := pgtest.New(t)
 	ctx := context.Background()
 	tables := tenantTables(t, d)
@@ -407,6 +408,7 @@ func seedTwoTenants(t *testing.T, d *pgtest.DB) (a, b int) {
 // TestMigrationsAsPlainOwner runs the migrations as production does: as an
 // owner that is not a superuser, only allowed to create roles.
 func TestMigrationsAsPlainOwner(t *testing.T) {
+	// Not parallel: it creates a cluster-wide role and migrates outside pgtest's lock.
 	srv := pgtest.Server(t)
 	ctx := context.Background()
 	admin, err := pgx.Connect(ctx, srv.AdminURL("postgres"))

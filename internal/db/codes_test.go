@@ -20,6 +20,7 @@ import (
 // added in one place and not the other fails here rather than at a
 // municipality's save.
 func TestChecksFollowCodes(t *testing.T) {
+	t.Parallel()
 	d := pgtest.New(t)
 	ctx := context.Background()
 	want := map[string][]string{}
@@ -71,6 +72,7 @@ func TestChecksFollowCodes(t *testing.T) {
 // has a Swedish label), every status there is produced, and the stored
 // column is computed by that function, not by a copy of the rule.
 func TestStatusFollowsCodes(t *testing.T) {
+	t.Parallel()
 	d := pgtest.New(t)
 	ctx := context.Background()
 	rows, _ := d.Owner.Query(ctx, `

@@ -186,6 +186,7 @@ func pnr(birth time.Time, serial int) string {
 }
 
 func TestGeneralisesUntilKThenSuppresses(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	within, leader := f.project("within"), f.user("projektledare@within.demo")
 	// Ten women of Osby aged 17, who started in January, February and March
@@ -239,6 +240,7 @@ func TestGeneralisesUntilKThenSuppresses(t *testing.T) {
 }
 
 func TestWhoMayExport(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	within := f.project("within")
 	for i := 0; i < 6; i++ {
@@ -278,6 +280,7 @@ func TestWhoMayExport(t *testing.T) {
 }
 
 func TestPseudonyms(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	within, leader := f.project("within"), f.user("projektledare@within.demo")
 	var pnrs []string
@@ -351,6 +354,7 @@ func overlap(a, b []string) bool {
 // name, an identity number, a phone number, an e-mail address, a street or a
 // note, whatever they look like.
 func TestNoIdentifierEverLeaves(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	within, leader := f.project("within"), f.user("utvarderare@within.demo")
 	rng := rand.New(rand.NewPCG(2026, 11))
@@ -398,6 +402,7 @@ func TestNoIdentifierEverLeaves(t *testing.T) {
 // A 100,000-row export is read and written a row at a time: the heap stays
 // within a bound that does not grow with the rows.
 func TestExportStreams(t *testing.T) {
+	// Not parallel: it measures the heap of the whole test binary.
 	f := newFixture(t)
 	within, leader := f.project("within"), f.user("projektledare@within.demo")
 	_, err := f.d.Owner.Exec(f.ctx, `
@@ -470,6 +475,7 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 }
 
 func TestXLSX(t *testing.T) {
+	t.Parallel()
 	f := newFixture(t)
 	within := f.project("within")
 	for i := 0; i < 5; i++ {

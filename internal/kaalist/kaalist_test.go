@@ -44,6 +44,7 @@ func xlsx(t testing.TB, rows ...[]any) []byte {
 }
 
 func TestRead(t *testing.T) {
+	t.Parallel()
 	win, err := charmap.Windows1252.NewEncoder().Bytes([]byte("Personnummer;Förnamn;Efternamn;Ort\r\n20080301-0024;Åsa;Öberg;Hässleholm\r\n"))
 	if err != nil {
 		t.Fatal(err)
@@ -104,6 +105,7 @@ func TestRead(t *testing.T) {
 }
 
 func TestReadErrors(t *testing.T) {
+	t.Parallel()
 	many := func(n int) []byte {
 		var b strings.Builder
 		b.WriteString("Pnr;Namn\n")
@@ -164,6 +166,7 @@ func TestReadErrors(t *testing.T) {
 }
 
 func TestGuess(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name   string
 		header []string
@@ -191,6 +194,7 @@ func TestGuess(t *testing.T) {
 }
 
 func TestMissing(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		m    Mapping
@@ -211,6 +215,7 @@ func TestMissing(t *testing.T) {
 }
 
 func TestParseMapping(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name     string
 		form     map[string][]string
@@ -243,6 +248,7 @@ func TestParseMapping(t *testing.T) {
 }
 
 func TestRows(t *testing.T) {
+	t.Parallel()
 	m := Mapping{}
 	for i, f := range Fields {
 		m[f] = i
@@ -341,6 +347,7 @@ func TestRows(t *testing.T) {
 }
 
 func TestRowsFile(t *testing.T) {
+	t.Parallel()
 	data := []byte("Personnummer;Namn;Kön\n20080301-0024;Åsa Öberg;\n\n0803010024;Öberg, Åsa\n991231-9994;Bo Ek\n080301-0024;Åsa Öberg\n")
 	tab, err := Read("lista.csv", data)
 	if err != nil {

@@ -22,6 +22,7 @@ import (
 // contact kept on the person follows them; and an amended original still
 // cannot change.
 func TestContactsBetweenFollowAmendments(t *testing.T) {
+	t.Parallel()
 	d := pgtest.NewFrom(t, "accounts", seed.StructureAt)
 	ctx := context.Background()
 	var tenant, coordinator int

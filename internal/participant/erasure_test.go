@@ -25,6 +25,7 @@ import (
 // A new table or column with free text that retention_erase forgets fails
 // here without anyone having to remember to add it to the test.
 func TestErasureLeavesNoFreeText(t *testing.T) {
+	t.Parallel()
 	d := pgtest.NewFrom(t, "demo", seed.DemoAt)
 	ctx := context.Background()
 	var osby, user int

@@ -25,6 +25,7 @@ var bigTables = []string{"participants", "enrolments", "contacts", "plans", "fol
 // leads with tenant_id. It reads PostgreSQL's own per-transaction scan
 // counters, so it holds whatever SQL the store functions build.
 func TestKeyQueriesUseIndexes(t *testing.T) {
+	t.Parallel()
 	d := pgtest.NewFrom(t, "accounts", seed.StructureAt)
 	ctx := context.Background()
 	// A national register in miniature: Kristianstad is one of 31

@@ -20,6 +20,7 @@ import (
 // åtgärd, stay only for a project participant. An open åtgärd gets its plan's follow-up date unless
 // that is before its start.
 func TestMigrationRegisterContent(t *testing.T) {
+	// Not parallel: it migrates outside pgtest's lock, and migrations grant on cluster-wide roles.
 	ctx := context.Background()
 	url, m := pgtest.NewAt(t, 26)
 	if err := seed.StructureAt(ctx, url); err != nil {

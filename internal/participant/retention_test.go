@@ -26,6 +26,7 @@ import (
 // decision's reference, and finds nothing more the second time. A newer
 // decision supersedes the earlier one, which stays in the history.
 func TestRetention(t *testing.T) {
+	t.Parallel()
 	d := pgtest.NewFrom(t, "accounts", seed.StructureAt)
 	ctx := context.Background()
 	var osby, horby, user, sub int

@@ -11,6 +11,7 @@ import (
 var today = time.Date(2026, 11, 23, 15, 0, 0, 0, time.UTC)
 
 func TestParse(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, in, want string
 		err            error
@@ -91,6 +92,7 @@ var sharedVectors = []struct {
 // already written), and a short form without + is read in the most recent
 // century, so a person of 100 or more needs the + (as Skatteverket writes it).
 func TestSharedVectors(t *testing.T) {
+	t.Parallel()
 	for _, v := range sharedVectors {
 		forms := []string{v.long, v.separated}
 		if !strings.Contains(v.separated, "+") {
@@ -119,6 +121,7 @@ func TestSharedVectors(t *testing.T) {
 }
 
 func TestDerived(t *testing.T) {
+	t.Parallel()
 	n, err := Parse("080361-0021", today)
 	if err != nil {
 		t.Fatal(err)

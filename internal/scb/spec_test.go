@@ -14,6 +14,7 @@ import (
 var reported = []codes.List{Records, codes.RegistrationReason, codes.Occupation, codes.MeasureType, codes.MeasureEnd, codes.Deregistration}
 
 func TestSpecTables(t *testing.T) {
+	t.Parallel()
 	if len(Specs()) == 0 {
 		t.Fatal("no spec table is embedded")
 	}
@@ -50,6 +51,7 @@ func TestSpecTables(t *testing.T) {
 // A table that lacks a key, maps one too many, or names a column the
 // product does not know is refused when it is loaded.
 func TestSpecCheckRefuses(t *testing.T) {
+	t.Parallel()
 	good := Specs()[0]
 	if err := good.check(); err != nil {
 		t.Fatal(err)
@@ -79,6 +81,7 @@ func TestSpecCheckRefuses(t *testing.T) {
 }
 
 func TestLookupSpec(t *testing.T) {
+	t.Parallel()
 	if _, err := LookupSpec("1999-1"); !errors.Is(err, ErrUnknownSpec) {
 		t.Errorf("an unknown version: %v", err)
 	}

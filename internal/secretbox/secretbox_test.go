@@ -21,6 +21,7 @@ func mustKeys(t *testing.T, s string) *secretbox.Keyring {
 // with its own context, and survives a key rotation: the old key still
 // opens it (reported stale), the new key seals it again.
 func TestSecretbox(t *testing.T) {
+	t.Parallel()
 	const secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 	old := secretbox.NewKey("old")
 	next := secretbox.NewKey("new")

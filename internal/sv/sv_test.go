@@ -9,6 +9,7 @@ import (
 )
 
 func TestFormats(t *testing.T) {
+	t.Parallel()
 	for got, want := range map[string]string{
 		sv.Num(7):                    "7",
 		sv.Num(1234):                 "1\u00a0234",
@@ -37,6 +38,7 @@ func TestFormats(t *testing.T) {
 }
 
 func TestSortBy(t *testing.T) {
+	t.Parallel()
 	names := []string{"Öberg", "ärlig", "Zorn", "Åberg", "andersson", "Ahlström", "Eriksson", "Érik"}
 	sv.SortBy(names, func(s string) string { return s })
 	want := []string{"Ahlström", "andersson", "Érik", "Eriksson", "Zorn", "Åberg", "ärlig", "Öberg"}
@@ -46,6 +48,7 @@ func TestSortBy(t *testing.T) {
 }
 
 func TestCount(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		n    int
 		want string
@@ -63,6 +66,7 @@ func TestCount(t *testing.T) {
 }
 
 func TestTurns(t *testing.T) {
+	t.Parallel()
 	birth := time.Date(2007, 3, 1, 0, 0, 0, 0, time.UTC)
 	stockholm, _ := time.LoadLocation("Europe/Stockholm")
 	for _, c := range []struct {

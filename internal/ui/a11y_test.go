@@ -177,6 +177,7 @@ func reflowFindings(t *testing.T, ctx context.Context, page string) (found []str
 // TestAccessibility audits the pages a coordinator and an administrator use,
 // in the states that matter, with axe in Chromium. It lists what it visited.
 func TestAccessibility(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	ctx := browser(t)
 	pid, _, cid := a.fixture("1273", "samordnare@osby.demo", "Alva", "Andersson")

@@ -15,6 +15,7 @@ import (
 // account of a system administrator; anything more is a break-glass action
 // the municipality's own administrators see.
 func TestSystemAdminReach(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	sys := a.client()
 	sys.signIn("systemadmin@kaa.demo")
@@ -139,6 +140,7 @@ func TestSystemAdminReach(t *testing.T) {
 // only within its own organisation and does not learn what an address is
 // elsewhere.
 func TestMunicipalityAdminReach(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	admin := a.client()
 	admin.signIn("admin@osby.demo")

@@ -2,6 +2,7 @@ package ui_test
 
 import (
 	"context"
+	"fmt"
 	"os/exec"
 	"strings"
 	"testing"
@@ -12,21 +13,38 @@ import (
 	"github.com/kaa-plattform/kaa/internal/seed"
 )
 
+// browsers bounds how many Chromiums run at once. Each is a handful of
+// processes that want a core of their own, and the server and PostgreSQL
+// they drive want the rest: on a two-core machine more than two at once
+// only makes every step of every one of them slower.
+var browsers = make(chan struct{}, 2)
+
+// stepTimeout bounds one step of a browser test: a page to load, an htmx
+// swap to land, the focus to move, a download to finish. A step takes well
+// under a second on an idle machine; the bound is for a machine so busy that
+// the test is meaningless, and to fail with the step's name instead of the
+// whole binary's timeout.
+const stepTimeout = 90 * time.Second
+
 // browser starts Debian's headless Chromium for one test, in Swedish as the
 // staff's browsers are (date fields read ÅÅÅÅ-MM-DD and take the keys so).
+// It waits for a free slot (see browsers); the browser lives until the
+// test's own deadline, less a little to report what it was waiting for.
 func browser(t *testing.T) context.Context {
 	t.Helper()
 	path, err := exec.LookPath("chromium")
 	if err != nil {
 		t.Fatal("chromium is not installed; `make test` installs it (apt-get install chromium)")
 	}
+	browsers <- struct{}{}
+	t.Cleanup(func() { <-browsers }) // runs last, after the browser is gone
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(path),
 		chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-component-update", true), chromedp.WindowSize(390, 844), chromedp.Flag("lang", "sv-SE"), chromedp.Env("LANGUAGE=sv_SE", "LANG=sv_SE.UTF-8"))
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 120*time.Second)
-	t.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
+	ctx, cancelDeadline := untilTestDeadline(t, ctx)
+	t.Cleanup(func() { cancelDeadline(); cancel(); cancelAlloc() })
 	lang, err := chromedp.Run(ctx, chromedp.Evaluate[string](`navigator.language`))
 	if err != nil {
 		t.Fatalf("start chromium: %v", err)
@@ -37,6 +55,52 @@ func browser(t *testing.T) context.Context {
 	return ctx
 }
 
+// untilTestDeadline ends ctx half a minute before the test binary's
+// deadline (go test -timeout), so that a step still waiting then fails with
+// its own message instead of the binary's panic; without a deadline, never.
+func untilTestDeadline(t *testing.T, ctx context.Context) (context.Context, context.CancelFunc) {
+	if d, ok := t.Deadline(); ok {
+		return context.WithDeadline(ctx, d.Add(-30*time.Second))
+	}
+	return context.WithCancel(ctx)
+}
+
+// eventually calls done until it reports true, for at most stepTimeout.
+// An error from done is not the end: a page being replaced (a navigation,
+// an htmx swap) makes reads fail for a moment. When time is up, it returns
+// the context's error with done's last one.
+func eventually(ctx context.Context, done func(ctx context.Context) (bool, error)) error {
+	ctx, cancel := context.WithTimeout(ctx, stepTimeout)
+	defer cancel()
+	var last error
+	for {
+		ok, err := done(ctx)
+		if ok && err == nil {
+			return nil
+		}
+		last = err
+		select {
+		case <-ctx.Done():
+			if last != nil {
+				return fmt.Errorf("%w (last: %v)", ctx.Err(), last)
+			}
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// click clicks the first element matching the CSS selector sel once it is
+// visible. The element is looked up again if it was replaced between the
+// lookup and the click (htmx swapping the part of the page it is in), so a
+// click never goes to a node that is gone.
+func click(ctx context.Context, sel string) error {
+	return eventually(ctx, func(ctx context.Context) (bool, error) {
+		err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(sel)))
+		return err == nil, err
+	})
+}
+
 // passwordSignIn is the steps of signing in with the password from the sign-in page
 // (signing out whoever is signed in first), then waiting for then.
 func passwordSignIn(base, email string, then chromedp.Action[chromedp.Void]) []chromedp.Action[chromedp.Void] {
@@ -44,6 +108,10 @@ func passwordSignIn(base, email string, then chromedp.Action[chromedp.Void]) []c
 		chromedp.Navigate(base + "/logga-in"),
 		chromedp.WaitReady(chromedp.CSS("main")),
 		chromedp.Evaluate[chromedp.Void](`(document.querySelector("form[action='/logga-ut']") || {submit() {}}).submit(); ({})`),
+		// The sign-in page of the signed-out browser, not the one still
+		// showing while the sign-out is on its way: typing into that one
+		// would be lost with it.
+		chromedp.WaitNotPresent(chromedp.CSS("form[action='/logga-ut']")),
 		chromedp.WaitVisible(chromedp.ID("f-email")),
 		chromedp.SendKeys(chromedp.ID("f-email"), email),
 		chromedp.SendKeys(chromedp.ID("f-password"), seed.DemoPassword),
@@ -56,6 +124,7 @@ func passwordSignIn(base, email string, then chromedp.Action[chromedp.Void]) []c
 // screen, finds a young person by personnummer as she types, logs an SMS with
 // the quick form and sees it on the timeline without a page load.
 func TestBrowserCoordinatorLogsContact(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	ctx := browser(t)
 	_, err := a.db.Owner.Exec(context.Background(), `
@@ -75,12 +144,12 @@ func TestBrowserCoordinatorLogsContact(t *testing.T) {
 	}
 	// htmx replaces the results as she types: wait until only Alva is left.
 	var total string
-	for i := 0; i < 50 && total != "1 deltagare"; i++ {
-		total, _ = chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`[data-testid="total"]`)))
-		time.Sleep(100 * time.Millisecond)
-	}
-	if total != "1 deltagare" {
-		t.Fatalf("search as you type shows %q", total)
+	if err := eventually(ctx, func(ctx context.Context) (bool, error) {
+		var err error
+		total, err = chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`[data-testid="total"]`)))
+		return total == "1 deltagare", err
+	}); err != nil {
+		t.Fatalf("search as you type shows %q (%v)", total, err)
 	}
 	loc, _ := chromedp.Run(ctx, chromedp.Location())
 	if strings.Contains(loc, "0803") {
@@ -88,8 +157,11 @@ func TestBrowserCoordinatorLogsContact(t *testing.T) {
 	}
 	snap(t, ctx, shots(t), "deltagarlista")
 	note := "Skickade sms om tid för möte"
+	// A late answer to an earlier keystroke may still replace the list.
+	if err := click(ctx, `[data-testid="participants"] a`); err != nil {
+		t.Fatalf("open the participant: %v", err)
+	}
 	err = chromedp.Do(ctx,
-		chromedp.Click(chromedp.CSS(`[data-testid="participants"] a`)),
 		chromedp.WaitVisible(chromedp.ID("contact-form")),
 		chromedp.SetValue(chromedp.ID("f-channel"), "sms"),
 		chromedp.Click(chromedp.ID("f-reached-no")),
@@ -100,11 +172,12 @@ func TestBrowserCoordinatorLogsContact(t *testing.T) {
 		t.Fatalf("log contact: %v", err)
 	}
 	var timeline string
-	for i := 0; i < 50 && !strings.Contains(timeline, note); i++ {
-		timeline, _ = chromedp.Run(ctx, chromedp.Text(chromedp.ID("timeline")))
-		time.Sleep(100 * time.Millisecond)
-	}
-	if !strings.Contains(timeline, note) || !strings.Contains(timeline, "Sms") {
+	err = eventually(ctx, func(ctx context.Context) (bool, error) {
+		var err error
+		timeline, err = chromedp.Run(ctx, chromedp.Text(chromedp.ID("timeline")))
+		return strings.Contains(timeline, note), err
+	})
+	if err != nil || !strings.Contains(timeline, "Sms") {
 		t.Fatalf("the timeline does not show the new contact: %q", timeline)
 	}
 	// The message at the top of the fresh form says it was saved, and has

@@ -261,6 +261,7 @@ var pending = map[string]string{}
 // holds "uppgift saknas" or "annan", and fails on any code word a user
 // would read: a key of internal/codes, a snake_case token, "null", "true".
 func TestNoCodeWords(t *testing.T) {
+	t.Parallel()
 	t.Run("catches a missing label", func(t *testing.T) {
 		page := `<html><head><title>Sida</title><style>.no_activity{}</style><script>let x = "unknown";</script></head>
 			<body><form><input name="no_activity" value="other"><select name="gender"><option value="not_stated">Ej angivet</option></select>

@@ -17,6 +17,7 @@ import (
 // project each ask once, on a page that works without JavaScript, and change nothing
 // until the answer is yes; the answer carries what the form held.
 func TestDestructiveActionsAskOnce(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	coordinator, admin, owner := a.client(), a.client(), a.client()
 	coordinator.signIn("samordnare@osby.demo")

@@ -22,6 +22,7 @@ import (
 // the ESF tables or the export, checked both over HTTP and in the database's
 // functions; and the database itself refuses a membership nobody accepted.
 func TestProjectConsent(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	ctx := context.Background()
 	owner := a.client()

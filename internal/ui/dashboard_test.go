@@ -18,6 +18,7 @@ import (
 // TestMunicipalityDashboard checks every indicator on fixture data where the
 // right answer was worked out by hand.
 func TestMunicipalityDashboard(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	ctx := context.Background()
 	osby, me := a.orgID("1273"), a.userID("samordnare@osby.demo")

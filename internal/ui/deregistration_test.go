@@ -22,6 +22,7 @@ import (
 // nothing crosses to the new municipality, and the page shows the
 // municipality by name.
 func TestDeregistration(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.client()
 	c.signIn("samordnare@osby.demo")
@@ -95,6 +96,7 @@ func TestDeregistration(t *testing.T) {
 // before and after), and the SCB report reads the corrected state. It can
 // be undone, unless another registration is open or the person is 20.
 func TestDeregistrationCorrection(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.client()
 	c.signIn("samordnare@osby.demo")
@@ -217,6 +219,7 @@ func TestDeregistrationCorrection(t *testing.T) {
 // in the KAA register but can take part in an ESF project; a project's end
 // takes the project's reasons, not the law's.
 func TestProjectEnrolmentWithoutKAA(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.client()
 	c.signIn("samordnare@osby.demo")
@@ -279,6 +282,7 @@ func statusAgrees(t *testing.T, page, want string) {
 // not know is said in the preview, not silently dropped; attending an
 // introduction programme is no reason to be in the KAA register.
 func TestImportShowsUnknownReason(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.client()
 	c.signIn("samordnare@osby.demo")
@@ -294,6 +298,7 @@ func TestImportShowsUnknownReason(t *testing.T) {
 // refused in the import with the row and the cell named, like every other
 // personnummer error, and is not imported.
 func TestImportRefusesSerial000(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.client()
 	c.signIn("samordnare@osby.demo")

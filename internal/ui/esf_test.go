@@ -21,6 +21,7 @@ import (
 // all 16), five men in Kristianstad (inactive, post-secondary, 20) and one
 // non-binary person in Osby, a cell of one.
 func TestESFIndicators(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	ctx := context.Background()
 	start := time.Now().AddDate(0, 0, -3)

@@ -13,6 +13,7 @@ import (
 // from the person's page and gets every part of what is held, in Swedish
 // with no code word, ready to print; producing it is in the audit log.
 func TestRegisterExtract(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	pid := a.wordsFixture()
 	// A correction of the avregistrering to Kristianstad: it was first

@@ -27,6 +27,7 @@ func onQueue(t *testing.T, c *client, queue, name string) bool {
 }
 
 func TestFollowUps(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.client()
 	c.signIn("samordnare@osby.demo")
@@ -107,6 +108,7 @@ func TestFollowUps(t *testing.T) {
 }
 
 func TestTurned20Job(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	ctx := context.Background()
 	osby := a.orgID("1273")
@@ -160,6 +162,7 @@ func TestTurned20Job(t *testing.T) {
 }
 
 func TestPlanQueues(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.client()
 	c.signIn("samordnare@osby.demo")

@@ -14,6 +14,7 @@ import (
 // TestOneAndMany: counts read "1 person", "2 personer", and the 20th
 // birthday "fyllde 20" once it has passed and "fyller 20" before it.
 func TestOneAndMany(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	ctx := context.Background()
 	osby := a.orgID("1273")

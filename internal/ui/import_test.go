@@ -81,6 +81,7 @@ const kaaList = "Personnummer;Efternamn;Förnamn;Mobil;Orsak\n" +
 	"080301-0024;Dubblett;Alva;;\n"
 
 func TestImport(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.client()
 	c.signIn("samordnare@osby.demo")
@@ -339,6 +340,7 @@ func TestImport(t *testing.T) {
 // TestImportLargeList imports 10,000 rows in one go (its speed is measured by
 // the benchmarks, not here).
 func TestImportLargeList(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("large import")
 	}
@@ -391,6 +393,7 @@ func bombs() []struct {
 // with status 422 and a Swedish message naming the limit, and nothing is
 // stored.
 func TestImportBombs(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.client()
 	c.signIn("samordnare@osby.demo")
@@ -459,6 +462,7 @@ func peakHeap(stop <-chan struct{}) <-chan uint64 {
 // every bomb is refused naming its limit, and another municipality's
 // coordinator gets her list of young people in under 2 s meanwhile.
 func TestImportBombsAtOnce(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	attacker := a.client()
 	attacker.signIn("samordnare@osby.demo")
@@ -536,6 +540,7 @@ func TestImportBombsAtOnce(t *testing.T) {
 // and nothing is read or stored; another municipality's pages are served,
 // and so are its imports until the server's slots are all taken too.
 func TestImportSlots(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	osby := a.client()
 	osby.signIn("samordnare@osby.demo")

@@ -50,6 +50,7 @@ func desktopJourney(t *testing.T) (*app, keyboard) {
 // logs an SMS that did not reach and a meeting that did, writes a plan with
 // a goal and a measure (with its own follow-up date) and avregistrerar her.
 func TestJourneyCoordinator(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	ctx := browser(t)
 	k := keyboard{t, ctx}
@@ -163,6 +164,7 @@ func TestJourneyCoordinator(t *testing.T) {
 // TestJourneyProjectLeader: a project leader opens the umbrella and
 // downloads one of its tables as .xlsx.
 func TestJourneyProjectLeader(t *testing.T) {
+	t.Parallel()
 	a, k := desktopJourney(t)
 	ctx := k.ctx
 	dir, files := shots(t), downloads(t, ctx)
@@ -170,7 +172,7 @@ func TestJourneyProjectLeader(t *testing.T) {
 	k.press(`a[href="/p/within/paraply"]`, chromedp.WaitVisible(chromedp.CSS(`a[href*="/paraply/tabell/"][href$="format=xlsx"]`)))
 	snapScreen(t, ctx, dir, "2-paraply")
 	k.press(`a[href*="/paraply/tabell/"][href$="format=xlsx"]`, nil)
-	book, err := excelize.OpenReader(bytes.NewReader(downloaded(t, files, ".xlsx")))
+	book, err := excelize.OpenReader(bytes.NewReader(downloaded(t, ctx, files, ".xlsx")))
 	if err != nil {
 		t.Fatalf("the download is not an .xlsx file: %v", err)
 	}
@@ -187,6 +189,7 @@ func TestJourneyProjectLeader(t *testing.T) {
 // TestJourneyEvaluator: an evaluator previews the anonymised export and
 // downloads it with its report, and finds no name or personnummer in it.
 func TestJourneyEvaluator(t *testing.T) {
+	t.Parallel()
 	a, k := desktopJourney(t)
 	ctx := k.ctx
 	dir, files := shots(t), downloads(t, ctx)
@@ -195,7 +198,7 @@ func TestJourneyEvaluator(t *testing.T) {
 	k.press(`button[name="visa"]`, chromedp.WaitVisible(chromedp.CSS(`[data-testid="export-report"]`)))
 	snapScreen(t, ctx, dir, "3-export")
 	k.press(`[data-testid="export-csv"]`, nil)
-	zipped := downloaded(t, files, ".zip")
+	zipped := downloaded(t, ctx, files, ".zip")
 	zr, err := zip.NewReader(bytes.NewReader(zipped), int64(len(zipped)))
 	if err != nil {
 		t.Fatalf("the export is not a zip: %v", err)
@@ -243,6 +246,7 @@ func TestJourneyEvaluator(t *testing.T) {
 // the coordinator role; she signs in with the temporary password and sets
 // her own; the administrator reads who has read a young person's record.
 func TestJourneyAdministrator(t *testing.T) {
+	t.Parallel()
 	a, k := desktopJourney(t)
 	ctx := k.ctx
 	dir := shots(t)
@@ -298,6 +302,7 @@ func TestJourneyAdministrator(t *testing.T) {
 // participant's page and gets the page that says it does not exist, the
 // same as for an address that never existed, and nothing of the person.
 func TestJourneyForeignURL(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	ctx := browser(t)
 	k := keyboard{t, ctx}

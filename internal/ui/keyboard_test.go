@@ -32,8 +32,10 @@ const maxTabs = 250
 // fails if it is never reached or its focus indicator is not visible.
 func (k keyboard) focus(sel string) {
 	k.t.Helper()
-	for i := 0; i < maxTabs; i++ {
-		state, err := chromedp.Run(k.ctx, chromedp.Evaluate[string](fmt.Sprintf(`(() => {
+	ctx, cancel := context.WithTimeout(k.ctx, stepTimeout)
+	defer cancel()
+	for i := 0; i < maxTabs; {
+		state, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(`(() => {
 			const e = document.activeElement;
 			if (!e || !e.matches(%q)) return '';
 			const cs = getComputedStyle(e);
@@ -41,7 +43,13 @@ func (k keyboard) focus(sel string) {
 			return e.matches(':focus-visible') && ring ? 'visible' : 'invisible ' + cs.outlineStyle + ' ' + cs.outlineWidth;
 		})()`, sel)))
 		if err != nil {
-			k.t.Fatalf("focus %s: %v", sel, err)
+			// The page is being replaced (the one before a press is still
+			// loading its successor): ask the new one, without a Tab.
+			if ctx.Err() != nil {
+				k.t.Fatalf("focus %s: %v", sel, err)
+			}
+			time.Sleep(50 * time.Millisecond)
+			continue
 		}
 		if state == "visible" {
 			return
@@ -49,35 +57,28 @@ func (k keyboard) focus(sel string) {
 		if state != "" {
 			k.t.Fatalf("%s has the focus but it cannot be seen (%s)", sel, state)
 		}
-		if err := chromedp.Do(k.ctx, chromedp.KeyEvent(kb.Tab)); err != nil {
+		if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Tab)); err != nil {
 			k.t.Fatal(err)
 		}
+		i++
 	}
 	k.t.Fatalf("%s is not reached with Tab", sel)
 }
 
 // focused reports whether the element with the focus matches sel.
-func (k keyboard) focused(sel string) bool {
-	k.t.Helper()
-	ok, err := chromedp.Run(k.ctx, chromedp.Evaluate[bool](fmt.Sprintf(`!!document.activeElement && document.activeElement.matches(%q)`, sel)))
-	if err != nil {
-		k.t.Fatal(err)
-	}
-	return ok
+func (k keyboard) focused(ctx context.Context, sel string) (bool, error) {
+	return chromedp.Run(ctx, chromedp.Evaluate[bool](fmt.Sprintf(`!!document.activeElement && document.activeElement.matches(%q)`, sel)))
 }
 
 // waitFocus waits until the element matching sel has the focus, as after an
 // htmx update, which moves it once the new content has settled.
 func (k keyboard) waitFocus(sel string) {
 	k.t.Helper()
-	for i := 0; i < 100; i++ {
-		if k.focused(sel) {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
+	err := eventually(k.ctx, func(ctx context.Context) (bool, error) { return k.focused(ctx, sel) })
+	if err != nil {
+		where, _ := chromedp.Run(k.ctx, chromedp.Evaluate[string](`document.activeElement.tagName + '#' + document.activeElement.id`))
+		k.t.Fatalf("the focus is on %s, not %s (%v)", where, sel, err)
 	}
-	where, _ := chromedp.Run(k.ctx, chromedp.Evaluate[string](`document.activeElement.tagName + '#' + document.activeElement.id`))
-	k.t.Fatalf("the focus is on %s, not %s", where, sel)
 }
 
 // keys presses keys or types text into the element with the focus.
@@ -189,7 +190,7 @@ func (k keyboard) press(sel string, then chromedp.Action[chromedp.Void]) {
 	k.focus(sel)
 	k.keys(kb.Enter)
 	if then != nil {
-		ctx, cancel := context.WithTimeout(k.ctx, 15*time.Second)
+		ctx, cancel := context.WithTimeout(k.ctx, stepTimeout)
 		defer cancel()
 		if err := chromedp.Do(ctx, then); err != nil {
 			if png, err := chromedp.Run(k.ctx, chromedp.FullScreenshot(100)); err == nil {
@@ -239,13 +240,14 @@ func (k keyboard) text(sel string) string {
 func (k keyboard) waitText(sel, want string) {
 	k.t.Helper()
 	var got string
-	for i := 0; i < 200; i++ {
-		if got = k.text(sel); strings.Contains(got, want) {
-			return
-		}
-		time.Sleep(50 * time.Millisecond)
+	err := eventually(k.ctx, func(ctx context.Context) (bool, error) {
+		var err error
+		got, err = chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(`document.querySelector(%q)?.innerText ?? ''`, sel)))
+		return strings.Contains(got, want), err
+	})
+	if err != nil {
+		k.t.Fatalf("%s holds %q, want %q (%v)", sel, got, want, err)
 	}
-	k.t.Fatalf("%s holds %q, want %q", sel, got, want)
 }
 
 // signIn signs in from the sign-in page with the keyboard alone.
@@ -255,7 +257,9 @@ func (k keyboard) signIn(base, email, password string) {
 	k.fill("#f-email", email)
 	k.fill("#f-password", password)
 	k.keys(kb.Enter)
-	if err := chromedp.Do(k.ctx, chromedp.WaitVisible(chromedp.CSS(`[data-testid="signed-in-as"]`))); err != nil {
+	ctx, cancel := context.WithTimeout(k.ctx, stepTimeout)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`[data-testid="signed-in-as"]`))); err != nil {
 		k.t.Fatalf("sign in as %s: %v", email, err)
 	}
 }
@@ -281,20 +285,23 @@ func downloads(t *testing.T, ctx context.Context) string {
 }
 
 // downloaded waits for a finished download whose name ends with suffix.
-func downloaded(t *testing.T, dir, suffix string) []byte {
+func downloaded(t *testing.T, ctx context.Context, dir, suffix string) []byte {
 	t.Helper()
-	for i := 0; i < 200; i++ {
+	var b []byte
+	err := eventually(ctx, func(context.Context) (bool, error) {
 		names, _ := filepath.Glob(filepath.Join(dir, "*"+suffix))
-		if len(names) == 1 {
-			if b, err := os.ReadFile(names[0]); err == nil && len(b) > 0 {
-				return b
-			}
+		if len(names) != 1 {
+			return false, nil
 		}
-		time.Sleep(50 * time.Millisecond)
+		var err error
+		b, err = os.ReadFile(names[0])
+		return err == nil && len(b) > 0, err
+	})
+	if err != nil {
+		names, _ := filepath.Glob(filepath.Join(dir, "*"))
+		t.Fatalf("no download ending in %s (the folder has %v; %v)", suffix, names, err)
 	}
-	names, _ := filepath.Glob(filepath.Join(dir, "*"))
-	t.Fatalf("no download ending in %s (the folder has %v)", suffix, names)
-	return nil
+	return b
 }
 
 // shots keeps the pictures of a journey: in $KAA_SCREENSHOTS when set (make

@@ -18,6 +18,7 @@ import (
 // loopback. No answer is a server error, and every contact the server
 // acknowledged is in the database afterwards, once.
 func TestMixedLoad(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("load")
 	}

@@ -14,6 +14,7 @@ import (
 // message and 422; only the municipality's own administrators get in, and
 // reading the log is itself logged.
 func TestAccessLogReview(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	ctx := context.Background()
 	pid, _, _ := a.fixture("1273", "samordnare@osby.demo", "Ada", "Andersson")

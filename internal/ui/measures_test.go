@@ -40,6 +40,7 @@ func measurePlan() url.Values {
 // kept per plan version; bad input is refused in Swedish with nothing
 // written; a declined åtgärd leaves the KAA registration open.
 func TestMeasureDocumentation(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.client()
 	c.signIn("samordnare@osby.demo")
@@ -165,6 +166,7 @@ func TestMeasureDocumentation(t *testing.T) {
 // ("1 dag", "3 dagar"); an ended åtgärd, one not yet due and one of an
 // earlier plan version are not listed.
 func TestMeasureFollowUpQueue(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.client()
 	c.signIn("samordnare@osby.demo")

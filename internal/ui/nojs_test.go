@@ -17,6 +17,7 @@ import (
 // still imports a list, searches, logs a contact and ends an enrolment: every
 // form is a plain HTML form, and htmx only makes some of them quicker.
 func TestWithoutJavaScript(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	ctx := browser(t)
 	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
@@ -80,6 +81,7 @@ func TestWithoutJavaScript(t *testing.T) {
 // the form, every control is at least 44 × 44 pixels, the save button spans
 // the screen, and nothing scrolls sideways.
 func TestOneHandedPhone(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	ctx := browser(t)
 	pid, _, _ := a.fixture("1273", "samordnare@osby.demo", "Alva", "Andersson")

@@ -27,6 +27,7 @@ import (
 // person the provider knows but this service does not is refused; a
 // callback with a forged state is refused.
 func TestSignInWithIdentityProvider(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	appLn, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -26,6 +26,7 @@ import (
 // coordinators still signed in, and every contact it acknowledged is there. It runs its
 // own PostgreSQL, so the rest of the tests keep theirs.
 func TestDatabaseOutage(t *testing.T) {
+	t.Parallel()
 	pg := pgtest.NewPrivate(t, seed.StructureAt)
 	d := pg.DB
 	a := appOn(t, d, io.Discard)

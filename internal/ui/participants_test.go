@@ -38,6 +38,7 @@ func (c *client) register(form url.Values) int64 {
 }
 
 func TestParticipantRegister(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.client()
 	c.signIn("samordnare@osby.demo")
@@ -128,6 +129,7 @@ func TestParticipantRegister(t *testing.T) {
 }
 
 func TestParticipantSearchAndList(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.client()
 	c.signIn("samordnare@osby.demo")
@@ -191,6 +193,7 @@ func TestParticipantSearchAndList(t *testing.T) {
 // only by accident of code points), in the list and on the administrator's
 // list of people.
 func TestSwedishOrder(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	_, err := a.db.Owner.Exec(context.Background(), `
 		INSERT INTO participants (tenant_id, personnummer, birth_date, first_name, last_name)
@@ -217,6 +220,7 @@ func TestSwedishOrder(t *testing.T) {
 }
 
 func TestContactLog(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.client()
 	c.signIn("samordnare@osby.demo")
@@ -364,6 +368,7 @@ func TestContactLog(t *testing.T) {
 // TestForeignIDsAreNotFound puts a Hörby participant's ids into Osby's URLs:
 // every route answers 404 and nothing changes.
 func TestForeignIDsAreNotFound(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	pid, eid, cid := a.fixture("1266", "samordnare@horby.demo", "Hemlig", "Hörbybo")
 	// Osby's coordinator is its administrator too, so that every route with
@@ -411,6 +416,7 @@ func TestForeignIDsAreNotFound(t *testing.T) {
 }
 
 func TestEnrolments(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.client()
 	c.signIn("samordnare@osby.demo")
@@ -500,6 +506,7 @@ func TestEnrolments(t *testing.T) {
 // TestQuickContactErrorsWithHtmx: htmx swaps a 422 in, so the coordinator
 // sees what to fix (htmx 2 drops 4xx answers unless told otherwise).
 func TestQuickContactErrorsWithHtmx(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.client()
 	c.signIn("samordnare@osby.demo")
@@ -516,6 +523,7 @@ func TestQuickContactErrorsWithHtmx(t *testing.T) {
 }
 
 func TestRegisterFormDetails(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.client()
 	c.signIn("samordnare@osby.demo")
@@ -576,6 +584,7 @@ func TestRegisterFormDetails(t *testing.T) {
 }
 
 func TestTurns20Queue(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.client()
 	c.signIn("samordnare@osby.demo")
@@ -615,6 +624,7 @@ func TestTurns20Queue(t *testing.T) {
 // Registering someone straight into a sub-project asks the ESF+ entry data
 // too: without it nothing is written, with it the enrolment carries it.
 func TestRegisterIntoSubprojectAsksESFEntry(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.client()
 	c.signIn("samordnare@osby.demo")
@@ -636,6 +646,7 @@ func TestRegisterIntoSubprojectAsksESFEntry(t *testing.T) {
 
 // TestEmptyStates: an empty page says what to do next.
 func TestEmptyStates(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.client()
 	c.signIn("samordnare@osby.demo")

@@ -23,6 +23,7 @@ func planForm(goal, sub, followUp string) url.Values {
 }
 
 func TestPlansAndMapping(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.client()
 	c.signIn("samordnare@osby.demo")

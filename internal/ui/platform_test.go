@@ -9,6 +9,7 @@ import (
 )
 
 func TestSecurityHeadersAndErrorPages(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.client()
 	res := c.get("/logga-in")
@@ -48,6 +49,7 @@ func TestSecurityHeadersAndErrorPages(t *testing.T) {
 }
 
 func TestStaticAssets(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	page := a.client().get("/logga-in").Body
 	m := regexp.MustCompile(`/static/app\.[0-9a-f]{12}\.css`).FindString(page)
@@ -68,6 +70,7 @@ func TestStaticAssets(t *testing.T) {
 }
 
 func TestOperationsEndpoints(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.client()
 	if res := c.get("/healthz"); res.Status != 200 {

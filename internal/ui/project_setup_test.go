@@ -9,6 +9,7 @@ import (
 )
 
 func TestProjectSetup(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	owner := a.client()
 	owner.signIn("admin@kristianstad.demo")

@@ -20,6 +20,7 @@ import (
 // is refused in Swedish with nothing written; a project participant's is
 // kept.
 func TestHealthReferralOnlyInProject(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.client()
 	c.signIn("samordnare@osby.demo")
@@ -53,6 +54,7 @@ func TestHealthReferralOnlyInProject(t *testing.T) {
 // occupation: the contact form does not offer it and a post is refused
 // with nothing written; an ESF follow-up still offers it.
 func TestNoCareAsKAAOccupation(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.client()
 	c.signIn("samordnare@osby.demo")
@@ -77,6 +79,7 @@ func TestNoCareAsKAAOccupation(t *testing.T) {
 // form does not ask it (a posted one is ignored); registered in a project, or
 // once a project enrolment exists, it is.
 func TestGenderOnlyForProjectParticipants(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.client()
 	c.signIn("samordnare@osby.demo")
@@ -126,6 +129,7 @@ func TestGenderOnlyForProjectParticipants(t *testing.T) {
 // KAA register the editor does not offer it and a save is refused in
 // Swedish with nothing written; for a project participant it is kept.
 func TestHealthCareResponsibleOnlyInProject(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.client()
 	c.signIn("samordnare@osby.demo")

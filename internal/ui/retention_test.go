@@ -19,6 +19,7 @@ import (
 // reference, a date in the future or months out of range get a Swedish
 // message next to the field, 422, and nothing written.
 func TestGallringsbeslut(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	ctx := context.Background()
 	admin, coordinator := a.client(), a.client()

@@ -77,6 +77,7 @@ func classify(res response) string {
 // TestRouteTable walks every route with every role, with another
 // municipality's users and signed out, and checks the answer.
 func TestRouteTable(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	ctx := context.Background()
 	// A user of Osby for the {user} routes, so deactivating one harms no persona.

@@ -183,6 +183,7 @@ func makeFile(t *testing.T, c *client, half, format string) (response, string) {
 // holds and every finding of SCB's checks, with the person to fix it,
 // against fixture data counted by hand.
 func TestSCBFindings(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	ids := scbFixture(t, a)
 	c := a.client()
@@ -263,6 +264,7 @@ func TestSCBFindings(t *testing.T) {
 // TestSCBFile checks the file in both formats, byte for byte and cell by
 // cell, the empty half-year, the unknown spec version, and the archive.
 func TestSCBFile(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	ids := scbFixture(t, a)
 	pnr := func(last string) string {
@@ -477,6 +479,7 @@ func TestSCBFile(t *testing.T) {
 }
 
 func TestFixRegistrationReason(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.client()
 	c.signIn("samordnare@osby.demo")

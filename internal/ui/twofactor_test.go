@@ -21,6 +21,7 @@ import (
 // wrong code gets a Swedish message and 422; the session is not the user's
 // between the password and the code.
 func TestTwoFactor(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	// Osby's administrator turns the requirement on.
 	admin := a.client()
@@ -114,6 +115,7 @@ func TestTwoFactor(t *testing.T) {
 // the app was given; one kept in plain text from before is encrypted at its
 // first use.
 func TestTwoFactorCodeOnce(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	const email = "samordnare@osby.demo"
 	c := a.client()

@@ -16,6 +16,7 @@ import (
 )
 
 func TestUmbrella(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	ctx := context.Background()
 	type person struct{ org, gender string }

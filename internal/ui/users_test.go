@@ -13,6 +13,7 @@ import (
 )
 
 func TestUserAdministration(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	admin := a.client()
 	admin.signIn("admin@osby.demo")
@@ -148,6 +149,7 @@ func TestUserAdministration(t *testing.T) {
 }
 
 func TestSystemAdmin(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	c := a.client()
 	c.signIn("systemadmin@kaa.demo")

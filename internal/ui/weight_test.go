@@ -10,6 +10,7 @@ import (
 // 150 KB transferred (issue 9), on the demo structure with a participant
 // who has a contact, a plan and a follow-up.
 func TestPageWeight(t *testing.T) {
+	t.Parallel()
 	a := newApp(t)
 	pid, _, _ := a.fixture("1273", "samordnare@osby.demo", "Ada", "Andersson")
 	asset := regexp.MustCompile(`(?:src|href)="(/static/[^"]+)"`)

@@ -17,6 +17,7 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 // checks that it looks like Sweden's register: the sizes, the proportions,
 // nothing impossible, and that it loads only once.
 func TestNational(t *testing.T) {
+	t.Parallel()
 	d := pgtest.New(t)
 	ctx := context.Background()
 	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
