@@ -242,6 +242,30 @@ var (
 		{"employed", "Sysselsatt (även egen företagare)"},
 	}}
 
+	// SurveyQuestion is a question the young person answers at exit (the
+	// follow-up's survey_<key> columns); the project's targets for them are
+	// internal/dashboard's.
+	SurveyQuestion = List{Name: "survey_question", Codes: []Code{
+		{"long_term_goal", "Har ett långsiktigt mål"}, {"clear_plan", "Har en tydlig plan framåt"},
+		{"respect", "Har blivit bemött med respekt"}, {"no_barrier", "Kunde delta utan hinder för tillgänglighet"},
+	}}
+
+	// GenderPlural is Gender as a group of people is named in a table
+	// ("kvinnor"): the same keys.
+	GenderPlural = List{Name: "gender_plural", Codes: []Code{
+		{"woman", "kvinnor"}, {"man", "män"}, {"non_binary", "icke-binära"}, {"not_stated", "kön ej angivet"},
+	}}
+
+	// FollowupShort is Followup in a table's row ("Vid avslut"): the same keys.
+	FollowupShort = List{Name: "followup_short", Codes: []Code{
+		{"exit", "Vid avslut"}, {"six_months", "Efter sex månader"},
+	}}
+
+	// OrgKind is the kind of an organisation.
+	OrgKind = List{Name: "org_kind", Columns: []string{"orgs.kind"}, Codes: []Code{
+		{"municipality", "Kommun"}, {"region", "Region"}, {"agency", "Myndighet"}, {"school", "Skola"}, {"other", "Annan organisation"},
+	}}
+
 	// Education is the ESF participant's level of education at start.
 	Education = List{Name: "education", Columns: []string{"enrolments.education_level"}, Codes: []Code{
 		{"isced_0_2", "Grundskola eller kortare (ISCED 0–2)"},
@@ -281,4 +305,4 @@ func without(cs []Code, key string) []Code {
 // them.
 var All = []List{Gender, UpperSecondary, Source, RegistrationReason, Deregistration, ProjectEnd, Occupation, Status,
 	ContactOccupation, Channel, Direction, Method, EnrolmentKind, Aim, Referral, GoalStatus, MeasureType, Responsible, MeasureEnd,
-	Followup, SurveyAnswer, LabourMarket, Education}
+	Followup, SurveyAnswer, LabourMarket, Education, SurveyQuestion, GenderPlural, FollowupShort, OrgKind}

@@ -19,9 +19,9 @@ type Column struct {
 }
 
 var (
-	genders   = []string{"woman", "man", "non_binary", "not_stated"}
+	genders   = codes.Gender.Keys()
 	ageBands  = []string{"15-17", "18-19", "20-24", "15-24"}
-	surveyQs  = []string{"long_term_goal", "clear_plan", "respect", "no_barrier"}
+	surveyQs  = codes.SurveyQuestion.Keys()
 	quasiDesc = " Kvasiidentifierare: kan vara generaliserad, se rapporten."
 )
 

@@ -29,7 +29,7 @@ import (
 var codeWords = func() map[string]bool {
 	w := map[string]bool{"unknown": true, "other": true, "null": true, "NULL": true, "true": true, "false": true,
 		"undefined": true, "nil": true, "NaN": true}
-	swedish := map[string]bool{"man": true, "sms": true, "komvux": true, "": true}
+	swedish := map[string]bool{"man": true, "sms": true, "komvux": true, "region": true, "": true}
 	for _, l := range codes.All {
 		for _, c := range l.Codes {
 			if !swedish[c.Key] {

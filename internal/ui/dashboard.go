@@ -12,6 +12,7 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/kaa-plattform/kaa/internal/codes"
 	"github.com/kaa-plattform/kaa/internal/dashboard"
 	"github.com/kaa-plattform/kaa/internal/db"
 	"github.com/kaa-plattform/kaa/internal/participant"
@@ -134,12 +135,11 @@ func (h *Handler) dashboardView(r *http.Request) (views.DashboardView, error) {
 	}
 
 	shares := views.Figure{ID: "andelar", Title: "Andel av de registrerade och projektdeltagarna under perioden", Head: []string{"Andel", "Antal", "Procent"}, CSV: csvURL("andelar")}
-	for _, s := range []struct {
-		label string
-		n     int
-	}{{"Minst ett kontakttillfälle", m.Contacted}, {"Nådda", m.Reached}, {"Med handlingsplan", m.WithPlan}} {
-		shares.Bars = append(shares.Bars, views.Bar{Label: s.label, Value: share(s.n, m.Population), Text: pct(s.n, m.Population)})
-		shares.Rows = append(shares.Rows, []string{s.label, sv.Num(s.n), pct(s.n, m.Population)})
+	counts := m.Indicators()
+	for _, ind := range dashboard.Shares {
+		n := counts[ind.Key]
+		shares.Bars = append(shares.Bars, views.Bar{Label: ind.Label, Value: share(n, m.Population), Text: pct(n, m.Population)})
+		shares.Rows = append(shares.Rows, []string{ind.Label, sv.Num(n), pct(n, m.Population)})
 	}
 	shares.Summary = fmt.Sprintf("Av %s har %s haft kontaktförsök, %s nåtts och %s en handlingsplan.",
 		sv.Count(m.Population, "registrerad eller projektdeltagare", "registrerade och projektdeltagare"), pct(m.Contacted, m.Population), pct(m.Reached, m.Population), pct(m.WithPlan, m.Population))
@@ -201,10 +201,15 @@ func (h *Handler) dashboardView(r *http.Request) (views.DashboardView, error) {
 	outcomes.Summary = fmt.Sprintf("Uppföljningar under perioden: %s vid avslut och %s sex månader efter avslut.", sv.Num(done["exit"]), sv.Num(done["six_months"]))
 
 	survey := views.Figure{ID: "enkat", Title: "De ungas egna svar vid avslut, mot målen i #KlarFramtid", Head: []string{"Fråga och kön", "Ja", "Svarade", "Andel ja", "Mål", "Uppnått"}, CSV: csvURL("enkat")}
-	targets := map[string]float64{"long_term_goal": 50, "clear_plan": 75, "respect": 95, "no_barrier": 100}
+	// #KlarFramtid's goals, the project targets' defaults (dashboard.Targets).
+	targets := map[string]float64{}
+	for _, q := range codes.SurveyQuestion.Keys() {
+		t, _ := dashboard.SurveyTarget(q)
+		targets[q] = t.Goal
+	}
 	answered, reached := 0, 0 // questions × genders with answers, and of them those that reach the target
 	slices.SortStableFunc(m.Survey, func(a, b dashboard.SurveyShare) int {
-		return cmp.Or(cmp.Compare(slices.Index(surveyQuestions, a.Question), slices.Index(surveyQuestions, b.Question)),
+		return cmp.Or(cmp.Compare(slices.Index(codes.SurveyQuestion.Keys(), a.Question), slices.Index(codes.SurveyQuestion.Keys(), b.Question)),
 			cmp.Compare(slices.Index(genders, a.Gender), slices.Index(genders, b.Gender)))
 	})
 	for _, s := range m.Survey {

@@ -10,14 +10,10 @@ import (
 )
 
 // Swedish names of the codes stored in the register: every list of
-// internal/codes under its name, and the few groups that are the product's
-// own words rather than stored codes.
+// internal/codes under its name, and the queues, which are the product's own
+// words rather than stored codes.
 var labels = func() map[string]map[string]string {
 	m := map[string]map[string]string{
-		"survey_question": {"long_term_goal": "Har ett långsiktigt mål", "clear_plan": "Har en tydlig plan framåt",
-			"respect": "Har blivit bemött med respekt", "no_barrier": "Kunde delta utan hinder för tillgänglighet"},
-		"gender_plural":  {"woman": "kvinnor", "man": "män", "non_binary": "icke-binära", "not_stated": "kön ej angivet"},
-		"followup_short": {"exit": "Vid avslut", "six_months": "Efter sex månader"},
 		"queue": {
 			"never_contacted":       "Aldrig kontaktade",
 			"no_recent_contact":     "Ingen kontakt på länge",

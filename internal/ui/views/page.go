@@ -3,6 +3,7 @@ package views
 
 import (
 	"github.com/kaa-plattform/kaa/internal/auth"
+	"github.com/kaa-plattform/kaa/internal/codes"
 	"github.com/kaa-plattform/kaa/web"
 )
 
@@ -68,20 +69,13 @@ func describedBy(name, hint string, errs Errors) string {
 	return ids
 }
 
-// OrgKinds are the kinds of organisation, in the order offered.
-var OrgKinds = []string{"municipality", "region", "agency", "school", "other"}
+// OrgKinds are the kinds of organisation, in the order offered (codes.OrgKind).
+var OrgKinds = codes.OrgKind.Keys()
 
-// KindLabel is the Swedish name of an organisation kind.
+// KindLabel is the Swedish name of a kind of organisation.
 func KindLabel(kind string) string {
-	switch kind {
-	case "municipality":
-		return "Kommun"
-	case "region":
-		return "Region"
-	case "agency":
-		return "Myndighet"
-	case "school":
-		return "Skola"
+	if l := codes.OrgKind.Label(kind); l != "" {
+		return l
 	}
-	return "Annan organisation"
+	return codes.OrgKind.Label("other")
 }
