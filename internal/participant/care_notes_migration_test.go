@@ -3,10 +3,6 @@ package participant_test
 import (
 	"context"
 	"testing"
-
-	"github.com/kaa-plattform/kaa/internal/db"
-	"github.com/kaa-plattform/kaa/internal/pgtest"
-	"github.com/kaa-plattform/kaa/internal/seed"
 )
 
 // TestMigrationCareAndNotes: migration 000032 leaves, for someone never in a
@@ -19,33 +15,8 @@ import (
 // accepts it.
 func TestMigrationCareAndNotes(t *testing.T) {
 	ctx := context.Background()
-	url, m := pgtest.NewAt(t, 31)
-	if err := seed.StructureAt(ctx, url); err != nil {
-		t.Fatal(err)
-	}
-	owner, err := db.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer owner.Close()
-	exec := func(sql string, args ...any) {
-		t.Helper()
-		if _, err := owner.Exec(ctx, sql, args...); err != nil {
-			t.Fatalf("%s: %v", sql, err)
-		}
-	}
-	count := func(sql string, args ...any) int {
-		t.Helper()
-		var n int
-		if err := owner.QueryRow(ctx, sql, args...).Scan(&n); err != nil {
-			t.Fatalf("%s: %v", sql, err)
-		}
-		return n
-	}
-	var osby, user, sub int
-	owner.QueryRow(ctx, `SELECT id FROM orgs WHERE key = '1273'`).Scan(&osby)
-	owner.QueryRow(ctx, `SELECT id FROM users WHERE email = 'samordnare@osby.demo'`).Scan(&user)
-	owner.QueryRow(ctx, `SELECT id FROM subprojects WHERE org_id = $1`, osby).Scan(&sub)
+	f := migratedTo(t, 31)
+	owner, m, exec, count, osby, user, sub := f.owner, f.m, f.exec, f.count, f.osby, f.user, f.sub
 
 	// Kim is only in the KAA register; Pia is (was) in a project.
 	var kim, pia int64

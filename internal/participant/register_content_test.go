@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/kaa-plattform/kaa/internal/db"
 	"github.com/kaa-plattform/kaa/internal/pgtest"
 	"github.com/kaa-plattform/kaa/internal/seed"
@@ -22,33 +24,8 @@ import (
 func TestMigrationRegisterContent(t *testing.T) {
 	// Not parallel: it migrates outside pgtest's lock, and migrations grant on cluster-wide roles.
 	ctx := context.Background()
-	url, m := pgtest.NewAt(t, 26)
-	if err := seed.StructureAt(ctx, url); err != nil {
-		t.Fatal(err)
-	}
-	owner, err := db.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer owner.Close()
-	exec := func(sql string, args ...any) {
-		t.Helper()
-		if _, err := owner.Exec(ctx, sql, args...); err != nil {
-			t.Fatalf("%s: %v", sql, err)
-		}
-	}
-	count := func(sql string, args ...any) int {
-		t.Helper()
-		var n int
-		if err := owner.QueryRow(ctx, sql, args...).Scan(&n); err != nil {
-			t.Fatalf("%s: %v", sql, err)
-		}
-		return n
-	}
-	var osby, user, sub int
-	owner.QueryRow(ctx, `SELECT id FROM orgs WHERE key = '1273'`).Scan(&osby)
-	owner.QueryRow(ctx, `SELECT id FROM users WHERE email = 'samordnare@osby.demo'`).Scan(&user)
-	owner.QueryRow(ctx, `SELECT id FROM subprojects WHERE org_id = $1`, osby).Scan(&sub)
+	f := migratedTo(t, 26)
+	owner, m, exec, count, osby, user, sub := f.owner, f.m, f.exec, f.count, f.osby, f.user, f.sub
 
 	// Kim is only in the KAA register; Pia is in a project.
 	var kim, pia, kimKAA, piaProject int64
@@ -137,4 +114,48 @@ func TestMigrationRegisterContent(t *testing.T) {
 	if err := m.Up(); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// migrationFixture is an empty database migrated to a version with the
+// demo's structure (organisations, users, projects) and the owner's pool,
+// for the tests of a migration's data changes.
+type migrationFixture struct {
+	owner           *pgxpool.Pool
+	m               *db.Migrator
+	osby, user, sub int // Osby, its demo coordinator, and its sub-project
+	exec            func(sql string, args ...any)
+	count           func(sql string, args ...any) int
+}
+
+func migratedTo(t *testing.T, version uint) migrationFixture {
+	t.Helper()
+	ctx := context.Background()
+	url, m := pgtest.NewAt(t, version)
+	if err := seed.StructureAt(ctx, url); err != nil {
+		t.Fatal(err)
+	}
+	owner, err := db.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(owner.Close)
+	f := migrationFixture{owner: owner, m: m}
+	f.exec = func(sql string, args ...any) {
+		t.Helper()
+		if _, err := owner.Exec(ctx, sql, args...); err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+	}
+	f.count = func(sql string, args ...any) int {
+		t.Helper()
+		var n int
+		if err := owner.QueryRow(ctx, sql, args...).Scan(&n); err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+		return n
+	}
+	owner.QueryRow(ctx, `SELECT id FROM orgs WHERE key = '1273'`).Scan(&f.osby)
+	owner.QueryRow(ctx, `SELECT id FROM users WHERE email = 'samordnare@osby.demo'`).Scan(&f.user)
+	owner.QueryRow(ctx, `SELECT id FROM subprojects WHERE org_id = $1`, f.osby).Scan(&f.sub)
+	return f
 }
