@@ -157,6 +157,36 @@ var Targets = []Target{
 	{Key: "survey_no_access_barrier_min", Label: "Kunde delta utan tillgänglighetshinder, minst (%)", Form: true, Question: "no_barrier", Goal: 100},
 }
 
+// TargetByKey is the target stored under key, and whether there is one.
+func TargetByKey(key string) (Target, bool) {
+	for _, t := range Targets {
+		if t.Key == key {
+			return t, true
+		}
+	}
+	return Target{}, false
+}
+
+// Max is the largest value the target may be set to: a share is at most
+// 100 %, a number of participants at most a million.
+func (t Target) Max() float64 {
+	if strings.HasPrefix(t.Key, "planned_participants") {
+		return 1e6
+	}
+	return 100
+}
+
+// FormTargets are the targets a project's owner sets in its set-up, in order.
+func FormTargets() []Target {
+	var out []Target
+	for _, t := range Targets {
+		if t.Form {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
 // SurveyTarget is the target for question, and whether there is one.
 func SurveyTarget(question string) (Target, bool) {
 	for _, t := range Targets {

@@ -11,6 +11,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/kaa-plattform/kaa/internal/dashboard"
 	"github.com/kaa-plattform/kaa/internal/db"
 	"github.com/kaa-plattform/kaa/internal/org"
 	"github.com/kaa-plattform/kaa/internal/ui/views"
@@ -159,26 +160,22 @@ func (h *Handler) projectPeriod(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) projectTargets(w http.ResponseWriter, r *http.Request) {
 	parsed := map[string]*float64{}
 	h.projectWrite(w, r, func(v map[string]string, errs *views.Errors) {
-		for _, t := range views.TargetFields {
-			s := strings.ReplaceAll(v[t.Value], ",", ".")
+		for _, t := range dashboard.FormTargets() {
+			s := strings.ReplaceAll(v[t.Key], ",", ".")
 			if s == "" {
-				parsed[t.Value] = nil
+				parsed[t.Key] = nil
 				continue
 			}
 			n, err := strconv.ParseFloat(s, 64)
-			limit := 100.0
-			if t.Value == "planned_participants" {
-				limit = 1e6
-			}
-			if err != nil || n < 0 || n > limit {
-				errs.Add(t.Value, fmt.Sprintf("%s: skriv ett tal mellan 0 och %.0f.", t.Label, limit))
+			if err != nil || n < 0 || n > t.Max() {
+				errs.Add(t.Key, fmt.Sprintf("%s: skriv ett tal mellan 0 och %.0f.", t.Label, t.Max()))
 				continue
 			}
-			parsed[t.Value] = &n
+			parsed[t.Key] = &n
 		}
 	}, nil, func(tx pgx.Tx, p org.Project, _ map[string]string) error {
-		for _, t := range views.TargetFields {
-			if err := org.SetTarget(r.Context(), tx, p.ID, t.Value, parsed[t.Value]); err != nil {
+		for _, t := range dashboard.FormTargets() {
+			if err := org.SetTarget(r.Context(), tx, p.ID, t.Key, parsed[t.Key]); err != nil {
 				return err
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/kaa-plattform/kaa/internal/auth"
+	"github.com/kaa-plattform/kaa/internal/dashboard"
 	"github.com/kaa-plattform/kaa/internal/db"
 	"github.com/kaa-plattform/kaa/internal/org"
 	"github.com/kaa-plattform/kaa/internal/sv"
@@ -92,18 +93,6 @@ func projectFrom(ctx context.Context) auth.Project {
 	return p
 }
 
-// targetLabels names the indicators a project can set targets for.
-var targetLabels = map[string]string{
-	"planned_participants":         "Planerade deltagare",
-	"planned_participants_po2":     "Planerade deltagare (programområde 2)",
-	"women_share_min":              "Andel kvinnor, minst (%)",
-	"women_share_max":              "Andel kvinnor, högst (%)",
-	"survey_long_term_goal_min":    "Har ett långsiktigt mål vid avslut, minst (%)",
-	"survey_clear_plan_min":        "Har en tydlig plan framåt vid avslut, minst (%)",
-	"survey_respect_min":           "Har blivit bemötta med respekt, minst (%)",
-	"survey_no_access_barrier_min": "Kunde delta utan tillgänglighetshinder, minst (%)",
-}
-
 func (h *Handler) projectHome(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	pr := projectFrom(ctx)
@@ -133,9 +122,9 @@ func (h *Handler) projectHome(w http.ResponseWriter, r *http.Request) {
 		v.Members = append(v.Members, m.Name)
 	}
 	for _, t := range targets {
-		label := targetLabels[t.Indicator]
-		if label == "" {
-			label = t.Indicator
+		label := t.Indicator
+		if d, ok := dashboard.TargetByKey(t.Indicator); ok {
+			label = d.Label
 		}
 		v.Targets = append(v.Targets, views.Target{Label: label, Value: sv.Number(t.Target)})
 	}
