@@ -185,8 +185,11 @@ func (t Throttle) admit(ctx context.Context, pool *pgxpool.Pool, email, addr str
 
 // Succeed clears the account's failures, from addr and from anywhere, after a
 // correct password (or code, with two-factor sign-in), and remembers addr as
-// known to the account for KnownFor. The address's own count stays: others
-// behind it may be guessing.
+// known to the account for KnownFor. Of the address's count it takes back
+// only the one failure that this attempt's Admit counted: others behind the
+// same address (a municipality's office behind one public address) may be
+// guessing, but a morning of colleagues signing in must not add up to a
+// delay for the next one.
 func (t Throttle) Succeed(ctx context.Context, tx pgx.Tx, email, addr string) error {
 	_, err := tx.Exec(ctx, `
 		INSERT INTO signin_throttle AS s (key, known_until)
@@ -194,6 +197,13 @@ func (t Throttle) Succeed(ctx context.Context, tx pgx.Tx, email, addr string) er
 		ON CONFLICT (key) DO UPDATE SET failures = 0, last_failure = NULL, next_at = NULL,
 		    known_until = EXCLUDED.known_until`,
 		pairKey(email, addr), accountKey(email), t.KnownFor)
+	if err != nil {
+		return fmt.Errorf("auth: throttle clear: %w", err)
+	}
+	_, err = tx.Exec(ctx, `
+		UPDATE signin_throttle SET failures = greatest(failures - 1, 0),
+		    next_at = CASE WHEN failures - 1 < $2 THEN NULL ELSE next_at END
+		WHERE key = $1`, addrKey(addr), t.Addr.Free)
 	if err != nil {
 		return fmt.Errorf("auth: throttle clear: %w", err)
 	}

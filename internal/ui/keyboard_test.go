@@ -38,6 +38,9 @@ func (k keyboard) focus(sel string) {
 		state, err := chromedp.Run(ctx, chromedp.Evaluate[string](fmt.Sprintf(`(() => {
 			const e = document.activeElement;
 			if (!e || !e.matches(%q)) return '';
+			// Until the page has loaded, its stylesheet may not apply yet
+			// (a busy machine): judge the focus ring once it has.
+			if (document.readyState !== 'complete') return 'loading';
 			const cs = getComputedStyle(e);
 			const ring = cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 2;
 			return e.matches(':focus-visible') && ring ? 'visible' : 'invisible ' + cs.outlineStyle + ' ' + cs.outlineWidth;
@@ -53,6 +56,10 @@ func (k keyboard) focus(sel string) {
 		}
 		if state == "visible" {
 			return
+		}
+		if state == "loading" {
+			time.Sleep(50 * time.Millisecond)
+			continue
 		}
 		if state != "" {
 			k.t.Fatalf("%s has the focus but it cannot be seen (%s)", sel, state)

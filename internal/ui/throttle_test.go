@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -323,4 +324,33 @@ func TestTwoFactorCodeGuessesThrottled(t *testing.T) {
 	if n := a.count(`SELECT count(*) FROM signin_throttle WHERE key LIKE $1 AND failures > 0`, "%"+email+"%"); n != 0 {
 		t.Errorf("%d counters of the account left after the sign-in", n)
 	}
+}
+
+// TestSignInOfficeBehindOneAddress: colleagues signing in one after another
+// from the municipality's one public address are never held back by the
+// address's gate; each right password takes back the failure its attempt
+// counted, while a stranger's wrong guesses from there still count.
+func TestSignInOfficeBehindOneAddress(t *testing.T) {
+	t.Parallel()
+	a := newApp(t, func(c *config.Config) { c.TrustProxy = true })
+	office := testThrottle
+	office.Addr.Free = 3
+	office.Base = office.Pair.Max
+	a.h.SetThrottle(office)
+	const addr = "198.51.100.20"
+	colleagues := []string{"samordnare@osby.demo", "admin@osby.demo", "samordnare@horby.demo", "admin@horby.demo",
+		"admin@kristianstad.demo", "admin@falkenberg.demo", "samordnare@falkenberg.demo", "samordnare@kristianstad.demo"}
+	for _, email := range colleagues {
+		if res := a.client().signInFrom(addr, email, seed.DemoPassword); res.Status != http.StatusSeeOther {
+			t.Fatalf("%s, signing in after %d colleagues from the same address: status %d", email, slices.Index(colleagues, email), res.Status)
+		}
+	}
+	// Three wrong guesses at three accounts from there use up the address's
+	// free failures: the next attempt from it waits, whoever makes it.
+	for _, email := range []string{"ingen1@osby.demo", "ingen2@osby.demo", "ingen3@osby.demo"} {
+		if res := a.client().signInFrom(addr, email, "fel-losenord"); res.Status != http.StatusUnauthorized && res.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("a wrong guess for %s: status %d", email, res.Status)
+		}
+	}
+	retryAfter(t, "an attempt after three wrong guesses from the address", a.client().signInFrom(addr, "ingen4@osby.demo", "fel-losenord"))
 }
