@@ -19,8 +19,8 @@ import (
 // NoteQueryMax is the longest search in notes, in characters.
 const NoteQueryMax = 200
 
-// NoteSearchPeople is how many people one search in notes shows, best first;
-// NoteSearchSnippets how many of each person's hits.
+// NoteSearchPeople is how many people one search in notes shows, those with
+// the newest hits first; NoteSearchSnippets how many of each person's hits.
 const (
 	NoteSearchPeople   = 50
 	NoteSearchSnippets = 3
@@ -88,58 +88,56 @@ func CheckNoteQuery(q string) (string, error) {
 // plan version and the notes of the newest mapping version. Each
 // to_tsvector expression is the one its index in migration 000034 holds.
 const noteHits = `
-	SELECT c.participant_id, 'contact' AS source, (c.occurred_at AT TIME ZONE 'Europe/Stockholm')::date AS on_date, c.note AS body,
-	       ts_rank(to_tsvector('swedish'::regconfig, c.note), @q) AS rank
+	SELECT c.participant_id, 'contact' AS source, (c.occurred_at AT TIME ZONE 'Europe/Stockholm')::date AS on_date, c.note AS body
 	FROM contacts c
 	WHERE c.tenant_id = @tenant AND NOT c.amended AND to_tsvector('swedish'::regconfig, c.note) @@ @q
 	UNION ALL
-	SELECT c.participant_id, 'contact', (a.occurred_at AT TIME ZONE 'Europe/Stockholm')::date, a.note,
-	       ts_rank(to_tsvector('swedish'::regconfig, a.note), @q)
+	SELECT c.participant_id, 'contact', (a.occurred_at AT TIME ZONE 'Europe/Stockholm')::date, a.note
 	FROM contact_amendments a JOIN contacts c ON c.tenant_id = a.tenant_id AND c.id = a.contact_id
 	WHERE a.tenant_id = @tenant AND to_tsvector('swedish'::regconfig, a.note) @@ @q
 	  AND a.id = (SELECT max(x.id) FROM contact_amendments x WHERE x.tenant_id = a.tenant_id AND x.contact_id = a.contact_id)
 	UNION ALL
-	SELECT g.participant_id, 'plan_goal', (pl.created_at AT TIME ZONE 'Europe/Stockholm')::date, g.text,
-	       ts_rank(to_tsvector('swedish'::regconfig, g.text), @q)
+	SELECT g.participant_id, 'plan_goal', (pl.created_at AT TIME ZONE 'Europe/Stockholm')::date, g.text
 	FROM plan_goals g JOIN plans pl USING (tenant_id, participant_id, version)
 	WHERE g.tenant_id = @tenant AND to_tsvector('swedish'::regconfig, g.text) @@ @q
 	  AND g.version = (SELECT max(x.version) FROM plans x WHERE x.tenant_id = g.tenant_id AND x.participant_id = g.participant_id)
 	UNION ALL
-	SELECT m.participant_id, 'plan_measure', (pl.created_at AT TIME ZONE 'Europe/Stockholm')::date, m.description || ' ' || m.responsible_unit,
-	       ts_rank(to_tsvector('swedish'::regconfig, m.description || ' ' || m.responsible_unit), @q)
+	SELECT m.participant_id, 'plan_measure', (pl.created_at AT TIME ZONE 'Europe/Stockholm')::date, m.description || ' ' || m.responsible_unit
 	FROM plan_measures m JOIN plans pl USING (tenant_id, participant_id, version)
 	WHERE m.tenant_id = @tenant AND to_tsvector('swedish'::regconfig, m.description || ' ' || m.responsible_unit) @@ @q
 	  AND m.version = (SELECT max(x.version) FROM plans x WHERE x.tenant_id = m.tenant_id AND x.participant_id = m.participant_id)
 	UNION ALL
-	SELECT pl.participant_id, 'plan_note', (pl.created_at AT TIME ZONE 'Europe/Stockholm')::date, pl.change_note,
-	       ts_rank(to_tsvector('swedish'::regconfig, pl.change_note), @q)
+	SELECT pl.participant_id, 'plan_note', (pl.created_at AT TIME ZONE 'Europe/Stockholm')::date, pl.change_note
 	FROM plans pl
 	WHERE pl.tenant_id = @tenant AND to_tsvector('swedish'::regconfig, pl.change_note) @@ @q
 	  AND pl.version = (SELECT max(x.version) FROM plans x WHERE x.tenant_id = pl.tenant_id AND x.participant_id = pl.participant_id)
 	UNION ALL
-	SELECT mp.participant_id, 'mapping', mp.mapped_on, mp.strengths || ' ' || mp.challenges || ' ' || mp.direction_note,
-	       ts_rank(to_tsvector('swedish'::regconfig, mp.strengths || ' ' || mp.challenges || ' ' || mp.direction_note), @q)
+	SELECT mp.participant_id, 'mapping', mp.mapped_on, mp.strengths || ' ' || mp.challenges || ' ' || mp.direction_note
 	FROM mappings mp
 	WHERE mp.tenant_id = @tenant AND to_tsvector('swedish'::regconfig, mp.strengths || ' ' || mp.challenges || ' ' || mp.direction_note) @@ @q
 	  AND mp.version = (SELECT max(x.version) FROM mappings x WHERE x.tenant_id = mp.tenant_id AND x.participant_id = mp.participant_id)`
 
 // noteSearchSQL groups the hits by person (not the erased: their texts are
-// emptied, and they are no longer in the register), keeps the best people
-// and each one's best snippets, and makes a headline only of those.
+// emptied, and they are no longer in the register), keeps the people with
+// the newest hits and each one's newest snippets, and makes a headline only
+// of those. Hits are not ranked by relevance: a rank re-parses every matched
+// text (the indexes hold no tsvector), which for a common word in a large
+// municipality is a hundred thousand notes, and in short notes the newest
+// is the more useful order anyway.
 var noteSearchSQL = `
 	WITH hits AS (SELECT h.* FROM (` + noteHits + `) h
 	              JOIN participants p ON p.tenant_id = @tenant AND p.id = h.participant_id AND p.erased_on IS NULL),
-	people AS (SELECT participant_id, max(rank) AS best, count(*)::int AS n, count(*) OVER ()::int AS total
+	people AS (SELECT participant_id, max(on_date) AS newest, count(*)::int AS n, count(*) OVER ()::int AS total
 	           FROM hits GROUP BY participant_id
-	           ORDER BY best DESC, participant_id LIMIT ` + strconv.Itoa(NoteSearchPeople) + `),
-	ranked AS (SELECT h.*, row_number() OVER (PARTITION BY h.participant_id ORDER BY h.rank DESC, h.on_date DESC) AS i FROM hits h
+	           ORDER BY newest DESC, participant_id LIMIT ` + strconv.Itoa(NoteSearchPeople) + `),
+	ranked AS (SELECT h.*, row_number() OVER (PARTITION BY h.participant_id ORDER BY h.on_date DESC, h.source) AS i FROM hits h
 	           WHERE h.participant_id IN (SELECT participant_id FROM people))
 	SELECT p.id, p.first_name, p.last_name, pe.n, pe.total, r.source, r.on_date,
 	       ts_headline('swedish'::regconfig, r.body, @q, @opts)
 	FROM people pe
 	JOIN participants p ON p.tenant_id = @tenant AND p.id = pe.participant_id
 	JOIN ranked r ON r.participant_id = pe.participant_id AND r.i <= ` + strconv.Itoa(NoteSearchSnippets) + `
-	ORDER BY pe.best DESC, p.id, r.i`
+	ORDER BY pe.newest DESC, p.id, r.i`
 
 // headlineOpts: short snippets, up to two fragments of a long note, with the
 // search's own markers around each matched word.
