@@ -1,4 +1,4 @@
--- The schema after every migration (up to 000032), as pg_dump of PostgreSQL 15
+-- The schema after every migration (up to 000034), as pg_dump of PostgreSQL 15
 -- prints it (--schema-only, with grants, row-level security policies and the
 -- owners other than the migrating role), normalised. Written by
 -- `make schema` from a freshly migrated database: do not edit it by hand.
@@ -10,6 +10,14 @@
 -- Name: sv; Type: COLLATION; Schema: public
 
 CREATE COLLATION public.sv (provider = icu, locale = 'sv-SE');
+
+-- Name: btree_gin; Type: EXTENSION; Schema: -
+
+CREATE EXTENSION IF NOT EXISTS btree_gin WITH SCHEMA public;
+
+-- Name: EXTENSION btree_gin; Type: COMMENT; Schema: -
+
+COMMENT ON EXTENSION btree_gin IS 'support for indexing common datatypes in GIN';
 
 -- Name: pgcrypto; Type: EXTENSION; Schema: -
 
@@ -1696,9 +1704,17 @@ CREATE INDEX audit_events_user_idx ON public.audit_events USING btree (tenant_id
 
 CREATE INDEX contact_amendments_contact_idx ON public.contact_amendments USING btree (tenant_id, contact_id);
 
+-- Name: contact_amendments_note_search_idx; Type: INDEX; Schema: public
+
+CREATE INDEX contact_amendments_note_search_idx ON public.contact_amendments USING gin (tenant_id, to_tsvector('swedish'::regconfig, note));
+
 -- Name: contacts_amended_idx; Type: INDEX; Schema: public
 
 CREATE INDEX contacts_amended_idx ON public.contacts USING btree (tenant_id, participant_id) WHERE amended;
+
+-- Name: contacts_note_search_idx; Type: INDEX; Schema: public
+
+CREATE INDEX contacts_note_search_idx ON public.contacts USING gin (tenant_id, to_tsvector('swedish'::regconfig, note));
 
 -- Name: contacts_participant_idx; Type: INDEX; Schema: public
 
@@ -1736,6 +1752,10 @@ CREATE INDEX followups_due_idx ON public.followups USING btree (tenant_id, due_o
 
 CREATE INDEX followups_participant_idx ON public.followups USING btree (tenant_id, participant_id);
 
+-- Name: mappings_text_search_idx; Type: INDEX; Schema: public
+
+CREATE INDEX mappings_text_search_idx ON public.mappings USING gin (tenant_id, to_tsvector('swedish'::regconfig, ((((strengths || ' '::text) || challenges) || ' '::text) || direction_note)));
+
 -- Name: memberships_user_idx; Type: INDEX; Schema: public
 
 CREATE INDEX memberships_user_idx ON public.memberships USING btree (user_id);
@@ -1764,9 +1784,21 @@ CREATE INDEX participants_name_idx ON public.participants USING btree (tenant_id
 
 CREATE UNIQUE INDEX participants_personnummer_key ON public.participants USING btree (tenant_id, personnummer) WHERE (personnummer <> ''::text);
 
+-- Name: plan_goals_text_search_idx; Type: INDEX; Schema: public
+
+CREATE INDEX plan_goals_text_search_idx ON public.plan_goals USING gin (tenant_id, to_tsvector('swedish'::regconfig, text));
+
 -- Name: plan_measures_follow_up_idx; Type: INDEX; Schema: public
 
 CREATE INDEX plan_measures_follow_up_idx ON public.plan_measures USING btree (tenant_id, follow_up_on) WHERE (ends_on IS NULL);
+
+-- Name: plan_measures_text_search_idx; Type: INDEX; Schema: public
+
+CREATE INDEX plan_measures_text_search_idx ON public.plan_measures USING gin (tenant_id, to_tsvector('swedish'::regconfig, ((description || ' '::text) || responsible_unit)));
+
+-- Name: plans_change_note_search_idx; Type: INDEX; Schema: public
+
+CREATE INDEX plans_change_note_search_idx ON public.plans USING gin (tenant_id, to_tsvector('swedish'::regconfig, change_note));
 
 -- Name: project_invitations_org_idx; Type: INDEX; Schema: public
 

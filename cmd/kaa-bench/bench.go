@@ -320,6 +320,7 @@ func (b *bench) run(ctx context.Context, cfg config.Config) error {
 		return h
 	}
 	k := "/k/" + benchTenant
+	const noteWord = "praktiken"
 	today := participant.Today()
 	searches := []string{"Ander", "Joh", "Karl", "Nils", "Eri", "Lars", "Ols", "Pers", "Sve", "Gus", "2008", "200705", "Alva", "Noah"}
 	var searchTargets, pageTargets, contactTargets, signInTargets []vegeta.Target
@@ -378,6 +379,14 @@ func (b *bench) run(ctx context.Context, cfg config.Config) error {
 			targets: vegeta.NewStaticTargeter(vegeta.Target{Method: "GET", URL: base + k + "/att-gora", Header: hdr(coordinator)}),
 			sql: func() error {
 				return inTenant(func(tx db.Tx) error { _, _, err := participant.Queues(ctx, tx, d.coordinator, time.Now()); return err })
+			}},
+		// A common word of the generated notes ("Pratade om intresse för
+		// praktik."): many hits, of which the page shows the best people.
+		{name: "notes search", levels: b.levels,
+			targets: vegeta.NewStaticTargeter(vegeta.Target{Method: "POST", URL: base + k + "/sok-anteckningar",
+				Body: []byte(url.Values{"q": {noteWord}}.Encode()), Header: hdr(coordinator, "Content-Type", "application/x-www-form-urlencoded")}),
+			sql: func() error {
+				return inTenant(func(tx db.Tx) error { _, err := participant.SearchNotes(ctx, tx, noteWord); return err })
 			}},
 		{name: "municipality dashboard", levels: b.levels,
 			targets: vegeta.NewStaticTargeter(vegeta.Target{Method: "GET", URL: base + k + "/statistik", Header: hdr(coordinator)}),

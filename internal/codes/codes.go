@@ -266,6 +266,13 @@ var (
 		{"municipality", "Kommun"}, {"region", "Region"}, {"agency", "Myndighet"}, {"school", "Skola"}, {"other", "Annan organisation"},
 	}}
 
+	// NoteSource is where a hit of the search in notes was found. Not stored:
+	// the search names the text it matched (internal/participant/notesearch.go).
+	NoteSource = List{Name: "note_source", Codes: []Code{
+		{"contact", "Kontakt"}, {"plan_goal", "Handlingsplanens mål"}, {"plan_measure", "Handlingsplanens åtgärd"},
+		{"plan_note", "Handlingsplanens ändringsnotering"}, {"mapping", "Kartläggning"},
+	}}
+
 	// Education is the ESF participant's level of education at start.
 	Education = List{Name: "education", Columns: []string{"enrolments.education_level"}, Codes: []Code{
 		{"isced_0_2", "Grundskola eller kortare (ISCED 0–2)"},
@@ -305,4 +312,5 @@ func without(cs []Code, key string) []Code {
 // them.
 var All = []List{Gender, UpperSecondary, Source, RegistrationReason, Deregistration, ProjectEnd, Occupation, Status,
 	ContactOccupation, Channel, Direction, Method, EnrolmentKind, Aim, Referral, GoalStatus, MeasureType, Responsible, MeasureEnd,
-	Followup, SurveyAnswer, LabourMarket, Education, SurveyQuestion, GenderPlural, FollowupShort, OrgKind}
+	Followup, SurveyAnswer, LabourMarket, Education, SurveyQuestion, GenderPlural, FollowupShort, OrgKind,
+	NoteSource}

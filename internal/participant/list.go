@@ -27,6 +27,7 @@ type Filter struct {
 	Search        string // name (partial) or personnummer (any accepted form, or its first digits)
 	Sort          string // "name" (default), "identified", "last_contact", "age"
 	Page          int    // 1-based
+	All           bool   // every matching row, not one page (the workbook, ExportList)
 }
 
 // PageSize is how many participants a list page shows.
@@ -115,9 +116,11 @@ func List(ctx context.Context, tx db.Tx, f Filter, today time.Time) (ListResult,
 	case "age":
 		order = "p.birth_date, p.id"
 	}
-	page := max(f.Page, 1)
-	rows, _ = tx.Query(ctx, `SELECT `+columns+`, count(*) OVER () `+base+` ORDER BY `+order+
-		` LIMIT `+strconv.Itoa(PageSize)+` OFFSET `+strconv.Itoa((page-1)*PageSize), args...)
+	page := ` LIMIT ` + strconv.Itoa(PageSize) + ` OFFSET ` + strconv.Itoa((max(f.Page, 1)-1)*PageSize)
+	if f.All {
+		page = ""
+	}
+	rows, _ = tx.Query(ctx, `SELECT `+columns+`, count(*) OVER () `+base+` ORDER BY `+order+page, args...)
 	var err error
 	res.Rows, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (Participant, error) {
 		return scanWith(row, &res.Total)

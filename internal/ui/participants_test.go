@@ -28,13 +28,7 @@ var idInLocation = regexp.MustCompile(`/deltagare/(\d+)$`)
 // register creates a participant through the form and returns its id.
 func (c *client) register(form url.Values) int64 {
 	c.a.t.Helper()
-	res := c.post("/k/1273/deltagare", form)
-	m := idInLocation.FindStringSubmatch(res.Location)
-	if res.Status != http.StatusSeeOther || m == nil {
-		c.a.t.Fatalf("register: %d %q", res.Status, res.Location)
-	}
-	id, _ := strconv.ParseInt(m[1], 10, 64)
-	return id
+	return c.registerIn("1273", form)
 }
 
 func TestParticipantRegister(t *testing.T) {

@@ -107,6 +107,11 @@ func (h *Handler) Routes() []Route {
 		{"GET", "/k/{tenant}/deltagare/{id}/uppfoljningar/{fid}", Tenant, coordinator, h.followUpPage},
 		{"POST", "/k/{tenant}/deltagare/{id}/uppfoljningar/{fid}", Tenant, coordinator, h.recordFollowUp},
 		{"GET", "/k/{tenant}/att-gora", Tenant, coordinator, h.queues},
+		// Search in notes and plans (issue 19): the words go in the POST body.
+		{"GET", "/k/{tenant}/sok-anteckningar", Tenant, coordinator, h.noteSearchPage},
+		{"POST", "/k/{tenant}/sok-anteckningar", Tenant, coordinator, h.noteSearch},
+		// The filtered list as a workbook (issue 19).
+		{"GET", "/k/{tenant}/deltagare/excel", Tenant, coordinator, h.participantsExcel},
 		{"GET", "/k/{tenant}/scb", Tenant, coordinator, h.scbReport},
 		{"POST", "/k/{tenant}/scb/fil", Tenant, coordinator, h.scbFile},
 		{"GET", "/k/{tenant}/scb/arkiv/{id}/{format}", Tenant, coordinator, h.scbArchived},

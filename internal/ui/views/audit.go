@@ -15,6 +15,7 @@ var Actions = []Option{
 	{Value: "plan.read", Label: "Läste en handlingsplan"},
 	{Value: "mapping.read", Label: "Läste en kartläggning"},
 	{Value: "participant.extract", Label: "Tog fram ett registerutdrag"},
+	{Value: "participant.export", Label: "Laddade ner deltagarlistan som Excel-fil"},
 	{Value: "participant.list", Label: "Visade deltagarlistan eller att göra-listorna"},
 	{Value: "participant.create", Label: "Lade till en person i registret"},
 	{Value: "participant.update", Label: "Ändrade en deltagares uppgifter"},
