@@ -305,4 +305,5 @@ func without(cs []Code, key string) []Code {
 // them.
 var All = []List{Gender, UpperSecondary, Source, RegistrationReason, Deregistration, ProjectEnd, Occupation, Status,
 	ContactOccupation, Channel, Direction, Method, EnrolmentKind, Aim, Referral, GoalStatus, MeasureType, Responsible, MeasureEnd,
-	Followup, SurveyAnswer, LabourMarket, Education, SurveyQuestion, GenderPlural, FollowupShort, OrgKind}
+	Followup, SurveyAnswer, LabourMarket, Education, SurveyQuestion, GenderPlural, FollowupShort, OrgKind,
+	ConsentGiver, ConsentMethod, NoticeOutcome, NoticeHandling}
