@@ -1,0 +1,223 @@
+package ui_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kaa-plattform/kaa/internal/db"
+)
+
+// moveAway registers a young person in Osby and avregistrerar them as moved
+// to the municipality with kommunkod to; it returns the person's id.
+func moveAway(t *testing.T, a *app, c *client, pnr, first, last, to string) int64 {
+	t.Helper()
+	id := c.register(newParticipant(pnr, first, last))
+	eid := a.count(`SELECT id FROM enrolments WHERE participant_id = $1`, id)
+	f := func(k string) string { return fmt.Sprintf("%s_%d", k, eid) }
+	res := c.post(fmt.Sprintf("/k/1273/deltagare/%d/inskrivningar/%d/avsluta", id, eid), url.Values{
+		f("ends_on"): {time.Now().Format(time.DateOnly)}, f("end_reason"): {"moved"}, f("moved_to"): {to}, "bekraftat": {"ja"}})
+	if res.Status != http.StatusSeeOther {
+		t.Fatalf("avregistrera: %d", res.Status)
+	}
+	return id
+}
+
+func consent(by, on, method string) url.Values {
+	return url.Values{"given_by": {by}, "given_on": {on}, "method": {method}}
+}
+
+// TestMoveNotice: a notice reaches the new municipality only with recorded
+// consent, only if it uses the product and accepts notices; it shows in its
+// queue "Inflyttade att registrera", where it is registered or dismissed;
+// the sender never reads it back, a third municipality never sees it, and
+// each side audits its part in its own log.
+func TestMoveNotice(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	osby := a.client()
+	osby.signIn("samordnare@osby.demo")
+	horby := a.client()
+	horby.signIn("samordnare@horby.demo")
+	today := time.Now().Format(time.DateOnly)
+	id := moveAway(t, a, osby, "080301-0024", "Alva", "Andersson", "1266")
+	page := fmt.Sprintf("/k/1273/deltagare/%d", id)
+	notices := func(key string) int {
+		return a.count(`SELECT count(*) FROM move_notices WHERE tenant_id = $1`, a.orgID(key))
+	}
+	audited := func(key, action string) int {
+		return a.count(`SELECT count(*) FROM audit_events WHERE tenant_id = $1 AND action = $2`, a.orgID(key), action)
+	}
+
+	t.Run("NoConsentNoNotice", func(t *testing.T) {
+		if !strings.Contains(osby.get(page).Body, "Flytt till Hörby: flyttbrev och underrättelse") {
+			t.Error("the person page links to the move")
+		}
+		if res := osby.get(page + "/flytt"); res.Status != http.StatusOK || !strings.Contains(res.Body, "Utan samtycke skickas ingenting") {
+			t.Errorf("the move page: %d", res.Status)
+		}
+		if notices("1266") != 0 || strings.Contains(horby.get("/k/1266/att-gora").Body, "Andersson") {
+			t.Error("a notice without consent")
+		}
+	})
+	t.Run("BadConsentIsRefused", func(t *testing.T) {
+		future := time.Now().AddDate(0, 0, 2).Format(time.DateOnly)
+		for msg, v := range map[string]url.Values{
+			"Datumet ligger i framtiden":  consent("young_person", future, "oral"),
+			"muntligt eller skriftligt":   consent("young_person", today, ""),
+			"Välj vem som gav samtycket.": consent("neighbour", today, "written"),
+		} {
+			res := osby.post(page+"/flytt/samtycke", v)
+			if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, msg) {
+				t.Errorf("status %d; want 422 with %q", res.Status, msg)
+			}
+		}
+		if a.count(`SELECT count(*) FROM move_consents`) != 0 || notices("1266") != 0 {
+			t.Error("a refused consent was written")
+		}
+	})
+	t.Run("ForeignIDsAreNotFound", func(t *testing.T) {
+		other := fmt.Sprintf("/k/1266/deltagare/%d/flytt", id)
+		if s := horby.get(other).Status; s != http.StatusNotFound {
+			t.Errorf("another municipality's person: %d", s)
+		}
+		if s := horby.post(other+"/samtycke", consent("young_person", today, "oral")).Status; s != http.StatusNotFound {
+			t.Errorf("consent for another municipality's person: %d", s)
+		}
+		if s := horby.post(other+"/brev", url.Values{"name": {"1"}}).Status; s != http.StatusNotFound {
+			t.Errorf("a letter about another municipality's person: %d", s)
+		}
+		if notices("1266") != 0 {
+			t.Error("a notice from a foreign id")
+		}
+	})
+	t.Run("Letter", func(t *testing.T) {
+		res := osby.post(page+"/flytt/brev", url.Values{"coordinator": {"1"}, "move_date": {"1"}})
+		if res.Status != http.StatusOK || !strings.Contains(res.Body, "Till dig som flyttar") || !strings.Contains(res.Body, "samordnare@osby.demo") ||
+			!strings.Contains(res.Body, "Du flyttar till Hörby") {
+			t.Fatalf("the letter: %d", res.Status)
+		}
+		if strings.Contains(res.Body, "Alva") || strings.Contains(res.Body, "080301") || strings.Contains(res.Body, "200803010024") {
+			t.Error("the letter holds what the young person did not choose")
+		}
+		if !strings.Contains(osby.post(page+"/flytt/brev", url.Values{"name": {"1"}}).Body, "Till Alva Andersson") {
+			t.Error("the name when chosen")
+		}
+		if audited("1273", "move.letter") != 2 {
+			t.Error("printing a letter is audited")
+		}
+	})
+	t.Run("ConsentSendsNotice", func(t *testing.T) {
+		res := osby.post(page+"/flytt/samtycke", consent("young_person", today, "oral"))
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("consent: %d", res.Status)
+		}
+		if body := osby.get(res.Location).Body; !strings.Contains(body, "underrättelsen är skickad") {
+			t.Error("the sender is told")
+		}
+		if notices("1266") != 1 || notices("1273") != 0 {
+			t.Fatalf("notices: Hörby %d, Osby %d", notices("1266"), notices("1273"))
+		}
+		if a.count(`SELECT count(*) FROM move_notices WHERE personnummer = '200803010024' AND first_name = 'Alva' AND moved_on = current_date`) != 1 {
+			t.Error("the notice holds name, personnummer and the date of the move")
+		}
+		if audited("1273", "move.consent") != 1 || audited("1273", "move_notice.send") != 1 || audited("1266", "move_notice.send") != 0 {
+			t.Error("consent and sending are audited in the sender's log")
+		}
+		body := horby.get("/k/1266/att-gora").Body
+		if !strings.Contains(body, "Inflyttade att registrera") || !strings.Contains(body, "Andersson, Alva") || !strings.Contains(body, "från Osby kommun") {
+			t.Error("the receiver's queue shows the notice")
+		}
+		if audited("1266", "move_notice.read") != 1 || audited("1273", "move_notice.read") != 0 {
+			t.Error("reading is audited in the receiver's log")
+		}
+	})
+	t.Run("SenderCannotReadItBack", func(t *testing.T) {
+		for _, key := range []string{"1273", "1290"} {
+			var n int
+			err := db.InTenant(context.Background(), a.db.App, a.orgID(key), 0, func(tx db.Tx) error {
+				return tx.QueryRow(context.Background(), `SELECT count(*) FROM move_notices`).Scan(&n)
+			})
+			if err != nil || n != 0 {
+				t.Errorf("%s sees %d notices (%v)", key, n, err)
+			}
+		}
+		third := a.client()
+		third.signIn("samordnare@kristianstad.demo")
+		if strings.Contains(third.get("/k/1290/att-gora").Body, "Andersson") {
+			t.Error("a third municipality sees the notice")
+		}
+	})
+	t.Run("SentOnce", func(t *testing.T) {
+		res := osby.post(page+"/flytt/samtycke", consent("guardian", today, "written"))
+		if res.Status != http.StatusSeeOther || !strings.Contains(osby.get(res.Location).Body, "redan skickad") || notices("1266") != 1 {
+			t.Error("a second consent sends no second notice")
+		}
+	})
+	t.Run("Register", func(t *testing.T) {
+		nid := a.count(`SELECT id FROM move_notices`)
+		if s := osby.post(fmt.Sprintf("/k/1273/inflyttade/%d/registrera", nid), nil).Status; s != http.StatusNotFound {
+			t.Errorf("the sender handles the notice: %d", s)
+		}
+		res := horby.post(fmt.Sprintf("/k/1266/inflyttade/%d/registrera", nid), nil)
+		if res.Status != http.StatusOK || !strings.Contains(res.Body, `value="200803010024"`) || !strings.Contains(res.Body, `value="moved_in" selected`) {
+			t.Fatalf("the new-participant form filled in: %d", res.Status)
+		}
+		if a.count(`SELECT count(*) FROM move_notices WHERE outcome = 'registered'`) != 1 || audited("1266", "move_notice.register") != 1 {
+			t.Error("registering marks the notice handled, audited")
+		}
+		if strings.Contains(horby.get("/k/1266/att-gora").Body, "Andersson, Alva") {
+			t.Error("a handled notice stays in the queue")
+		}
+	})
+	t.Run("TurnedOff", func(t *testing.T) {
+		admin := a.client()
+		admin.signIn("admin@horby.demo")
+		if res := admin.post("/k/1266/installningar", url.Values{"no_contact_days": {"30"}, "require_two_factor": {"1"}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("settings: %d", res.Status)
+		}
+		if strings.Contains(admin.get("/k/1266/installningar").Body, `name="accepts_move_notices" value="1" checked`) {
+			t.Error("the setting is saved")
+		}
+		id2 := moveAway(t, a, osby, "080302-0023", "Bo", "Berg", "1266")
+		res := osby.post(fmt.Sprintf("/k/1273/deltagare/%d/flytt/samtycke", id2), consent("young_person", today, "oral"))
+		if res.Status != http.StatusSeeOther || !strings.Contains(osby.get(res.Location).Body, "Kommunen tar inte emot underrättelser i systemet – ge den unga flyttbrevet") {
+			t.Error("the sender is told")
+		}
+		if notices("1266") != 1 {
+			t.Error("a notice to a municipality that turned them off")
+		}
+	})
+	t.Run("NotAUser", func(t *testing.T) {
+		id3 := moveAway(t, a, osby, "080303-0022", "Cid", "Ek", "2584")
+		res := osby.post(fmt.Sprintf("/k/1273/deltagare/%d/flytt/samtycke", id3), consent("young_person", today, "oral"))
+		if res.Status != http.StatusSeeOther || !strings.Contains(osby.get(res.Location).Body, "ge den unga flyttbrevet") {
+			t.Error("the sender is told")
+		}
+		if a.count(`SELECT count(*) FROM move_notices`) != 1 {
+			t.Error("a notice without a receiver")
+		}
+	})
+	t.Run("Dismiss", func(t *testing.T) {
+		hl := a.client()
+		hl.signIn("samordnare@hassleholm.demo")
+		id4 := moveAway(t, a, osby, "080304-0021", "Dan", "Falk", "1293")
+		osby.post(fmt.Sprintf("/k/1273/deltagare/%d/flytt/samtycke", id4), consent("young_person", today, "written"))
+		nid := a.count(`SELECT id FROM move_notices WHERE tenant_id = $1`, a.orgID("1293"))
+		path := fmt.Sprintf("/k/1293/inflyttade/%d/avfarda", nid)
+		field := fmt.Sprintf("dismiss_reason_%d", nid)
+		if res := hl.post(path, url.Values{field: {" "}}); res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="f-`+field+`-error"`) {
+			t.Errorf("dismiss without a reason: %d", res.Status)
+		}
+		if res := hl.post(path, url.Values{field: {"Redan registrerad"}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("dismiss: %d", res.Status)
+		}
+		if a.count(`SELECT count(*) FROM move_notices WHERE id = $1 AND outcome = 'dismissed'`, nid) != 1 || audited("1293", "move_notice.dismiss") != 1 {
+			t.Error("dismissed, audited")
+		}
+	})
+}
