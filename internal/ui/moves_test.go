@@ -9,7 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/kaa-plattform/kaa/internal/db"
+	"github.com/kaa-plattform/kaa/internal/seed"
 )
 
 // moveAway registers a young person in Osby and avregistrerar them as moved
@@ -220,4 +223,73 @@ func TestMoveNotice(t *testing.T) {
 			t.Error("dismissed, audited")
 		}
 	})
+}
+
+// TestJourneyMove: in the demo, a coordinator in Osby avregistrerar two
+// young people who have moved to Hörby, records the consent of one of them
+// and prints the other a letter; Hörby's coordinator finds the first, and
+// only the first, in "Inflyttade att registrera" and registers her.
+func TestJourneyMove(t *testing.T) {
+	t.Parallel()
+	a, k := desktopJourney(t)
+	base := a.srv.URL
+	osby := a.orgID("1273")
+	// Two people of Osby on the KAA list, whose latest KAA enrolment is open.
+	open := func(skip int64) (int64, string) {
+		var id int64
+		var name string
+		err := a.db.Owner.QueryRow(context.Background(), `
+			SELECT p.id, p.last_name || ', ' || p.first_name FROM participants p
+			JOIN enrolments e ON e.tenant_id = p.tenant_id AND e.participant_id = p.id AND e.kind = 'kaa' AND e.ends_on IS NULL
+			WHERE p.tenant_id = $1 AND p.id <> $2 AND p.erased_on IS NULL
+			  AND NOT EXISTS (SELECT 1 FROM participants q WHERE q.tenant_id = p.tenant_id AND q.id <> p.id AND q.last_name = p.last_name AND q.first_name = p.first_name)
+			  AND NOT EXISTS (SELECT 1 FROM participants q WHERE q.personnummer = p.personnummer AND q.tenant_id <> p.tenant_id)
+			ORDER BY p.id LIMIT 1`, osby, skip).Scan(&id, &name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id, name
+	}
+	withConsent, name1 := open(0)
+	without, name2 := open(withConsent)
+	avregistrera := func(id int64) {
+		t.Helper()
+		k.goTo(fmt.Sprintf("%s/k/1273/deltagare/%d", base, id))
+		k.open(`details:has(form[action$="/avsluta"]) > summary`)
+		k.choose(`select[id^="f-end_reason_"]`, "Flyttat till annan kommun")
+		k.choose(`select[id^="f-moved_to_"]`, "Hörby")
+		k.press(`form[action$="/avsluta"] button`, chromedp.WaitVisible(chromedp.CSS(`[data-testid="confirm"]`)))
+		k.press(`[data-testid="confirm"] button.danger`, nil)
+		k.waitText(".flash", "Avregistreringen är sparad.")
+	}
+
+	k.signIn(base, "samordnare@osby.demo", seed.DemoPassword)
+	avregistrera(withConsent)
+	k.press(`[data-testid="move-link"] a`, chromedp.WaitVisible(chromedp.CSS(`form[action$="/flytt/samtycke"]`)))
+	k.pick("given_by", "young_person")
+	k.pick("method", "oral")
+	k.press(`form[action$="/flytt/samtycke"] button`, nil)
+	k.waitText(".flash", "underrättelsen är skickad")
+
+	avregistrera(without)
+	k.press(`[data-testid="move-link"] a`, chromedp.WaitVisible(chromedp.CSS(`form[action$="/flytt/brev"]`)))
+	k.check("#f-move_date")
+	k.check("#f-coordinator")
+	k.press(`form[action$="/flytt/brev"] button`, chromedp.WaitVisible(chromedp.CSS(`[data-testid="move-letter"]`)))
+	k.waitText(`[data-testid="move-letter"]`, "Du flyttar till Hörby")
+	k.signOut()
+
+	k.signIn(base, "samordnare@horby.demo", seed.DemoPassword)
+	k.goTo(base + "/k/1266/att-gora")
+	k.waitText(`[data-testid="queue-moved_in_to_register"]`, name1)
+	if q := k.text(`[data-testid="queue-moved_in_to_register"]`); strings.Contains(q, name2) {
+		t.Errorf("a notice without consent: %s", q)
+	}
+	if n := a.count(`SELECT count(*) FROM move_notices WHERE tenant_id = $1`, a.orgID("1266")); n != 1 {
+		t.Errorf("%d notices in Hörby, want 1", n)
+	}
+	k.press(`[data-testid="moved-in"] form[action$="/registrera"] button`, chromedp.WaitVisible(chromedp.CSS(`#f-personnummer`)))
+	if v, _ := chromedp.Run(k.ctx, chromedp.Evaluate[string](`document.querySelector('#f-registration_reason').value`)); v != "moved_in" {
+		t.Errorf("the registration reason: %q", v)
+	}
 }
