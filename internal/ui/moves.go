@@ -16,6 +16,14 @@ import (
 // no notice in the product.
 const noticeRefused = "Kommunen tar inte emot underrättelser i systemet – ge den unga flyttbrevet."
 
+// notMoved makes "the person did not move" a page that is not found.
+func notMoved(err error) error {
+	if errors.Is(err, moves.ErrNotMoved) {
+		return fmt.Errorf("%w: %w", db.ErrNotFound, err)
+	}
+	return err
+}
+
 // moveShow is the page of a move: the letter and the consent to a notice.
 func (h *Handler) moveShow(w http.ResponseWriter, r *http.Request) {
 	h.renderMove(w, r, http.StatusOK, views.ContactForm{Values: map[string]string{"given_on": views.Date(today())}})
@@ -38,11 +46,8 @@ func (h *Handler) renderMove(w http.ResponseWriter, r *http.Request, status int,
 		v.Move, err = moves.Latest(ctx, tx, id)
 		return err
 	})
-	if errors.Is(err, moves.ErrNotMoved) {
-		err = fmt.Errorf("%w: %w", db.ErrNotFound, err)
-	}
 	if err != nil {
-		h.fail(w, r, err)
+		h.fail(w, r, notMoved(err))
 		return
 	}
 	h.render(w, r, status, views.MovePage(h.page(r, "Flytt"), v))
@@ -67,11 +72,8 @@ func (h *Handler) moveLetter(w http.ResponseWriter, r *http.Request) {
 		l, err = moves.PrintLetter(ctx, tx, id, ch, orgFrom(ctx).Name)
 		return err
 	})
-	if errors.Is(err, moves.ErrNotMoved) {
-		err = fmt.Errorf("%w: %w", db.ErrNotFound, err)
-	}
 	if err != nil {
-		h.fail(w, r, err)
+		h.fail(w, r, notMoved(err))
 		return
 	}
 	h.render(w, r, http.StatusOK, views.MoveLetter(h.page(r, "Till dig som flyttar"), fmt.Sprintf("%s/%d", h.participantBase(r), id), l))
@@ -113,11 +115,8 @@ func (h *Handler) moveConsent(w http.ResponseWriter, r *http.Request) {
 		outcome, err = moves.RecordConsent(ctx, tx, id, c, today())
 		return err
 	})
-	if errors.Is(err, moves.ErrNotMoved) {
-		err = fmt.Errorf("%w: %w", db.ErrNotFound, err)
-	}
 	if err != nil {
-		h.fail(w, r, err)
+		h.fail(w, r, notMoved(err))
 		return
 	}
 	switch outcome {
@@ -138,6 +137,9 @@ func (h *Handler) noticeRegister(w http.ResponseWriter, r *http.Request) {
 	nid, err := pathID(r, "nid")
 	if err != nil {
 		h.fail(w, r, err)
+		return
+	}
+	if !h.readForm(w, r, 1024) {
 		return
 	}
 	var n moves.Notice
