@@ -139,6 +139,12 @@ func (h *Handler) enrolmentEnd(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	case !f.Errors.Any():
+		if kind == "kaa" && end.Reason == "moved" {
+			// Straight on to the letter and the consent (docs/design/moves.md).
+			h.flash(r, "Avregistreringen är sparad. Här kan du ge den unga ett flyttbrev, eller spara den ungas samtycke till en underrättelse.")
+			http.Redirect(w, r, fmt.Sprintf("%s/%d/flytt", h.participantBase(r), id), http.StatusSeeOther)
+			return
+		}
 		if kind == "kaa" {
 			h.flash(r, "Avregistreringen är sparad.")
 		} else {

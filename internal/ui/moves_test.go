@@ -24,8 +24,8 @@ func moveAway(t *testing.T, a *app, c *client, pnr, first, last, to string) int6
 	f := func(k string) string { return fmt.Sprintf("%s_%d", k, eid) }
 	res := c.post(fmt.Sprintf("/k/1273/deltagare/%d/inskrivningar/%d/avsluta", id, eid), url.Values{
 		f("ends_on"): {time.Now().Format(time.DateOnly)}, f("end_reason"): {"moved"}, f("moved_to"): {to}, "bekraftat": {"ja"}})
-	if res.Status != http.StatusSeeOther {
-		t.Fatalf("avregistrera: %d", res.Status)
+	if res.Status != http.StatusSeeOther || !strings.HasSuffix(res.Location, "/flytt") {
+		t.Fatalf("avregistrera: %d %s; want on to the move's page", res.Status, res.Location)
 	}
 	return id
 }
@@ -264,14 +264,14 @@ func TestJourneyMove(t *testing.T) {
 	}
 
 	k.signIn(base, "samordnare@osby.demo", seed.DemoPassword)
-	avregistrera(withConsent)
-	k.press(`[data-testid="move-link"] a`, chromedp.WaitVisible(chromedp.CSS(`form[action$="/flytt/samtycke"]`)))
+	avregistrera(withConsent) // and on to the move's page
 	k.pick("given_by", "young_person")
 	k.pick("method", "oral")
 	k.press(`form[action$="/flytt/samtycke"] button`, nil)
 	k.waitText(".flash", "underrättelsen är skickad")
 
 	avregistrera(without)
+	k.goTo(fmt.Sprintf("%s/k/1273/deltagare/%d", base, without))
 	k.press(`[data-testid="move-link"] a`, chromedp.WaitVisible(chromedp.CSS(`form[action$="/flytt/brev"]`)))
 	k.check("#f-move_date")
 	k.check("#f-coordinator")
