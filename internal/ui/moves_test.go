@@ -277,11 +277,13 @@ func TestJourneyMove(t *testing.T) {
 	k.check("#f-coordinator")
 	k.press(`form[action$="/flytt/brev"] button`, chromedp.WaitVisible(chromedp.CSS(`[data-testid="move-letter"]`)))
 	k.waitText(`[data-testid="move-letter"]`, "Du flyttar till Hörby")
+	auditPage(t, k.ctx, "the letter")
 	k.signOut()
 
 	k.signIn(base, "samordnare@horby.demo", seed.DemoPassword)
 	k.goTo(base + "/k/1266/att-gora")
 	k.waitText(`[data-testid="queue-moved_in_to_register"]`, name1)
+	auditPage(t, k.ctx, "Att göra with a notice")
 	if q := k.text(`[data-testid="queue-moved_in_to_register"]`); strings.Contains(q, name2) {
 		t.Errorf("a notice without consent: %s", q)
 	}
