@@ -232,6 +232,7 @@ func TestMoveNotice(t *testing.T) {
 func TestJourneyMove(t *testing.T) {
 	t.Parallel()
 	a, k := desktopJourney(t)
+	dir := shots(t)
 	base := a.srv.URL
 	osby := a.orgID("1273")
 	// Two people of Osby on the KAA list, whose latest KAA enrolment is open.
@@ -265,6 +266,7 @@ func TestJourneyMove(t *testing.T) {
 
 	k.signIn(base, "samordnare@osby.demo", seed.DemoPassword)
 	avregistrera(withConsent) // and on to the move's page
+	snap(t, k.ctx, dir, "flytt-1-sidan")
 	k.pick("given_by", "young_person")
 	k.pick("method", "oral")
 	k.press(`form[action$="/flytt/samtycke"] button`, nil)
@@ -278,12 +280,14 @@ func TestJourneyMove(t *testing.T) {
 	k.press(`form[action$="/flytt/brev"] button`, chromedp.WaitVisible(chromedp.CSS(`[data-testid="move-letter"]`)))
 	k.waitText(`[data-testid="move-letter"]`, "Du flyttar till Hörby")
 	auditPage(t, k.ctx, "the letter")
+	snap(t, k.ctx, dir, "flytt-2-brev")
 	k.signOut()
 
 	k.signIn(base, "samordnare@horby.demo", seed.DemoPassword)
 	k.goTo(base + "/k/1266/att-gora")
 	k.waitText(`[data-testid="queue-moved_in_to_register"]`, name1)
 	auditPage(t, k.ctx, "Att göra with a notice")
+	snap(t, k.ctx, dir, "flytt-3-inflyttade")
 	if q := k.text(`[data-testid="queue-moved_in_to_register"]`); strings.Contains(q, name2) {
 		t.Errorf("a notice without consent: %s", q)
 	}
