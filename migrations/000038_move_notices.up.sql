@@ -61,7 +61,9 @@ ALTER TABLE move_notices ENABLE ROW LEVEL SECURITY;
 ALTER TABLE move_notices FORCE ROW LEVEL SECURITY;
 CREATE POLICY tenant_isolation ON move_notices USING (tenant_id = app_tenant_id()) WITH CHECK (tenant_id = app_tenant_id());
 GRANT SELECT ON move_notices TO kaa_app;
-GRANT UPDATE (outcome, dismiss_reason, handled_by, handled_at) ON move_notices TO kaa_app;
+-- Handling a notice empties its name and personnummer: a registered person's
+-- are in the register, a dismissed one's are not needed.
+GRANT UPDATE (outcome, dismiss_reason, handled_by, handled_at, personnummer, first_name, last_name) ON move_notices TO kaa_app;
 
 -- The role that owns send_move_notice: it reads the caller's own enrolment,
 -- person and consent (bound by row-level security like the serving role),

@@ -2779,6 +2779,18 @@ GRANT SELECT(recorded_at) ON TABLE public.move_consents TO kaa_notice;
 GRANT SELECT ON TABLE public.move_notices TO kaa_app;
 GRANT INSERT ON TABLE public.move_notices TO kaa_notice;
 
+-- Name: COLUMN move_notices.personnummer; Type: ACL; Schema: public
+
+GRANT UPDATE(personnummer) ON TABLE public.move_notices TO kaa_app;
+
+-- Name: COLUMN move_notices.first_name; Type: ACL; Schema: public
+
+GRANT UPDATE(first_name) ON TABLE public.move_notices TO kaa_app;
+
+-- Name: COLUMN move_notices.last_name; Type: ACL; Schema: public
+
+GRANT UPDATE(last_name) ON TABLE public.move_notices TO kaa_app;
+
 -- Name: COLUMN move_notices.outcome; Type: ACL; Schema: public
 
 GRANT UPDATE(outcome) ON TABLE public.move_notices TO kaa_app;

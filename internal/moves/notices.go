@@ -51,27 +51,49 @@ func Notices(ctx context.Context, tx db.Tx) ([]Notice, error) {
 		RecordID: strings.Join(ids, ","), Detail: map[string]any{"count": len(ns)}})
 }
 
-// Register marks notice nid as handled by registering the person, and returns
-// it to fill in the form for a new participant. Returns db.ErrNotFound if this
-// municipality has no open notice nid.
-func Register(ctx context.Context, tx db.Tx, nid int64) (Notice, error) {
+// Open returns this municipality's open notice nid, to fill in the form for a
+// new participant, and records the read. Returns db.ErrNotFound if there is
+// no open notice nid here.
+func Open(ctx context.Context, tx db.Tx, nid int64) (Notice, error) {
 	var n Notice
 	err := tx.QueryRow(ctx, `
-		UPDATE move_notices n SET outcome = 'registered', handled_by = NULLIF($3, 0), handled_at = now()
-		FROM orgs o
-		WHERE n.tenant_id = $1 AND n.id = $2 AND n.outcome IS NULL AND o.id = n.from_org_id
-		RETURNING n.id, o.name, n.personnummer, n.first_name, n.last_name, n.moved_on, n.sent_at`,
-		tx.TenantID, nid, tx.UserID).Scan(&n.ID, &n.From, &n.Personnummer, &n.FirstName, &n.LastName, &n.MovedOn, &n.SentAt)
+		SELECT n.id, o.name, n.personnummer, n.first_name, n.last_name, n.moved_on, n.sent_at
+		FROM move_notices n JOIN orgs o ON o.id = n.from_org_id
+		WHERE n.tenant_id = $1 AND n.id = $2 AND n.outcome IS NULL`,
+		tx.TenantID, nid).Scan(&n.ID, &n.From, &n.Personnummer, &n.FirstName, &n.LastName, &n.MovedOn, &n.SentAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return n, fmt.Errorf("move notice %d: %w", nid, db.ErrNotFound)
 	}
 	if err != nil {
-		return n, fmt.Errorf("moves: register: %w", err)
+		return n, fmt.Errorf("moves: open: %w", err)
 	}
-	return n, audit.Record(ctx, tx, audit.Event{Action: "move_notice.register", RecordType: "move_notice", RecordID: strconv.FormatInt(nid, 10)})
+	return n, audit.Record(ctx, tx, audit.Event{Action: "move_notice.open", RecordType: "move_notice", RecordID: strconv.FormatInt(nid, 10)})
 }
 
-// Dismiss marks notice nid as dismissed for reason (1–200 characters).
+// Registered marks notice nid handled because participant pid has been
+// registered from it, and empties its name and personnummer (they are in
+// the register now). A notice already handled, or not this municipality's,
+// is left as it is.
+func Registered(ctx context.Context, tx db.Tx, nid, pid int64) error {
+	if nid == 0 {
+		return nil
+	}
+	tag, err := tx.Exec(ctx, `
+		UPDATE move_notices SET outcome = 'registered', handled_by = NULLIF($3, 0), handled_at = now(),
+		       personnummer = '', first_name = '', last_name = ''
+		WHERE tenant_id = $1 AND id = $2 AND outcome IS NULL`, tx.TenantID, nid, tx.UserID)
+	if err != nil {
+		return fmt.Errorf("moves: registered: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return nil
+	}
+	return audit.Record(ctx, tx, audit.Event{Action: "move_notice.register", RecordType: "move_notice", RecordID: strconv.FormatInt(nid, 10),
+		Detail: map[string]any{"participant": pid}})
+}
+
+// Dismiss marks notice nid as dismissed for reason (1–200 characters) and
+// empties its name and personnummer.
 // Returns Problems for a missing or long reason, db.ErrNotFound if this
 // municipality has no open notice nid.
 func Dismiss(ctx context.Context, tx db.Tx, nid int64, reason string) error {
@@ -83,7 +105,8 @@ func Dismiss(ctx context.Context, tx db.Tx, nid int64, reason string) error {
 		return Problems{"dismiss_reason": fmt.Sprintf("Skriv högst 200 tecken (nu %d).", n)}
 	}
 	tag, err := tx.Exec(ctx, `
-		UPDATE move_notices SET outcome = 'dismissed', dismiss_reason = $3, handled_by = NULLIF($4, 0), handled_at = now()
+		UPDATE move_notices SET outcome = 'dismissed', dismiss_reason = $3, handled_by = NULLIF($4, 0), handled_at = now(),
+		       personnummer = '', first_name = '', last_name = ''
 		WHERE tenant_id = $1 AND id = $2 AND outcome IS NULL`, tx.TenantID, nid, reason, tx.UserID)
 	if err != nil {
 		return fmt.Errorf("moves: dismiss: %w", err)

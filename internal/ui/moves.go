@@ -130,8 +130,9 @@ func (h *Handler) moveConsent(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, fmt.Sprintf("%s/%d/flytt", h.participantBase(r), id), http.StatusSeeOther)
 }
 
-// noticeRegister marks a notice handled and opens the form for a new
-// participant filled in from it, with the reason "Inflyttad till kommunen".
+// noticeRegister opens the form for a new participant filled in from a
+// notice, with the reason "Inflyttad till kommunen"; saving it marks the
+// notice registered (participantCreate).
 func (h *Handler) noticeRegister(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	nid, err := pathID(r, "nid")
@@ -144,7 +145,7 @@ func (h *Handler) noticeRegister(w http.ResponseWriter, r *http.Request) {
 	}
 	var n moves.Notice
 	err = h.inTenant(r, func(tx db.Tx) (err error) {
-		n, err = moves.Register(ctx, tx, nid)
+		n, err = moves.Open(ctx, tx, nid)
 		return err
 	})
 	if err != nil {
@@ -154,7 +155,7 @@ func (h *Handler) noticeRegister(w http.ResponseWriter, r *http.Request) {
 	h.renderParticipantForm(w, r, http.StatusOK, views.ParticipantFormView{Values: map[string]string{
 		"personnummer": n.Personnummer, "first_name": n.FirstName, "last_name": n.LastName,
 		"gender": "not_stated", "identified_on": views.Date(today()), "enrol": "kaa", "upper_secondary": "",
-		"registration_reason": "moved_in", "source": "other",
+		"registration_reason": "moved_in", "source": "other", "move_notice": fmt.Sprint(n.ID),
 	}}, 0)
 }
 

@@ -164,16 +164,30 @@ func TestMoveNotice(t *testing.T) {
 	t.Run("Register", func(t *testing.T) {
 		nid := a.count(`SELECT id FROM move_notices`)
 		if s := osby.post(fmt.Sprintf("/k/1273/inflyttade/%d/registrera", nid), nil).Status; s != http.StatusNotFound {
-			t.Errorf("the sender handles the notice: %d", s)
+			t.Errorf("the sender opens the notice: %d", s)
 		}
 		res := horby.post(fmt.Sprintf("/k/1266/inflyttade/%d/registrera", nid), nil)
-		if res.Status != http.StatusOK || !strings.Contains(res.Body, `value="200803010024"`) || !strings.Contains(res.Body, `value="moved_in" selected`) {
+		if res.Status != http.StatusOK || !strings.Contains(res.Body, `value="200803010024"`) || !strings.Contains(res.Body, `value="moved_in" selected`) ||
+			!strings.Contains(res.Body, fmt.Sprintf(`name="move_notice" value="%d"`, nid)) {
 			t.Fatalf("the new-participant form filled in: %d", res.Status)
 		}
-		if a.count(`SELECT count(*) FROM move_notices WHERE outcome = 'registered'`) != 1 || audited("1266", "move_notice.register") != 1 {
-			t.Error("registering marks the notice handled, audited")
+		if a.count(`SELECT count(*) FROM move_notices WHERE outcome IS NULL`) != 1 || audited("1266", "move_notice.open") != 1 {
+			t.Error("opening the form reads the notice, audited, and leaves it open until saved")
 		}
-		if strings.Contains(horby.get("/k/1266/att-gora").Body, "Andersson, Alva") {
+		form := newParticipant("080301-0024", "Alva", "Andersson")
+		form.Set("registration_reason", "moved_in")
+		form.Set("move_notice", fmt.Sprint(nid))
+		if res := horby.post("/k/1266/deltagare", form); res.Status != http.StatusSeeOther {
+			t.Fatalf("register in Hörby: %d", res.Status)
+		}
+		if a.count(`SELECT count(*) FROM move_notices WHERE outcome = 'registered' AND personnummer = '' AND first_name = ''`) != 1 ||
+			audited("1266", "move_notice.register") != 1 {
+			t.Error("registering marks the notice handled and empties it, audited")
+		}
+		if a.count(`SELECT count(*) FROM participants WHERE tenant_id = $1 AND personnummer = '200803010024'`, a.orgID("1266")) != 1 {
+			t.Error("the person is in Hörby's register")
+		}
+		if strings.Contains(horby.get("/k/1266/att-gora").Body, `data-testid="moved-in"`) {
 			t.Error("a handled notice stays in the queue")
 		}
 	})
@@ -219,7 +233,7 @@ func TestMoveNotice(t *testing.T) {
 		if res := hl.post(path, url.Values{field: {"Redan registrerad"}}); res.Status != http.StatusSeeOther {
 			t.Fatalf("dismiss: %d", res.Status)
 		}
-		if a.count(`SELECT count(*) FROM move_notices WHERE id = $1 AND outcome = 'dismissed'`, nid) != 1 || audited("1293", "move_notice.dismiss") != 1 {
+		if a.count(`SELECT count(*) FROM move_notices WHERE id = $1 AND outcome = 'dismissed' AND personnummer = ''`, nid) != 1 || audited("1293", "move_notice.dismiss") != 1 {
 			t.Error("dismissed, audited")
 		}
 	})
