@@ -24,6 +24,17 @@ func notMoved(err error) error {
 	return err
 }
 
+// postedID reads the id in the path parameter name and a form of at most
+// max bytes; false when it has already answered.
+func (h *Handler) postedID(w http.ResponseWriter, r *http.Request, name string, max int64) (int64, bool) {
+	id, err := pathID(r, name)
+	if err != nil {
+		h.fail(w, r, err)
+		return 0, false
+	}
+	return id, h.readForm(w, r, max)
+}
+
 // moveShow is the page of a move: the letter and the consent to a notice.
 func (h *Handler) moveShow(w http.ResponseWriter, r *http.Request) {
 	h.renderMove(w, r, http.StatusOK, views.ContactForm{Values: map[string]string{"given_on": views.Date(today())}})
@@ -57,18 +68,14 @@ func (h *Handler) renderMove(w http.ResponseWriter, r *http.Request, status int,
 // for printing; the printing is audited.
 func (h *Handler) moveLetter(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	if !h.readForm(w, r, 4096) {
+	id, ok := h.postedID(w, r, "id", 4096)
+	if !ok {
 		return
 	}
 	on := func(k string) bool { return r.PostForm.Get(k) == "1" }
 	ch := moves.Choices{Name: on("name"), MoveDate: on("move_date"), Coordinator: on("coordinator"), Goals: on("goals")}
 	var l moves.Letter
-	err = h.inTenant(r, func(tx db.Tx) (err error) {
+	err := h.inTenant(r, func(tx db.Tx) (err error) {
 		l, err = moves.PrintLetter(ctx, tx, id, ch, orgFrom(ctx).Name)
 		return err
 	})
@@ -82,12 +89,8 @@ func (h *Handler) moveLetter(w http.ResponseWriter, r *http.Request) {
 // moveConsent records the young person's consent to a notice and sends it.
 func (h *Handler) moveConsent(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	id, err := pathID(r, "id")
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	if !h.readForm(w, r, 4096) {
+	id, ok := h.postedID(w, r, "id", 4096)
+	if !ok {
 		return
 	}
 	f := views.ContactForm{Values: map[string]string{}}
@@ -111,7 +114,7 @@ func (h *Handler) moveConsent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var outcome string
-	err = h.inTenant(r, func(tx db.Tx) (err error) {
+	err := h.inTenant(r, func(tx db.Tx) (err error) {
 		outcome, err = moves.RecordConsent(ctx, tx, id, c, today())
 		return err
 	})
@@ -135,16 +138,12 @@ func (h *Handler) moveConsent(w http.ResponseWriter, r *http.Request) {
 // notice registered (participantCreate).
 func (h *Handler) noticeRegister(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	nid, err := pathID(r, "nid")
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	if !h.readForm(w, r, 1024) {
+	nid, ok := h.postedID(w, r, "nid", 1024)
+	if !ok {
 		return
 	}
 	var n moves.Notice
-	err = h.inTenant(r, func(tx db.Tx) (err error) {
+	err := h.inTenant(r, func(tx db.Tx) (err error) {
 		n, err = moves.Open(ctx, tx, nid)
 		return err
 	})
@@ -162,16 +161,12 @@ func (h *Handler) noticeRegister(w http.ResponseWriter, r *http.Request) {
 // noticeDismiss marks a notice dismissed, with a reason.
 func (h *Handler) noticeDismiss(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	nid, err := pathID(r, "nid")
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	if !h.readForm(w, r, 4096) {
+	nid, ok := h.postedID(w, r, "nid", 4096)
+	if !ok {
 		return
 	}
 	field := fmt.Sprintf("dismiss_reason_%d", nid)
-	err = h.inTenant(r, func(tx db.Tx) error {
+	err := h.inTenant(r, func(tx db.Tx) error {
 		return moves.Dismiss(ctx, tx, nid, r.PostForm.Get(field))
 	})
 	var p moves.Problems
