@@ -1,4 +1,4 @@
--- The schema after every migration (up to 000034), as pg_dump of PostgreSQL 15
+-- The schema after every migration (up to 000038), as pg_dump of PostgreSQL 15
 -- prints it (--schema-only, with grants, row-level security policies and the
 -- owners other than the migrating role), normalised. Written by
 -- `make schema` from a freshly migrated database: do not edit it by hand.
@@ -758,6 +758,57 @@ $$;
 
 ALTER FUNCTION public.retention_erase(t integer, today date) OWNER TO kaa_retention;
 
+-- Name: send_move_notice(bigint); Type: FUNCTION; Schema: public; Owner: kaa_notice
+
+CREATE FUNCTION public.send_move_notice(eid bigint) RETURNS text
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'public'
+    AS $$
+DECLARE
+    t integer := app_tenant_id();
+    e record;
+    p record;
+    receiver integer;
+BEGIN
+    IF t IS NULL THEN
+        RETURN 'refused';
+    END IF;
+    SELECT x.id, x.participant_id, x.ends_on, x.moved_to INTO e FROM enrolments x
+    WHERE x.tenant_id = t AND x.id = eid AND x.kind = 'kaa' AND x.end_reason = 'moved'
+      AND x.moved_to IS NOT NULL AND x.ends_on IS NOT NULL
+      -- the latest KAA enrolment of the person: none opened since
+      AND NOT EXISTS (SELECT 1 FROM enrolments y WHERE y.tenant_id = t AND y.participant_id = x.participant_id
+                      AND y.kind = 'kaa' AND y.id > x.id);
+    IF NOT FOUND THEN
+        RETURN 'refused';
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM move_consents c WHERE c.tenant_id = t AND c.enrolment_id = eid) THEN
+        RETURN 'refused';
+    END IF;
+    SELECT x.personnummer, x.first_name, x.last_name INTO p FROM participants x
+    WHERE x.tenant_id = t AND x.id = e.participant_id AND x.erased_on IS NULL;
+    IF NOT FOUND THEN
+        RETURN 'refused';
+    END IF;
+    IF EXISTS (SELECT 1 FROM move_consents c WHERE c.tenant_id = t AND c.enrolment_id = eid AND c.notice_outcome = 'sent') THEN
+        RETURN 'already_sent';
+    END IF;
+    SELECT o.id INTO receiver FROM orgs o WHERE o.kind = 'municipality' AND o.key = e.moved_to;
+    IF NOT FOUND OR receiver = t THEN
+        RETURN 'not_user';
+    END IF;
+    IF NOT coalesce((SELECT s.accepts_move_notices FROM tenant_settings s WHERE s.tenant_id = receiver), true) THEN
+        RETURN 'turned_off';
+    END IF;
+    INSERT INTO move_notices (tenant_id, from_org_id, source_enrolment, personnummer, first_name, last_name, moved_on)
+    VALUES (receiver, t, eid, p.personnummer, p.first_name, p.last_name, e.ends_on)
+    ON CONFLICT DO NOTHING;
+    RETURN 'sent';
+END
+$$;
+
+ALTER FUNCTION public.send_move_notice(eid bigint) OWNER TO kaa_notice;
+
 -- Name: signin_account(text); Type: FUNCTION; Schema: public; Owner: kaa_credentials
 
 CREATE FUNCTION public.signin_account(e text) RETURNS TABLE(id integer, password_hash text, active boolean, two_factor boolean)
@@ -1055,6 +1106,73 @@ CREATE TABLE public.memberships (
 );
 
 ALTER TABLE ONLY public.memberships FORCE ROW LEVEL SECURITY;
+
+-- Name: move_consents; Type: TABLE; Schema: public
+
+CREATE TABLE public.move_consents (
+    tenant_id integer NOT NULL,
+    id bigint NOT NULL,
+    participant_id bigint NOT NULL,
+    enrolment_id bigint NOT NULL,
+    given_by text NOT NULL,
+    given_on date NOT NULL,
+    method text NOT NULL,
+    notice_outcome text,
+    recorded_by integer,
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT move_consents_check CHECK ((given_on <= ((recorded_at AT TIME ZONE 'Europe/Stockholm'::text))::date)),
+    CONSTRAINT move_consents_given_by_check CHECK ((given_by = ANY (ARRAY['young_person'::text, 'guardian'::text]))),
+    CONSTRAINT move_consents_method_check CHECK ((method = ANY (ARRAY['oral'::text, 'written'::text]))),
+    CONSTRAINT move_consents_notice_outcome_check CHECK ((notice_outcome = ANY (ARRAY['sent'::text, 'already_sent'::text, 'not_user'::text, 'turned_off'::text])))
+);
+
+ALTER TABLE ONLY public.move_consents FORCE ROW LEVEL SECURITY;
+
+-- Name: move_consents_id_seq; Type: SEQUENCE; Schema: public
+
+ALTER TABLE public.move_consents ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.move_consents_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+-- Name: move_notices; Type: TABLE; Schema: public
+
+CREATE TABLE public.move_notices (
+    tenant_id integer NOT NULL,
+    id bigint NOT NULL,
+    from_org_id integer NOT NULL,
+    source_enrolment bigint NOT NULL,
+    personnummer text NOT NULL,
+    first_name text NOT NULL COLLATE public.sv,
+    last_name text NOT NULL COLLATE public.sv,
+    moved_on date NOT NULL,
+    sent_at timestamp with time zone DEFAULT now() NOT NULL,
+    outcome text,
+    dismiss_reason text,
+    handled_by integer,
+    handled_at timestamp with time zone,
+    CONSTRAINT move_notices_check CHECK (((outcome IS NULL) = (handled_at IS NULL))),
+    CONSTRAINT move_notices_check1 CHECK (((outcome = 'dismissed'::text) = (dismiss_reason IS NOT NULL))),
+    CONSTRAINT move_notices_dismiss_reason_check CHECK (((length(btrim(dismiss_reason)) >= 1) AND (length(btrim(dismiss_reason)) <= 200))),
+    CONSTRAINT move_notices_outcome_check CHECK ((outcome = ANY (ARRAY['registered'::text, 'dismissed'::text])))
+);
+
+ALTER TABLE ONLY public.move_notices FORCE ROW LEVEL SECURITY;
+
+-- Name: move_notices_id_seq; Type: SEQUENCE; Schema: public
+
+ALTER TABLE public.move_notices ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.move_notices_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 
 -- Name: orgs; Type: TABLE; Schema: public
 
@@ -1457,6 +1575,7 @@ ALTER TABLE public.subprojects ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY 
 CREATE TABLE public.tenant_settings (
     tenant_id integer NOT NULL,
     no_contact_days integer DEFAULT 30 NOT NULL,
+    accepts_move_notices boolean DEFAULT true NOT NULL,
     CONSTRAINT tenant_settings_no_contact_days_check CHECK (((no_contact_days >= 1) AND (no_contact_days <= 365)))
 );
 
@@ -1552,6 +1671,21 @@ ALTER TABLE ONLY public.mappings
 
 ALTER TABLE ONLY public.memberships
     ADD CONSTRAINT memberships_pkey PRIMARY KEY (tenant_id, user_id, role);
+
+-- Name: move_consents move_consents_pkey; Type: CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.move_consents
+    ADD CONSTRAINT move_consents_pkey PRIMARY KEY (tenant_id, id);
+
+-- Name: move_notices move_notices_pkey; Type: CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.move_notices
+    ADD CONSTRAINT move_notices_pkey PRIMARY KEY (tenant_id, id);
+
+-- Name: move_notices move_notices_tenant_id_from_org_id_source_enrolment_key; Type: CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.move_notices
+    ADD CONSTRAINT move_notices_tenant_id_from_org_id_source_enrolment_key UNIQUE (tenant_id, from_org_id, source_enrolment);
 
 -- Name: orgs orgs_key_key; Type: CONSTRAINT; Schema: public
 
@@ -1759,6 +1893,14 @@ CREATE INDEX mappings_text_search_idx ON public.mappings USING gin (tenant_id, t
 -- Name: memberships_user_idx; Type: INDEX; Schema: public
 
 CREATE INDEX memberships_user_idx ON public.memberships USING btree (user_id);
+
+-- Name: move_consents_enrolment; Type: INDEX; Schema: public
+
+CREATE INDEX move_consents_enrolment ON public.move_consents USING btree (tenant_id, enrolment_id);
+
+-- Name: move_notices_open; Type: INDEX; Schema: public
+
+CREATE INDEX move_notices_open ON public.move_notices USING btree (tenant_id, sent_at) WHERE (outcome IS NULL);
 
 -- Name: participant_coordinators_user_idx; Type: INDEX; Schema: public
 
@@ -1996,6 +2138,41 @@ ALTER TABLE ONLY public.memberships
 
 ALTER TABLE ONLY public.memberships
     ADD CONSTRAINT memberships_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id);
+
+-- Name: move_consents move_consents_recorded_by_fkey; Type: FK CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.move_consents
+    ADD CONSTRAINT move_consents_recorded_by_fkey FOREIGN KEY (recorded_by) REFERENCES public.users(id);
+
+-- Name: move_consents move_consents_tenant_id_enrolment_id_fkey; Type: FK CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.move_consents
+    ADD CONSTRAINT move_consents_tenant_id_enrolment_id_fkey FOREIGN KEY (tenant_id, enrolment_id) REFERENCES public.enrolments(tenant_id, id);
+
+-- Name: move_consents move_consents_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.move_consents
+    ADD CONSTRAINT move_consents_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.orgs(id);
+
+-- Name: move_consents move_consents_tenant_id_participant_id_fkey; Type: FK CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.move_consents
+    ADD CONSTRAINT move_consents_tenant_id_participant_id_fkey FOREIGN KEY (tenant_id, participant_id) REFERENCES public.participants(tenant_id, id);
+
+-- Name: move_notices move_notices_from_org_id_fkey; Type: FK CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.move_notices
+    ADD CONSTRAINT move_notices_from_org_id_fkey FOREIGN KEY (from_org_id) REFERENCES public.orgs(id);
+
+-- Name: move_notices move_notices_handled_by_fkey; Type: FK CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.move_notices
+    ADD CONSTRAINT move_notices_handled_by_fkey FOREIGN KEY (handled_by) REFERENCES public.users(id);
+
+-- Name: move_notices move_notices_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.move_notices
+    ADD CONSTRAINT move_notices_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.orgs(id);
 
 -- Name: participant_coordinators participant_coordinators_tenant_id_participant_id_fkey; Type: FK CONSTRAINT; Schema: public
 
@@ -2248,6 +2425,22 @@ CREATE POLICY members_readable ON public.project_orgs FOR SELECT TO kaa_app, kaa
 
 ALTER TABLE public.memberships ENABLE ROW LEVEL SECURITY;
 
+-- Name: move_consents; Type: ROW SECURITY; Schema: public
+
+ALTER TABLE public.move_consents ENABLE ROW LEVEL SECURITY;
+
+-- Name: move_notices; Type: ROW SECURITY; Schema: public
+
+ALTER TABLE public.move_notices ENABLE ROW LEVEL SECURITY;
+
+-- Name: tenant_settings notice_accepts; Type: POLICY; Schema: public
+
+CREATE POLICY notice_accepts ON public.tenant_settings FOR SELECT TO kaa_notice USING (true);
+
+-- Name: move_notices notice_send; Type: POLICY; Schema: public
+
+CREATE POLICY notice_send ON public.move_notices FOR INSERT TO kaa_notice WITH CHECK (true);
+
 -- Name: memberships own_rows_readable; Type: POLICY; Schema: public
 
 CREATE POLICY own_rows_readable ON public.memberships FOR SELECT USING ((user_id = public.app_user_id()));
@@ -2336,6 +2529,14 @@ CREATE POLICY tenant_isolation ON public.mappings USING ((tenant_id = public.app
 
 CREATE POLICY tenant_isolation ON public.memberships USING ((tenant_id = public.app_tenant_id())) WITH CHECK ((tenant_id = public.app_tenant_id()));
 
+-- Name: move_consents tenant_isolation; Type: POLICY; Schema: public
+
+CREATE POLICY tenant_isolation ON public.move_consents USING ((tenant_id = public.app_tenant_id())) WITH CHECK ((tenant_id = public.app_tenant_id()));
+
+-- Name: move_notices tenant_isolation; Type: POLICY; Schema: public
+
+CREATE POLICY tenant_isolation ON public.move_notices USING ((tenant_id = public.app_tenant_id())) WITH CHECK ((tenant_id = public.app_tenant_id()));
+
 -- Name: participant_coordinators tenant_isolation; Type: POLICY; Schema: public
 
 CREATE POLICY tenant_isolation ON public.participant_coordinators USING ((tenant_id = public.app_tenant_id())) WITH CHECK ((tenant_id = public.app_tenant_id()));
@@ -2386,10 +2587,12 @@ GRANT ALL ON SCHEMA public TO kaa_aggregate;
 GRANT USAGE ON SCHEMA public TO kaa_app;
 GRANT ALL ON SCHEMA public TO kaa_retention;
 GRANT ALL ON SCHEMA public TO kaa_credentials;
+GRANT ALL ON SCHEMA public TO kaa_notice;
 
 -- Name: FUNCTION app_tenant_id(); Type: ACL; Schema: public
 
 GRANT ALL ON FUNCTION public.app_tenant_id() TO kaa_app;
+GRANT ALL ON FUNCTION public.app_tenant_id() TO kaa_notice;
 
 -- Name: FUNCTION app_user_id(); Type: ACL; Schema: public
 
@@ -2487,6 +2690,11 @@ GRANT ALL ON FUNCTION public.retention_due(t integer, today date, kaa integer, p
 REVOKE ALL ON FUNCTION public.retention_erase(t integer, today date) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.retention_erase(t integer, today date) TO kaa_app;
 
+-- Name: FUNCTION send_move_notice(eid bigint); Type: ACL; Schema: public; Owner: kaa_notice
+
+REVOKE ALL ON FUNCTION public.send_move_notice(eid bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.send_move_notice(eid bigint) TO kaa_app;
+
 -- Name: FUNCTION signin_account(e text); Type: ACL; Schema: public; Owner: kaa_credentials
 
 REVOKE ALL ON FUNCTION public.signin_account(e text) FROM PUBLIC;
@@ -2513,9 +2721,37 @@ GRANT SELECT,INSERT,UPDATE ON TABLE public.enrolments TO kaa_app;
 GRANT SELECT ON TABLE public.enrolments TO kaa_aggregate;
 GRANT SELECT ON TABLE public.enrolments TO kaa_retention;
 
+-- Name: COLUMN enrolments.tenant_id; Type: ACL; Schema: public
+
+GRANT SELECT(tenant_id) ON TABLE public.enrolments TO kaa_notice;
+
+-- Name: COLUMN enrolments.id; Type: ACL; Schema: public
+
+GRANT SELECT(id) ON TABLE public.enrolments TO kaa_notice;
+
+-- Name: COLUMN enrolments.participant_id; Type: ACL; Schema: public
+
+GRANT SELECT(participant_id) ON TABLE public.enrolments TO kaa_notice;
+
+-- Name: COLUMN enrolments.kind; Type: ACL; Schema: public
+
+GRANT SELECT(kind) ON TABLE public.enrolments TO kaa_notice;
+
+-- Name: COLUMN enrolments.ends_on; Type: ACL; Schema: public
+
+GRANT SELECT(ends_on) ON TABLE public.enrolments TO kaa_notice;
+
+-- Name: COLUMN enrolments.end_reason; Type: ACL; Schema: public
+
+GRANT SELECT(end_reason) ON TABLE public.enrolments TO kaa_notice;
+
 -- Name: COLUMN enrolments.end_note; Type: ACL; Schema: public
 
 GRANT UPDATE(end_note) ON TABLE public.enrolments TO kaa_retention;
+
+-- Name: COLUMN enrolments.moved_to; Type: ACL; Schema: public
+
+GRANT SELECT(moved_to) ON TABLE public.enrolments TO kaa_notice;
 
 -- Name: TABLE export_keys; Type: ACL; Schema: public
 
@@ -2545,11 +2781,81 @@ GRANT SELECT,UPDATE ON TABLE public.mappings TO kaa_retention;
 GRANT SELECT ON TABLE public.memberships TO kaa_aggregate;
 GRANT SELECT,INSERT,DELETE ON TABLE public.memberships TO kaa_app;
 
+-- Name: TABLE move_consents; Type: ACL; Schema: public
+
+GRANT SELECT,INSERT ON TABLE public.move_consents TO kaa_app;
+
+-- Name: COLUMN move_consents.tenant_id; Type: ACL; Schema: public
+
+GRANT SELECT(tenant_id) ON TABLE public.move_consents TO kaa_notice;
+
+-- Name: COLUMN move_consents.id; Type: ACL; Schema: public
+
+GRANT SELECT(id) ON TABLE public.move_consents TO kaa_notice;
+
+-- Name: COLUMN move_consents.enrolment_id; Type: ACL; Schema: public
+
+GRANT SELECT(enrolment_id) ON TABLE public.move_consents TO kaa_notice;
+
+-- Name: COLUMN move_consents.notice_outcome; Type: ACL; Schema: public
+
+GRANT UPDATE(notice_outcome) ON TABLE public.move_consents TO kaa_app;
+GRANT SELECT(notice_outcome) ON TABLE public.move_consents TO kaa_notice;
+
+-- Name: COLUMN move_consents.recorded_at; Type: ACL; Schema: public
+
+GRANT SELECT(recorded_at) ON TABLE public.move_consents TO kaa_notice;
+
+-- Name: TABLE move_notices; Type: ACL; Schema: public
+
+GRANT SELECT ON TABLE public.move_notices TO kaa_app;
+GRANT INSERT ON TABLE public.move_notices TO kaa_notice;
+
+-- Name: COLUMN move_notices.personnummer; Type: ACL; Schema: public
+
+GRANT UPDATE(personnummer) ON TABLE public.move_notices TO kaa_app;
+
+-- Name: COLUMN move_notices.first_name; Type: ACL; Schema: public
+
+GRANT UPDATE(first_name) ON TABLE public.move_notices TO kaa_app;
+
+-- Name: COLUMN move_notices.last_name; Type: ACL; Schema: public
+
+GRANT UPDATE(last_name) ON TABLE public.move_notices TO kaa_app;
+
+-- Name: COLUMN move_notices.outcome; Type: ACL; Schema: public
+
+GRANT UPDATE(outcome) ON TABLE public.move_notices TO kaa_app;
+
+-- Name: COLUMN move_notices.dismiss_reason; Type: ACL; Schema: public
+
+GRANT UPDATE(dismiss_reason) ON TABLE public.move_notices TO kaa_app;
+
+-- Name: COLUMN move_notices.handled_by; Type: ACL; Schema: public
+
+GRANT UPDATE(handled_by) ON TABLE public.move_notices TO kaa_app;
+
+-- Name: COLUMN move_notices.handled_at; Type: ACL; Schema: public
+
+GRANT UPDATE(handled_at) ON TABLE public.move_notices TO kaa_app;
+
 -- Name: TABLE orgs; Type: ACL; Schema: public
 
 GRANT SELECT,INSERT,UPDATE ON TABLE public.orgs TO kaa_app;
 GRANT SELECT ON TABLE public.orgs TO kaa_aggregate;
 GRANT SELECT ON TABLE public.orgs TO kaa_retention;
+
+-- Name: COLUMN orgs.id; Type: ACL; Schema: public
+
+GRANT SELECT(id) ON TABLE public.orgs TO kaa_notice;
+
+-- Name: COLUMN orgs.key; Type: ACL; Schema: public
+
+GRANT SELECT(key) ON TABLE public.orgs TO kaa_notice;
+
+-- Name: COLUMN orgs.kind; Type: ACL; Schema: public
+
+GRANT SELECT(kind) ON TABLE public.orgs TO kaa_notice;
 
 -- Name: TABLE participant_coordinators; Type: ACL; Schema: public
 
@@ -2560,6 +2866,30 @@ GRANT SELECT,INSERT,DELETE ON TABLE public.participant_coordinators TO kaa_app;
 GRANT SELECT,INSERT,UPDATE ON TABLE public.participants TO kaa_app;
 GRANT SELECT ON TABLE public.participants TO kaa_aggregate;
 GRANT SELECT,UPDATE ON TABLE public.participants TO kaa_retention;
+
+-- Name: COLUMN participants.tenant_id; Type: ACL; Schema: public
+
+GRANT SELECT(tenant_id) ON TABLE public.participants TO kaa_notice;
+
+-- Name: COLUMN participants.id; Type: ACL; Schema: public
+
+GRANT SELECT(id) ON TABLE public.participants TO kaa_notice;
+
+-- Name: COLUMN participants.personnummer; Type: ACL; Schema: public
+
+GRANT SELECT(personnummer) ON TABLE public.participants TO kaa_notice;
+
+-- Name: COLUMN participants.first_name; Type: ACL; Schema: public
+
+GRANT SELECT(first_name) ON TABLE public.participants TO kaa_notice;
+
+-- Name: COLUMN participants.last_name; Type: ACL; Schema: public
+
+GRANT SELECT(last_name) ON TABLE public.participants TO kaa_notice;
+
+-- Name: COLUMN participants.erased_on; Type: ACL; Schema: public
+
+GRANT SELECT(erased_on) ON TABLE public.participants TO kaa_notice;
 
 -- Name: TABLE plan_goals; Type: ACL; Schema: public
 
@@ -2654,6 +2984,14 @@ GRANT SELECT ON TABLE public.subprojects TO kaa_aggregate;
 -- Name: TABLE tenant_settings; Type: ACL; Schema: public
 
 GRANT SELECT,INSERT,UPDATE ON TABLE public.tenant_settings TO kaa_app;
+
+-- Name: COLUMN tenant_settings.tenant_id; Type: ACL; Schema: public
+
+GRANT SELECT(tenant_id) ON TABLE public.tenant_settings TO kaa_notice;
+
+-- Name: COLUMN tenant_settings.accepts_move_notices; Type: ACL; Schema: public
+
+GRANT SELECT(accepts_move_notices) ON TABLE public.tenant_settings TO kaa_notice;
 
 -- Name: TABLE users; Type: ACL; Schema: public
 

@@ -313,4 +313,4 @@ func without(cs []Code, key string) []Code {
 var All = []List{Gender, UpperSecondary, Source, RegistrationReason, Deregistration, ProjectEnd, Occupation, Status,
 	ContactOccupation, Channel, Direction, Method, EnrolmentKind, Aim, Referral, GoalStatus, MeasureType, Responsible, MeasureEnd,
 	Followup, SurveyAnswer, LabourMarket, Education, SurveyQuestion, GenderPlural, FollowupShort, OrgKind,
-	NoteSource}
+	NoteSource, ConsentGiver, ConsentMethod, NoticeOutcome, NoticeHandling}

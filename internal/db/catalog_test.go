@@ -164,7 +164,7 @@ func TestCatalog(t *testing.T) {
 			"project_indicators": "kaa_aggregate", "project_kaa_list": "kaa_aggregate", "project_export": "kaa_aggregate",
 			"project_participants": "kaa_aggregate", "project_esf_indicators": "kaa_aggregate", "retention_erase": "kaa_retention",
 			"signin_account": "kaa_credentials", "own_password_hash": "kaa_credentials", "own_totp_secret": "kaa_credentials",
-			"use_recovery_code": "kaa_credentials"}
+			"use_recovery_code": "kaa_credentials", "send_move_notice": "kaa_notice"}
 		rows, _ := d.Owner.Query(ctx, `
 			SELECT p.proname, r.rolname FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner
 			WHERE p.prosecdef AND p.pronamespace = 'public'::regnamespace`)
@@ -396,6 +396,10 @@ func seedTwoTenants(t *testing.T, d *pgtest.DB) (a, b int) {
 			 VALUES ($1, '2026-1', '2026-2', '2026-12-01', 'KAA', 0, 0, '', repeat('0', 64), '', repeat('0', 64), $2)`,
 			`INSERT INTO enrolment_corrections (tenant_id, participant_id, enrolment_id, corrected_by, reason, old_ends_on, old_end_reason)
 			 SELECT tenant_id, participant_id, id, $2, 'Fel datum', '2026-02-01', 'moved' FROM enrolments WHERE tenant_id = $1`,
+			`INSERT INTO move_consents (tenant_id, participant_id, enrolment_id, given_by, given_on, method, recorded_by)
+			 SELECT tenant_id, participant_id, id, 'young_person', '2026-02-01', 'oral', $2 FROM enrolments WHERE tenant_id = $1`,
+			`INSERT INTO move_notices (tenant_id, from_org_id, source_enrolment, personnummer, first_name, last_name, moved_on)
+			 SELECT $1, $1, 1, '200801010000', 'Test', 'Testsson', '2026-02-01' WHERE $2::int IS NOT NULL ON CONFLICT DO NOTHING`,
 		} {
 			if _, err := d.Owner.Exec(ctx, stmt, id, u); err != nil {
 				t.Fatalf("%s: %v", stmt, err)

@@ -305,9 +305,25 @@ func TestAccessibility(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("f-q"), "komvux"), chromedp.Submit(chromedp.ID("f-q")), chromedp.WaitVisible(chromedp.CSS(`[data-testid="note-results"]`)))
 	here("note search, empty", chromedp.Navigate(base+"/k/1273/sok-anteckningar"), chromedp.WaitReady(chromedp.CSS("main")),
 		chromedp.Submit(chromedp.ID("f-q")), chromedp.WaitVisible(chromedp.CSS(`[data-testid="error-summary"]`)))
+	// A move to Hörby: its page, and (below) the notice in Hörby's queue.
+	var moved, eidMoved int64
+	if err := a.db.Owner.QueryRow(context.Background(), `
+		WITH p AS (INSERT INTO participants (tenant_id, personnummer, birth_date, first_name, last_name)
+		           VALUES ($1, '200803020023', '2008-03-02', 'Bo', 'Berg') RETURNING id)
+		INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on, registration_reason, ends_on, end_reason, moved_to)
+		SELECT $1, id, 'kaa', '2026-01-01', 'dropped_out', current_date, 'moved', '1266' FROM p RETURNING participant_id, id`,
+		a.orgID("1273")).Scan(&moved, &eidMoved); err != nil {
+		t.Fatal(err)
+	}
+	visit(fmt.Sprintf("/k/1273/deltagare/%d/flytt", moved))
 	signIn("samordnare@horby.demo")
 	visit("/k/1266/deltagare") // an empty register
 	visit("/k/1266/att-gora")  // empty work queues
+	if _, err := a.db.Owner.Exec(context.Background(), `INSERT INTO move_notices (tenant_id, from_org_id, source_enrolment, personnummer, first_name, last_name, moved_on)
+		VALUES ($1, $2, $3, '200803020023', 'Bo', 'Berg', current_date)`, a.orgID("1266"), a.orgID("1273"), eidMoved); err != nil {
+		t.Fatal(err)
+	}
+	visit("/k/1266/att-gora?alla=1") // a notice of someone who moved here
 	// The user page with a break-glass notice on it.
 	if _, err := a.db.Owner.Exec(context.Background(), `INSERT INTO audit_events (tenant_id, user_id, action, record_type, record_id, detail)
 		VALUES ($1, $2, 'membership.break_glass', 'user', $3, '{"reason": "Alla administratörer har slutat, ärende KS 2026/114."}')`,

@@ -122,7 +122,7 @@ func (h *Handler) enrolmentEnd(w http.ResponseWriter, r *http.Request) {
 			c.Consequence = fmt.Sprintf("%s avregistreras %s med orsaken %s.", name, sv.ProseDate(end.On), endDescription(kind, end))
 			if end.Reason == "moved" {
 				m := codes.MunicipalityName(end.MovedTo)
-				c.Consequence += fmt.Sprintf(" Uppgifterna om personen följer inte med till %s, inte heller om %s använder det här registret: varje kommun har sitt eget register, och personuppgifter lämnar aldrig kommunen.", m, m)
+				c.Consequence += fmt.Sprintf(" Uppgifterna om personen följer inte med till %s, inte heller om %s använder det här registret: varje kommun har sitt eget register. Efter avregistreringen kan du ge den unga ett flyttbrev, och med den ungas samtycke skicka %s en underrättelse med namn, personnummer och flyttdatum.", m, m, m)
 			}
 			c.Yes = "Ja, avregistrera"
 		} else {
@@ -139,6 +139,12 @@ func (h *Handler) enrolmentEnd(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	case !f.Errors.Any():
+		if kind == "kaa" && end.Reason == "moved" {
+			// Straight on to the letter and the consent (docs/design/moves.md).
+			h.flash(r, "Avregistreringen är sparad. Här kan du ge den unga ett flyttbrev, eller spara den ungas samtycke till en underrättelse.")
+			http.Redirect(w, r, fmt.Sprintf("%s/%d/flytt", h.participantBase(r), id), http.StatusSeeOther)
+			return
+		}
 		if kind == "kaa" {
 			h.flash(r, "Avregistreringen är sparad.")
 		} else {

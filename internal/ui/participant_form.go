@@ -12,6 +12,7 @@ import (
 	"github.com/kaa-plattform/kaa/internal/codes"
 	"github.com/kaa-plattform/kaa/internal/db"
 	"github.com/kaa-plattform/kaa/internal/kaalist"
+	"github.com/kaa-plattform/kaa/internal/moves"
 	"github.com/kaa-plattform/kaa/internal/participant"
 	"github.com/kaa-plattform/kaa/internal/personnummer"
 	"github.com/kaa-plattform/kaa/internal/ui/views"
@@ -38,7 +39,7 @@ var (
 func parseParticipantForm(r *http.Request, now time.Time, creating bool) participantForm {
 	f := participantForm{values: map[string]string{}}
 	for _, k := range []string{"personnummer", "first_name", "last_name", "gender", "mobile", "email", "street", "postal_code", "city",
-		"compulsory_done", "upper_secondary", "programme", "left_school_on", "source", "identified_on", "enrol", "registration_reason", "labour_market", "education"} {
+		"compulsory_done", "upper_secondary", "programme", "left_school_on", "source", "identified_on", "enrol", "registration_reason", "labour_market", "education", "move_notice"} {
 		f.values[k] = strings.TrimSpace(r.PostForm.Get(k))
 	}
 	v := f.values
@@ -228,8 +229,11 @@ func (h *Handler) participantCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	var id int64
 	err := h.inTenant(r, func(tx db.Tx) (err error) {
-		id, err = participant.Register(ctx, tx, reg)
-		return err
+		if id, err = participant.Register(ctx, tx, reg); err != nil {
+			return err
+		}
+		// Registered from a notice of a move here (docs/design/moves.md).
+		return moves.Registered(ctx, tx, int64(atoiOr0(f.values["move_notice"])), id)
 	})
 	var exists *participant.ExistsError
 	switch {

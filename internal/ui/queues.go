@@ -5,14 +5,21 @@ import (
 	"time"
 
 	"github.com/kaa-plattform/kaa/internal/db"
+	"github.com/kaa-plattform/kaa/internal/moves"
 	"github.com/kaa-plattform/kaa/internal/participant"
 	"github.com/kaa-plattform/kaa/internal/ui/views"
 )
 
 func (h *Handler) queues(w http.ResponseWriter, r *http.Request) {
+	h.renderQueues(w, r, http.StatusOK, nil)
+}
+
+// renderQueues renders Att göra, with movedInErrs next to the notices of
+// people who moved here.
+func (h *Handler) renderQueues(w http.ResponseWriter, r *http.Request, status int, movedInErrs views.Errors) {
 	ctx := r.Context()
 	o := orgFrom(ctx)
-	v := views.QueuesView{Base: "/k/" + o.Key, Mine: r.URL.Query().Get("alla") == ""}
+	v := views.QueuesView{Base: "/k/" + o.Key, Mine: r.URL.Query().Get("alla") == "", MovedInErrors: movedInErrs}
 	who := principalFrom(ctx).UserID
 	if !v.Mine {
 		who = 0
@@ -21,11 +28,15 @@ func (h *Handler) queues(w http.ResponseWriter, r *http.Request) {
 		var s participant.Settings
 		v.Queues, s, err = participant.Queues(ctx, tx, who, time.Now())
 		v.NoContactDays = s.NoContactDays
+		if err != nil {
+			return err
+		}
+		v.MovedIn, err = moves.Notices(ctx, tx)
 		return err
 	})
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, views.Queues(h.page(r, "Att göra"), v))
+	h.render(w, r, status, views.Queues(h.page(r, "Att göra"), v))
 }

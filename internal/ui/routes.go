@@ -127,6 +127,13 @@ func (h *Handler) Routes() []Route {
 		{"POST", "/k/{tenant}/deltagare/import/{iid}/mappning", Tenant, coordinator, h.importMapping},
 		{"POST", "/k/{tenant}/deltagare/import/{iid}/bekrafta", Tenant, coordinator, h.importConfirm},
 		{"POST", "/k/{tenant}/deltagare/import/{iid}/avbryt", Tenant, coordinator, h.importCancel},
+		// A move to another municipality: the letter, the consent and the
+		// notice sent; the notices received (docs/design/moves.md).
+		{"GET", "/k/{tenant}/deltagare/{id}/flytt", Tenant, coordinator, h.moveShow},
+		{"POST", "/k/{tenant}/deltagare/{id}/flytt/brev", Tenant, coordinator, h.moveLetter},
+		{"POST", "/k/{tenant}/deltagare/{id}/flytt/samtycke", Tenant, coordinator, h.moveConsent},
+		{"POST", "/k/{tenant}/inflyttade/{nid}/registrera", Tenant, coordinator, h.noticeRegister},
+		{"POST", "/k/{tenant}/inflyttade/{nid}/avfarda", Tenant, coordinator, h.noticeDismiss},
 
 		// A project umbrella: aggregates only.
 		{"GET", "/p/{project}/", Project, projectAll, h.projectHome},

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/kaa-plattform/kaa/internal/db"
+	"github.com/kaa-plattform/kaa/internal/moves"
 	"github.com/kaa-plattform/kaa/internal/org"
 	"github.com/kaa-plattform/kaa/internal/participant"
 	"github.com/kaa-plattform/kaa/internal/ui/views"
@@ -13,9 +14,12 @@ import (
 
 func (h *Handler) settings(w http.ResponseWriter, r *http.Request) {
 	var s participant.Settings
-	var require bool
+	var require, notices bool
 	err := h.inTenant(r, func(tx db.Tx) (err error) {
 		if s, err = participant.GetSettings(r.Context(), tx); err != nil {
+			return err
+		}
+		if notices, err = moves.AcceptsNotices(r.Context(), tx); err != nil {
 			return err
 		}
 		require, err = org.RequiresTwoFactor(r.Context(), tx)
@@ -26,7 +30,8 @@ func (h *Handler) settings(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.render(w, r, http.StatusOK, views.Settings(h.page(r, "Inställningar"), views.SettingsView{Action: r.URL.Path,
-		Retention: strings.TrimSuffix(r.URL.Path, "installningar") + "gallring", NoContactDays: fmt.Sprint(s.NoContactDays), RequireTwoFactor: require}))
+		Retention: strings.TrimSuffix(r.URL.Path, "installningar") + "gallring", NoContactDays: fmt.Sprint(s.NoContactDays), RequireTwoFactor: require,
+		AcceptsMoveNotices: notices}))
 }
 
 func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
@@ -35,7 +40,8 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
 	}
 	field := func(k string) string { return strings.TrimSpace(r.PostFormValue(k)) }
 	v := views.SettingsView{Action: r.URL.Path, Retention: strings.TrimSuffix(r.URL.Path, "installningar") + "gallring",
-		NoContactDays: field("no_contact_days"), RequireTwoFactor: r.PostFormValue("require_two_factor") == "1"}
+		NoContactDays: field("no_contact_days"), RequireTwoFactor: r.PostFormValue("require_two_factor") == "1",
+		AcceptsMoveNotices: r.PostFormValue("accepts_move_notices") == "1"}
 	days := atoiOr0(v.NoContactDays)
 	if days < 1 || days > 365 {
 		v.Errors.Add("no_contact_days", "Skriv ett antal dagar mellan 1 och 365.")
@@ -46,6 +52,9 @@ func (h *Handler) saveSettings(w http.ResponseWriter, r *http.Request) {
 	}
 	err := h.inTenant(r, func(tx db.Tx) error {
 		if err := participant.SaveSettings(r.Context(), tx, participant.Settings{NoContactDays: days}); err != nil {
+			return err
+		}
+		if err := moves.SetAcceptsNotices(r.Context(), tx, v.AcceptsMoveNotices); err != nil {
 			return err
 		}
 		return org.SetRequiresTwoFactor(r.Context(), tx, v.RequireTwoFactor)

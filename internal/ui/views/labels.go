@@ -24,6 +24,7 @@ var labels = func() map[string]map[string]string {
 			"plan_review_passed":    "Handlingsplaner vars uppföljningsdatum har passerat",
 			"long_measures":         "Åtgärder utan slutdatum som började för mer än sex månader sedan",
 			"measure_review_passed": "Åtgärder vars uppföljningsdatum har passerat",
+			"moved_in_to_register":  "Inflyttade att registrera",
 		},
 	}
 	for _, l := range codes.All {

@@ -1,0 +1,11 @@
+DROP FUNCTION send_move_notice(bigint);
+DROP POLICY notice_accepts ON tenant_settings;
+DROP TABLE move_notices;
+DROP TABLE move_consents;
+REVOKE SELECT (tenant_id, id, participant_id, kind, ends_on, end_reason, moved_to) ON enrolments FROM kaa_notice;
+REVOKE SELECT (tenant_id, id, personnummer, first_name, last_name, erased_on) ON participants FROM kaa_notice;
+REVOKE SELECT (id, key, kind) ON orgs FROM kaa_notice;
+REVOKE SELECT (tenant_id, accepts_move_notices) ON tenant_settings FROM kaa_notice;
+REVOKE EXECUTE ON FUNCTION app_tenant_id() FROM kaa_notice;
+REVOKE USAGE, CREATE ON SCHEMA public FROM kaa_notice;
+ALTER TABLE tenant_settings DROP COLUMN accepts_move_notices;
