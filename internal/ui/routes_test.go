@@ -113,6 +113,21 @@ func TestRouteTable(t *testing.T) {
 	}
 	a.db.Owner.Exec(ctx, `SELECT setval(pg_get_serial_sequence('scb_files', 'id'), (SELECT max(id) FROM scb_files))`)
 	who := "" // the persona making the request
+	// Someone of Osby's who moved to Hörby, for the move's routes, and a
+	// notice Osby received from Hörby, for answering it.
+	var moved, nid int64
+	if err := a.db.Owner.QueryRow(ctx, `
+		WITH p AS (INSERT INTO participants (tenant_id, personnummer, birth_date, first_name, last_name)
+		           VALUES ($1, '200803020023', '2008-03-02', 'Bo', 'Berg') RETURNING id)
+		INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on, registration_reason, ends_on, end_reason, moved_to)
+		SELECT $1, id, 'kaa', '2026-01-01', 'dropped_out', current_date, 'moved', '1266' FROM p RETURNING participant_id`,
+		a.orgID("1273")).Scan(&moved); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.db.Owner.QueryRow(ctx, `INSERT INTO move_notices (tenant_id, from_org_id, source_enrolment, personnummer, first_name, last_name, moved_on)
+		VALUES ($1, $2, 1, '200804050016', 'Ada', 'Ek', current_date) RETURNING id`, a.orgID("1273"), a.orgID("1266")).Scan(&nid); err != nil {
+		t.Fatal(err)
+	}
 	// A project Osby owns, for the project owner's set-up routes.
 	a.db.Owner.Exec(ctx, `WITH p AS (INSERT INTO projects (key, name, owner_org_id, starts_on, ends_on) VALUES ('osbyprojekt', 'Osbyprojektet', $1, '2026-01-01', '2027-12-31') RETURNING id)
 		INSERT INTO project_orgs (project_id, org_id, accepted_at) SELECT id, $1, now() FROM p`, a.orgID("1273"))
@@ -125,8 +140,12 @@ func TestRouteTable(t *testing.T) {
 		if strings.Contains(pattern, "{iid}") {
 			pattern = strings.Replace(pattern, "{iid}", importOf(who), 1)
 		}
+		person := pid
+		if strings.Contains(pattern, "/flytt") {
+			person = moved
+		}
 		r := strings.NewReplacer("{tenant}", "1273", "{project}", "osbyprojekt", "{user}", strconv.Itoa(extra), "*", "x",
-			"{id}", strconv.FormatInt(pid, 10), "{eid}", strconv.FormatInt(eid, 10), "{cid}", strconv.FormatInt(cid, 10),
+			"{nid}", strconv.FormatInt(nid, 10), "{id}", strconv.FormatInt(person, 10), "{eid}", strconv.FormatInt(eid, 10), "{cid}", strconv.FormatInt(cid, 10),
 			"{fid}", a.followUpOf(pid), "{format}", "xlsx", "{table}", "kanaler", "{org}", strconv.Itoa(a.orgID("1273")))
 		if strings.Contains(pattern, "/inbjudningar/{org}/") {
 			r = strings.NewReplacer("{tenant}", "1273", "{project}", "osbyprojekt", "{org}", strconv.Itoa(a.orgID("1266")))
