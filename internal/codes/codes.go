@@ -168,10 +168,13 @@ var (
 	// through it. The rule that derives it lives in the database alone
 	// (participant_status, migration 000030): the stored column and the
 	// page's history both ask it, and internal/db's TestStatusFollowsCodes
-	// holds its results to this list. "ended" is every enrolment ended.
+	// holds its results to this list. "ended" is every enrolment ended:
+	// "Avslutad", because someone only ever in a project was never
+	// registered in the KAA register and so never avregistrerad (the page
+	// says "Avregistrerad ur KAA-registret" where that is what happened).
 	Status = List{Name: "status", Codes: []Code{
 		{"identified", "Identifierad"}, {"contact_attempted", "Kontakt sökt"}, {"in_contact", "I kontakt"},
-		{"active_plan", "Aktiv med plan"}, {"ended", "Avregistrerad"},
+		{"active_plan", "Aktiv med plan"}, {"ended", "Avslutad"},
 	}}
 
 	// EnrolmentKind: the KAA register or a project.

@@ -84,7 +84,7 @@ func TestDeregistration(t *testing.T) {
 				t.Errorf("the page lacks %q", want)
 			}
 		}
-		statusAgrees(t, page, "Avregistrerad")
+		statusAgrees(t, page, "Avslutad")
 		if a.count(`SELECT count(*) FROM enrolments WHERE id = $1 AND end_reason = 'moved' AND moved_to = '2584'`, eid) != 1 {
 			t.Error("the new home municipality is not kept")
 		}
@@ -257,6 +257,9 @@ func TestProjectEnrolmentWithoutKAA(t *testing.T) {
 	if page := c.get(base).Body; !strings.Contains(page, "Deltagandet är avslutat.") || !strings.Contains(page, "Avslutat deltagande i ") {
 		t.Error("the end of the project enrolment is not shown in the project's words")
 	}
+	// Someone who was only ever in a project was never registered in the
+	// KAA register, so was never avregistrerad either.
+	statusAgrees(t, c.get(base).Body, "Avslutad")
 }
 
 var (

@@ -468,7 +468,7 @@ func TestEnrolments(t *testing.T) {
 			t.Fatalf("end: %d", res.Status)
 		}
 		page := c.get(base).Body
-		if !strings.Contains(page, `data-testid="status">Avregistrerad`) || !strings.Contains(page, "Påbörjat nationellt program i gymnasieskolan") {
+		if !strings.Contains(page, `data-testid="status">Avslutad`) || !strings.Contains(page, "Påbörjat nationellt program i gymnasieskolan") {
 			t.Error("the ended enrolment and the status are not shown")
 		}
 		if a.count(`SELECT count(*) FROM audit_events WHERE action = 'enrolment.end' AND record_id = $1`, strconv.FormatInt(id, 10)) != 1 {
