@@ -164,7 +164,7 @@ func TestCatalog(t *testing.T) {
 			"project_indicators": "kaa_aggregate", "project_kaa_list": "kaa_aggregate", "project_export": "kaa_aggregate",
 			"project_participants": "kaa_aggregate", "project_esf_indicators": "kaa_aggregate", "retention_erase": "kaa_retention",
 			"signin_account": "kaa_credentials", "own_password_hash": "kaa_credentials", "own_totp_secret": "kaa_credentials",
-			"use_recovery_code": "kaa_credentials"}
+			"use_recovery_code": "kaa_credentials", "sms_report_tenant": "kaa_aggregate", "sms_reply_tenant": "kaa_aggregate"}
 		rows, _ := d.Owner.Query(ctx, `
 			SELECT p.proname, r.rolname FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner
 			WHERE p.prosecdef AND p.pronamespace = 'public'::regnamespace`)
