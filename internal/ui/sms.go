@@ -139,7 +139,7 @@ func (h *Handler) smsUnmatched(w http.ResponseWriter, r *http.Request) {
 		if v.Items, err = sms.UnmatchedList(r.Context(), tx); err != nil {
 			return err
 		}
-		return audit.Record(r.Context(), tx, audit.Event{Action: "sms.unmatched.read", RecordType: "sms", Detail: map[string]any{"count": len(v.Items)}})
+		return audit.Record(r.Context(), tx, audit.Event{Action: "sms.read_unmatched", RecordType: "sms", Detail: map[string]any{"count": len(v.Items)}})
 	})
 	if err != nil {
 		h.fail(w, r, err)
