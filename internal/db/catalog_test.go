@@ -396,6 +396,8 @@ func seedTwoTenants(t *testing.T, d *pgtest.DB) (a, b int) {
 			 VALUES ($1, '2026-1', '2026-2', '2026-12-01', 'KAA', 0, 0, '', repeat('0', 64), '', repeat('0', 64), $2)`,
 			`INSERT INTO enrolment_corrections (tenant_id, participant_id, enrolment_id, corrected_by, reason, old_ends_on, old_end_reason)
 			 SELECT tenant_id, participant_id, id, $2, 'Fel datum', '2026-02-01', 'moved' FROM enrolments WHERE tenant_id = $1`,
+			`INSERT INTO sms_messages (tenant_id, direction, participant_id, contact_id, phone, status, created_by)
+			 SELECT tenant_id, 'outgoing', participant_id, id, '+46701234567', 'sent', $2 FROM contacts WHERE tenant_id = $1`,
 		} {
 			if _, err := d.Owner.Exec(ctx, stmt, id, u); err != nil {
 				t.Fatalf("%s: %v", stmt, err)

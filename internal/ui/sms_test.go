@@ -361,6 +361,18 @@ func TestSMSNotConfigured(t *testing.T) {
 	if n := a.count(`SELECT count(*) FROM contacts WHERE channel = 'sms'`); n != 0 {
 		t.Errorf("%d contacts", n)
 	}
+	// "Vill inte ha sms" is on the edit form.
+	form := newParticipant("080301-0024", "Alva", "Andersson")
+	form.Set("no_sms", "yes")
+	if res := c.post(base, form); res.Status != http.StatusSeeOther {
+		t.Fatalf("update: %d", res.Status)
+	}
+	if n := a.count(`SELECT count(*) FROM participants WHERE id = $1 AND no_sms`, id); n != 1 {
+		t.Error("the edit form did not turn SMS off")
+	}
+	if page := c.get(base + "/andra"); !strings.Contains(page.Body, `name="no_sms" value="yes" checked`) {
+		t.Error("the edit form does not show it")
+	}
 }
 
 // excerpt is a short piece of body around what, for failure messages.
