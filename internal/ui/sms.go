@@ -166,7 +166,7 @@ func (h *Handler) smsReport(w http.ResponseWriter, r *http.Request) {
 	}
 	rep, err := h.sms.Provider.ParseReport(r)
 	if err != nil {
-		http.Error(w, "", http.StatusBadRequest)
+		callbackRefused(w, err)
 		return
 	}
 	if err := sms.RecordReport(r.Context(), h.pool, rep); err != nil {
@@ -185,7 +185,7 @@ func (h *Handler) smsIncoming(w http.ResponseWriter, r *http.Request) {
 	}
 	in, err := h.sms.Provider.ParseIncoming(r)
 	if err != nil {
-		http.Error(w, "", http.StatusBadRequest)
+		callbackRefused(w, err)
 		return
 	}
 	if in.Created.IsZero() {
@@ -197,4 +197,14 @@ func (h *Handler) smsIncoming(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// callbackRefused answers a callback body that is not what the gateway sends.
+func callbackRefused(w http.ResponseWriter, err error) {
+	var tooLarge *http.MaxBytesError
+	if errors.As(err, &tooLarge) {
+		http.Error(w, "", http.StatusRequestEntityTooLarge)
+		return
+	}
+	http.Error(w, "", http.StatusBadRequest)
 }

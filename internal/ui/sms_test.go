@@ -223,6 +223,22 @@ func TestSMSSend(t *testing.T) {
 		}
 	})
 
+	t.Run("CallbackBodies", func(t *testing.T) {
+		for _, tc := range []struct {
+			body   string
+			status int
+		}{{"id=%zz", http.StatusBadRequest}, {"status=delivered", http.StatusBadRequest}, {"id=x&a=" + strings.Repeat("x", 20<<10), http.StatusRequestEntityTooLarge}} {
+			res, err := http.Post(a.srv.URL+"/sms/46elks/"+smsToken+"/leverans", "application/x-www-form-urlencoded", strings.NewReader(tc.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != tc.status {
+				t.Errorf("%.20s: %d, want %d", tc.body, res.StatusCode, tc.status)
+			}
+		}
+	})
+
 	t.Run("StoppOptsOut", func(t *testing.T) {
 		if s := g.reply("+46701234567", " Stopp "); s != http.StatusNoContent {
 			t.Fatalf("reply: %d", s)
