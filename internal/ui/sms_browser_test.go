@@ -16,9 +16,7 @@ import (
 func TestJourneySMS(t *testing.T) {
 	t.Parallel()
 	a, g := newSMSApp(t, 5*time.Second)
-	c := a.client()
-	c.signIn("samordnare@osby.demo")
-	id := c.register(newParticipant("080301-0024", "Alva", "Andersson"))
+	_, id, _ := alva(a)
 	ctx := browser(t)
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1280, 900)); err != nil {
 		t.Fatal(err)

@@ -133,6 +133,16 @@ func newSMSApp(t *testing.T, timeout time.Duration) (*app, *elksGateway) {
 	return a, g
 }
 
+// alva signs a coordinator of Osby in and registers Alva, with a mobile
+// number; it returns the coordinator's client, Alva's id and page.
+func alva(a *app) (*client, int64, string) {
+	a.t.Helper()
+	c := a.client()
+	c.signIn("samordnare@osby.demo")
+	id := c.register(newParticipant("080301-0024", "Alva", "Andersson"))
+	return c, id, fmt.Sprintf("/k/1273/deltagare/%d", id)
+}
+
 // waitFor polls the database until sql counts want, or fails.
 func (a *app) waitFor(want int, sql string, args ...any) {
 	a.t.Helper()
@@ -148,10 +158,7 @@ func (a *app) waitFor(want int, sql string, args ...any) {
 func TestSMSSend(t *testing.T) {
 	t.Parallel()
 	a, g := newSMSApp(t, 5*time.Second)
-	c := a.client()
-	c.signIn("samordnare@osby.demo")
-	id := c.register(newParticipant("080301-0024", "Alva", "Andersson"))
-	base := fmt.Sprintf("/k/1273/deltagare/%d", id)
+	c, id, base := alva(a)
 
 	t.Run("OK", func(t *testing.T) {
 		res := c.post(base+"/sms", url.Values{"text": {"Hej Alva! Ring mig gärna. /Sam"}})
@@ -328,10 +335,7 @@ func TestSMSBulk(t *testing.T) {
 func TestSMSGatewayDown(t *testing.T) {
 	t.Parallel()
 	a, g := newSMSApp(t, 300*time.Millisecond)
-	c := a.client()
-	c.signIn("samordnare@osby.demo")
-	id := c.register(newParticipant("080301-0024", "Alva", "Andersson"))
-	base := fmt.Sprintf("/k/1273/deltagare/%d", id)
+	c, id, base := alva(a)
 	for _, tc := range []struct {
 		name  string
 		delay time.Duration
@@ -361,10 +365,7 @@ func TestSMSGatewayDown(t *testing.T) {
 func TestSMSNotConfigured(t *testing.T) {
 	t.Parallel()
 	a := newApp(t)
-	c := a.client()
-	c.signIn("samordnare@osby.demo")
-	id := c.register(newParticipant("080301-0024", "Alva", "Andersson"))
-	base := fmt.Sprintf("/k/1273/deltagare/%d", id)
+	c, id, base := alva(a)
 	if page := c.get(base); !strings.Contains(page.Body, "Sms är inte inställt") || strings.Contains(page.Body, "Skicka sms") {
 		t.Error("the page offers SMS without a gateway")
 	}
