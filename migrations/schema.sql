@@ -818,6 +818,28 @@ CREATE FUNCTION public.signin_account(e text) RETURNS TABLE(id integer, password
 
 ALTER FUNCTION public.signin_account(e text) OWNER TO kaa_credentials;
 
+-- Name: sms_reply_tenant(text); Type: FUNCTION; Schema: public; Owner: kaa_aggregate
+
+CREATE FUNCTION public.sms_reply_tenant(number text) RETURNS integer
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'public'
+    AS $$
+    SELECT tenant_id FROM sms_messages WHERE phone = number AND direction = 'outgoing' ORDER BY id DESC LIMIT 1
+$$;
+
+ALTER FUNCTION public.sms_reply_tenant(number text) OWNER TO kaa_aggregate;
+
+-- Name: sms_report_tenant(text); Type: FUNCTION; Schema: public; Owner: kaa_aggregate
+
+CREATE FUNCTION public.sms_report_tenant(pid text) RETURNS integer
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'public'
+    AS $$
+    SELECT tenant_id FROM sms_messages WHERE provider_id = pid AND pid <> '' AND direction = 'outgoing' ORDER BY id DESC LIMIT 1
+$$;
+
+ALTER FUNCTION public.sms_report_tenant(pid text) OWNER TO kaa_aggregate;
+
 -- Name: use_recovery_code(integer, text); Type: FUNCTION; Schema: public; Owner: kaa_credentials
 
 CREATE FUNCTION public.use_recovery_code(uid integer, hash text) RETURNS boolean
@@ -1243,6 +1265,7 @@ CREATE TABLE public.participants (
     first_reached_at timestamp with time zone,
     erased_on date,
     status text GENERATED ALWAYS AS (public.participant_status(enrolments, open_enrolments, has_plan, ever_reached, (last_contact_at IS NOT NULL))) STORED NOT NULL,
+    no_sms boolean DEFAULT false NOT NULL,
     CONSTRAINT participants_first_name_check CHECK (((length(first_name) <= 100) AND ((length(first_name) >= 1) OR (erased_on IS NOT NULL)))),
     CONSTRAINT participants_gender_check CHECK ((gender = ANY (ARRAY['woman'::text, 'man'::text, 'non_binary'::text, 'not_stated'::text]))),
     CONSTRAINT participants_last_name_check CHECK (((length(last_name) <= 100) AND ((length(last_name) >= 1) OR (erased_on IS NOT NULL)))),
@@ -1546,6 +1569,44 @@ CREATE TABLE public.signin_throttle (
     known_until timestamp with time zone
 );
 
+-- Name: sms_messages; Type: TABLE; Schema: public
+
+CREATE TABLE public.sms_messages (
+    tenant_id integer NOT NULL,
+    id bigint NOT NULL,
+    direction text NOT NULL,
+    participant_id bigint,
+    contact_id bigint,
+    phone text NOT NULL,
+    body text DEFAULT ''::text NOT NULL,
+    status text NOT NULL,
+    provider_id text DEFAULT ''::text NOT NULL,
+    created_by integer,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    delivered_at timestamp with time zone,
+    CONSTRAINT sms_messages_body_check CHECK ((length(body) <= 2000)),
+    CONSTRAINT sms_messages_check CHECK (((direction = 'outgoing'::text) = (created_by IS NOT NULL))),
+    CONSTRAINT sms_messages_check1 CHECK (((direction = 'incoming'::text) OR ((participant_id IS NOT NULL) AND (contact_id IS NOT NULL)))),
+    CONSTRAINT sms_messages_direction_check CHECK ((direction = ANY (ARRAY['outgoing'::text, 'incoming'::text]))),
+    CONSTRAINT sms_messages_phone_check CHECK ((phone ~ '^\+[0-9]{6,15}$'::text)),
+    CONSTRAINT sms_messages_provider_id_check CHECK ((length(provider_id) <= 100)),
+    CONSTRAINT sms_messages_status_check CHECK ((status = ANY (ARRAY['sending'::text, 'sent'::text, 'not_sent'::text, 'delivered'::text, 'failed'::text, 'received'::text])))
+);
+
+ALTER TABLE ONLY public.sms_messages FORCE ROW LEVEL SECURITY;
+
+-- Name: sms_messages_id_seq; Type: SEQUENCE; Schema: public
+
+ALTER TABLE public.sms_messages ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.sms_messages_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
 -- Name: subprojects; Type: TABLE; Schema: public
 
 CREATE TABLE public.subprojects (
@@ -1797,6 +1858,11 @@ ALTER TABLE ONLY public.sessions
 ALTER TABLE ONLY public.signin_throttle
     ADD CONSTRAINT signin_throttle_pkey PRIMARY KEY (key);
 
+-- Name: sms_messages sms_messages_pkey; Type: CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.sms_messages
+    ADD CONSTRAINT sms_messages_pkey PRIMARY KEY (tenant_id, id);
+
 -- Name: subprojects subprojects_org_id_key; Type: CONSTRAINT; Schema: public
 
 ALTER TABLE ONLY public.subprojects
@@ -1969,6 +2035,22 @@ CREATE INDEX security_events_user_idx ON public.security_events USING btree (use
 -- Name: sessions_expiry_idx; Type: INDEX; Schema: public
 
 CREATE INDEX sessions_expiry_idx ON public.sessions USING btree (expiry);
+
+-- Name: sms_messages_contact_idx; Type: INDEX; Schema: public
+
+CREATE INDEX sms_messages_contact_idx ON public.sms_messages USING btree (tenant_id, contact_id);
+
+-- Name: sms_messages_participant_idx; Type: INDEX; Schema: public
+
+CREATE INDEX sms_messages_participant_idx ON public.sms_messages USING btree (tenant_id, participant_id, id);
+
+-- Name: sms_messages_phone_idx; Type: INDEX; Schema: public
+
+CREATE INDEX sms_messages_phone_idx ON public.sms_messages USING btree (phone, id) WHERE (direction = 'outgoing'::text);
+
+-- Name: sms_messages_provider_idx; Type: INDEX; Schema: public
+
+CREATE INDEX sms_messages_provider_idx ON public.sms_messages USING btree (provider_id) WHERE (provider_id <> ''::text);
 
 -- Name: users_email_key; Type: INDEX; Schema: public
 
@@ -2319,6 +2401,26 @@ ALTER TABLE ONLY public.security_events
 ALTER TABLE ONLY public.security_events
     ADD CONSTRAINT security_events_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id);
 
+-- Name: sms_messages sms_messages_created_by_fkey; Type: FK CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.sms_messages
+    ADD CONSTRAINT sms_messages_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users(id);
+
+-- Name: sms_messages sms_messages_tenant_id_contact_id_fkey; Type: FK CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.sms_messages
+    ADD CONSTRAINT sms_messages_tenant_id_contact_id_fkey FOREIGN KEY (tenant_id, contact_id) REFERENCES public.contacts(tenant_id, id);
+
+-- Name: sms_messages sms_messages_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.sms_messages
+    ADD CONSTRAINT sms_messages_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.orgs(id);
+
+-- Name: sms_messages sms_messages_tenant_id_participant_id_fkey; Type: FK CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.sms_messages
+    ADD CONSTRAINT sms_messages_tenant_id_participant_id_fkey FOREIGN KEY (tenant_id, participant_id) REFERENCES public.participants(tenant_id, id);
+
 -- Name: subprojects subprojects_project_id_org_id_fkey; Type: FK CONSTRAINT; Schema: public
 
 ALTER TABLE ONLY public.subprojects
@@ -2380,6 +2482,10 @@ CREATE POLICY aggregate_read ON public.plan_measures FOR SELECT TO kaa_aggregate
 -- Name: plans aggregate_read; Type: POLICY; Schema: public
 
 CREATE POLICY aggregate_read ON public.plans FOR SELECT TO kaa_aggregate USING (true);
+
+-- Name: sms_messages aggregate_read; Type: POLICY; Schema: public
+
+CREATE POLICY aggregate_read ON public.sms_messages FOR SELECT TO kaa_aggregate USING (true);
 
 -- Name: audit_events; Type: ROW SECURITY; Schema: public
 
@@ -2489,6 +2595,10 @@ ALTER TABLE public.retention_policies ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE public.scb_files ENABLE ROW LEVEL SECURITY;
 
+-- Name: sms_messages; Type: ROW SECURITY; Schema: public
+
+ALTER TABLE public.sms_messages ENABLE ROW LEVEL SECURITY;
+
 -- Name: audit_events tenant_isolation; Type: POLICY; Schema: public
 
 CREATE POLICY tenant_isolation ON public.audit_events USING ((tenant_id = public.app_tenant_id())) WITH CHECK ((tenant_id = public.app_tenant_id()));
@@ -2572,6 +2682,10 @@ CREATE POLICY tenant_isolation ON public.retention_policies USING ((tenant_id = 
 -- Name: scb_files tenant_isolation; Type: POLICY; Schema: public
 
 CREATE POLICY tenant_isolation ON public.scb_files USING ((tenant_id = public.app_tenant_id())) WITH CHECK ((tenant_id = public.app_tenant_id()));
+
+-- Name: sms_messages tenant_isolation; Type: POLICY; Schema: public
+
+CREATE POLICY tenant_isolation ON public.sms_messages USING ((tenant_id = public.app_tenant_id())) WITH CHECK ((tenant_id = public.app_tenant_id()));
 
 -- Name: tenant_settings tenant_isolation; Type: POLICY; Schema: public
 
@@ -2699,6 +2813,16 @@ GRANT ALL ON FUNCTION public.send_move_notice(eid bigint) TO kaa_app;
 
 REVOKE ALL ON FUNCTION public.signin_account(e text) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.signin_account(e text) TO kaa_app;
+
+-- Name: FUNCTION sms_reply_tenant(number text); Type: ACL; Schema: public; Owner: kaa_aggregate
+
+REVOKE ALL ON FUNCTION public.sms_reply_tenant(number text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.sms_reply_tenant(number text) TO kaa_app;
+
+-- Name: FUNCTION sms_report_tenant(pid text); Type: ACL; Schema: public; Owner: kaa_aggregate
+
+REVOKE ALL ON FUNCTION public.sms_report_tenant(pid text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.sms_report_tenant(pid text) TO kaa_app;
 
 -- Name: FUNCTION use_recovery_code(uid integer, hash text); Type: ACL; Schema: public; Owner: kaa_credentials
 
@@ -2975,6 +3099,11 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.sessions TO kaa_app;
 -- Name: TABLE signin_throttle; Type: ACL; Schema: public
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.signin_throttle TO kaa_app;
+
+-- Name: TABLE sms_messages; Type: ACL; Schema: public
+
+GRANT SELECT,INSERT,UPDATE ON TABLE public.sms_messages TO kaa_app;
+GRANT SELECT ON TABLE public.sms_messages TO kaa_aggregate;
 
 -- Name: TABLE subprojects; Type: ACL; Schema: public
 

@@ -154,8 +154,16 @@ var (
 	}}
 
 	// Direction of a contact.
-	Direction = List{Name: "direction", Columns: []string{"contacts.direction", "contact_amendments.direction"}, Codes: []Code{
+	Direction = List{Name: "direction", Columns: []string{"contacts.direction", "contact_amendments.direction", "sms_messages.direction"}, Codes: []Code{
 		{"outgoing", "Utgående"}, {"incoming", "Inkommande"},
+	}}
+
+	// SMSStatus is where an SMS is (docs/design/sms.md). "sending" is left
+	// only when the server stopped while the gateway was called: nobody
+	// knows whether it went, so the page says to check.
+	SMSStatus = List{Name: "sms_status", Columns: []string{"sms_messages.status"}, Codes: []Code{
+		{"sending", "Okänt – kontrollera"}, {"sent", "Skickat"}, {"not_sent", "Ej skickat"},
+		{"delivered", "Levererat"}, {"failed", "Misslyckat"}, {"received", "Mottaget"},
 	}}
 
 	// Method used in a meeting ("" is no particular method).
@@ -314,6 +322,6 @@ func without(cs []Code, key string) []Code {
 // All is every list, for the tests that hold the database and the pages to
 // them.
 var All = []List{Gender, UpperSecondary, Source, RegistrationReason, Deregistration, ProjectEnd, Occupation, Status,
-	ContactOccupation, Channel, Direction, Method, EnrolmentKind, Aim, Referral, GoalStatus, MeasureType, Responsible, MeasureEnd,
+	ContactOccupation, Channel, Direction, SMSStatus, Method, EnrolmentKind, Aim, Referral, GoalStatus, MeasureType, Responsible, MeasureEnd,
 	Followup, SurveyAnswer, LabourMarket, Education, SurveyQuestion, GenderPlural, FollowupShort, OrgKind,
 	NoteSource, ConsentGiver, ConsentMethod, NoticeOutcome, NoticeHandling}

@@ -58,6 +58,75 @@ type Config struct {
 	// default report): nothing, report what would go, or erase where a
 	// municipality has recorded a gallringsbeslut.
 	Retention RetentionMode
+	// SMS is the SMS gateway; empty Provider: SMS is not set up.
+	SMS SMS
+}
+
+// SMS configures the SMS gateway (docs/design/sms.md): KAA_SMS_PROVIDER
+// ("46elks" or empty for none), the API account (KAA_46ELKS_USERNAME,
+// KAA_46ELKS_PASSWORD), the API address (KAA_46ELKS_URL, default 46elks'
+// own), the sender (KAA_SMS_FROM: up to 11 letters and digits, or an E.164
+// number to which replies can come), the secret in the callback addresses
+// (KAA_SMS_CALLBACK_TOKEN, at least 32 characters) and how long to wait for
+// the gateway (KAA_SMS_TIMEOUT, default 10s). The callbacks are
+// PublicURL + "/sms/46elks/<token>/leverans" and ".../svar".
+type SMS struct {
+	Provider, Username, Password, URL, From, Token string
+	Timeout                                        time.Duration
+}
+
+// Configured reports whether SMS can be sent.
+func (s SMS) Configured() bool { return s.Provider != "" }
+
+func loadSMS(getenv func(string) string) (SMS, error) {
+	s := SMS{Provider: getenv("KAA_SMS_PROVIDER"), Username: getenv("KAA_46ELKS_USERNAME"), Password: getenv("KAA_46ELKS_PASSWORD"),
+		URL: or(getenv("KAA_46ELKS_URL"), "https://api.46elks.com/a1/sms"), From: getenv("KAA_SMS_FROM"), Token: getenv("KAA_SMS_CALLBACK_TOKEN")}
+	var err error
+	if s.Timeout, err = duration(getenv, "KAA_SMS_TIMEOUT", 10*time.Second); err != nil {
+		return s, err
+	}
+	switch s.Provider {
+	case "":
+		return s, nil
+	case "46elks":
+	default:
+		return s, fmt.Errorf("config: KAA_SMS_PROVIDER must be 46elks or empty, got %q", s.Provider)
+	}
+	if s.Username == "" || s.Password == "" {
+		return s, fmt.Errorf("config: KAA_SMS_PROVIDER=46elks needs KAA_46ELKS_USERNAME and KAA_46ELKS_PASSWORD")
+	}
+	if len(s.Token) < 32 {
+		return s, fmt.Errorf("config: KAA_SMS_CALLBACK_TOKEN must be at least 32 characters (e.g. openssl rand -hex 32)")
+	}
+	if !validSender(s.From) {
+		return s, fmt.Errorf("config: KAA_SMS_FROM must be up to 11 letters and digits (a-z, 0-9) or a number such as +46766861004")
+	}
+	return s, nil
+}
+
+// validSender: an alphanumeric sender id of 2–11 characters beginning with
+// a letter, or an E.164 number.
+func validSender(from string) bool {
+	if strings.HasPrefix(from, "+") {
+		if len(from) < 8 || len(from) > 16 {
+			return false
+		}
+		for _, r := range from[1:] {
+			if r < '0' || r > '9' {
+				return false
+			}
+		}
+		return true
+	}
+	if len(from) < 2 || len(from) > 11 || !(from[0] >= 'a' && from[0] <= 'z' || from[0] >= 'A' && from[0] <= 'Z') {
+		return false
+	}
+	for _, r := range from {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // RetentionMode is what the daily gallring job does.
@@ -152,6 +221,9 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 	}
 	if c.Audit, err = loadAudit(getenv); err != nil {
+		return c, err
+	}
+	if c.SMS, err = loadSMS(getenv); err != nil {
 		return c, err
 	}
 	if !strings.HasPrefix(c.PublicURL, "http://") && !strings.HasPrefix(c.PublicURL, "https://") {

@@ -164,7 +164,8 @@ func TestCatalog(t *testing.T) {
 			"project_indicators": "kaa_aggregate", "project_kaa_list": "kaa_aggregate", "project_export": "kaa_aggregate",
 			"project_participants": "kaa_aggregate", "project_esf_indicators": "kaa_aggregate", "retention_erase": "kaa_retention",
 			"signin_account": "kaa_credentials", "own_password_hash": "kaa_credentials", "own_totp_secret": "kaa_credentials",
-			"use_recovery_code": "kaa_credentials", "send_move_notice": "kaa_notice"}
+			"use_recovery_code": "kaa_credentials", "send_move_notice": "kaa_notice",
+			"sms_report_tenant": "kaa_aggregate", "sms_reply_tenant": "kaa_aggregate"}
 		rows, _ := d.Owner.Query(ctx, `
 			SELECT p.proname, r.rolname FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner
 			WHERE p.prosecdef AND p.pronamespace = 'public'::regnamespace`)
@@ -400,6 +401,8 @@ func seedTwoTenants(t *testing.T, d *pgtest.DB) (a, b int) {
 			 SELECT tenant_id, participant_id, id, 'young_person', '2026-02-01', 'oral', $2 FROM enrolments WHERE tenant_id = $1`,
 			`INSERT INTO move_notices (tenant_id, from_org_id, source_enrolment, personnummer, first_name, last_name, moved_on)
 			 SELECT $1, $1, 1, '200801010000', 'Test', 'Testsson', '2026-02-01' WHERE $2::int IS NOT NULL ON CONFLICT DO NOTHING`,
+			`INSERT INTO sms_messages (tenant_id, direction, participant_id, contact_id, phone, status, created_by)
+			 SELECT tenant_id, 'outgoing', participant_id, id, '+46701234567', 'sent', $2 FROM contacts WHERE tenant_id = $1`,
 		} {
 			if _, err := d.Owner.Exec(ctx, stmt, id, u); err != nil {
 				t.Fatalf("%s: %v", stmt, err)

@@ -42,14 +42,19 @@ type Amendment struct {
 	Reason string
 }
 
-// LogContact adds a contact to participant id's log, written by the user of tx.
-// Returns db.ErrNotFound for an unknown participant.
+// LogContact adds a contact to participant id's log, written by the user of
+// tx, or by c.CreatedBy when set (a reply the system logs for the user who
+// wrote). Returns db.ErrNotFound for an unknown participant.
 func LogContact(ctx context.Context, tx db.Tx, id int64, c Contact) (int64, error) {
+	by := tx.UserID
+	if c.CreatedBy != 0 {
+		by = c.CreatedBy
+	}
 	var cid int64
 	err := tx.QueryRow(ctx, `
 		INSERT INTO contacts (tenant_id, participant_id, occurred_at, channel, direction, reached, method, note, created_by, occupation)
 		SELECT $1, p.id, $3, $4, $5, $6, $7, $8, $9, $10 FROM participants p WHERE p.tenant_id = $1 AND p.id = $2
-		RETURNING id`, tx.TenantID, id, c.OccurredAt, c.Channel, c.Direction, c.Reached, c.Method, c.Note, tx.UserID, occupationOf(c)).Scan(&cid)
+		RETURNING id`, tx.TenantID, id, c.OccurredAt, c.Channel, c.Direction, c.Reached, c.Method, c.Note, by, occupationOf(c)).Scan(&cid)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, fmt.Errorf("participant %d: %w", id, db.ErrNotFound)
 	}

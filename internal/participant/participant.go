@@ -50,6 +50,7 @@ type Fields struct {
 	LeftSchoolOn   *time.Time
 	Source         string
 	IdentifiedOn   time.Time
+	NoSMS          bool // the person does not want SMS ("vill inte ha sms")
 }
 
 // Participant is one young person in the register.
@@ -73,7 +74,7 @@ const (
 
 const columns = `p.id, p.personnummer, p.birth_date, p.first_name, p.last_name, p.mobile, p.email, p.street,
 	p.postal_code, p.city, p.gender, p.compulsory_done, p.upper_secondary, p.programme, p.left_school_on,
-	p.source, p.identified_on, p.created_at, p.updated_at, ` + statusSQL + `, ` + lastContactSQL + `,
+	p.source, p.identified_on, p.no_sms, p.created_at, p.updated_at, ` + statusSQL + `, ` + lastContactSQL + `,
 	ARRAY(SELECT pc.user_id FROM participant_coordinators pc WHERE pc.tenant_id = p.tenant_id AND pc.participant_id = p.id ORDER BY pc.user_id)`
 
 func scan(row pgx.CollectableRow) (Participant, error) { return scanWith(row) }
@@ -83,7 +84,7 @@ func scanWith(row pgx.CollectableRow, extra ...any) (Participant, error) {
 	var p Participant
 	dest := append([]any{&p.ID, &p.Personnummer, &p.BirthDate, &p.FirstName, &p.LastName, &p.Mobile, &p.Email, &p.Street,
 		&p.PostalCode, &p.City, &p.Gender, &p.CompulsoryDone, &p.UpperSecondary, &p.Programme, &p.LeftSchoolOn,
-		&p.Source, &p.IdentifiedOn, &p.CreatedAt, &p.UpdatedAt, &p.Status, &p.LastContactAt, &p.Coordinators}, extra...)
+		&p.Source, &p.IdentifiedOn, &p.NoSMS, &p.CreatedAt, &p.UpdatedAt, &p.Status, &p.LastContactAt, &p.Coordinators}, extra...)
 	err := row.Scan(dest...)
 	return p, err
 }
@@ -112,11 +113,11 @@ func Create(ctx context.Context, tx db.Tx, f Fields) (int64, error) {
 	var id int64
 	err = tx.QueryRow(ctx, `
 		INSERT INTO participants (tenant_id, personnummer, birth_date, first_name, last_name, mobile, email, street,
-		    postal_code, city, gender, compulsory_done, upper_secondary, programme, left_school_on, source, identified_on, created_by)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, NULLIF($18, 0))
+		    postal_code, city, gender, compulsory_done, upper_secondary, programme, left_school_on, source, identified_on, created_by, no_sms)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, NULLIF($18, 0), $19)
 		RETURNING id`,
 		tx.TenantID, f.Personnummer, f.BirthDate, f.FirstName, f.LastName, f.Mobile, f.Email, f.Street,
-		f.PostalCode, f.City, f.Gender, f.CompulsoryDone, f.UpperSecondary, f.Programme, f.LeftSchoolOn, f.Source, f.IdentifiedOn, tx.UserID).Scan(&id)
+		f.PostalCode, f.City, f.Gender, f.CompulsoryDone, f.UpperSecondary, f.Programme, f.LeftSchoolOn, f.Source, f.IdentifiedOn, tx.UserID, f.NoSMS).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("participant: create: %w", err)
 	}
@@ -147,10 +148,10 @@ func Update(ctx context.Context, tx db.Tx, id int64, f Fields) error {
 		    gender = CASE WHEN EXISTS (SELECT 1 FROM enrolments e WHERE e.tenant_id = $1 AND e.participant_id = $2 AND e.kind = 'project')
 		                  THEN $12 ELSE 'not_stated' END,
 		    compulsory_done = $13, upper_secondary = $14,
-		    programme = $15, left_school_on = $16, source = $17, identified_on = $18, updated_at = now()
+		    programme = $15, left_school_on = $16, source = $17, identified_on = $18, no_sms = $19, updated_at = now()
 		WHERE tenant_id = $1 AND id = $2`,
 		tx.TenantID, id, f.Personnummer, f.BirthDate, f.FirstName, f.LastName, f.Mobile, f.Email, f.Street,
-		f.PostalCode, f.City, f.Gender, f.CompulsoryDone, f.UpperSecondary, f.Programme, f.LeftSchoolOn, f.Source, f.IdentifiedOn)
+		f.PostalCode, f.City, f.Gender, f.CompulsoryDone, f.UpperSecondary, f.Programme, f.LeftSchoolOn, f.Source, f.IdentifiedOn, f.NoSMS)
 	if err != nil {
 		return fmt.Errorf("participant: update: %w", err)
 	}

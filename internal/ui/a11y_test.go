@@ -282,6 +282,9 @@ func TestAccessibility(t *testing.T) {
 	// A filter without hits, and the import: a preview with errors, and the
 	// question before cancelling it.
 	visit("/k/1273/deltagare?alder_min=19")
+	// A reply that fits nobody, in the list of unmatched SMS.
+	a.db.Owner.Exec(context.Background(), `INSERT INTO sms_messages (tenant_id, direction, phone, body, status) VALUES ($1, 'incoming', '+46701234567', 'Vem är det?', 'received')`, a.orgID("1273"))
+	visit("/k/1273/sms/okopplade")
 	file := filepath.Join(t.TempDir(), "kaa-lista.csv")
 	if err := os.WriteFile(file, []byte(kaaList), 0o644); err != nil {
 		t.Fatal(err)

@@ -71,8 +71,9 @@ func TestUnreadableForms(t *testing.T) {
 
 	posts := 0
 	for _, rt := range a.h.Routes() {
-		// Signing out reads no form, and always works.
-		if rt.Method != http.MethodPost || rt.Pattern == "/logga-ut" {
+		// Signing out reads no form, and always works. The SMS gateway's
+		// callbacks answer a machine, not a person (TestSMSSend/CallbackBodies).
+		if rt.Method != http.MethodPost || rt.Pattern == "/logga-ut" || strings.HasPrefix(rt.Pattern, "/sms/") {
 			continue
 		}
 		posts++

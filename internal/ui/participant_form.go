@@ -39,7 +39,7 @@ var (
 func parseParticipantForm(r *http.Request, now time.Time, creating bool) participantForm {
 	f := participantForm{values: map[string]string{}}
 	for _, k := range []string{"personnummer", "first_name", "last_name", "gender", "mobile", "email", "street", "postal_code", "city",
-		"compulsory_done", "upper_secondary", "programme", "left_school_on", "source", "identified_on", "enrol", "registration_reason", "labour_market", "education", "move_notice"} {
+		"compulsory_done", "upper_secondary", "programme", "left_school_on", "source", "identified_on", "enrol", "registration_reason", "labour_market", "education", "move_notice", "no_sms"} {
 		f.values[k] = strings.TrimSpace(r.PostForm.Get(k))
 	}
 	v := f.values
@@ -72,6 +72,7 @@ func parseParticipantForm(r *http.Request, now time.Time, creating bool) partici
 			f.errs.Add("mobile", "Skriv ett svenskt mobilnummer, till exempel 070-123 45 67. Det används för sms.")
 		}
 	}
+	pf.NoSMS = v["no_sms"] == "yes"
 	pf.Email = strings.ToLower(v["email"])
 	if pf.Email != "" {
 		if a, err := mail.ParseAddress(pf.Email); err != nil || a.Address != pf.Email {
@@ -274,7 +275,7 @@ func (h *Handler) participantEdit(w http.ResponseWriter, r *http.Request) {
 		"personnummer": views.FormatPnr(p.Personnummer), "first_name": p.FirstName, "last_name": p.LastName, "gender": p.Gender,
 		"mobile": p.Mobile, "email": p.Email, "street": p.Street, "postal_code": p.PostalCode, "city": p.City,
 		"upper_secondary": p.UpperSecondary, "programme": p.Programme, "left_school_on": views.DatePtr(p.LeftSchoolOn),
-		"source": p.Source, "identified_on": views.Date(p.IdentifiedOn),
+		"source": p.Source, "identified_on": views.Date(p.IdentifiedOn), "no_sms": map[bool]string{true: "yes"}[p.NoSMS],
 	}
 	if values["left_school_on"] == "–" {
 		values["left_school_on"] = ""

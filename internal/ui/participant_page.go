@@ -38,8 +38,10 @@ func (h *Handler) renderParticipant(w http.ResponseWriter, r *http.Request, stat
 		v.EnrolForm.Values = map[string]string{"enrol": "kaa", "starts_on": views.Date(today())}
 	}
 	err = h.inTenant(r, func(tx db.Tx) (err error) {
-		v.Page, err = participant.LoadPage(ctx, tx, id)
-		return err
+		if v.Page, err = participant.LoadPage(ctx, tx, id); err != nil {
+			return err
+		}
+		return h.loadSMSCard(r, tx, v.P, &v.SMS)
 	})
 	if err != nil {
 		h.fail(w, r, err)

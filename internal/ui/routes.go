@@ -135,6 +135,14 @@ func (h *Handler) Routes() []Route {
 		{"POST", "/k/{tenant}/inflyttade/{nid}/registrera", Tenant, coordinator, h.noticeRegister},
 		{"POST", "/k/{tenant}/inflyttade/{nid}/avfarda", Tenant, coordinator, h.noticeDismiss},
 
+		// SMS (docs/design/sms.md): sending, and the gateway's callbacks,
+		// which carry the installation's secret token instead of a session.
+		{"POST", "/k/{tenant}/deltagare/{id}/sms", Tenant, coordinator, h.smsSend},
+		{"POST", "/k/{tenant}/deltagare/markerade/sms", Tenant, coordinator, h.smsBulk},
+		{"GET", "/k/{tenant}/sms/okopplade", Tenant, coordinator, h.smsUnmatched},
+		{"POST", "/sms/46elks/{token}/leverans", Public, nil, h.smsReport},
+		{"POST", "/sms/46elks/{token}/svar", Public, nil, h.smsIncoming},
+
 		// A project umbrella: aggregates only.
 		{"GET", "/p/{project}/", Project, projectAll, h.projectHome},
 		{"GET", "/p/{project}/paraply", Project, projectAll, h.umbrella},

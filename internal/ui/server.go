@@ -14,6 +14,7 @@ import (
 
 	"github.com/kaa-plattform/kaa/internal/auth"
 	"github.com/kaa-plattform/kaa/internal/config"
+	"github.com/kaa-plattform/kaa/internal/sms"
 	"github.com/kaa-plattform/kaa/web"
 )
 
@@ -29,11 +30,12 @@ type Handler struct {
 	store    *pgxstore.PostgresStore
 	oidc     oidcClient
 	imports  *importSlots
+	sms      *sms.Sender // nil when SMS is not set up
 }
 
 // New builds the web interface on pool, which must connect as the serving role.
 func New(pool *pgxpool.Pool, cfg config.Config, log *slog.Logger) *Handler {
-	h := &Handler{pool: pool, cfg: cfg, log: log, assets: web.NewAssets(), throttle: auth.DefaultThrottle}
+	h := &Handler{pool: pool, cfg: cfg, log: log, assets: web.NewAssets(), throttle: auth.DefaultThrottle, sms: newSMSSender(pool, cfg)}
 	// Expired sessions are removed by the store's cleanup goroutine every 5 minutes.
 	h.store = pgxstore.NewWithCleanupInterval(pool, 5*time.Minute)
 	s := scs.New()

@@ -1,0 +1,402 @@
+package ui_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/kaa-plattform/kaa/internal/config"
+)
+
+const smsToken = "test-callback-token-0123456789abcdef"
+
+// elksGateway is an HTTP server that follows 46elks' documented SMS API
+// (docs/design/sms.md): POST /a1/sms with basic auth and form fields from,
+// to, message and whendelivered; a JSON answer with id and status; then
+// delivery reports ("sent", then "delivered") posted form-encoded to
+// whendelivered. It posts to the address the product gave, with the host
+// of publicURL replaced by the app's test server, as a proxy would route it.
+type elksGateway struct {
+	t     *testing.T
+	srv   *httptest.Server
+	app   string        // the app's test server URL
+	delay time.Duration // answer this late
+	fail  bool          // answer 500
+	mu    sync.Mutex
+	sent  []url.Values
+	seq   int
+	wg    sync.WaitGroup // delivery reports on their way
+}
+
+func newElksGateway(t *testing.T) *elksGateway {
+	g := &elksGateway{t: t}
+	g.srv = httptest.NewServer(http.HandlerFunc(g.serve))
+	t.Cleanup(g.srv.Close)
+	return g
+}
+
+func (g *elksGateway) serve(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost || r.URL.Path != "/a1/sms" {
+		http.NotFound(w, r)
+		return
+	}
+	if u, p, ok := r.BasicAuth(); !ok || u != "elkuser" || p != "elkpass" {
+		http.Error(w, "API access requires Basic HTTP authentication.", http.StatusUnauthorized)
+		return
+	}
+	if r.Header.Get("Content-Type") != "application/x-www-form-urlencoded" || r.ParseForm() != nil {
+		http.Error(w, "Invalid request", http.StatusBadRequest)
+		return
+	}
+	f := r.PostForm
+	if f.Get("from") == "" || f.Get("message") == "" || !strings.HasPrefix(f.Get("to"), "+") {
+		http.Error(w, "Missing key from, to or message", http.StatusBadRequest)
+		return
+	}
+	if g.delay > 0 {
+		time.Sleep(g.delay)
+	}
+	if g.fail {
+		http.Error(w, "Internal error", http.StatusInternalServerError)
+		return
+	}
+	g.mu.Lock()
+	g.seq++
+	id := fmt.Sprintf("s%032d", g.seq)
+	g.sent = append(g.sent, f)
+	g.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(map[string]any{"id": id, "status": "created", "direction": "outgoing", "from": f.Get("from"),
+		"to": f.Get("to"), "message": f.Get("message"), "created": time.Now().UTC().Format("2006-01-02T15:04:05.000000"),
+		"parts": 1, "estimated_cost": 3500})
+	if dlr := f.Get("whendelivered"); dlr != "" {
+		g.wg.Add(1)
+		go func() {
+			defer g.wg.Done()
+			time.Sleep(50 * time.Millisecond)
+			g.post(dlr, url.Values{"id": {id}, "status": {"sent"}})
+			g.post(dlr, url.Values{"id": {id}, "status": {"delivered"}, "delivered": {time.Now().UTC().Format("2006-01-02T15:04:05.000000")}})
+		}()
+	}
+}
+
+// post sends a callback the way 46elks does: form-encoded, expecting 200–204.
+func (g *elksGateway) post(to string, form url.Values) int {
+	u, err := url.Parse(to)
+	if err != nil {
+		g.t.Error(err)
+		return 0
+	}
+	app, _ := url.Parse(g.app)
+	u.Scheme, u.Host = app.Scheme, app.Host
+	res, err := http.PostForm(u.String(), form)
+	if err != nil {
+		g.t.Error(err)
+		return 0
+	}
+	res.Body.Close()
+	return res.StatusCode
+}
+
+// reply is someone answering from number: 46elks posts it to the number's sms_url.
+func (g *elksGateway) reply(from, message string) int {
+	return g.post("http://kaa.test/sms/46elks/"+smsToken+"/svar", url.Values{"direction": {"incoming"}, "id": {fmt.Sprintf("in%d", time.Now().UnixNano())},
+		"from": {from}, "to": {"+46766861004"}, "message": {message}, "created": {time.Now().UTC().Format("2006-01-02T15:04:05.000000")}})
+}
+
+func (g *elksGateway) count() int {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return len(g.sent)
+}
+
+// withSMS configures the app to send through g, with callbacks to http://kaa.test.
+func withSMS(g *elksGateway, timeout time.Duration) option {
+	return func(c *config.Config) {
+		c.PublicURL = "http://kaa.test"
+		c.SMS = config.SMS{Provider: "46elks", Username: "elkuser", Password: "elkpass", URL: g.srv.URL + "/a1/sms",
+			From: "OsbyKommun", Token: smsToken, Timeout: timeout}
+	}
+}
+
+func newSMSApp(t *testing.T, timeout time.Duration) (*app, *elksGateway) {
+	g := newElksGateway(t)
+	a := newApp(t, withSMS(g, timeout))
+	g.app = a.srv.URL
+	t.Cleanup(g.wg.Wait) // before the app closes
+	return a, g
+}
+
+// alva signs a coordinator of Osby in and registers Alva, with a mobile
+// number; it returns the coordinator's client, Alva's id and page.
+func alva(a *app) (*client, int64, string) {
+	a.t.Helper()
+	c := a.client()
+	c.signIn("samordnare@osby.demo")
+	id := c.register(newParticipant("080301-0024", "Alva", "Andersson"))
+	return c, id, fmt.Sprintf("/k/1273/deltagare/%d", id)
+}
+
+// waitFor polls the database until sql counts want, or fails.
+func (a *app) waitFor(want int, sql string, args ...any) {
+	a.t.Helper()
+	for i := 0; i < 100; i++ {
+		if a.count(sql, args...) == want {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	a.t.Fatalf("waited for %d from %s; got %d", want, sql, a.count(sql, args...))
+}
+
+func TestSMSSend(t *testing.T) {
+	t.Parallel()
+	a, g := newSMSApp(t, 5*time.Second)
+	c, id, base := alva(a)
+
+	t.Run("OK", func(t *testing.T) {
+		res := c.post(base+"/sms", url.Values{"text": {"Hej Alva! Ring mig gärna. /Sam"}})
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("send: %d", res.Status)
+		}
+		if g.count() != 1 {
+			t.Fatalf("the gateway got %d messages", g.count())
+		}
+		got := g.sent[0]
+		if got.Get("to") != "+46701234567" || got.Get("from") != "OsbyKommun" || got.Get("message") != "Hej Alva! Ring mig gärna. /Sam" ||
+			got.Get("whendelivered") != "http://kaa.test/sms/46elks/"+smsToken+"/leverans" {
+			t.Errorf("the gateway got %v", got)
+		}
+		if n := a.count(`SELECT count(*) FROM contacts c JOIN sms_messages s ON s.tenant_id = c.tenant_id AND s.contact_id = c.id
+			WHERE c.participant_id = $1 AND c.channel = 'sms' AND c.direction = 'outgoing' AND c.note = 'Hej Alva! Ring mig gärna. /Sam'`, id); n != 1 {
+			t.Errorf("%d SMS contacts logged", n)
+		}
+		a.waitFor(1, `SELECT count(*) FROM sms_messages WHERE participant_id = $1 AND status = 'delivered' AND delivered_at IS NOT NULL`, id)
+		page := c.get(base)
+		if !strings.Contains(page.Body, "Levererat") || !strings.Contains(page.Body, "Hej Alva! Ring mig gärna.") {
+			t.Errorf("the page does not show the delivered SMS")
+		}
+		if n := a.count(`SELECT count(*) FROM audit_events WHERE action = 'sms.report' AND user_id IS NULL AND record_id = $1`, fmt.Sprint(id)); n < 1 {
+			t.Errorf("delivery report not audited as a system write")
+		}
+	})
+
+	t.Run("ReplyIsIncomingContact", func(t *testing.T) {
+		if s := g.reply("+46701234567", "Ja, jag ringer i morgon"); s != http.StatusNoContent {
+			t.Fatalf("reply: %d", s)
+		}
+		if n := a.count(`SELECT count(*) FROM contacts WHERE participant_id = $1 AND direction = 'incoming' AND channel = 'sms' AND reached AND note = 'Ja, jag ringer i morgon'
+			AND created_by = $2`, id, a.userID("samordnare@osby.demo")); n != 1 {
+			t.Errorf("%d incoming contacts", n)
+		}
+	})
+
+	t.Run("ErrTooLong", func(t *testing.T) {
+		before := g.count()
+		res := c.post(base+"/sms", url.Values{"text": {strings.Repeat("a", 1650)}})
+		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Texten är 1\u00a0650 tecken; högst 1\u00a0600") {
+			t.Errorf("too long: %d %q", res.Status, excerpt(res.Body, "Texten"))
+		}
+		if g.count() != before {
+			t.Error("sent anyway")
+		}
+	})
+
+	t.Run("ForgedToken", func(t *testing.T) {
+		pid := a.count(`SELECT id FROM sms_messages WHERE participant_id = $1 AND direction = 'outgoing' LIMIT 1`, id)
+		var provider string
+		a.db.Owner.QueryRow(t.Context(), `SELECT provider_id FROM sms_messages WHERE id = $1`, pid).Scan(&provider)
+		for _, path := range []string{"/sms/46elks/wrong-token-0123456789abcdef0123/leverans", "/sms/46elks/" + smsToken[:len(smsToken)-1] + "/svar"} {
+			res, err := http.PostForm(a.srv.URL+path, url.Values{"id": {provider}, "status": {"failed"}, "from": {"+46701234567"}, "message": {"STOPP"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != http.StatusNotFound {
+				t.Errorf("%s: %d", path, res.StatusCode)
+			}
+		}
+		if n := a.count(`SELECT count(*) FROM sms_messages WHERE status = 'failed'`); n != 0 {
+			t.Error("a forged report changed a status")
+		}
+		if n := a.count(`SELECT count(*) FROM participants WHERE no_sms`); n != 0 {
+			t.Error("a forged reply turned SMS off")
+		}
+	})
+
+	t.Run("CallbackBodies", func(t *testing.T) {
+		for _, tc := range []struct {
+			body   string
+			status int
+		}{{"id=%zz", http.StatusBadRequest}, {"status=delivered", http.StatusBadRequest}, {"id=x&a=" + strings.Repeat("x", 20<<10), http.StatusRequestEntityTooLarge}} {
+			res, err := http.Post(a.srv.URL+"/sms/46elks/"+smsToken+"/leverans", "application/x-www-form-urlencoded", strings.NewReader(tc.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != tc.status {
+				t.Errorf("%.20s: %d, want %d", tc.body, res.StatusCode, tc.status)
+			}
+		}
+	})
+
+	t.Run("StoppOptsOut", func(t *testing.T) {
+		if s := g.reply("+46701234567", " Stopp "); s != http.StatusNoContent {
+			t.Fatalf("reply: %d", s)
+		}
+		if n := a.count(`SELECT count(*) FROM participants WHERE id = $1 AND no_sms`, id); n != 1 {
+			t.Fatal("STOPP did not turn SMS off")
+		}
+		if page := c.get(base); !strings.Contains(page.Body, "Personen vill inte ha sms") {
+			t.Error("the page does not say the person wants no SMS")
+		}
+		before := g.count()
+		res := c.post(base+"/sms", url.Values{"text": {"Hej igen"}})
+		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Personen vill inte ha sms") || g.count() != before {
+			t.Errorf("send to an opted-out person: %d, gateway %d → %d", res.Status, before, g.count())
+		}
+	})
+
+	t.Run("ErrForeignTenant", func(t *testing.T) {
+		other := a.count(`INSERT INTO participants (tenant_id, personnummer, birth_date, first_name, last_name, mobile)
+			VALUES ($1, '200803010024', '2008-03-01', 'Annan', 'Kommun', '+46709999999') RETURNING id`, a.orgID("1293"))
+		before := g.count()
+		if res := c.post(fmt.Sprintf("/k/1273/deltagare/%d/sms", other), url.Values{"text": {"Hej"}}); res.Status != http.StatusNotFound {
+			t.Errorf("another municipality's person: %d", res.Status)
+		}
+		if res := c.post("/k/1273/deltagare/markerade/sms", url.Values{"id": {fmt.Sprint(other)}, "text": {"Hej"}}); res.Status != http.StatusNotFound {
+			t.Errorf("bulk with another municipality's person: %d", res.Status)
+		}
+		if g.count() != before {
+			t.Error("sent to another municipality's person")
+		}
+	})
+}
+
+func TestSMSBulk(t *testing.T) {
+	t.Parallel()
+	a, g := newSMSApp(t, 5*time.Second)
+	c := a.client()
+	c.signIn("samordnare@osby.demo")
+	one := c.register(newParticipant("080301-0024", "Alva", "Andersson"))
+	noMobile := newParticipant("080302-0023", "Bo", "Berg")
+	noMobile.Del("mobile")
+	two := c.register(noMobile)
+	three := newParticipant("080303-0022", "Cajsa", "Carlsson")
+	three.Set("mobile", "070-123 45 67") // the same number as Alva
+	tre := c.register(three)
+
+	t.Run("ErrNoneSelected", func(t *testing.T) {
+		res := c.post("/k/1273/deltagare/markerade/sms", url.Values{"text": {"Hej"}})
+		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Ingen är markerad") {
+			t.Errorf("zero people: %d", res.Status)
+		}
+	})
+
+	t.Run("OK", func(t *testing.T) {
+		res := c.post("/k/1273/deltagare/markerade/sms", url.Values{"id": {fmt.Sprint(one), fmt.Sprint(two), fmt.Sprint(tre)}, "text": {"Välkommen på träff"}})
+		if res.Status != http.StatusOK {
+			t.Fatalf("bulk: %d", res.Status)
+		}
+		if !strings.Contains(res.Body, "Bo Berg: har inget mobilnummer") || !strings.Contains(res.Body, "Alva Andersson: Skickat") {
+			t.Errorf("the result page: %s", excerpt(res.Body, "Skickade"))
+		}
+		if g.count() != 2 {
+			t.Errorf("the gateway got %d", g.count())
+		}
+		if n := a.count(`SELECT count(*) FROM contacts WHERE channel = 'sms' AND note = 'Välkommen på träff'`); n != 2 {
+			t.Errorf("%d contacts", n)
+		}
+	})
+
+	t.Run("AmbiguousReplyIsUnmatched", func(t *testing.T) {
+		g.reply("+46701234567", "Vem är det?")
+		if n := a.count(`SELECT count(*) FROM sms_messages WHERE direction = 'incoming' AND participant_id IS NULL AND body = 'Vem är det?'`); n != 1 {
+			t.Fatalf("%d unmatched", n)
+		}
+		if n := a.count(`SELECT count(*) FROM contacts WHERE direction = 'incoming'`); n != 0 {
+			t.Errorf("logged on someone anyway")
+		}
+		if page := c.get(fmt.Sprintf("/k/1273/deltagare/%d", one)); !strings.Contains(page.Body, "1 okopplade sms") {
+			t.Error("the person page does not count the unmatched SMS")
+		}
+		if page := c.get("/k/1273/sms/okopplade"); page.Status != http.StatusOK || !strings.Contains(page.Body, "Vem är det?") {
+			t.Errorf("the unmatched list: %d", page.Status)
+		}
+	})
+}
+
+func TestSMSGatewayDown(t *testing.T) {
+	t.Parallel()
+	a, g := newSMSApp(t, 300*time.Millisecond)
+	c, id, base := alva(a)
+	for _, tc := range []struct {
+		name  string
+		delay time.Duration
+		fail  bool
+	}{{"Timeout", time.Second, false}, {"Error", 0, true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			g.delay, g.fail = tc.delay, tc.fail
+			res := c.post(base+"/sms", url.Values{"text": {"Hej " + tc.name}})
+			if res.Status != http.StatusSeeOther {
+				t.Fatalf("send: %d", res.Status)
+			}
+			page := c.get(base)
+			if !strings.Contains(page.Body, "Sms:et kunde inte skickas") || !strings.Contains(page.Body, "Ej skickat") {
+				t.Errorf("the page does not say the SMS was not sent")
+			}
+			if n := a.count(`SELECT count(*) FROM sms_messages s JOIN contacts c ON c.tenant_id = s.tenant_id AND c.id = s.contact_id
+				WHERE s.participant_id = $1 AND s.status = 'not_sent' AND c.note = $2`, id, "Hej "+tc.name); n != 1 {
+				t.Errorf("%d contacts marked ej skickat", n)
+			}
+		})
+	}
+	if n := a.count(`SELECT count(*) FROM sms_messages WHERE status = 'sending'`); n != 0 {
+		t.Errorf("%d messages left half-written", n)
+	}
+}
+
+func TestSMSNotConfigured(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	c, id, base := alva(a)
+	if page := c.get(base); !strings.Contains(page.Body, "Sms är inte inställt") || strings.Contains(page.Body, "Skicka sms") {
+		t.Error("the page offers SMS without a gateway")
+	}
+	if res := c.post(base+"/sms", url.Values{"text": {"Hej"}}); res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Sms är inte inställt") {
+		t.Errorf("send: %d", res.Status)
+	}
+	if res := c.post("/sms/46elks/"+smsToken+"/svar", url.Values{"id": {"x"}, "from": {"+46701234567"}, "message": {"STOPP"}}); res.Status != http.StatusNotFound {
+		t.Errorf("callback without SMS: %d", res.Status)
+	}
+	if n := a.count(`SELECT count(*) FROM contacts WHERE channel = 'sms'`); n != 0 {
+		t.Errorf("%d contacts", n)
+	}
+	// "Vill inte ha sms" is on the edit form.
+	form := newParticipant("080301-0024", "Alva", "Andersson")
+	form.Set("no_sms", "yes")
+	if res := c.post(base, form); res.Status != http.StatusSeeOther {
+		t.Fatalf("update: %d", res.Status)
+	}
+	if n := a.count(`SELECT count(*) FROM participants WHERE id = $1 AND no_sms`, id); n != 1 {
+		t.Error("the edit form did not turn SMS off")
+	}
+	if page := c.get(base + "/andra"); !strings.Contains(page.Body, `name="no_sms" value="yes" checked`) {
+		t.Error("the edit form does not show it")
+	}
+}
+
+// excerpt is a short piece of body around what, for failure messages.
+func excerpt(body, what string) string {
+	i := strings.Index(body, what)
+	if i < 0 {
+		return "(" + what + " not found)"
+	}
+	return body[i:min(len(body), i+200)]
+}
