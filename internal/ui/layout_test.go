@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/kaa-plattform/kaa/internal/auth"
+	"github.com/kaa-plattform/kaa/internal/seed"
 	"github.com/kaa-plattform/kaa/internal/ui"
 )
 
@@ -227,4 +228,26 @@ func TestLayout(t *testing.T) {
 		t.Errorf("only %d pages measured", measured)
 	}
 	t.Logf("measured %d pages at %v px", measured, layoutWidths)
+}
+
+// TestSwedishDates: in the staff's Swedish browser a date field and a
+// date-and-time field take their parts in Swedish order (2026-11-05 09:30,
+// not 11/05/2026 9:30 AM), typed from the keyboard. The same keys in an
+// American browser (chromium --lang=en-US) give another date or none, so
+// the test tells the two apart. (The DevTools locale override changes
+// Intl, not the fields' order, so it cannot stand in for that browser.)
+func TestSwedishDates(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	ctx := browser(t)
+	k := keyboard{t, ctx}
+	pid, _, _ := a.fixture("1273", "samordnare@osby.demo", "Alva", "Andersson")
+	base := a.srv.URL
+	k.signIn(base, "samordnare@osby.demo", seed.DemoPassword)
+	k.goTo(base + "/k/1273/deltagare/ny")
+	k.date("#f-identified_on", "2026-11-05")
+	person := fmt.Sprintf("%s/k/1273/deltagare/%d", base, pid)
+	k.goTo(person)
+	k.date("#f-occurred_at", "2026-11-05T09:30")
+
 }
