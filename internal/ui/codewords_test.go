@@ -11,7 +11,6 @@ import (
 	"regexp"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -297,33 +296,12 @@ func TestNoCodeWords(t *testing.T) {
 	a := demoApp(t)
 	ctx := context.Background()
 	pid := a.wordsFixture()
-	var eid, cid int64
-	a.db.Owner.QueryRow(ctx, `SELECT min(id) FROM enrolments WHERE participant_id = $1`, pid).Scan(&eid)
-	a.db.Owner.QueryRow(ctx, `SELECT min(id) FROM contacts WHERE participant_id = $1`, pid).Scan(&cid)
-	var iid int64
-	if err := a.db.Owner.QueryRow(ctx, `INSERT INTO imports (tenant_id, created_by, filename, content, mapping)
-		VALUES ($1, $2, 'lista.csv', '{"header":["personnummer","namn"],"rows":[["20080301-0008","Test Testsson"],["20080302-0007","Ulla Uppgiftsson"],["x","y"]],"lines":[2,3,4]}', '{"personnummer":0,"name":1}') RETURNING id`,
-		a.orgID("1273"), a.userID("samordnare@osby.demo")).Scan(&iid); err != nil {
-		t.Fatal(err)
-	}
 	// Something in every part of the access log.
 	a.db.Owner.Exec(ctx, `INSERT INTO audit_events (tenant_id, user_id, action, record_type, record_id, detail)
 		VALUES ($1, $2, 'membership.break_glass', 'user', $3, '{"reason": "Alla administratörer har slutat"}')`,
 		a.orgID("1273"), a.userID("systemadmin@kaa.demo"), fmt.Sprint(a.userID("admin@osby.demo")))
 
-	path := func(pattern string) string {
-		r := strings.NewReplacer("{tenant}", "1273", "{project}", "within", "{user}", strconv.Itoa(a.userID("samordnare@osby.demo")),
-			"{id}", strconv.FormatInt(pid, 10), "{eid}", strconv.FormatInt(eid, 10), "{cid}", strconv.FormatInt(cid, 10),
-			"{fid}", a.followUpOf(pid), "{iid}", strconv.FormatInt(iid, 10), "{block}", "1", "{table}", "kanaler")
-		if strings.HasPrefix(pattern, "/k/{tenant}/projekt/") {
-			r = strings.NewReplacer("{tenant}", "1290", "{project}", "within")
-		} else if strings.HasPrefix(pattern, "/p/{project}/esf/") {
-			r = strings.NewReplacer("{project}", "within", "{table}", "deltagare")
-		} else if strings.HasPrefix(pattern, "/p/") {
-			r = strings.NewReplacer("{project}", "within", "{table}", "indikatorer")
-		}
-		return r.Replace(pattern)
-	}
+	path := a.paramsOf(pid).path
 	// Each route as a pattern to tell which route a link leads to.
 	type route struct {
 		ui.Route
