@@ -15,7 +15,9 @@ func TestJourneyBulkAssign(t *testing.T) {
 	t.Parallel()
 	a, k := desktopJourney(t)
 	fia := a.userID("flera@within.demo")
-	fias := func() int { return a.count(`SELECT count(*) FROM participant_coordinators WHERE user_id = $1 AND tenant_id = $2`, fia, a.orgID("1273")) }
+	fias := func() int {
+		return a.count(`SELECT count(*) FROM participant_coordinators WHERE user_id = $1 AND tenant_id = $2`, fia, a.orgID("1273"))
+	}
 	before := fias()
 
 	k.signIn(a.srv.URL, "samordnare@osby.demo", seed.DemoPassword)

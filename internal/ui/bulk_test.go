@@ -259,12 +259,14 @@ func TestHandover(t *testing.T) {
 		change func(url.Values)
 		field  string
 	}{
-		"ErrNobody":             {func(f url.Values) { f.Del("id") }, "id"},
-		"ErrNoTarget":           {func(f url.Values) { f.Del("till") }, "till"},
-		"ErrNoNote":             {func(f url.Values) { f.Set("notering", "  ") }, "notering"},
-		"ErrLongNote":           {func(f url.Values) { f.Set("notering", strings.Repeat("å", 501)) }, "notering"},
-		"ErrNotTheirs":          {func(f url.Values) { f.Add("id", strconv.FormatInt(others, 10)) }, "id"},
-		"ErrForeignPerson":      {func(f url.Values) { f.Add("id", strconv.FormatInt(a.person("1266", "samordnare@horby.demo", "Horby", 20, true), 10)) }, "id"},
+		"ErrNobody":    {func(f url.Values) { f.Del("id") }, "id"},
+		"ErrNoTarget":  {func(f url.Values) { f.Del("till") }, "till"},
+		"ErrNoNote":    {func(f url.Values) { f.Set("notering", "  ") }, "notering"},
+		"ErrLongNote":  {func(f url.Values) { f.Set("notering", strings.Repeat("å", 501)) }, "notering"},
+		"ErrNotTheirs": {func(f url.Values) { f.Add("id", strconv.FormatInt(others, 10)) }, "id"},
+		"ErrForeignPerson": {func(f url.Values) {
+			f.Add("id", strconv.FormatInt(a.person("1266", "samordnare@horby.demo", "Horby", 20, true), 10))
+		}, "id"},
 		"ErrForeignCoordinator": {func(f url.Values) { f.Set("till", strconv.Itoa(a.userID("samordnare@horby.demo"))) }, "till"},
 		"ErrNotCoordinator":     {func(f url.Values) { f.Set("till", strconv.Itoa(adminID)) }, "till"},
 		"ErrToSelf":             {func(f url.Values) { f.Set("till", strconv.Itoa(leaver)) }, "till"},
