@@ -20,6 +20,7 @@ type Filter struct {
 	Enrolment     string // "kaa", "project", "none"
 	SubprojectID  int
 	CoordinatorID int
+	Mine          int // "Mina": only those this user is a responsible coordinator for
 	MinAge        int
 	MaxAge        int
 	Reason        string // registration reason of the open KAA enrolment
@@ -59,6 +60,9 @@ func List(ctx context.Context, tx db.Tx, f Filter, today time.Time) (ListResult,
 	}
 	if f.CoordinatorID != 0 {
 		where = append(where, `EXISTS (SELECT 1 FROM participant_coordinators pc WHERE pc.tenant_id = p.tenant_id AND pc.participant_id = p.id AND pc.user_id = `+arg(f.CoordinatorID)+`)`)
+	}
+	if f.Mine != 0 {
+		where = append(where, `EXISTS (SELECT 1 FROM participant_coordinators pc WHERE pc.tenant_id = p.tenant_id AND pc.participant_id = p.id AND pc.user_id = `+arg(f.Mine)+`)`)
 	}
 	if f.MinAge > 0 {
 		where = append(where, `p.birth_date <= `+arg(today.AddDate(-f.MinAge, 0, 0)))

@@ -299,6 +299,8 @@ func TestAccessibility(t *testing.T) {
 		audited = append(audited, path)
 		auditPage(t, ctx, path)
 	}
+	here("bulk action on nobody", chromedp.Navigate(base+"/k/1273/deltagare"), chromedp.WaitReady(chromedp.CSS("main")),
+		chromedp.Click(chromedp.CSS(`button[formaction$="/markerade/tilldela"]`)), chromedp.WaitVisible(chromedp.CSS(`[data-testid="error-summary"]`)))
 	here("preview with errors", chromedp.Navigate(base+"/k/1273/deltagare/import"), chromedp.WaitReady(chromedp.CSS("main")),
 		chromedp.SetUploadFiles(chromedp.CSS(`input[type="file"]`), []string{file}),
 		chromedp.Submit(chromedp.CSS(`input[type="file"]`)), chromedp.WaitVisible(chromedp.CSS(`[data-testid="import-counts"]`)))
@@ -345,6 +347,13 @@ func TestAccessibility(t *testing.T) {
 	visit("/k/1273/gallring") // a decision in force, and the history
 	visit(fmt.Sprintf("/k/1273/anvandare/%d", a.userID("samordnare@osby.demo")))
 	visit("/k/1273/loggkontroll")
+	// The caseload handover, with someone to hand over.
+	if _, err := a.db.Owner.Exec(context.Background(), `INSERT INTO participant_coordinators (tenant_id, participant_id, user_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+		a.orgID("1273"), pid, a.userID("samordnare@osby.demo")); err != nil {
+		t.Fatal(err)
+	}
+	visit("/k/1273/overlamning")
+	visit(fmt.Sprintf("/k/1273/overlamning?fran=%d", a.userID("samordnare@osby.demo")))
 	visit("/k/1273/loggkontroll?stickprov=1")
 	visit(fmt.Sprintf("/k/1273/loggkontroll?deltagare=%d&fran=2000-01-01", pid))
 	visit("/k/1273/loggkontroll?fran=2099-01-01") // with an error

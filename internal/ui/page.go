@@ -36,6 +36,7 @@ func (h *Handler) page(r *http.Request, title string) views.Page {
 		add("Statistik", current+"statistik")
 		if auth.HasAny(o.Roles, tenantAdmin) {
 			add("Användare", current+"anvandare")
+			add("Överlämning", current+"overlamning")
 			add("Inställningar", current+"installningar")
 		}
 	} else if pr, ok := ctx.Value(projectKey).(auth.Project); ok {

@@ -50,7 +50,7 @@ func filterFrom(q url.Values) participant.Filter {
 // listQuery keeps only the known, non-empty filter parameters.
 func listQuery(q url.Values) url.Values {
 	out := url.Values{}
-	for _, k := range []string{"status", "inskrivning", "delprojekt", "samordnare", "alder_min", "alder_max", "orsak", "ingen_kontakt", "sortera", "sida"} {
+	for _, k := range []string{"visa", "status", "inskrivning", "delprojekt", "samordnare", "alder_min", "alder_max", "orsak", "ingen_kontakt", "sortera", "sida"} {
 		if v := strings.TrimSpace(q.Get(k)); v != "" {
 			out.Set(k, v)
 		}
@@ -59,7 +59,7 @@ func listQuery(q url.Values) url.Values {
 }
 
 func (h *Handler) participants(w http.ResponseWriter, r *http.Request) {
-	h.renderList(w, r, r.URL.Query(), "")
+	h.renderList(w, r, http.StatusOK, r.URL.Query(), "", nil)
 }
 
 // participantSearch is the list with a search by name or personnummer, which
@@ -68,13 +68,18 @@ func (h *Handler) participantSearch(w http.ResponseWriter, r *http.Request) {
 	if !h.readForm(w, r, 8192) {
 		return
 	}
-	h.renderList(w, r, r.PostForm, r.PostForm.Get("q"))
+	h.renderList(w, r, http.StatusOK, r.PostForm, r.PostForm.Get("q"), nil)
 }
 
-func (h *Handler) renderList(w http.ResponseWriter, r *http.Request, q url.Values, search string) {
+// renderList shows the list filtered by q; with bulk, as it was when an
+// action for the marked people was refused.
+func (h *Handler) renderList(w http.ResponseWriter, r *http.Request, status int, q url.Values, search string, bulk *views.BulkForm) {
 	ctx := r.Context()
 	f := filterFrom(q)
 	f.Search = strings.TrimSpace(search)
+	if q.Get("visa") == "mina" {
+		f.Mine = principalFrom(ctx).UserID
+	}
 	now := today()
 	v := views.ListView{Base: h.participantBase(r), Query: listQuery(q), Filter: f,
 		AgeOf: func(p participant.Participant) int { return participant.Age(p.BirthDate, now) }}
@@ -85,6 +90,9 @@ func (h *Handler) renderList(w http.ResponseWriter, r *http.Request, q url.Value
 		if v.Coordinators, err = participant.Coordinators(ctx, tx); err != nil {
 			return err
 		}
+		if v.Names, err = participant.ResponsibleNames(ctx, tx); err != nil {
+			return err
+		}
 		v.Subprojects, err = participant.Subprojects(ctx, tx)
 		return err
 	})
@@ -93,10 +101,12 @@ func (h *Handler) renderList(w http.ResponseWriter, r *http.Request, q url.Value
 		return
 	}
 	page := h.page(r, "Deltagare")
-	if r.Method == http.MethodPost {
+	if bulk != nil {
+		v.Bulk = *bulk
+	} else if r.Method == http.MethodPost {
 		// A search as you type: screen readers hear how many it found, from
 		// the live region htmx updates in place (not the table itself).
 		page.Announce = fmt.Sprintf("%s deltagare matchar sökningen.", sv.Num(v.Result.Total))
 	}
-	h.render(w, r, http.StatusOK, views.ParticipantList(page, v))
+	h.render(w, r, status, views.ParticipantList(page, v))
 }

@@ -65,6 +65,9 @@ func (h *Handler) Routes() []Route {
 		{"GET", "/k/{tenant}/anvandare/{user}", Tenant, tenantAdmin, h.userEdit},
 		{"POST", "/k/{tenant}/anvandare/{user}/roller", Tenant, tenantAdmin, h.userRoles},
 		{"POST", "/k/{tenant}/anvandare/{user}/inaktivera", Tenant, tenantAdmin, h.userDeactivate},
+		// Caseload handover: an administrator moves a coordinator's young people to others.
+		{"GET", "/k/{tenant}/overlamning", Tenant, tenantAdmin, h.handoverPage},
+		{"POST", "/k/{tenant}/overlamning", Tenant, tenantAdmin, h.handover},
 		{"GET", "/k/{tenant}/installningar", Tenant, tenantAdmin, h.settings},
 		{"GET", "/k/{tenant}/gallring", Tenant, tenantAdmin, h.retention},
 		{"GET", "/k/{tenant}/projekt/{project}", Tenant, tenantAdmin, h.projectSetup},
@@ -106,6 +109,11 @@ func (h *Handler) Routes() []Route {
 		{"GET", "/k/{tenant}/deltagare/{id}/plan/utskrift", Tenant, coordinator, h.planPrint},
 		{"GET", "/k/{tenant}/deltagare/{id}/uppfoljningar/{fid}", Tenant, coordinator, h.followUpPage},
 		{"POST", "/k/{tenant}/deltagare/{id}/uppfoljningar/{fid}", Tenant, coordinator, h.recordFollowUp},
+		// Actions for the people marked in the filtered list (issue 19): each
+		// reads the same "id" values (markedIDs), one transaction, audited per person.
+		{"POST", "/k/{tenant}/deltagare/markerade/tilldela", Tenant, coordinator, h.bulkAssign},
+		{"POST", "/k/{tenant}/deltagare/markerade/kontakt", Tenant, coordinator, h.bulkContact},
+		{"POST", "/k/{tenant}/deltagare/markerade/orsak", Tenant, coordinator, h.bulkReason},
 		{"GET", "/k/{tenant}/att-gora", Tenant, coordinator, h.queues},
 		// Search in notes and plans (issue 19): the words go in the POST body.
 		{"GET", "/k/{tenant}/sok-anteckningar", Tenant, coordinator, h.noteSearchPage},

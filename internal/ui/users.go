@@ -12,6 +12,7 @@ import (
 
 	"github.com/kaa-plattform/kaa/internal/auth"
 	"github.com/kaa-plattform/kaa/internal/db"
+	"github.com/kaa-plattform/kaa/internal/participant"
 	"github.com/kaa-plattform/kaa/internal/sv"
 	"github.com/kaa-plattform/kaa/internal/ui/views"
 )
@@ -175,9 +176,14 @@ func (h *Handler) userDeactivate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) setRoles(w http.ResponseWriter, r *http.Request, roles []auth.Role, msg string) {
+	var uid, held int // held: young people the user is still responsible for
 	err := h.inTenant(r, func(tx db.Tx) error {
 		u, err := tenantUser(r, tx)
 		if err != nil {
+			return err
+		}
+		uid = u.ID
+		if held, err = participant.HeldBy(r.Context(), tx, u.ID); err != nil {
 			return err
 		}
 		if err := auth.SetTenantRoles(r.Context(), tx, u.ID, roles); err != nil || len(roles) > 0 {
@@ -189,9 +195,13 @@ func (h *Handler) setRoles(w http.ResponseWriter, r *http.Request, roles []auth.
 		var u auth.TenantUser
 		err = h.inTenant(r, func(tx db.Tx) (err error) { u, err = tenantUser(r, tx); return err })
 		place := orgFrom(r.Context()).Name
+		consequence := fmt.Sprintf("%s förlorar alla roller i %s och loggas ut. Det som personen har dokumenterat finns kvar. Du kan ge personen roller igen senare.", u.Name, place)
+		if held > 0 {
+			consequence += fmt.Sprintf(" %s är ansvarig samordnare för %s; efteråt kommer du till Överlämning och väljer vem som tar över dem.", u.Name, views.YoungPeople(held))
+		}
 		return views.Confirm{
 			Question:    fmt.Sprintf("Ta bort %s behörighet i %s?", sv.Genitive(u.Name), place),
-			Consequence: fmt.Sprintf("%s förlorar alla roller i %s och loggas ut. Det som personen har dokumenterat finns kvar. Du kan ge personen roller igen senare.", u.Name, place),
+			Consequence: consequence,
 			Yes:         "Ja, ta bort behörigheten",
 			Back:        fmt.Sprintf("/k/%s/anvandare/%d", orgFrom(r.Context()).Key, u.ID),
 		}, err
@@ -200,6 +210,13 @@ func (h *Handler) setRoles(w http.ResponseWriter, r *http.Request, roles []auth.
 	}
 	if err != nil {
 		h.fail(w, r, err)
+		return
+	}
+	if len(roles) == 0 && held > 0 {
+		// The young people keep the one who left as responsible until
+		// someone takes over: the handover page is the next step.
+		h.flash(r, fmt.Sprintf("%s Personen är fortfarande ansvarig samordnare för %s. Välj här vem som tar över dem.", msg, views.YoungPeople(held)))
+		http.Redirect(w, r, fmt.Sprintf("/k/%s/overlamning?fran=%d", orgFrom(r.Context()).Key, uid), http.StatusSeeOther)
 		return
 	}
 	h.flash(r, msg)

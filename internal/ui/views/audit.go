@@ -20,6 +20,7 @@ var Actions = []Option{
 	{Value: "participant.create", Label: "Lade till en person i registret"},
 	{Value: "participant.update", Label: "Ändrade en deltagares uppgifter"},
 	{Value: "participant.assign", Label: "Ändrade ansvarig samordnare"},
+	{Value: "participant.handover", Label: "Flyttade en ungdom till en annan samordnare (överlämning)"},
 	{Value: "contact.create", Label: "Loggade en kontakt"},
 	{Value: "contact.update", Label: "Rättade en kontakt samma dag"},
 	{Value: "contact.amend", Label: "Rättade en kontakt i efterhand"},
