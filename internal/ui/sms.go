@@ -5,7 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
+	"slices"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -99,13 +99,12 @@ func (h *Handler) smsBulk(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := views.SMSBulkView{Back: h.participantBase(r), Text: r.PostForm.Get("text")}
-	for _, s := range r.PostForm["id"] {
-		id, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || id <= 0 {
-			h.fail(w, r, fmt.Errorf("sms: id %q: %w", s, db.ErrNotFound))
-			return
-		}
-		v.IDs = append(v.IDs, id)
+	// The list's form for the marked people (markedIDs: the marked, or the
+	// whole page); a malformed id is 0, which no one has.
+	v.IDs = markedIDs(r.PostForm)
+	if slices.Contains(v.IDs, 0) {
+		h.fail(w, r, fmt.Errorf("sms: a malformed id: %w", db.ErrNotFound))
+		return
 	}
 	page := h.page(r, "Sms till flera")
 	if h.sms == nil {

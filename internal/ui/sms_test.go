@@ -315,6 +315,22 @@ func TestSMSBulk(t *testing.T) {
 		}
 	})
 
+	t.Run("FromTheList", func(t *testing.T) {
+		// The list's form for the marked people offers the send, and its
+		// "everyone on this page" box sends to the page's rows.
+		if list := c.get("/k/1273/deltagare"); !strings.Contains(list.Body, `formaction="/k/1273/deltagare/markerade/sms"`) {
+			t.Fatal("the list's form for the marked people has no SMS button")
+		}
+		before := g.count()
+		res := c.post("/k/1273/deltagare/markerade/sms", url.Values{"alla": {"1"}, "sidan": {fmt.Sprint(one), fmt.Sprint(two)}, "id": {fmt.Sprint(tre)}, "text": {"Påminnelse om träffen"}})
+		if res.Status != http.StatusOK || g.count() != before+1 {
+			t.Fatalf("everyone on the page: %d, the gateway got %d more", res.Status, g.count()-before)
+		}
+		if n := a.count(`SELECT count(*) FROM contacts WHERE channel = 'sms' AND note = 'Påminnelse om träffen' AND participant_id = $1`, one); n != 1 {
+			t.Errorf("%d contacts for the page's one with a mobile", n)
+		}
+	})
+
 	t.Run("AmbiguousReplyIsUnmatched", func(t *testing.T) {
 		g.reply("+46701234567", "Vem är det?")
 		if n := a.count(`SELECT count(*) FROM sms_messages WHERE direction = 'incoming' AND participant_id IS NULL AND body = 'Vem är det?'`); n != 1 {
