@@ -19,17 +19,8 @@ import (
 // reached (ever_reached, first_reached_at, the status "i kontakt").
 func TestReachRuleAgreesWithDatabase(t *testing.T) {
 	t.Parallel()
-	d := pgtest.NewFrom(t, "accounts", seed.StructureAt)
+	d, tenant, coordinator, person := kristianstadPerson(t)
 	ctx := context.Background()
-	var tenant, coordinator int
-	var person int64
-	d.Owner.QueryRow(ctx, `SELECT id FROM orgs WHERE key = '1290'`).Scan(&tenant)
-	d.Owner.QueryRow(ctx, `SELECT id FROM users WHERE email = 'samordnare@kristianstad.demo'`).Scan(&coordinator)
-	if err := d.Owner.QueryRow(ctx, `
-		INSERT INTO participants (tenant_id, personnummer, birth_date, first_name, last_name)
-		VALUES ($1, '200801019807', '2008-01-01', 'Test', 'Testsson') RETURNING id`, tenant).Scan(&person); err != nil {
-		t.Fatal(err)
-	}
 	reachedNow := func() (ever bool) {
 		d.Owner.QueryRow(ctx, `SELECT ever_reached AND first_reached_at IS NOT NULL AND status = 'in_contact' FROM participants WHERE id = $1`, person).Scan(&ever)
 		return ever
@@ -75,6 +66,22 @@ func TestReachRuleAgreesWithDatabase(t *testing.T) {
 	if reachedNow() {
 		t.Error("rolled-back contacts left the person reached")
 	}
+}
+
+// kristianstadPerson is a database with the demo's structure and one young
+// person in Kristianstad, identified on 2026-05-01, and its coordinator.
+func kristianstadPerson(t *testing.T) (d *pgtest.DB, tenant, coordinator int, person int64) {
+	t.Helper()
+	d = pgtest.NewFrom(t, "accounts", seed.StructureAt)
+	ctx := context.Background()
+	d.Owner.QueryRow(ctx, `SELECT id FROM orgs WHERE key = '1290'`).Scan(&tenant)
+	d.Owner.QueryRow(ctx, `SELECT id FROM users WHERE email = 'samordnare@kristianstad.demo'`).Scan(&coordinator)
+	if err := d.Owner.QueryRow(ctx, `
+		INSERT INTO participants (tenant_id, personnummer, birth_date, first_name, last_name, gender, identified_on)
+		VALUES ($1, '200801019807', '2008-01-01', 'Test', 'Testsson', 'woman', '2026-05-01') RETURNING id`, tenant).Scan(&person); err != nil {
+		t.Fatal(err)
+	}
+	return d, tenant, coordinator, person
 }
 
 var errRollback = rollback{}

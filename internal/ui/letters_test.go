@@ -58,27 +58,24 @@ func TestContactParty(t *testing.T) {
 		}
 	})
 
-	t.Run("ErrReachedGuardian", func(t *testing.T) {
-		before := a.count(contacts, pid)
-		res := c.post(base+"/kontakter", form("guardian", "yes"))
-		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Bara en kontakt med den unga själv räknas") {
-			t.Fatalf("status %d", res.Status)
-		}
-		if a.count(contacts, pid) != before {
-			t.Error("a refused contact was written")
-		}
-	})
-
-	t.Run("ErrUnknownParty", func(t *testing.T) {
-		before := a.count(contacts, pid)
-		res := c.post(base+"/kontakter", form("mamma", "no"))
-		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Välj vem du hade kontakt med.") {
-			t.Fatalf("status %d", res.Status)
-		}
-		if a.count(contacts, pid) != before {
-			t.Error("a refused contact was written")
-		}
-	})
+	for name, bad := range map[string]struct {
+		form url.Values
+		says string
+	}{
+		"ErrReachedGuardian": {form("guardian", "yes"), "Bara en kontakt med den unga själv räknas"},
+		"ErrUnknownParty":    {form("mamma", "no"), "Välj vem du hade kontakt med."},
+	} {
+		t.Run(name, func(t *testing.T) {
+			before := a.count(contacts, pid)
+			res := c.post(base+"/kontakter", bad.form)
+			if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, bad.says) {
+				t.Fatalf("status %d", res.Status)
+			}
+			if a.count(contacts, pid) != before {
+				t.Error("a refused contact was written")
+			}
+		})
+	}
 
 	t.Run("NoPartyIsTheYoungPerson", func(t *testing.T) {
 		res := c.post(base+"/kontakter", url.Values{"channel": {"sms"}, "direction": {"outgoing"}, "reached": {"yes"}})
