@@ -122,11 +122,14 @@ CREATE TABLE public.contact_amendments (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     created_by integer NOT NULL,
     occupation text DEFAULT 'unknown'::text NOT NULL,
+    party text DEFAULT 'young_person'::text NOT NULL,
     CONSTRAINT contact_amendments_channel_check CHECK ((channel = ANY (ARRAY['sms'::text, 'phone'::text, 'social_media'::text, 'email'::text, 'letter'::text, 'home_visit'::text, 'meeting_office'::text, 'meeting_school'::text, 'meeting_other'::text]))),
     CONSTRAINT contact_amendments_direction_check CHECK ((direction = ANY (ARRAY['outgoing'::text, 'incoming'::text]))),
     CONSTRAINT contact_amendments_method_check CHECK ((method = ANY (ARRAY[''::text, 'mi'::text, 'coaching'::text, 'solution_focused'::text, '7tjugo'::text, 'other'::text]))),
     CONSTRAINT contact_amendments_note_check CHECK ((length(note) <= 2000)),
     CONSTRAINT contact_amendments_occupation_check CHECK ((occupation = ANY (ARRAY['national_programme'::text, 'introduction_programme'::text, 'komvux'::text, 'folkhogskola'::text, 'studies_other'::text, 'work'::text, 'work_placement'::text, 'arbetsformedlingen'::text, 'municipal_measure'::text, 'no_activity'::text, 'not_reachable'::text, 'moved'::text, 'unknown'::text]))),
+    CONSTRAINT contact_amendments_party_check CHECK ((party = ANY (ARRAY['young_person'::text, 'guardian'::text, 'school'::text, 'other_actor'::text]))),
+    CONSTRAINT contact_amendments_reached_party_check CHECK (((NOT reached) OR (party = 'young_person'::text))),
     CONSTRAINT contact_amendments_reason_check CHECK (((length(reason) >= 1) AND (length(reason) <= 500)))
 );
 
@@ -149,11 +152,14 @@ CREATE TABLE public.contacts (
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     occupation text DEFAULT 'unknown'::text NOT NULL,
     amended boolean DEFAULT false NOT NULL,
+    party text DEFAULT 'young_person'::text NOT NULL,
     CONSTRAINT contacts_channel_check CHECK ((channel = ANY (ARRAY['sms'::text, 'phone'::text, 'social_media'::text, 'email'::text, 'letter'::text, 'home_visit'::text, 'meeting_office'::text, 'meeting_school'::text, 'meeting_other'::text]))),
     CONSTRAINT contacts_direction_check CHECK ((direction = ANY (ARRAY['outgoing'::text, 'incoming'::text]))),
     CONSTRAINT contacts_method_check CHECK ((method = ANY (ARRAY[''::text, 'mi'::text, 'coaching'::text, 'solution_focused'::text, '7tjugo'::text, 'other'::text]))),
     CONSTRAINT contacts_note_check CHECK ((length(note) <= 2000)),
-    CONSTRAINT contacts_occupation_check CHECK ((occupation = ANY (ARRAY['national_programme'::text, 'introduction_programme'::text, 'komvux'::text, 'folkhogskola'::text, 'studies_other'::text, 'work'::text, 'work_placement'::text, 'arbetsformedlingen'::text, 'municipal_measure'::text, 'no_activity'::text, 'not_reachable'::text, 'moved'::text, 'unknown'::text])))
+    CONSTRAINT contacts_occupation_check CHECK ((occupation = ANY (ARRAY['national_programme'::text, 'introduction_programme'::text, 'komvux'::text, 'folkhogskola'::text, 'studies_other'::text, 'work'::text, 'work_placement'::text, 'arbetsformedlingen'::text, 'municipal_measure'::text, 'no_activity'::text, 'not_reachable'::text, 'moved'::text, 'unknown'::text]))),
+    CONSTRAINT contacts_party_check CHECK ((party = ANY (ARRAY['young_person'::text, 'guardian'::text, 'school'::text, 'other_actor'::text]))),
+    CONSTRAINT contacts_reached_party_check CHECK (((NOT reached) OR (party = 'young_person'::text)))
 );
 
 ALTER TABLE ONLY public.contacts FORCE ROW LEVEL SECURITY;
@@ -173,7 +179,8 @@ CREATE VIEW public.contacts_effective WITH (security_invoker='true') AS
     c.created_by,
     c.created_at,
     (a.id IS NOT NULL) AS amended,
-    COALESCE(a.occupation, c.occupation) AS occupation
+    COALESCE(a.occupation, c.occupation) AS occupation,
+    COALESCE(a.party, c.party) AS party
    FROM (public.contacts c
      LEFT JOIN ( SELECT DISTINCT ON (x.tenant_id, x.contact_id) x.tenant_id,
             x.id,
@@ -187,7 +194,8 @@ CREATE VIEW public.contacts_effective WITH (security_invoker='true') AS
             x.reason,
             x.created_at,
             x.created_by,
-            x.occupation
+            x.occupation,
+            x.party
            FROM public.contact_amendments x
           ORDER BY x.tenant_id, x.contact_id, x.id DESC) a ON (((a.tenant_id = c.tenant_id) AND (a.contact_id = c.id))));
 
@@ -197,14 +205,14 @@ CREATE FUNCTION public.contacts_between(t integer, period_from date, period_to d
     LANGUAGE sql STABLE
     AS $$
     SELECT c.tenant_id, c.id, c.participant_id, c.occurred_at, c.channel, c.direction, c.reached, c.method, c.note,
-           c.created_by, c.created_at, false, c.occupation
+           c.created_by, c.created_at, false, c.occupation, c.party
     FROM contacts c
     WHERE c.tenant_id = t AND NOT c.amended
       AND c.occurred_at >= period_from::timestamp AT TIME ZONE 'Europe/Stockholm'
       AND c.occurred_at < (period_to + 1)::timestamp AT TIME ZONE 'Europe/Stockholm'
     UNION ALL
     SELECT c.tenant_id, c.id, c.participant_id, a.occurred_at, a.channel, a.direction, a.reached, a.method, a.note,
-           c.created_by, c.created_at, true, a.occupation
+           c.created_by, c.created_at, true, a.occupation, a.party
     FROM contacts c
     CROSS JOIN LATERAL (SELECT * FROM contact_amendments x WHERE x.tenant_id = t AND x.contact_id = c.id ORDER BY x.id DESC LIMIT 1) a
     WHERE c.tenant_id = t AND c.amended
@@ -323,14 +331,14 @@ CREATE FUNCTION public.participant_contacts_between(t integer, participant bigin
     -- contacts_between's two halves with the person in each, so that both
     -- reach the contacts through the person's own index.
     SELECT c.tenant_id, c.id, c.participant_id, c.occurred_at, c.channel, c.direction, c.reached, c.method, c.note,
-           c.created_by, c.created_at, false, c.occupation
+           c.created_by, c.created_at, false, c.occupation, c.party
     FROM contacts c
     WHERE c.tenant_id = t AND c.participant_id = participant AND NOT c.amended
       AND c.occurred_at >= period_from::timestamp AT TIME ZONE 'Europe/Stockholm'
       AND c.occurred_at < (period_to + 1)::timestamp AT TIME ZONE 'Europe/Stockholm'
     UNION ALL
     SELECT c.tenant_id, c.id, c.participant_id, a.occurred_at, a.channel, a.direction, a.reached, a.method, a.note,
-           c.created_by, c.created_at, true, a.occupation
+           c.created_by, c.created_at, true, a.occupation, a.party
     FROM contacts c
     CROSS JOIN LATERAL (SELECT * FROM contact_amendments x WHERE x.tenant_id = t AND x.contact_id = c.id ORDER BY x.id DESC LIMIT 1) a
     WHERE c.tenant_id = t AND c.participant_id = participant AND c.amended
@@ -1657,8 +1665,10 @@ CREATE TABLE public.users (
     totp_secret text,
     totp_enabled_at timestamp with time zone,
     totp_last_step bigint,
+    phone text DEFAULT ''::text NOT NULL,
     CONSTRAINT users_email_check CHECK (((email = lower(email)) AND (email ~~ '%_@_%'::text))),
     CONSTRAINT users_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200))),
+    CONSTRAINT users_phone_check CHECK (((length(phone) <= 30) AND (phone ~ '^[0-9 ()+-]*$'::text))),
     CONSTRAINT users_totp_check CHECK (((totp_enabled_at IS NULL) OR (totp_secret IS NOT NULL)))
 );
 
@@ -3178,3 +3188,7 @@ GRANT SELECT(totp_enabled_at) ON TABLE public.users TO kaa_app;
 -- Name: COLUMN users.totp_last_step; Type: ACL; Schema: public
 
 GRANT SELECT(totp_last_step) ON TABLE public.users TO kaa_app;
+
+-- Name: COLUMN users.phone; Type: ACL; Schema: public
+
+GRANT SELECT(phone) ON TABLE public.users TO kaa_app;

@@ -166,6 +166,19 @@ var (
 		{"delivered", "Levererat"}, {"failed", "Misslyckat"}, {"received", "Mottaget"},
 	}}
 
+	// Party is who a contact was with. Only a contact with the young person
+	// can reach them (a CHECK on both tables; docs/design/letters.md).
+	Party = List{Name: "party", Columns: []string{"contacts.party", "contact_amendments.party"}, Codes: []Code{
+		{"young_person", "Den unga"}, {"guardian", "Vårdnadshavare"}, {"school", "Skolan"}, {"other_actor", "Annan aktör"},
+	}}
+
+	// Letter is a letter the coordinator can print from the person page; the
+	// contact it logs carries the label as its note.
+	Letter = List{Name: "letter", Codes: []Code{
+		{"first", "Första brev"}, {"reminder", "Påminnelse"}, {"meeting", "Kallelse till möte"},
+		{"guardian", "Brev till vårdnadshavare"},
+	}}
+
 	// Method used in a meeting ("" is no particular method).
 	Method = List{Name: "method", Columns: []string{"contacts.method", "contact_amendments.method"}, Codes: []Code{
 		{"", "Ingen särskild"}, {"mi", "Motiverande samtal (MI)"}, {"coaching", "Coachning"},
@@ -322,6 +335,6 @@ func without(cs []Code, key string) []Code {
 // All is every list, for the tests that hold the database and the pages to
 // them.
 var All = []List{Gender, UpperSecondary, Source, RegistrationReason, Deregistration, ProjectEnd, Occupation, Status,
-	ContactOccupation, Channel, Direction, SMSStatus, Method, EnrolmentKind, Aim, Referral, GoalStatus, MeasureType, Responsible, MeasureEnd,
+	ContactOccupation, Channel, Direction, SMSStatus, Party, Letter, Method, EnrolmentKind, Aim, Referral, GoalStatus, MeasureType, Responsible, MeasureEnd,
 	Followup, SurveyAnswer, LabourMarket, Education, SurveyQuestion, GenderPlural, FollowupShort, OrgKind,
 	NoteSource, ConsentGiver, ConsentMethod, NoticeOutcome, NoticeHandling}

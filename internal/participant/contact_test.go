@@ -11,8 +11,6 @@ import (
 
 	"github.com/kaa-plattform/kaa/internal/db"
 	"github.com/kaa-plattform/kaa/internal/participant"
-	"github.com/kaa-plattform/kaa/internal/pgtest"
-	"github.com/kaa-plattform/kaa/internal/seed"
 )
 
 // TestContactsBetweenFollowAmendments checks the dashboards' way to a
@@ -23,18 +21,8 @@ import (
 // cannot change.
 func TestContactsBetweenFollowAmendments(t *testing.T) {
 	t.Parallel()
-	d := pgtest.NewFrom(t, "accounts", seed.StructureAt)
+	d, tenant, coordinator, person := kristianstadPerson(t)
 	ctx := context.Background()
-	var tenant, coordinator int
-	var person int64
-	d.Owner.QueryRow(ctx, `SELECT id FROM orgs WHERE key = '1290'`).Scan(&tenant)
-	d.Owner.QueryRow(ctx, `SELECT id FROM users WHERE email = 'samordnare@kristianstad.demo'`).Scan(&coordinator)
-	err := d.Owner.QueryRow(ctx, `
-		INSERT INTO participants (tenant_id, personnummer, birth_date, first_name, last_name, gender, identified_on)
-		VALUES ($1, '200801019807', '2008-01-01', 'Test', 'Testsson', 'woman', '2026-05-01') RETURNING id`, tenant).Scan(&person)
-	if err != nil {
-		t.Fatal(err)
-	}
 	sthlm, _ := time.LoadLocation("Europe/Stockholm")
 	at := func(s string) time.Time {
 		v, err := time.ParseInLocation("2006-01-02 15:04", s, sthlm)
@@ -112,7 +100,7 @@ func TestContactsBetweenFollowAmendments(t *testing.T) {
 	}
 
 	// The mark that a contact is amended is all that may change on its original.
-	err = db.InTenant(ctx, d.App, tenant, coordinator, func(tx db.Tx) error {
+	err := db.InTenant(ctx, d.App, tenant, coordinator, func(tx db.Tx) error {
 		_, err := tx.Exec(ctx, `UPDATE contacts SET note = 'ändrat i efterhand' WHERE tenant_id = $1 AND id = $2`, tx.TenantID, lastJune)
 		return err
 	})

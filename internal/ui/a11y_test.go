@@ -321,6 +321,16 @@ func TestAccessibility(t *testing.T) {
 		t.Fatal(err)
 	}
 	visit(fmt.Sprintf("/k/1273/deltagare/%d/flytt", moved))
+	// Issue 19, letters: the letter page, a preview, a meeting without its
+	// details, the printed letter, and Mina kontaktuppgifter with an error.
+	visit(p + "/brev")
+	visit(p + "/brev?letter=first")
+	visit(p + "/brev?letter=meeting")
+	here("printed letter", chromedp.Navigate(base+p+"/brev?letter=first"), chromedp.WaitReady(chromedp.CSS("main")),
+		chromedp.Click(chromedp.CSS(`[data-testid="print"]`)), chromedp.WaitVisible(chromedp.CSS(`[data-testid="letter-logged"]`)))
+	visit("/konto/kontaktuppgifter")
+	here("phone with an error", chromedp.SendKeys(chromedp.ID("f-phone"), "abc"), chromedp.Submit(chromedp.ID("f-phone")),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="error-summary"]`)))
 	signIn("samordnare@horby.demo")
 	visit("/k/1266/deltagare") // an empty register
 	visit("/k/1266/att-gora")  // empty work queues

@@ -16,7 +16,7 @@ import (
 // parseContactForm reads and checks a contact; when may not be in the future.
 func parseContactForm(r *http.Request, now time.Time) (participant.Contact, views.ContactForm) {
 	f := views.ContactForm{Values: map[string]string{}}
-	for _, k := range []string{"channel", "direction", "reached", "occurred_at", "method", "note", "reason", "occupation"} {
+	for _, k := range []string{"channel", "direction", "reached", "occurred_at", "method", "note", "reason", "occupation", "party"} {
 		f.Values[k] = strings.TrimSpace(r.PostForm.Get(k))
 	}
 	v := f.Values
@@ -27,8 +27,17 @@ func parseContactForm(r *http.Request, now time.Time) (participant.Contact, view
 	if c.Direction != "outgoing" && c.Direction != "incoming" {
 		f.Errors.Add("direction", "Välj om det var du eller personen som tog kontakt.")
 	}
+	if v["party"] == "" { // a form from before parties were recorded
+		v["party"] = participant.PartyYoungPerson
+	}
+	c.Party = v["party"]
+	if !slices.Contains(participant.Parties, c.Party) {
+		f.Errors.Add("party", "Välj vem du hade kontakt med.")
+	}
 	if v["reached"] != "yes" && v["reached"] != "no" {
-		f.Errors.Add("reached", "Välj om du nådde personen.")
+		f.Errors.Add("reached", "Välj om du nådde den unga.")
+	} else if c.Reached && !participant.CanReach(c.Party) {
+		f.Errors.Add("reached", "Bara en kontakt med den unga själv räknas som att den unga är nådd. Välj Nej och skriv i anteckningen vad ni kom fram till, eller välj ”Den unga” om den unga var med.")
 	}
 	c.Occupation = v["occupation"]
 	if c.Occupation != "" && c.Occupation != "unknown" && !slices.Contains(participant.Occupations, c.Occupation) {
@@ -57,7 +66,7 @@ func parseContactForm(r *http.Request, now time.Time) (participant.Contact, view
 // freshContact is what an empty contact form holds: an outgoing attempt now,
 // not (yet) reaching the person, by channel.
 func freshContact(channel string) map[string]string {
-	return map[string]string{"direction": "outgoing", "reached": "no", "channel": channel,
+	return map[string]string{"direction": "outgoing", "reached": "no", "channel": channel, "party": participant.PartyYoungPerson,
 		"occurred_at": participant.Local(time.Now()).Format("2006-01-02T15:04")}
 }
 
@@ -136,7 +145,7 @@ func (h *Handler) renderContactEdit(w http.ResponseWriter, r *http.Request, stat
 	} else {
 		c := v.Contact
 		v.Form.Values = map[string]string{"channel": c.Channel, "direction": c.Direction, "reached": map[bool]string{true: "yes", false: "no"}[c.Reached],
-			"occurred_at": participant.Local(c.OccurredAt).Format("2006-01-02T15:04"), "method": c.Method, "note": c.Note, "occupation": c.Occupation}
+			"occurred_at": participant.Local(c.OccurredAt).Format("2006-01-02T15:04"), "method": c.Method, "note": c.Note, "occupation": c.Occupation, "party": c.Party}
 	}
 	h.render(w, r, status, views.ContactEdit(h.page(r, "Kontakt"), v))
 }

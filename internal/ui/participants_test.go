@@ -507,7 +507,7 @@ func TestQuickContactErrorsWithHtmx(t *testing.T) {
 	id := c.register(newParticipant("080301-0024", "Alva", "Andersson"))
 	res := c.do("POST", fmt.Sprintf("/k/1273/deltagare/%d/kontakter", id), url.Values{"channel": {"sms"}},
 		map[string]string{"HX-Request": "true", "Content-Type": "application/x-www-form-urlencoded"})
-	if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="contact-form"`) || !strings.Contains(res.Body, "Välj om du nådde personen") {
+	if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="contact-form"`) || !strings.Contains(res.Body, "Välj om du nådde den unga") {
 		t.Errorf("htmx contact without answers: %d", res.Status)
 	}
 	layout := c.get("/k/1273/deltagare").Body

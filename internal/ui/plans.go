@@ -32,6 +32,7 @@ func (h *Handler) planPage(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) planPrint(w http.ResponseWriter, r *http.Request) {
 	var name string
 	var plans []participant.Plan
+	var people []participant.ContactPerson
 	err := h.inTenant(r, func(tx db.Tx) error {
 		id, n, err := h.participantName(r, tx)
 		if err != nil {
@@ -42,13 +43,17 @@ func (h *Handler) planPrint(w http.ResponseWriter, r *http.Request) {
 		if err == nil && len(plans) == 0 {
 			err = fmt.Errorf("no plan: %w", db.ErrNotFound)
 		}
+		if err != nil {
+			return err
+		}
+		people, err = participant.ContactPersons(r.Context(), tx, id)
 		return err
 	})
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	h.render(w, r, http.StatusOK, views.PlanPrint(h.page(r, "Min plan"), name, plans[0]))
+	h.render(w, r, http.StatusOK, views.PlanPrint(h.page(r, "Min plan"), name, plans[0], people))
 }
 
 func (h *Handler) planEdit(w http.ResponseWriter, r *http.Request) {

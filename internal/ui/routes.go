@@ -57,6 +57,9 @@ func (h *Handler) Routes() []Route {
 		{"POST", "/konto/losenord", SignedIn, nil, h.changePassword},
 		{"GET", "/konto/tvastegs", SignedIn, nil, h.twoFactorPage},
 		{"POST", "/konto/tvastegs", SignedIn, nil, h.enableTwoFactor},
+		// Issue 19, letters: the phone that letters and the printed plan show.
+		{"GET", "/konto/kontaktuppgifter", SignedIn, nil, h.accountContact},
+		{"POST", "/konto/kontaktuppgifter", SignedIn, nil, h.saveAccountContact},
 
 		// A municipality (or partner organisation), by role.
 		{"GET", "/k/{tenant}/", Tenant, tenantStaff, h.tenantHome},
@@ -107,6 +110,9 @@ func (h *Handler) Routes() []Route {
 		{"GET", "/k/{tenant}/deltagare/{id}/plan/andra", Tenant, coordinator, h.planEdit},
 		{"POST", "/k/{tenant}/deltagare/{id}/plan", Tenant, coordinator, h.savePlan},
 		{"GET", "/k/{tenant}/deltagare/{id}/plan/utskrift", Tenant, coordinator, h.planPrint},
+		// Issue 19, letters: choose and preview (GET), print and log as a contact (POST).
+		{"GET", "/k/{tenant}/deltagare/{id}/brev", Tenant, coordinator, h.letterPage},
+		{"POST", "/k/{tenant}/deltagare/{id}/brev", Tenant, coordinator, h.letterPrint},
 		{"GET", "/k/{tenant}/deltagare/{id}/uppfoljningar/{fid}", Tenant, coordinator, h.followUpPage},
 		{"POST", "/k/{tenant}/deltagare/{id}/uppfoljningar/{fid}", Tenant, coordinator, h.recordFollowUp},
 		// Actions for the people marked in the filtered list (issue 19): each
