@@ -12,7 +12,7 @@ import (
 func (h *Handler) queues(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	o := orgFrom(ctx)
-	v := views.QueuesView{Base: "/k/" + o.Key, Mine: r.URL.Query().Get("alla") == ""}
+	v := views.QueuesView{Base: "/k/" + o.Key, Mine: r.URL.Query().Get("alla") == "", Now: time.Now()}
 	who := principalFrom(ctx).UserID
 	if !v.Mine {
 		who = 0

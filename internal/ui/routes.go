@@ -57,6 +57,9 @@ func (h *Handler) Routes() []Route {
 		{"POST", "/konto/losenord", SignedIn, nil, h.changePassword},
 		{"GET", "/konto/tvastegs", SignedIn, nil, h.twoFactorPage},
 		{"POST", "/konto/tvastegs", SignedIn, nil, h.enableTwoFactor},
+		// The daily e-mail summary of what is due (docs/design/agenda.md).
+		{"GET", "/konto/sammanfattning", SignedIn, nil, h.digestPage},
+		{"POST", "/konto/sammanfattning", SignedIn, nil, h.saveDigest},
 
 		// A municipality (or partner organisation), by role.
 		{"GET", "/k/{tenant}/", Tenant, tenantStaff, h.tenantHome},
@@ -107,6 +110,10 @@ func (h *Handler) Routes() []Route {
 		{"GET", "/k/{tenant}/deltagare/{id}/uppfoljningar/{fid}", Tenant, coordinator, h.followUpPage},
 		{"POST", "/k/{tenant}/deltagare/{id}/uppfoljningar/{fid}", Tenant, coordinator, h.recordFollowUp},
 		{"GET", "/k/{tenant}/att-gora", Tenant, coordinator, h.queues},
+		// Booked meetings and planned actions (docs/design/agenda.md).
+		{"POST", "/k/{tenant}/deltagare/{id}/bokningar", Tenant, coordinator, h.appointmentCreate},
+		{"POST", "/k/{tenant}/deltagare/{id}/bokningar/{aid}/klar", Tenant, coordinator, h.appointmentDone},
+		{"POST", "/k/{tenant}/deltagare/{id}/bokningar/{aid}/stall-in", Tenant, coordinator, h.appointmentCancel},
 		{"GET", "/k/{tenant}/scb", Tenant, coordinator, h.scbReport},
 		{"POST", "/k/{tenant}/scb/fil", Tenant, coordinator, h.scbFile},
 		{"GET", "/k/{tenant}/scb/arkiv/{id}/{format}", Tenant, coordinator, h.scbArchived},

@@ -1,0 +1,3 @@
+ALTER TABLE users DROP COLUMN digest_sent_on;
+ALTER TABLE users DROP COLUMN digest_off;
+DROP TABLE appointments;
