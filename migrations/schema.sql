@@ -738,6 +738,8 @@ BEGIN
            old_end_note = CASE WHEN c.old_end_note IS NOT NULL THEN '–' END,
            new_end_note = CASE WHEN c.new_end_note IS NOT NULL THEN '–' END
     WHERE c.tenant_id = t AND c.participant_id = ANY (ids);
+    -- The note or place of a booked meeting (000033).
+    UPDATE appointments a SET note = '' WHERE a.tenant_id = t AND a.participant_id = ANY (ids) AND a.note <> '';
     -- The SCB files the municipality produced hold personnummer: they are
     -- kept as long as the decision keeps KAA data, counted from the end of
     -- their half-year, and then removed whole.
@@ -2543,6 +2545,11 @@ GRANT ALL ON FUNCTION public.user_has_any_role(uid integer) TO kaa_app;
 -- Name: TABLE appointments; Type: ACL; Schema: public
 
 GRANT SELECT,INSERT,UPDATE ON TABLE public.appointments TO kaa_app;
+GRANT SELECT ON TABLE public.appointments TO kaa_retention;
+
+-- Name: COLUMN appointments.note; Type: ACL; Schema: public
+
+GRANT UPDATE(note) ON TABLE public.appointments TO kaa_retention;
 
 -- Name: TABLE enrolment_corrections; Type: ACL; Schema: public
 
