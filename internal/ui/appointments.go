@@ -94,6 +94,9 @@ func (h *Handler) closeAppointment(w http.ResponseWriter, r *http.Request, outco
 		h.fail(w, r, err)
 		return
 	}
+	if !h.readForm(w, r, 1<<10) {
+		return
+	}
 	err := h.inTenant(r, func(tx db.Tx) error {
 		return participant.CloseAppointment(ctx, tx, id, aid, outcome, time.Now())
 	})
