@@ -88,13 +88,14 @@ func (h *Handler) appointmentCancel(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) closeAppointment(w http.ResponseWriter, r *http.Request, outcome, done string) {
 	ctx := r.Context()
+	// The form first: an unreadable body is answered as such, whatever the path.
+	if !h.readForm(w, r, 1<<10) {
+		return
+	}
 	id, err1 := pathID(r, "id")
 	aid, err2 := pathID(r, "aid")
 	if err := errors.Join(err1, err2); err != nil {
 		h.fail(w, r, err)
-		return
-	}
-	if !h.readForm(w, r, 1<<10) {
 		return
 	}
 	err := h.inTenant(r, func(tx db.Tx) error {
