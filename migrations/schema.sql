@@ -754,6 +754,8 @@ BEGIN
            old_end_note = CASE WHEN c.old_end_note IS NOT NULL THEN '–' END,
            new_end_note = CASE WHEN c.new_end_note IS NOT NULL THEN '–' END
     WHERE c.tenant_id = t AND c.participant_id = ANY (ids);
+    -- The note or place of a booked meeting (000033).
+    UPDATE appointments a SET note = '' WHERE a.tenant_id = t AND a.participant_id = ANY (ids) AND a.note <> '';
     -- The SCB files the municipality produced hold personnummer: they are
     -- kept as long as the decision keeps KAA data, counted from the end of
     -- their half-year, and then removed whole.
@@ -875,6 +877,38 @@ CREATE FUNCTION public.user_has_any_role(uid integer) RETURNS boolean
     $$;
 
 ALTER FUNCTION public.user_has_any_role(uid integer) OWNER TO kaa_aggregate;
+
+-- Name: appointments; Type: TABLE; Schema: public
+
+CREATE TABLE public.appointments (
+    tenant_id integer NOT NULL,
+    id bigint NOT NULL,
+    participant_id bigint NOT NULL,
+    kind text NOT NULL,
+    due_at timestamp with time zone NOT NULL,
+    note text DEFAULT ''::text NOT NULL,
+    responsible integer NOT NULL,
+    created_by integer NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    done_at timestamp with time zone,
+    cancelled_at timestamp with time zone,
+    CONSTRAINT appointments_check CHECK (((done_at IS NULL) OR (cancelled_at IS NULL))),
+    CONSTRAINT appointments_kind_check CHECK ((kind = ANY (ARRAY['meeting_school'::text, 'home_visit'::text, 'meeting_office'::text, 'call_back'::text, 'other'::text]))),
+    CONSTRAINT appointments_note_check CHECK ((length(note) <= 200))
+);
+
+ALTER TABLE ONLY public.appointments FORCE ROW LEVEL SECURITY;
+
+-- Name: appointments_id_seq; Type: SEQUENCE; Schema: public
+
+ALTER TABLE public.appointments ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.appointments_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 
 -- Name: audit_events_id_seq; Type: SEQUENCE; Schema: public
 
@@ -1665,6 +1699,8 @@ CREATE TABLE public.users (
     totp_secret text,
     totp_enabled_at timestamp with time zone,
     totp_last_step bigint,
+    digest_off boolean DEFAULT false NOT NULL,
+    digest_sent_on date,
     phone text DEFAULT ''::text NOT NULL,
     CONSTRAINT users_email_check CHECK (((email = lower(email)) AND (email ~~ '%_@_%'::text))),
     CONSTRAINT users_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200))),
@@ -1682,6 +1718,11 @@ ALTER TABLE public.users ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     NO MAXVALUE
     CACHE 1
 );
+
+-- Name: appointments appointments_pkey; Type: CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.appointments
+    ADD CONSTRAINT appointments_pkey PRIMARY KEY (tenant_id, id);
 
 -- Name: audit_events audit_events_pkey; Type: CONSTRAINT; Schema: public
 
@@ -1898,6 +1939,14 @@ ALTER TABLE ONLY public.tenant_settings
 ALTER TABLE ONLY public.users
     ADD CONSTRAINT users_pkey PRIMARY KEY (id);
 
+-- Name: appointments_open_idx; Type: INDEX; Schema: public
+
+CREATE INDEX appointments_open_idx ON public.appointments USING btree (tenant_id, responsible, due_at) WHERE ((done_at IS NULL) AND (cancelled_at IS NULL));
+
+-- Name: appointments_participant_idx; Type: INDEX; Schema: public
+
+CREATE INDEX appointments_participant_idx ON public.appointments USING btree (tenant_id, participant_id, due_at);
+
 -- Name: audit_events_record_idx; Type: INDEX; Schema: public
 
 CREATE INDEX audit_events_record_idx ON public.audit_events USING btree (tenant_id, record_type, record_id, at);
@@ -2105,6 +2154,21 @@ CREATE TRIGGER summary_enrolments_update AFTER UPDATE ON public.enrolments REFER
 -- Name: plans summary_plans_insert; Type: TRIGGER; Schema: public
 
 CREATE TRIGGER summary_plans_insert AFTER INSERT ON public.plans REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.refresh_from_plans();
+
+-- Name: appointments appointments_created_by_fkey; Type: FK CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.appointments
+    ADD CONSTRAINT appointments_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users(id);
+
+-- Name: appointments appointments_responsible_fkey; Type: FK CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.appointments
+    ADD CONSTRAINT appointments_responsible_fkey FOREIGN KEY (responsible) REFERENCES public.users(id);
+
+-- Name: appointments appointments_tenant_id_participant_id_fkey; Type: FK CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.appointments
+    ADD CONSTRAINT appointments_tenant_id_participant_id_fkey FOREIGN KEY (tenant_id, participant_id) REFERENCES public.participants(tenant_id, id) ON DELETE CASCADE;
 
 -- Name: audit_events audit_events_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public
 
@@ -2497,6 +2561,10 @@ CREATE POLICY aggregate_read ON public.plans FOR SELECT TO kaa_aggregate USING (
 
 CREATE POLICY aggregate_read ON public.sms_messages FOR SELECT TO kaa_aggregate USING (true);
 
+-- Name: appointments; Type: ROW SECURITY; Schema: public
+
+ALTER TABLE public.appointments ENABLE ROW LEVEL SECURITY;
+
 -- Name: audit_events; Type: ROW SECURITY; Schema: public
 
 ALTER TABLE public.audit_events ENABLE ROW LEVEL SECURITY;
@@ -2608,6 +2676,10 @@ ALTER TABLE public.scb_files ENABLE ROW LEVEL SECURITY;
 -- Name: sms_messages; Type: ROW SECURITY; Schema: public
 
 ALTER TABLE public.sms_messages ENABLE ROW LEVEL SECURITY;
+
+-- Name: appointments tenant_isolation; Type: POLICY; Schema: public
+
+CREATE POLICY tenant_isolation ON public.appointments USING ((tenant_id = public.app_tenant_id())) WITH CHECK ((tenant_id = public.app_tenant_id()));
 
 -- Name: audit_events tenant_isolation; Type: POLICY; Schema: public
 
@@ -2843,6 +2915,15 @@ GRANT ALL ON FUNCTION public.use_recovery_code(uid integer, hash text) TO kaa_ap
 
 REVOKE ALL ON FUNCTION public.user_has_any_role(uid integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.user_has_any_role(uid integer) TO kaa_app;
+
+-- Name: TABLE appointments; Type: ACL; Schema: public
+
+GRANT SELECT,INSERT,UPDATE ON TABLE public.appointments TO kaa_app;
+GRANT SELECT ON TABLE public.appointments TO kaa_retention;
+
+-- Name: COLUMN appointments.note; Type: ACL; Schema: public
+
+GRANT UPDATE(note) ON TABLE public.appointments TO kaa_retention;
 
 -- Name: TABLE enrolment_corrections; Type: ACL; Schema: public
 
@@ -3188,6 +3269,14 @@ GRANT SELECT(totp_enabled_at) ON TABLE public.users TO kaa_app;
 -- Name: COLUMN users.totp_last_step; Type: ACL; Schema: public
 
 GRANT SELECT(totp_last_step) ON TABLE public.users TO kaa_app;
+
+-- Name: COLUMN users.digest_off; Type: ACL; Schema: public
+
+GRANT SELECT(digest_off) ON TABLE public.users TO kaa_app;
+
+-- Name: COLUMN users.digest_sent_on; Type: ACL; Schema: public
+
+GRANT SELECT(digest_sent_on) ON TABLE public.users TO kaa_app;
 
 -- Name: COLUMN users.phone; Type: ACL; Schema: public
 

@@ -21,6 +21,7 @@ import (
 	"github.com/kaa-plattform/kaa/internal/cli"
 	"github.com/kaa-plattform/kaa/internal/config"
 	"github.com/kaa-plattform/kaa/internal/db"
+	"github.com/kaa-plattform/kaa/internal/digest"
 	"github.com/kaa-plattform/kaa/internal/participant"
 	"github.com/kaa-plattform/kaa/internal/server"
 	"github.com/kaa-plattform/kaa/internal/ui"
@@ -55,6 +56,10 @@ const usage = `usage: kaa <command>
   audit checkpoint          write where every audit chain stands now to stdout and
                             KAA_AUDIT_CHECKPOINT_FILE, as the server does hourly
                             (APP_DATABASE_URL or DATABASE_URL, KAA_AUDIT_KEY)
+  digest                    send today's e-mail digest (counts of what is due, no
+                            personal data) to every coordinator who has not had it
+                            yet, as the server does daily from KAA_DIGEST_AT
+                            (APP_DATABASE_URL or DATABASE_URL, KAA_SMTP_URL, KAA_SMTP_FROM)
 
 Configuration is read from environment variables; see README.md. The national
 dataset and the benchmark are another command's: go run ./cmd/kaa-bench.
@@ -76,6 +81,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		"retention": retentionCmd,
 		"audit":     auditCmd,
 		"totp":      totpCmd,
+		"digest":    digestCmd,
 	})
 }
 
@@ -130,6 +136,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 		defer metrics.Close()
 	}
 	go housekeeping(ctx, pool, cfg.Retention, log)
+	go digest.Loop(ctx, pool, mailer(cfg, log), cfg.PublicURL, cfg.Mail.DigestAt, log)
 	anchored := make(chan struct{})
 	go func() { anchor(ctx, pool, cfg.Audit, log); close(anchored) }()
 	log.Info("listening", "addr", ln.Addr().String(), "public_url", cfg.PublicURL)

@@ -332,9 +332,19 @@ func without(cs []Code, key string) []Code {
 	return out
 }
 
+// AppointmentKind is what a booked meeting or planned action
+// (bokat möte, planerad åtgärd) is.
+var AppointmentKind = List{Name: "appointment_kind", Columns: []string{"appointments.kind"}, Codes: []Code{
+	{"meeting_school", "Möte i skolan"},
+	{"home_visit", "Hembesök"},
+	{"meeting_office", "Möte på kontoret"},
+	{"call_back", "Ringa upp"},
+	{"other", "Annat"},
+}}
+
 // All is every list, for the tests that hold the database and the pages to
 // them.
 var All = []List{Gender, UpperSecondary, Source, RegistrationReason, Deregistration, ProjectEnd, Occupation, Status,
 	ContactOccupation, Channel, Direction, SMSStatus, Party, Letter, Method, EnrolmentKind, Aim, Referral, GoalStatus, MeasureType, Responsible, MeasureEnd,
 	Followup, SurveyAnswer, LabourMarket, Education, SurveyQuestion, GenderPlural, FollowupShort, OrgKind,
-	NoteSource, ConsentGiver, ConsentMethod, NoticeOutcome, NoticeHandling}
+	NoteSource, ConsentGiver, ConsentMethod, NoticeOutcome, NoticeHandling, AppointmentKind}

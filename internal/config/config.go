@@ -60,6 +60,8 @@ type Config struct {
 	Retention RetentionMode
 	// SMS is the SMS gateway; empty Provider: SMS is not set up.
 	SMS SMS
+	// Mail is the SMTP server the daily digest is sent through (empty SMTPURL: no e-mail).
+	Mail Mail
 }
 
 // SMS configures the SMS gateway (docs/design/sms.md): KAA_SMS_PROVIDER
@@ -129,6 +131,16 @@ func validSender(from string) bool {
 	return true
 }
 
+// Mail configures e-mail (docs/design/agenda.md): the SMTP server as a URL
+// (KAA_SMTP_URL: smtp://user:pass@host:587 with STARTTLS, smtps://user:pass@host:465,
+// or smtp://host:25?starttls=off for a plain relay), the sender address
+// (KAA_SMTP_FROM), and the time of day, Swedish time, from which the daily
+// digest is sent (KAA_DIGEST_AT, default 07:00).
+type Mail struct {
+	SMTPURL, From string
+	DigestAt      time.Duration
+}
+
 // RetentionMode is what the daily gallring job does.
 type RetentionMode string
 
@@ -196,6 +208,9 @@ func Load(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("config: KAA_RETENTION must be off, report or erase, got %q", string(m))
 	}
 	var err error
+	if c.Mail, err = loadMail(getenv); err != nil {
+		return c, err
+	}
 	if c.SessionIdleTimeout, err = duration(getenv, "KAA_SESSION_IDLE_TIMEOUT", c.SessionIdleTimeout); err != nil {
 		return c, err
 	}
@@ -252,6 +267,21 @@ func loadAudit(getenv func(string) string) (Audit, error) {
 	}
 	a.CheckpointInterval, err = duration(getenv, "KAA_AUDIT_CHECKPOINT_INTERVAL", time.Hour)
 	return a, err
+}
+
+func loadMail(getenv func(string) string) (Mail, error) {
+	m := Mail{SMTPURL: getenv("KAA_SMTP_URL"), From: getenv("KAA_SMTP_FROM"), DigestAt: 7 * time.Hour}
+	if m.SMTPURL != "" && m.From == "" {
+		return m, fmt.Errorf("config: KAA_SMTP_URL is set but KAA_SMTP_FROM (the sender address) is not")
+	}
+	if v := getenv("KAA_DIGEST_AT"); v != "" {
+		t, err := time.Parse("15:04", v)
+		if err != nil {
+			return m, fmt.Errorf("config: KAA_DIGEST_AT: want a time of day such as 07:00, got %q", v)
+		}
+		m.DigestAt = time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute
+	}
+	return m, nil
 }
 
 // HTTPS reports whether users reach the service over https.

@@ -393,6 +393,8 @@ func seedTwoTenants(t *testing.T, d *pgtest.DB) (a, b int) {
 			 ON CONFLICT DO NOTHING`,
 			`INSERT INTO followup_revisions (tenant_id, followup_id, snapshot, replaced_by)
 			 SELECT tenant_id, id, '{}', $2 FROM followups WHERE tenant_id = $1`,
+			`INSERT INTO appointments (tenant_id, participant_id, kind, due_at, responsible, created_by)
+			 SELECT tenant_id, id, 'home_visit', '2026-03-01 10:00+01', $2, $2 FROM participants WHERE tenant_id = $1`,
 			`INSERT INTO scb_files (tenant_id, half_year, spec_version, spec_date, file_name, rows, findings, xlsx, xlsx_sha256, text, text_sha256, created_by)
 			 VALUES ($1, '2026-1', '2026-2', '2026-12-01', 'KAA', 0, 0, '', repeat('0', 64), '', repeat('0', 64), $2)`,
 			`INSERT INTO enrolment_corrections (tenant_id, participant_id, enrolment_id, corrected_by, reason, old_ends_on, old_end_reason)

@@ -105,12 +105,14 @@ func TestErasureLeavesNoFreeText(t *testing.T) {
 		`INSERT INTO scb_files (tenant_id, half_year, spec_version, spec_date, file_name, rows, findings, xlsx, xlsx_sha256, text, text_sha256, created_by)
 		 SELECT $1, h, '2026-2', '2026-12-01', $3, 1, 0, '', repeat('0', 64), '', repeat('0', 64), $4 FROM unnest(ARRAY['2015-1', '2026-2']) h
 		 WHERE $2::bigint IS NOT NULL`,
+		`INSERT INTO appointments (tenant_id, participant_id, kind, due_at, note, responsible, created_by)
+		 VALUES ($1, $2, 'home_visit', now(), $3, $4, $4)`,
 	} {
 		if _, err := tx.Exec(ctx, sql, osby, pid, marker, user); err != nil {
 			t.Fatalf("%v\n%s", err, sql)
 		}
 	}
-	filled = append(filled, "enrolment_corrections.reason", "enrolment_corrections.old_end_note", "contact_amendments.note", "contact_amendments.reason")
+	filled = append(filled, "enrolment_corrections.reason", "enrolment_corrections.old_end_note", "contact_amendments.note", "contact_amendments.reason", "appointments.note")
 	if !slices.Contains(filled, "enrolments.end_note") {
 		filled = append(filled, "enrolments.end_note")
 	}

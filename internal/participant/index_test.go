@@ -17,7 +17,7 @@ func TestMain(m *testing.M) { pgtest.Main(m) }
 
 // The tables whose rows grow with the country: a sequential scan of one of
 // them in a page of one municipality reads every municipality's rows.
-var bigTables = []string{"participants", "enrolments", "contacts", "plans", "followups"}
+var bigTables = []string{"participants", "enrolments", "contacts", "plans", "followups", "appointments"}
 
 // TestKeyQueriesUseIndexes runs the queries of a coordinator's day on a
 // mid-sized register (one large municipality among several) and fails if any
@@ -59,6 +59,10 @@ func TestKeyQueriesUseIndexes(t *testing.T) {
 		`INSERT INTO plans (tenant_id, participant_id, version, created_by) SELECT tenant_id, id, 1, (SELECT id FROM users WHERE email = 'samordnare@kristianstad.demo') FROM participants WHERE id % 3 = 0`,
 		`INSERT INTO followups (tenant_id, participant_id, enrolment_id, kind, due_on)
 		 SELECT tenant_id, participant_id, id, 'exit', ends_on + 28 FROM enrolments WHERE ends_on IS NOT NULL`,
+		// Two bookings each, by the municipality's coordinator, one held.
+		`INSERT INTO appointments (tenant_id, participant_id, kind, due_at, responsible, created_by, done_at)
+		 SELECT p.tenant_id, p.id, 'home_visit', p.identified_on + k * interval '20 days', u.id, u.id, CASE WHEN k = 1 THEN p.identified_on + interval '20 days' END
+		 FROM participants p, generate_series(1, 2) k, users u WHERE u.email = 'samordnare@kristianstad.demo'`,
 		`ANALYZE`,
 	}
 	for _, s := range steps {
@@ -114,10 +118,15 @@ func TestKeyQueriesUseIndexes(t *testing.T) {
 			if _, err := participant.Mappings(ctx, tx, someone); err != nil {
 				return err
 			}
-			_, err := participant.FollowUps(ctx, tx, someone)
+			if _, err := participant.FollowUps(ctx, tx, someone); err != nil {
+				return err
+			}
+			_, err := participant.Appointments(ctx, tx, someone)
 			return err
 		}},
 		{"the work queues", func(tx db.Tx) error { _, _, err := participant.Queues(ctx, tx, coordinator, today); return err }},
+		{"the work queues of the whole municipality", func(tx db.Tx) error { _, _, err := participant.Queues(ctx, tx, 0, today); return err }},
+		{"the menu's count of due items", func(tx db.Tx) error { _, err := participant.CountDue(ctx, tx, coordinator, today); return err }},
 		{"the municipality dashboard", func(tx db.Tx) error {
 			_, err := dashboard.BuildMunicipality(ctx, tx, dashboard.Period{From: date("2026-07-01"), To: date("2026-12-31")}, 0, today)
 			return err

@@ -37,6 +37,13 @@ type QueueItem struct {
 	MeasureType     string
 	MeasureFollowUp *time.Time
 	DaysLate        int
+	// Due is when the item is (or was) to be done, by the queue's rule
+	// (docs/design/agenda.md): a date at midnight UTC, or, for a booked
+	// appointment (DueHasTime), the moment.
+	Due        time.Time
+	DueHasTime bool
+	// On the queue of booked appointments: the appointment.
+	Appointment *Appointment
 }
 
 // Queue keys, in the order shown.
@@ -50,7 +57,15 @@ const (
 	QueuePlanReview     = "plan_review_passed"
 	QueueLongMeasures   = "long_measures"
 	QueueMeasureReview  = "measure_review_passed"
+	QueueAppointments   = "appointments"
 )
+
+// WaitingDays is how long after identification a first contact attempt is due.
+const WaitingDays = 14
+
+// RetryDays is how long after an attempt that did not reach the person the
+// next attempt is due.
+const RetryDays = 7
 
 // Settings are a municipality's queue settings.
 type Settings struct {
@@ -82,29 +97,38 @@ func Queues(ctx context.Context, tx db.Tx, coordinatorID int, now time.Time) ([]
 	}
 	open := `p.status IN (` + strings.Join(notEnded, ", ") + `)`
 	const anyContact = `p.last_contact_at IS NOT NULL`
-	conditions := []struct{ key, where string }{
-		{QueueNeverContacted, `NOT ` + anyContact},
-		{QueueStale, anyContact + ` AND ` + lastContactSQL + ` < @now::timestamptz - make_interval(days => @days)`},
-		{QueueNeverReached, anyContact + ` AND NOT p.ever_reached`},
+	// Each queue's due date follows from its rule (docs/design/agenda.md).
+	lastContactDay := `(` + lastContactSQL + ` AT TIME ZONE 'Europe/Stockholm')::date`
+	conditions := []struct{ key, where, due string }{
+		{QueueNeverContacted, `NOT ` + anyContact, `p.identified_on + ` + strconv.Itoa(WaitingDays)},
+		{QueueStale, anyContact + ` AND ` + lastContactSQL + ` < @now::timestamptz - make_interval(days => @days)`, lastContactDay + ` + @days::int`},
+		{QueueNeverReached, anyContact + ` AND NOT p.ever_reached`, lastContactDay + ` + ` + strconv.Itoa(RetryDays)},
 		// Also those already 20 whose KAA enrolment is still open: it should have ended.
 		{QueueTurns20, `p.birth_date <= (@today::date + 60) - interval '20 years'
-			AND EXISTS (SELECT 1 FROM enrolments e WHERE e.tenant_id = p.tenant_id AND e.participant_id = p.id AND e.kind = 'kaa' AND e.ends_on IS NULL)`},
-		{QueueWaiting, `p.identified_on <= @today::date - 14 AND NOT ` + anyContact},
+			AND EXISTS (SELECT 1 FROM enrolments e WHERE e.tenant_id = p.tenant_id AND e.participant_id = p.id AND e.kind = 'kaa' AND e.ends_on IS NULL)`,
+			`(p.birth_date + interval '20 years')::date`},
+		{QueueWaiting, `p.identified_on <= @today::date - ` + strconv.Itoa(WaitingDays) + ` AND NOT ` + anyContact, `p.identified_on + ` + strconv.Itoa(WaitingDays)},
 	}
 	// These concern people whose enrolments may have ended: they are not
 	// limited to open ones. Each starts from the records that put a person on
 	// the queue, not from every person.
 	const currentPlan = `pl.version = (SELECT max(version) FROM plans x WHERE x.tenant_id = pl.tenant_id AND x.participant_id = pl.participant_id)`
-	late := []struct{ key, where string }{
+	late := []struct{ key, where, due string }{
 		// The exit follow-up is to be done from the day of exit; the six-month
 		// one from a week before it is due.
 		{QueueFollowUps, `p.id IN (SELECT f.participant_id FROM followups f WHERE f.tenant_id = @tenant
-			AND f.done_on IS NULL AND f.due_on <= @today::date + 28 AND f.due_on - CASE f.kind WHEN 'exit' THEN 28 ELSE 7 END <= @today::date)`},
+			AND f.done_on IS NULL AND f.due_on <= @today::date + 28 AND f.due_on - CASE f.kind WHEN 'exit' THEN 28 ELSE 7 END <= @today::date)`,
+			`(SELECT min(f.due_on) FROM followups f WHERE f.tenant_id = p.tenant_id AND f.participant_id = p.id AND f.done_on IS NULL)`},
 		{QueuePlanReview, `p.id IN (SELECT pl.participant_id FROM plans pl WHERE pl.tenant_id = @tenant
-			AND ` + currentPlan + ` AND pl.follow_up_on < @today::date) AND ` + open},
+			AND ` + currentPlan + ` AND pl.follow_up_on < @today::date) AND ` + open,
+			`(SELECT pl.follow_up_on FROM plans pl WHERE pl.tenant_id = p.tenant_id AND pl.participant_id = p.id ORDER BY pl.version DESC LIMIT 1)`},
 		{QueueLongMeasures, `p.id IN (SELECT m.participant_id FROM plan_measures m JOIN plans pl ON pl.tenant_id = m.tenant_id
 			AND pl.participant_id = m.participant_id AND pl.version = m.version
-			WHERE m.tenant_id = @tenant AND ` + currentPlan + ` AND m.ends_on IS NULL AND m.starts_on < @today::date - interval '6 months')`},
+			WHERE m.tenant_id = @tenant AND ` + currentPlan + ` AND m.ends_on IS NULL AND m.starts_on < @today::date - interval '6 months')`,
+			// Six months after the earliest open åtgärd of the current plan began.
+			`(SELECT (min(m.starts_on) + interval '6 months')::date FROM plan_measures m JOIN plans pl ON pl.tenant_id = m.tenant_id
+			AND pl.participant_id = m.participant_id AND pl.version = m.version
+			WHERE m.tenant_id = p.tenant_id AND m.participant_id = p.id AND ` + currentPlan + ` AND m.ends_on IS NULL)`},
 	}
 	// The largest municipality's queues and a small one's want different
 	// plans; the queries are few.
@@ -118,18 +142,19 @@ func Queues(ctx context.Context, tx db.Tx, coordinatorID int, now time.Time) ([]
 	}
 	for _, c := range append(conditions, late...) {
 		rows, _ := tx.Query(ctx, `
-			SELECT p.id, p.first_name, p.last_name, p.birth_date, p.identified_on, `+lastContactSQL+`, count(*) OVER ()
+			SELECT * FROM (
+			SELECT p.id, p.first_name, p.last_name, p.birth_date, p.identified_on, `+lastContactSQL+`, (`+c.due+`)::date AS due, count(*) OVER ()
 			FROM participants p
 			WHERE p.tenant_id = @tenant AND p.erased_on IS NULL AND (@coordinator = 0 OR p.id IN (SELECT pc.participant_id FROM participant_coordinators pc
 			      WHERE pc.tenant_id = @tenant AND pc.user_id = @coordinator))
-			  AND `+c.where+`
-			ORDER BY p.identified_on, p.id LIMIT `+strconv.Itoa(QueueLimit),
+			  AND `+c.where+`) q
+			ORDER BY q.due, q.identified_on, q.id LIMIT `+strconv.Itoa(QueueLimit),
 			pgx.NamedArgs{"tenant": tx.TenantID, "coordinator": coordinatorID, "now": now, "days": s.NoContactDays, "today": today})
 		q := Queue{Key: c.key}
 		var err error
 		q.Items, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (QueueItem, error) {
 			var it QueueItem
-			err := r.Scan(&it.ID, &it.FirstName, &it.LastName, &it.BirthDate, &it.IdentifiedOn, &it.LastContactAt, &q.Total)
+			err := r.Scan(&it.ID, &it.FirstName, &it.LastName, &it.BirthDate, &it.IdentifiedOn, &it.LastContactAt, &it.Due, &q.Total)
 			return it, err
 		})
 		if err != nil {
@@ -158,6 +183,9 @@ func Queues(ctx context.Context, tx db.Tx, coordinatorID int, now time.Time) ([]
 		var it QueueItem
 		err := r.Scan(&it.ID, &it.FirstName, &it.LastName, &it.BirthDate, &it.IdentifiedOn, &it.LastContactAt,
 			&it.MeasureType, &it.MeasureFollowUp, &it.DaysLate, &q.Total)
+		if it.MeasureFollowUp != nil {
+			it.Due = *it.MeasureFollowUp
+		}
 		return it, err
 	})
 	if err != nil {
@@ -171,6 +199,13 @@ func Queues(ctx context.Context, tx db.Tx, coordinatorID int, now time.Time) ([]
 		}
 	}
 	queues = slices.Insert(queues, at, q)
+	counts[q.Key] = q.Total
+	// The booked appointments come first: they have a time set with someone.
+	q, err = appointmentQueue(ctx, tx, coordinatorID)
+	if err != nil {
+		return nil, s, err
+	}
+	queues = slices.Insert(queues, 0, q)
 	counts[q.Key] = q.Total
 	return queues, s, audit.Record(ctx, tx, audit.Event{Action: "participant.list", RecordType: "participant", Detail: map[string]any{"queues": counts}})
 }
@@ -199,4 +234,36 @@ func SaveSettings(ctx context.Context, tx db.Tx, s Settings) error {
 	}
 	return audit.Record(ctx, tx, audit.Event{Action: "settings.update", RecordType: "settings",
 		Detail: map[string]any{"no_contact_days": s.NoContactDays}})
+}
+
+// appointmentQueue is the open booked appointments, of the people
+// coordinatorID is coordinator for or of which they are responsible (all in
+// the municipality when 0), the most overdue first.
+func appointmentQueue(ctx context.Context, tx db.Tx, coordinatorID int) (Queue, error) {
+	rows, _ := tx.Query(ctx, `
+		SELECT p.id, p.first_name, p.last_name, p.birth_date, p.identified_on, `+lastContactSQL+`,
+		       a.id, a.kind, a.due_at, a.note, a.responsible, coalesce(u.name, ''), count(*) OVER ()
+		FROM appointments a
+		JOIN participants p ON p.tenant_id = a.tenant_id AND p.id = a.participant_id
+		LEFT JOIN users u ON u.id = a.responsible
+		WHERE a.tenant_id = @tenant AND a.done_at IS NULL AND a.cancelled_at IS NULL AND p.erased_on IS NULL
+		  AND (@coordinator = 0 OR a.responsible = @coordinator OR p.id IN (SELECT pc.participant_id FROM participant_coordinators pc
+		      WHERE pc.tenant_id = @tenant AND pc.user_id = @coordinator))
+		ORDER BY a.due_at, a.id LIMIT `+strconv.Itoa(QueueLimit),
+		pgx.NamedArgs{"tenant": tx.TenantID, "coordinator": coordinatorID})
+	q := Queue{Key: QueueAppointments}
+	var err error
+	q.Items, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (QueueItem, error) {
+		it := QueueItem{DueHasTime: true, Appointment: &Appointment{}}
+		a := it.Appointment
+		err := r.Scan(&it.ID, &it.FirstName, &it.LastName, &it.BirthDate, &it.IdentifiedOn, &it.LastContactAt,
+			&a.ID, &a.Kind, &a.DueAt, &a.Note, &a.Responsible, &a.ResponsibleName, &q.Total)
+		a.ParticipantID = it.ID
+		it.Due = a.DueAt
+		return it, err
+	})
+	if err != nil {
+		return q, fmt.Errorf("participant: queue %s: %w", q.Key, err)
+	}
+	return q, nil
 }

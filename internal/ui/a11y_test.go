@@ -243,7 +243,7 @@ func TestAccessibility(t *testing.T) {
 		"/k/1273/", "/k/1273/deltagare", "/k/1273/deltagare?status=identified&sortera=age", "/k/1273/deltagare/ny",
 		p, p + "/andra", fmt.Sprintf("%s/kontakter/%d", p, cid), p + "/kartlaggning", p + "/plan", p + "/plan/andra",
 		p + "/plan/utskrift", fmt.Sprintf("%s/uppfoljningar/%s", p, a.followUpOf(pid)),
-		"/k/1273/att-gora", "/k/1273/deltagare/import", "/k/1273/scb", "/k/1273/scb?spec=1999-1", "/k/1273/statistik", "/k/1273/export", "/konto/losenord", "/konto/tvastegs", "/finns-inte",
+		"/k/1273/att-gora", "/k/1273/deltagare/import", "/k/1273/scb", "/k/1273/scb?spec=1999-1", "/k/1273/statistik", "/k/1273/export", "/konto/losenord", "/konto/tvastegs", "/konto/sammanfattning", "/finns-inte",
 	}
 	for _, path := range pages {
 		visit(path)

@@ -29,6 +29,7 @@ func (h *Handler) page(r *http.Request, title string) views.Page {
 		if auth.HasAny(o.Roles, coordinator) {
 			add("Deltagare", current+"deltagare")
 			add("Att göra", current+"att-gora")
+			h.dueBadge(r, &p.Nav[len(p.Nav)-1])
 			add("Sök i anteckningar", current+"sok-anteckningar")
 			add("SCB-rapport", current+"scb")
 			add("Export", current+"export")

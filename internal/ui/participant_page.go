@@ -34,11 +34,18 @@ func (h *Handler) renderParticipant(w http.ResponseWriter, r *http.Request, stat
 	if v.Contact.Values == nil {
 		v.Contact.Values = freshContact("sms")
 	}
+	v.Agenda = views.AgendaBox{Form: forms.Appointment, Now: now}
+	if v.Agenda.Form.Values == nil {
+		v.Agenda.Form.Values = views.FreshAppointment(now)
+	}
 	if v.EnrolForm.Values == nil {
 		v.EnrolForm.Values = map[string]string{"enrol": "kaa", "starts_on": views.Date(today())}
 	}
 	err = h.inTenant(r, func(tx db.Tx) (err error) {
 		if v.Page, err = participant.LoadPage(ctx, tx, id); err != nil {
+			return err
+		}
+		if v.Agenda.Items, err = participant.Appointments(ctx, tx, id); err != nil {
 			return err
 		}
 		return h.loadSMSCard(r, tx, v.P, &v.SMS)

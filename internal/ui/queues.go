@@ -19,7 +19,7 @@ func (h *Handler) queues(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) renderQueues(w http.ResponseWriter, r *http.Request, status int, movedInErrs views.Errors) {
 	ctx := r.Context()
 	o := orgFrom(ctx)
-	v := views.QueuesView{Base: "/k/" + o.Key, Mine: r.URL.Query().Get("alla") == "", MovedInErrors: movedInErrs}
+	v := views.QueuesView{Base: "/k/" + o.Key, Mine: r.URL.Query().Get("alla") == "", MovedInErrors: movedInErrs, Now: time.Now()}
 	who := principalFrom(ctx).UserID
 	if !v.Mine {
 		who = 0

@@ -60,6 +60,9 @@ func (h *Handler) Routes() []Route {
 		// Issue 19, letters: the phone that letters and the printed plan show.
 		{"GET", "/konto/kontaktuppgifter", SignedIn, nil, h.accountContact},
 		{"POST", "/konto/kontaktuppgifter", SignedIn, nil, h.saveAccountContact},
+		// The daily e-mail summary of what is due (docs/design/agenda.md).
+		{"GET", "/konto/sammanfattning", SignedIn, nil, h.digestPage},
+		{"POST", "/konto/sammanfattning", SignedIn, nil, h.saveDigest},
 
 		// A municipality (or partner organisation), by role.
 		{"GET", "/k/{tenant}/", Tenant, tenantStaff, h.tenantHome},
@@ -126,6 +129,10 @@ func (h *Handler) Routes() []Route {
 		{"POST", "/k/{tenant}/sok-anteckningar", Tenant, coordinator, h.noteSearch},
 		// The filtered list as a workbook (issue 19).
 		{"GET", "/k/{tenant}/deltagare/excel", Tenant, coordinator, h.participantsExcel},
+		// Booked meetings and planned actions (docs/design/agenda.md).
+		{"POST", "/k/{tenant}/deltagare/{id}/bokningar", Tenant, coordinator, h.appointmentCreate},
+		{"POST", "/k/{tenant}/deltagare/{id}/bokningar/{aid}/klar", Tenant, coordinator, h.appointmentDone},
+		{"POST", "/k/{tenant}/deltagare/{id}/bokningar/{aid}/stall-in", Tenant, coordinator, h.appointmentCancel},
 		{"GET", "/k/{tenant}/scb", Tenant, coordinator, h.scbReport},
 		{"POST", "/k/{tenant}/scb/fil", Tenant, coordinator, h.scbFile},
 		{"GET", "/k/{tenant}/scb/arkiv/{id}/{format}", Tenant, coordinator, h.scbArchived},

@@ -15,6 +15,7 @@ import (
 var labels = func() map[string]map[string]string {
 	m := map[string]map[string]string{
 		"queue": {
+			"appointments":          "Bokade möten och planerade åtgärder",
 			"never_contacted":       "Aldrig kontaktade",
 			"no_recent_contact":     "Ingen kontakt på länge",
 			"never_reached":         "Kontakt sökt men aldrig nådda",

@@ -12,6 +12,9 @@ type Link struct {
 	Label   string
 	Href    string
 	Current bool
+	// Badge is a count shown after the label (items due), read out as BadgeLabel.
+	Badge      int
+	BadgeLabel string
 }
 
 // Page is what the layout needs on every page.

@@ -1,0 +1,241 @@
+package digest_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"mime"
+	"mime/quotedprintable"
+	"net"
+	netmail "net/mail"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+
+	"github.com/kaa-plattform/kaa/internal/digest"
+	"github.com/kaa-plattform/kaa/internal/mail"
+	"github.com/kaa-plattform/kaa/internal/participant"
+	"github.com/kaa-plattform/kaa/internal/pgtest"
+	"github.com/kaa-plattform/kaa/internal/seed"
+)
+
+func TestMain(m *testing.M) { pgtest.Main(m) }
+
+// received is a message the test's SMTP server accepted.
+type received struct {
+	From    string
+	To      []string
+	Subject string
+	Body    string
+}
+
+// inbox is the backend of a real SMTP server (go-smtp) that keeps what it
+// receives, after PLAIN authentication as kaa/hemligt; while reject is set
+// it refuses every message.
+type inbox struct {
+	mu     sync.Mutex
+	msgs   []received
+	reject bool
+}
+
+func (b *inbox) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{b: b}, nil }
+
+func (b *inbox) all() []received {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]received(nil), b.msgs...)
+}
+
+type session struct {
+	b      *inbox
+	authed bool
+	msg    received
+}
+
+func (s *session) AuthMechanisms() []string { return []string{sasl.Plain} }
+
+func (s *session) Auth(string) (sasl.Server, error) {
+	return sasl.NewPlainServer(func(_, user, pass string) error {
+		if user != "kaa" || pass != "hemligt" {
+			return errors.New("wrong user or password")
+		}
+		s.authed = true
+		return nil
+	}), nil
+}
+
+func (s *session) Mail(from string, _ *smtp.MailOptions) error {
+	if !s.authed {
+		return smtp.ErrAuthRequired
+	}
+	s.msg = received{From: from}
+	return nil
+}
+
+func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	s.msg.To = append(s.msg.To, to)
+	return nil
+}
+
+func (s *session) Data(r io.Reader) error {
+	m, err := netmail.ReadMessage(r)
+	if err != nil {
+		return err
+	}
+	var body io.Reader = m.Body
+	if strings.EqualFold(m.Header.Get("Content-Transfer-Encoding"), "quoted-printable") {
+		body = quotedprintable.NewReader(m.Body)
+	}
+	b, err := io.ReadAll(body)
+	if err != nil {
+		return err
+	}
+	s.msg.Subject, err = new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
+	if err != nil {
+		return err
+	}
+	s.msg.Body = string(b)
+	s.b.mu.Lock()
+	defer s.b.mu.Unlock()
+	if s.b.reject {
+		return &smtp.SMTPError{Code: 451, Message: "try again later"}
+	}
+	s.b.msgs = append(s.b.msgs, s.msg)
+	return nil
+}
+
+func (s *session) Reset()        {}
+func (s *session) Logout() error { return nil }
+
+// smtpServer starts a real SMTP server on loopback and returns its inbox and
+// the URL to reach it.
+func smtpServer(t *testing.T) (*inbox, string) {
+	t.Helper()
+	b := &inbox{}
+	srv := smtp.NewServer(b)
+	srv.Domain = "localhost"
+	srv.AllowInsecureAuth = true
+	srv.ReadTimeout = 10 * time.Second
+	srv.WriteTimeout = 10 * time.Second
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return b, "smtp://kaa:hemligt@" + ln.Addr().String() + "?starttls=off"
+}
+
+func TestDigest(t *testing.T) {
+	t.Parallel()
+	d := pgtest.NewFrom(t, "accounts", seed.StructureAt)
+	ctx := context.Background()
+	id := func(sql string, args ...any) int {
+		t.Helper()
+		var n int
+		if err := d.Owner.QueryRow(ctx, sql, args...).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	osby := id(`SELECT id FROM orgs WHERE key = '1273'`)
+	horby := id(`SELECT id FROM orgs WHERE key = '1266'`)
+	me := id(`SELECT id FROM users WHERE email = 'samordnare@osby.demo'`)
+	off := id(`SELECT id FROM users WHERE email = 'samordnare@horby.demo'`)
+	// Today at 08:00 in Sweden: one item due at 15:00 and two three days late;
+	// in Hörby, the same for a coordinator who turned the digest off.
+	l := participant.Local(time.Now())
+	now := time.Date(l.Year(), l.Month(), l.Day(), 8, 0, 0, 0, l.Location())
+	for _, x := range []struct{ org, user int }{{osby, me}, {horby, off}} {
+		_, err := d.Owner.Exec(ctx, `
+			WITH p AS (INSERT INTO participants (tenant_id, personnummer, birth_date, first_name, last_name)
+			           VALUES ($1, '200803010024', '2008-03-01', 'Alva', 'Andersson') RETURNING id)
+			INSERT INTO appointments (tenant_id, participant_id, kind, due_at, note, responsible, created_by)
+			SELECT $1, p.id, k, t, 'Skolans bibliotek', $2, $2 FROM p,
+			       (VALUES ('meeting_school', $3::timestamptz), ('call_back', $4), ('home_visit', $4)) v(k, t)`,
+			x.org, x.user, now.Add(7*time.Hour), now.AddDate(0, 0, -3))
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := digest.SetWanted(ctx, d.App, off, false); err != nil {
+		t.Fatal(err)
+	}
+	box, url := smtpServer(t)
+	s, err := mail.New(url, "kaa@kommun.test")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("OnlyCountsAndALink", func(t *testing.T) {
+		res, err := digest.Run(ctx, d.App, s, "https://kaa.kommun.test", now)
+		if err != nil || res.Sent != 1 {
+			t.Fatalf("run: %+v %v", res, err)
+		}
+		msgs := box.all()
+		if len(msgs) != 1 {
+			t.Fatalf("%d messages arrived", len(msgs))
+		}
+		m := msgs[0]
+		if len(m.To) != 1 || m.To[0] != "samordnare@osby.demo" || m.From != "kaa@kommun.test" {
+			t.Errorf("from %s to %v", m.From, m.To)
+		}
+		if m.Subject != "Att göra i dag i KAA-registret" {
+			t.Errorf("subject %q", m.Subject)
+		}
+		for _, want := range []string{"1 att göra i dag, 2 försenade", "https://kaa.kommun.test/k/1273/att-gora", "Osby"} {
+			if !strings.Contains(m.Body, want) {
+				t.Errorf("the digest lacks %q:\n%s", want, m.Body)
+			}
+		}
+		for _, personal := range []string{"Alva", "Andersson", "200803010024", "080301", "bibliotek", "Möte i skolan"} {
+			if strings.Contains(m.Body, personal) || strings.Contains(m.Subject, personal) {
+				t.Errorf("the digest carries %q", personal)
+			}
+		}
+	})
+
+	t.Run("OnceADay", func(t *testing.T) {
+		res, err := digest.Run(ctx, d.App, s, "https://kaa.kommun.test", now.Add(time.Hour))
+		if err != nil || res.Sent != 0 || len(box.all()) != 1 {
+			t.Errorf("a second run the same day: %+v %v, %d messages", res, err, len(box.all()))
+		}
+	})
+
+	t.Run("AFailedSendIsTriedAgain", func(t *testing.T) {
+		tomorrow := now.AddDate(0, 0, 1)
+		box.mu.Lock()
+		box.reject = true
+		box.mu.Unlock()
+		res, err := digest.Run(ctx, d.App, s, "https://kaa.kommun.test", tomorrow)
+		if err == nil || res.Failed != 1 {
+			t.Fatalf("a refused message: %+v %v", res, err)
+		}
+		box.mu.Lock()
+		box.reject = false
+		box.mu.Unlock()
+		if res, err := digest.Run(ctx, d.App, s, "https://kaa.kommun.test", tomorrow); err != nil || res.Sent != 1 || len(box.all()) != 2 {
+			t.Errorf("the retry: %+v %v", res, err)
+		}
+	})
+
+	t.Run("NotConfigured", func(t *testing.T) {
+		if _, err := mail.New("", ""); !errors.Is(err, mail.ErrNotConfigured) {
+			t.Fatalf("no URL: %v", err)
+		}
+		var log bytes.Buffer
+		digest.Loop(ctx, d.App, nil, "https://kaa.kommun.test", 0, slog.New(slog.NewTextHandler(&log, nil)))
+		if !strings.Contains(log.String(), "no SMTP server configured") {
+			t.Errorf("the log does not say that no digest is sent: %s", log.String())
+		}
+		if len(box.all()) != 2 {
+			t.Error("something was sent without configuration")
+		}
+	})
+}
