@@ -1,4 +1,4 @@
--- The schema after every migration (up to 000038), as pg_dump of PostgreSQL 15
+-- The schema after every migration (up to 000039), as pg_dump of PostgreSQL 15
 -- prints it (--schema-only, with grants, row-level security policies and the
 -- owners other than the migrating role), normalised. Written by
 -- `make schema` from a freshly migrated database: do not edit it by hand.
@@ -756,6 +756,16 @@ BEGIN
     WHERE c.tenant_id = t AND c.participant_id = ANY (ids);
     -- The note or place of a booked meeting (000033).
     UPDATE appointments a SET note = '' WHERE a.tenant_id = t AND a.participant_id = ANY (ids) AND a.note <> '';
+    -- The SMS sent to and received from the person (000036): number and
+    -- text go; the contact each was logged as stays, its note emptied above.
+    DELETE FROM sms_messages s WHERE s.tenant_id = t AND s.participant_id = ANY (ids);
+    -- Replies that matched no one, and notices of people who moved here
+    -- that nobody registered or dismissed (000038), are kept no longer than
+    -- someone identified but never registered.
+    DELETE FROM sms_messages s WHERE s.tenant_id = t AND s.participant_id IS NULL
+       AND s.created_at < today - make_interval(months => d.unenrolled_months);
+    DELETE FROM move_notices n WHERE n.tenant_id = t AND n.handled_at IS NULL
+       AND n.sent_at < today - make_interval(months => d.unenrolled_months);
     -- The SCB files the municipality produced hold personnummer: they are
     -- kept as long as the decision keeps KAA data, counted from the end of
     -- their half-year, and then removed whole.
@@ -3025,6 +3035,7 @@ GRANT SELECT(recorded_at) ON TABLE public.move_consents TO kaa_notice;
 
 GRANT SELECT ON TABLE public.move_notices TO kaa_app;
 GRANT INSERT ON TABLE public.move_notices TO kaa_notice;
+GRANT SELECT,DELETE ON TABLE public.move_notices TO kaa_retention;
 
 -- Name: COLUMN move_notices.personnummer; Type: ACL; Schema: public
 
@@ -3195,6 +3206,7 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.signin_throttle TO kaa_app;
 
 GRANT SELECT,INSERT,UPDATE ON TABLE public.sms_messages TO kaa_app;
 GRANT SELECT ON TABLE public.sms_messages TO kaa_aggregate;
+GRANT SELECT,DELETE ON TABLE public.sms_messages TO kaa_retention;
 
 -- Name: TABLE subprojects; Type: ACL; Schema: public
 

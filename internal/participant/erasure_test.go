@@ -107,12 +107,26 @@ func TestErasureLeavesNoFreeText(t *testing.T) {
 		 WHERE $2::bigint IS NOT NULL`,
 		`INSERT INTO appointments (tenant_id, participant_id, kind, due_at, note, responsible, created_by)
 		 VALUES ($1, $2, 'home_visit', now(), $3, $4, $4)`,
+		// An SMS sent to the person, and a reply from the same number.
+		`INSERT INTO sms_messages (tenant_id, direction, participant_id, contact_id, phone, body, status, created_by, created_at)
+		 SELECT tenant_id, d, participant_id, id, '+46701234567', $3, CASE WHEN d = 'outgoing' THEN 'delivered' ELSE 'received' END,
+		        CASE WHEN d = 'outgoing' THEN $4::int END, now()
+		 FROM (SELECT * FROM contacts WHERE tenant_id = $1 AND participant_id = $2 LIMIT 1) c, unnest(ARRAY['outgoing', 'incoming']) d`,
+		// A reply that matched no one and a notice of someone who moved
+		// here that nobody answered: one of long ago, one of now, each.
+		`INSERT INTO sms_messages (tenant_id, direction, phone, body, status, created_at)
+		 SELECT $1, 'incoming', '+46709999999', $3, 'received', at FROM unnest(ARRAY[timestamptz '2015-01-01', now()]) at
+		 WHERE $2::bigint IS NOT NULL AND $4::int IS NOT NULL`,
+		`INSERT INTO move_notices (tenant_id, from_org_id, source_enrolment, personnummer, first_name, last_name, moved_on, sent_at)
+		 SELECT $1, $1, n, '200801010000', $3, 'Ek', at::date, at FROM unnest(ARRAY[timestamptz '2015-01-01', now()]) WITH ORDINALITY AS x(at, n)
+		 WHERE $2::bigint IS NOT NULL AND $4::int IS NOT NULL`,
 	} {
 		if _, err := tx.Exec(ctx, sql, osby, pid, marker, user); err != nil {
 			t.Fatalf("%v\n%s", err, sql)
 		}
 	}
-	filled = append(filled, "enrolment_corrections.reason", "enrolment_corrections.old_end_note", "contact_amendments.note", "contact_amendments.reason", "appointments.note")
+	filled = append(filled, "enrolment_corrections.reason", "enrolment_corrections.old_end_note", "contact_amendments.note", "contact_amendments.reason", "appointments.note",
+		"sms_messages.body")
 	if !slices.Contains(filled, "enrolments.end_note") {
 		filled = append(filled, "enrolments.end_note")
 	}
@@ -146,6 +160,16 @@ func TestErasureLeavesNoFreeText(t *testing.T) {
 	rows, _ = d.Owner.Query(ctx, `SELECT half_year FROM scb_files WHERE tenant_id = $1 AND file_name = $2 ORDER BY 1`, osby, marker)
 	if files, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil || !slices.Equal(files, []string{"2026-2"}) {
 		t.Errorf("SCB files kept after gallring: %v (%v), want only 2026-2", files, err)
+	}
+	// Of the unmatched replies and the unanswered notices, those of 2015
+	// are gone (past the decision's twelve months), today's stay.
+	for table, at := range map[string]string{"sms_messages": "created_at", "move_notices": "sent_at"} {
+		var kept []int
+		rows, _ := d.Owner.Query(ctx, fmt.Sprintf(`SELECT extract(year FROM %s)::int FROM %s WHERE tenant_id = $1 AND %s = $2 ORDER BY 1`,
+			at, table, map[string]string{"sms_messages": "body", "move_notices": "first_name"}[table]), osby, marker)
+		if kept, err = pgx.CollectRows(rows, pgx.RowTo[int]); err != nil || len(kept) != 1 || kept[0] != time.Now().Year() {
+			t.Errorf("%s kept after gallring: years %v (%v), want only this year's", table, kept, err)
+		}
 	}
 	for _, c := range filled {
 		if strings.HasPrefix(c, "scb_files.") {
