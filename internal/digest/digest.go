@@ -16,6 +16,7 @@ import (
 
 	"github.com/kaa-plattform/kaa/internal/db"
 	"github.com/kaa-plattform/kaa/internal/mail"
+	"github.com/kaa-plattform/kaa/internal/org"
 	"github.com/kaa-plattform/kaa/internal/participant"
 )
 
@@ -99,14 +100,9 @@ func Run(ctx context.Context, pool db.Pool, s *mail.Sender, publicURL string, no
 // collect finds, municipality by municipality, the coordinators who want
 // the digest and have not had today's, with their counts there.
 func collect(ctx context.Context, pool db.Pool, today, now time.Time) ([]*recipient, error) {
-	rows, _ := pool.Query(ctx, `SELECT id, key, name FROM orgs ORDER BY key`)
-	type org struct {
-		ID        int
-		Key, Name string
-	}
-	orgs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[org])
+	orgs, err := org.All(ctx, pool)
 	if err != nil {
-		return nil, fmt.Errorf("digest: organisations: %w", err)
+		return nil, err
 	}
 	byID := map[int]*recipient{}
 	var out []*recipient

@@ -33,6 +33,17 @@ func ByKey(ctx context.Context, q db.Querier, key string) (Org, error) {
 	return o, err
 }
 
+// All returns every organisation in the order of their keys, for the jobs
+// that run in each of them (gallring, the daily digest).
+func All(ctx context.Context, q db.Querier) ([]Org, error) {
+	rows, _ := q.Query(ctx, `SELECT id, key, name, kind FROM orgs ORDER BY key`)
+	orgs, err := pgx.CollectRows(rows, pgx.RowToStructByName[Org])
+	if err != nil {
+		return nil, fmt.Errorf("org: all: %w", err)
+	}
+	return orgs, nil
+}
+
 // OrgWithAdmins is an organisation with its number of administrators.
 type OrgWithAdmins struct {
 	Org

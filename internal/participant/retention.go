@@ -10,6 +10,7 @@ import (
 
 	"github.com/kaa-plattform/kaa/internal/audit"
 	"github.com/kaa-plattform/kaa/internal/db"
+	"github.com/kaa-plattform/kaa/internal/org"
 )
 
 // Retention is how many months personal data is kept (gallring) after
@@ -215,14 +216,9 @@ type OrgRun struct {
 // RetentionEverywhere runs RunRetention in every organisation, in the order
 // of their keys, and returns what it did (or would) in each.
 func RetentionEverywhere(ctx context.Context, pool db.Pool, today time.Time, erase bool) ([]OrgRun, error) {
-	rows, _ := pool.Query(ctx, `SELECT id, key, name FROM orgs ORDER BY key`)
-	type org struct {
-		ID        int
-		Key, Name string
-	}
-	orgs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[org])
+	orgs, err := org.All(ctx, pool)
 	if err != nil {
-		return nil, fmt.Errorf("participant: organisations: %w", err)
+		return nil, err
 	}
 	var out []OrgRun
 	var failed []error
