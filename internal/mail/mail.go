@@ -41,7 +41,9 @@ func New(rawURL, from string) (*Sender, error) {
 	}
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return nil, fmt.Errorf("mail: SMTP URL: %w", err)
+		// Not err: url.Parse's error holds the whole URL, password and all,
+		// and this one is logged.
+		return nil, errors.New("mail: KAA_SMTP_URL is not a valid URL (smtp://user:password@host:587)")
 	}
 	if from == "" {
 		return nil, errors.New("mail: no sender address (KAA_SMTP_FROM)")
@@ -69,7 +71,7 @@ func New(rawURL, from string) (*Sender, error) {
 		return nil, fmt.Errorf("mail: SMTP URL must start with smtp:// or smtps://, got %q", u.Scheme+"://")
 	}
 	if p := u.Port(); p != "" {
-		if port, err = strconv.Atoi(p); err != nil {
+		if port, err = strconv.Atoi(p); err != nil || port < 1 || port > 65535 {
 			return nil, fmt.Errorf("mail: SMTP URL: port %q", p)
 		}
 	}

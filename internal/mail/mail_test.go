@@ -2,6 +2,7 @@ package mail_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/kaa-plattform/kaa/internal/mail"
@@ -24,6 +25,13 @@ func TestNew(t *testing.T) {
 		_, err := mail.New(tc.url, tc.from)
 		if (err == nil) != tc.ok {
 			t.Errorf("%s: %v", tc.name, err)
+		}
+	}
+	// A URL that does not parse, or has a bad port, is refused without
+	// repeating it: the error is logged, and the URL holds the password.
+	for _, bad := range []string{"smtp://user:s3cret@mail.example:58x", "smtp://user:s3cret%zz@mail.example:587", "smtp://user:s3cret@mail.example:99999"} {
+		if _, err := mail.New(bad, "kaa@kommun.test"); err == nil || strings.Contains(err.Error(), "s3cret") {
+			t.Errorf("%s: %v", bad, err)
 		}
 	}
 	if _, err := mail.New("", ""); !errors.Is(err, mail.ErrNotConfigured) {

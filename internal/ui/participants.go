@@ -22,8 +22,9 @@ func (h *Handler) participantBase(r *http.Request) string {
 }
 
 // filterFrom reads the list's filters from the URL (never a name or number:
-// those come only in the search form's POST body).
-func filterFrom(q url.Values) participant.Filter {
+// those come only in the search form's POST body); "visa=mina" narrows it to
+// the people user is a responsible coordinator for.
+func filterFrom(q url.Values, user int) participant.Filter {
 	f := participant.Filter{
 		Status:        q.Get("status"),
 		Enrolment:     q.Get("inskrivning"),
@@ -35,6 +36,9 @@ func filterFrom(q url.Values) participant.Filter {
 		NoContactDays: atoiOr0(q.Get("ingen_kontakt")),
 		Sort:          q.Get("sortera"),
 		Page:          atoiOr0(q.Get("sida")),
+	}
+	if q.Get("visa") == "mina" {
+		f.Mine = user
 	}
 	if !slices.Contains(participant.Statuses, f.Status) {
 		f.Status = ""
@@ -75,11 +79,8 @@ func (h *Handler) participantSearch(w http.ResponseWriter, r *http.Request) {
 // action for the marked people was refused.
 func (h *Handler) renderList(w http.ResponseWriter, r *http.Request, status int, q url.Values, search string, bulk *views.BulkForm) {
 	ctx := r.Context()
-	f := filterFrom(q)
+	f := filterFrom(q, principalFrom(ctx).UserID)
 	f.Search = strings.TrimSpace(search)
-	if q.Get("visa") == "mina" {
-		f.Mine = principalFrom(ctx).UserID
-	}
 	now := today()
 	v := views.ListView{Base: h.participantBase(r), Query: listQuery(q), Filter: f,
 		AgeOf: func(p participant.Participant) int { return participant.Age(p.BirthDate, now) }}

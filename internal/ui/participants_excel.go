@@ -14,7 +14,7 @@ import (
 // is audited with each person's id (participant.ExportList).
 func (h *Handler) participantsExcel(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	f := filterFrom(r.URL.Query())
+	f := filterFrom(r.URL.Query(), principalFrom(ctx).UserID)
 	now := today()
 	var b bytes.Buffer
 	err := h.inTenant(r, func(tx db.Tx) error {

@@ -151,6 +151,25 @@ func TestParticipantsExcel(t *testing.T) {
 		}
 	})
 
+	t.Run("Mine", func(t *testing.T) {
+		// Someone of Osby's whom no coordinator is responsible for: in the
+		// whole municipality's file, not in the coordinator's own.
+		if _, err := a.db.Owner.Exec(context.Background(), `INSERT INTO participants (tenant_id, personnummer, birth_date, first_name, last_name)
+			VALUES ($1, '200806070018', '2008-06-07', 'Ingen', 'Ansvarigsson')`, a.orgID("1273")); err != nil {
+			t.Fatal(err)
+		}
+		has := func(path string) bool {
+			rows, _ := open(path).GetRows("Deltagare")
+			return slices.ContainsFunc(rows, func(r []string) bool { return slices.Contains(r, "Ansvarigsson") })
+		}
+		if !has("/k/1273/deltagare/excel") {
+			t.Error("the whole municipality's file lacks someone without a responsible coordinator")
+		}
+		if has("/k/1273/deltagare/excel?visa=mina") {
+			t.Error("the file of Mina ungdomar holds someone the coordinator is not responsible for")
+		}
+	})
+
 	t.Run("Audited", func(t *testing.T) {
 		osbyID := a.orgID("1273")
 		before := a.count(`SELECT count(*) FROM audit_events WHERE tenant_id = $1 AND action = 'participant.export'`, osbyID)
