@@ -60,10 +60,15 @@ REVOKE ALL ON FUNCTION sms_report_tenant(text) FROM PUBLIC;
 ALTER FUNCTION sms_report_tenant(text) OWNER TO kaa_aggregate;
 GRANT EXECUTE ON FUNCTION sms_report_tenant(text) TO kaa_app;
 
--- sms_reply_tenant: the municipality that last wrote to number (NULL when none).
+-- sms_reply_tenant: the one municipality that wrote to number in the last
+-- 90 days; NULL when none did, and NULL when more than one did. A reply
+-- must never cross to a municipality that is not the one the young person
+-- answers (one that gave someone of its own the number, or the one the
+-- young person moved from), so an ambiguous reply goes to no register.
 CREATE FUNCTION sms_reply_tenant(number text) RETURNS integer
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
-    SELECT tenant_id FROM sms_messages WHERE phone = number AND direction = 'outgoing' ORDER BY id DESC LIMIT 1
+    SELECT CASE WHEN count(DISTINCT tenant_id) = 1 THEN min(tenant_id) END FROM sms_messages
+    WHERE phone = number AND direction = 'outgoing' AND created_at > now() - interval '90 days'
 $$;
 REVOKE ALL ON FUNCTION sms_reply_tenant(text) FROM PUBLIC;
 ALTER FUNCTION sms_reply_tenant(text) OWNER TO kaa_aggregate;

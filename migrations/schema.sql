@@ -844,7 +844,8 @@ CREATE FUNCTION public.sms_reply_tenant(number text) RETURNS integer
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO 'public'
     AS $$
-    SELECT tenant_id FROM sms_messages WHERE phone = number AND direction = 'outgoing' ORDER BY id DESC LIMIT 1
+    SELECT CASE WHEN count(DISTINCT tenant_id) = 1 THEN min(tenant_id) END FROM sms_messages
+    WHERE phone = number AND direction = 'outgoing' AND created_at > now() - interval '90 days'
 $$;
 
 ALTER FUNCTION public.sms_reply_tenant(number text) OWNER TO kaa_aggregate;

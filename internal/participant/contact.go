@@ -153,7 +153,8 @@ func CorrectContact(ctx context.Context, tx db.Tx, id, cid int64, c Contact, rea
 	if err := tx.QueryRow(ctx, `SELECT count(*) FROM contact_amendments WHERE tenant_id = $1 AND contact_id = $2`, tx.TenantID, cid).Scan(&amendments); err != nil {
 		return false, err
 	}
-	if orig.CreatedBy == tx.UserID && amendments == 0 && sameDay(orig.CreatedAt, now) {
+	orig.Amended = amendments > 0
+	if CanEditInPlace(orig, tx.UserID, now) {
 		_, err = tx.Exec(ctx, `
 			UPDATE contacts SET occurred_at = $4, channel = $5, direction = $6, reached = $7, method = $8, note = $9, occupation = $10, party = $11, updated_at = now()
 			WHERE tenant_id = $1 AND participant_id = $2 AND id = $3`,
@@ -181,8 +182,15 @@ func CorrectContact(ctx context.Context, tx db.Tx, id, cid int64, c Contact, rea
 // ErrReasonNeeded means a correction must be an amendment and needs a reason.
 var ErrReasonNeeded = errors.New("participant: an amendment needs a reason")
 
-// CanEditInPlace reports whether userID may still correct c without an amendment.
+// CanEditInPlace reports whether userID may still correct c without an
+// amendment: their own contact, never amended, on the day it was logged.
+// Never an incoming SMS: its note is the young person's own words (a reply
+// through the gateway is logged in the name of whoever wrote to them), so a
+// correction stands beside it as an amendment.
 func CanEditInPlace(c Contact, userID int, now time.Time) bool {
+	if c.Channel == "sms" && c.Direction == "incoming" {
+		return false
+	}
 	return c.CreatedBy == userID && !c.Amended && sameDay(c.CreatedAt, now)
 }
 

@@ -51,12 +51,14 @@ func nullTime(rep Report) any {
 }
 
 // RecordIncoming logs an SMS someone sent us. The municipality is the one
-// that last wrote to the sender's number; within it, when every SMS to that
-// number went to one person, the SMS is an incoming contact of that person,
-// written by whoever last wrote to them, and "STOPP" turns SMS off for them.
-// Otherwise it is kept as an unmatched SMS (okopplade sms) of the
-// municipality. An SMS from a number nobody wrote to is not kept: there is
-// no municipality to keep it for. A repeated callback changes nothing.
+// that wrote to the sender's number in the last 90 days (sms_reply_tenant);
+// within it, when every SMS to that number went to one person, the SMS is an
+// incoming contact of that person, written in the name of whoever last wrote
+// to them. Otherwise it is kept as an unmatched SMS (okopplade sms) of the
+// municipality. "STOPP" turns SMS off for everyone the municipality wrote to
+// at that number, matched or not. An SMS from a number no municipality, or
+// more than one, wrote to is not kept: there is no one municipality to keep
+// it for. A repeated callback changes nothing.
 func RecordIncoming(ctx context.Context, pool db.Pool, in Incoming) error {
 	tenant, err := tenantOf(ctx, pool, `SELECT sms_reply_tenant($1)`, in.From)
 	if err != nil || tenant == 0 {
@@ -88,7 +90,10 @@ func RecordIncoming(ctx context.Context, pool db.Pool, in Incoming) error {
 				tx.TenantID, in.From, text, string(in.ID), in.Created).Scan(&smsID); err != nil {
 				return fmt.Errorf("sms: incoming: %w", err)
 			}
-			return audit.Record(ctx, tx, audit.Event{Action: "sms.unmatched", RecordType: "sms", RecordID: strconv.FormatInt(smsID, 10)})
+			if err := audit.Record(ctx, tx, audit.Event{Action: "sms.unmatched", RecordType: "sms", RecordID: strconv.FormatInt(smsID, 10)}); err != nil {
+				return err
+			}
+			return optOut(ctx, tx, in)
 		}
 		w := ws[0]
 		cid, err := participant.LogContact(ctx, tx, w.Participant, participant.Contact{OccurredAt: in.Created, Channel: "sms",
@@ -102,14 +107,31 @@ func RecordIncoming(ctx context.Context, pool db.Pool, in Incoming) error {
 			tx.TenantID, w.Participant, cid, in.From, string(in.ID), in.Created); err != nil {
 			return fmt.Errorf("sms: incoming: %w", err)
 		}
-		if !IsStop(in.Text) {
-			return nil
-		}
-		if _, err := tx.Exec(ctx, `UPDATE participants SET no_sms = true, updated_at = now() WHERE tenant_id = $1 AND id = $2`, tx.TenantID, w.Participant); err != nil {
-			return fmt.Errorf("sms: opt out: %w", err)
-		}
-		return audit.Record(ctx, tx, audit.Event{Action: "participant.sms_opt_out", RecordType: "participant", RecordID: strconv.FormatInt(w.Participant, 10)})
+		return optOut(ctx, tx, in)
 	})
+}
+
+// optOut turns SMS off, when in says STOPP, for everyone in the municipality
+// of tx who was sent an SMS at in's number, each audited.
+func optOut(ctx context.Context, tx db.Tx, in Incoming) error {
+	if !IsStop(in.Text) {
+		return nil
+	}
+	rows, _ := tx.Query(ctx, `
+		UPDATE participants p SET no_sms = true, updated_at = now()
+		WHERE p.tenant_id = $1 AND NOT p.no_sms AND p.id IN (SELECT s.participant_id FROM sms_messages s
+		      WHERE s.tenant_id = $1 AND s.phone = $2 AND s.direction = 'outgoing')
+		RETURNING p.id`, tx.TenantID, in.From)
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+	if err != nil {
+		return fmt.Errorf("sms: opt out: %w", err)
+	}
+	for _, id := range ids {
+		if err := audit.Record(ctx, tx, audit.Event{Action: "participant.sms_opt_out", RecordType: "participant", RecordID: strconv.FormatInt(id, 10)}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // IsStop reports whether a reply asks for no more SMS: "STOPP" (or "stop"),

@@ -161,14 +161,20 @@ func TestBrowserCoordinatorLogsContact(t *testing.T) {
 	if err := click(ctx, `[data-testid="participants"] a`); err != nil {
 		t.Fatalf("open the participant: %v", err)
 	}
-	err = chromedp.Do(ctx,
+	// Each step is one that may be repeated (set a value, choose a radio
+	// button), and is, when the form was replaced under it: the page goes on
+	// loading its parts after the form is first visible.
+	for _, step := range []chromedp.Action[chromedp.Void]{
 		chromedp.WaitVisible(chromedp.ID("contact-form")),
 		chromedp.SetValue(chromedp.ID("f-channel"), "sms"),
 		chromedp.Click(chromedp.ID("f-reached-no")),
-		chromedp.SendKeys(chromedp.ID("f-note"), note),
-		chromedp.Click(chromedp.CSS(`#contact-form button[type="submit"]`)),
-	)
-	if err != nil {
+		chromedp.SetValue(chromedp.ID("f-note"), note),
+	} {
+		if err := eventually(ctx, func(ctx context.Context) (bool, error) { return true, chromedp.Do(ctx, step) }); err != nil {
+			t.Fatalf("log contact: %v", err)
+		}
+	}
+	if err := click(ctx, `#contact-form button[type="submit"]`); err != nil {
 		t.Fatalf("log contact: %v", err)
 	}
 	var timeline string

@@ -346,6 +346,42 @@ func TestSMSBulk(t *testing.T) {
 			t.Errorf("the unmatched list: %d", page.Status)
 		}
 	})
+
+	t.Run("StoppFromASharedNumber", func(t *testing.T) {
+		// STOPP from a number two people share turns SMS off for both.
+		g.reply("+46701234567", "STOPP")
+		if n := a.count(`SELECT count(*) FROM participants WHERE id IN ($1, $2) AND no_sms`, one, tre); n != 2 {
+			t.Errorf("%d of the two at the shared number opted out", n)
+		}
+	})
+
+	t.Run("NoReplyCrossesToAnotherMunicipality", func(t *testing.T) {
+		// Hörby writes to the same number: a reply from it now belongs to
+		// no one municipality, so it goes into neither register, and a
+		// STOPP changes nothing in either.
+		h := a.client()
+		h.signIn("samordnare@horby.demo")
+		p := newParticipant("080304-0021", "Hugo", "Holm")
+		p.Set("mobile", "070-123 45 67")
+		hugo := h.registerIn("1266", p)
+		if res := h.post(fmt.Sprintf("/k/1266/deltagare/%d/sms", hugo), url.Values{"text": {"Hej Hugo!"}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("Hörby's send: %d", res.Status)
+		}
+		g.reply("+46701234567", "Vem av er skrev?")
+		g.reply("+46701234567", "STOPP")
+		if n := a.count(`SELECT count(*) FROM sms_messages WHERE direction = 'incoming' AND body = 'Vem av er skrev?'`); n != 0 {
+			t.Errorf("a reply to two municipalities was kept %d times", n)
+		}
+		if n := a.count(`SELECT count(*) FROM sms_messages WHERE direction = 'incoming' AND body = 'STOPP'`); n != 1 { // Osby's, above
+			t.Errorf("a STOPP to two municipalities was kept: %d in all", n)
+		}
+		if n := a.count(`SELECT count(*) FROM contacts WHERE direction = 'incoming' AND note IN ('Vem av er skrev?', 'STOPP')`); n != 0 {
+			t.Errorf("a reply to two municipalities was logged on someone")
+		}
+		if n := a.count(`SELECT count(*) FROM participants WHERE id = $1 AND no_sms`, hugo); n != 0 {
+			t.Error("a STOPP that may be Osby's turned SMS off in Hörby")
+		}
+	})
 }
 
 func TestSMSGatewayDown(t *testing.T) {
