@@ -28,6 +28,26 @@ func ForParticipant(ctx context.Context, tx db.Tx, id int64) ([]Line, error) {
 	return pgx.CollectRows(rows, pgx.RowToStructByPos[Line])
 }
 
+// Record is one SMS to or from a person as the register extract lists it:
+// the number it went to or came from and where it got to (its text is the
+// note of the contact it was logged as).
+type Record struct {
+	Direction string
+	Phone     string
+	Status    string
+	At        time.Time
+	Delivered *time.Time
+}
+
+// History returns every SMS to or from participant id, oldest first, for
+// the register extract.
+func History(ctx context.Context, tx db.Tx, id int64) ([]Record, error) {
+	rows, _ := tx.Query(ctx, `
+		SELECT s.direction, s.phone, s.status, s.created_at, s.delivered_at FROM sms_messages s
+		WHERE s.tenant_id = $1 AND s.participant_id = $2 ORDER BY s.id`, tx.TenantID, id)
+	return pgx.CollectRows(rows, pgx.RowToStructByPos[Record])
+}
+
 // UnmatchedCount is how many received SMS of the municipality belong to nobody.
 func UnmatchedCount(ctx context.Context, tx db.Tx) (int, error) {
 	var n int

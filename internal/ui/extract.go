@@ -12,7 +12,9 @@ import (
 	"github.com/kaa-plattform/kaa/internal/audit"
 	"github.com/kaa-plattform/kaa/internal/codes"
 	"github.com/kaa-plattform/kaa/internal/db"
+	"github.com/kaa-plattform/kaa/internal/moves"
 	"github.com/kaa-plattform/kaa/internal/participant"
+	"github.com/kaa-plattform/kaa/internal/sms"
 	"github.com/kaa-plattform/kaa/internal/ui/views"
 )
 
@@ -70,6 +72,18 @@ func (h *Handler) extract(w http.ResponseWriter, r *http.Request) {
 			return err
 		}
 		if v.FollowUps, err = participant.FollowUps(ctx, tx, id); err != nil {
+			return err
+		}
+		if v.Bookings, err = participant.Appointments(ctx, tx, id); err != nil {
+			return err
+		}
+		if v.SMS, err = sms.History(ctx, tx, id); err != nil {
+			return err
+		}
+		switch m, err := moves.Latest(ctx, tx, id); {
+		case err == nil:
+			v.Consents = m.Consents
+		case !errors.Is(err, moves.ErrNotMoved):
 			return err
 		}
 		switch d, err := participant.CurrentDecision(ctx, tx); {
