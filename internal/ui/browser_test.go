@@ -187,8 +187,14 @@ func TestBrowserCoordinatorLogsContact(t *testing.T) {
 		t.Fatalf("the timeline does not show the new contact: %q", timeline)
 	}
 	// The message at the top of the fresh form says it was saved, and has
-	// the focus, so a screen reader reads it.
-	saved, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.matches('[data-testid="contact-saved"]') ? document.activeElement.textContent : ''`))
+	// the focus, so a screen reader reads it. htmx moves the focus once the
+	// new form has settled, which may be a moment after the timeline shows.
+	var saved string
+	eventually(ctx, func(ctx context.Context) (bool, error) {
+		var err error
+		saved, err = chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.matches('[data-testid="contact-saved"]') ? document.activeElement.textContent : ''`))
+		return strings.Contains(saved, "Kontakten (sms) är sparad"), err
+	})
 	if !strings.Contains(saved, "Kontakten (sms) är sparad") {
 		t.Errorf("the focus is not on the message that the contact was saved: %q", saved)
 	}
