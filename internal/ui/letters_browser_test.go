@@ -111,7 +111,7 @@ func TestBrowserPrintLetter(t *testing.T) {
 
 	k.goTo(person)
 	k.waitText(`[data-testid="timeline"]`, "Kallelse till möte")
-	if tl := k.text(`[data-testid="timeline"]`); !strings.Contains(tl, "Brev, Utgående") {
+	if tl := k.text(`[data-testid="timeline"]`); !strings.Contains(tl, "Brev, utgående") {
 		t.Errorf("the timeline does not show the letter as an outgoing letter:\n%s", tl)
 	}
 	if n := a.count(`SELECT count(*) FROM contacts WHERE participant_id = $1 AND channel = 'letter' AND note = 'Kallelse till möte'`, pid); n != 1 {
