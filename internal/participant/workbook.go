@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"time"
 
@@ -82,7 +83,12 @@ func WriteListXLSX(w io.Writer, people []Participant, coordinators map[int]strin
 	if err := sw.SetRow("A1", head); err != nil {
 		return err
 	}
-	text := func(s string) any { return csvsafe.Cell(s) }
+	text := func(s string) any {
+		if phoneNumber.MatchString(s) { // "+46701234567" is a number to call, not a formula: no apostrophe in front
+			return s
+		}
+		return csvsafe.Cell(s)
+	}
 	day := func(t time.Time) any { return excelize.Cell{StyleID: date, Value: t} }
 	for i, p := range people {
 		var names []string
@@ -121,3 +127,8 @@ func formatPersonnummer(d string, today time.Time) string {
 	}
 	return d
 }
+
+// phoneNumber is a mobile number as the register keeps it (+46…), which the
+// workbook writes as it is: a text cell is never run, and only a formula
+// rule for the CSV copy would put an apostrophe in front of it.
+var phoneNumber = regexp.MustCompile(`^\+[0-9 -]{6,20}$`)

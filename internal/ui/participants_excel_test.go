@@ -111,6 +111,9 @@ func TestParticipantsExcel(t *testing.T) {
 		if v, _ := f.GetCellValue("Deltagare", cell(2, "Gatuadress")); v != `'=HYPERLINK("http://x")` {
 			t.Errorf("a formula-like address is %q", v)
 		}
+		if v, _ := f.GetCellValue("Deltagare", cell(2, "Mobil")); v != "" && !strings.HasPrefix(v, "+46") {
+			t.Errorf("a mobile number reads %q, not as it is kept (+46…)", v)
+		}
 		if formula, _ := f.GetCellFormula("Deltagare", cell(2, "Gatuadress")); formula != "" {
 			t.Errorf("the address is a formula: %q", formula)
 		}
