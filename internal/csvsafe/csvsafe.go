@@ -1,12 +1,18 @@
-// Package csvsafe writes CSV that a spreadsheet cannot run as formulas: every
-// cell of every record, the header row included, passes through Cell. All CSV
-// the product sends goes through Writer, so no download can forget a cell.
+// Package csvsafe is the one CSV writer of the product. Every CSV it writes
+// opens right in Swedish Excel: UTF-8 with a byte-order mark, fields
+// separated by ;, CRLF line ends, numbers with a decimal comma and dates in
+// ISO form (see table.Cell.Plain). Every text cell, the header row included,
+// passes Cell so that a spreadsheet cannot run it as a formula; typed
+// numbers and dates are written by the program and are not escaped, so a
+// negative number stays -3. There is no other layout to choose.
 package csvsafe
 
 import (
 	"encoding/csv"
 	"io"
 	"strings"
+
+	"github.com/kaa-plattform/kaa/internal/table"
 )
 
 // Cell keeps a spreadsheet from running a cell as a formula (OWASP's CSV
@@ -19,50 +25,76 @@ func Cell(s string) string {
 	return s
 }
 
-// Writer is encoding/csv's Writer with Cell applied to every field.
+// Writer is encoding/csv's Writer in the Swedish spreadsheet layout, with
+// Cell applied to every text field.
 type Writer struct {
-	w   *csv.Writer
-	buf []string
+	out     io.Writer
+	w       *csv.Writer
+	started bool
+	err     error
+	buf     []string
 }
 
-// NewWriter returns a Writer writing comma-separated UTF-8 with LF line ends to w.
-func NewWriter(w io.Writer) *Writer { return &Writer{w: csv.NewWriter(w)} }
-
-// Format is how a Writer lays out a file: the separator, CRLF line ends, and
-// a UTF-8 byte-order mark first (which Swedish Excel needs to read UTF-8).
-type Format struct {
-	Comma rune
-	CRLF  bool
-	BOM   bool
-}
-
-// Semicolon is the format of a Swedish spreadsheet's text file: fields
-// separated by ;, CRLF line ends, a byte-order mark.
-var Semicolon = Format{Comma: ';', CRLF: true, BOM: true}
-
-// NewFormatWriter returns a Writer writing to w in format f; the byte-order
-// mark, if any, is written at once.
-func NewFormatWriter(w io.Writer, f Format) (*Writer, error) {
-	if f.BOM {
-		if _, err := io.WriteString(w, "\uFEFF"); err != nil {
-			return nil, err
-		}
-	}
+// NewWriter returns a Writer to w. The byte-order mark goes out with the
+// first record (or Flush), so an empty file still opens as UTF-8.
+func NewWriter(w io.Writer) *Writer {
 	cw := csv.NewWriter(w)
-	if f.Comma != 0 {
-		cw.Comma = f.Comma
-	}
-	cw.UseCRLF = f.CRLF
-	return &Writer{w: cw}, nil
+	cw.Comma = ';'
+	cw.UseCRLF = true
+	return &Writer{out: w, w: cw}
 }
 
-// Write writes one record, each field made safe. record is not changed.
+func (w *Writer) start() error {
+	if !w.started {
+		w.started = true
+		_, w.err = io.WriteString(w.out, "\uFEFF")
+	}
+	return w.err
+}
+
+// Write writes one record of text, each field made safe. record is not
+// changed.
 func (w *Writer) Write(record []string) error {
+	if err := w.start(); err != nil {
+		return err
+	}
 	w.buf = w.buf[:0]
 	for _, f := range record {
 		w.buf = append(w.buf, Cell(f))
 	}
 	return w.w.Write(w.buf)
+}
+
+// WriteCells writes one record of typed cells: numbers with a decimal
+// comma, shares with %, dates in ISO form, text made safe.
+func (w *Writer) WriteCells(record []table.Cell) error {
+	if err := w.start(); err != nil {
+		return err
+	}
+	w.buf = w.buf[:0]
+	for _, c := range record {
+		s := c.Plain()
+		if c.Escaped() {
+			s = Cell(s)
+		}
+		w.buf = append(w.buf, s)
+	}
+	return w.w.Write(w.buf)
+}
+
+// WriteTable writes t's header and rows (not its title, period or notes:
+// a CSV file is the table alone, for a program to read) and flushes.
+func (w *Writer) WriteTable(t table.Table) error {
+	if err := w.Write(t.Head); err != nil {
+		return err
+	}
+	for _, r := range t.Rows {
+		if err := w.WriteCells(r); err != nil {
+			return err
+		}
+	}
+	w.Flush()
+	return w.Error()
 }
 
 // WriteAll writes every record and flushes.
@@ -72,12 +104,21 @@ func (w *Writer) WriteAll(records [][]string) error {
 			return err
 		}
 	}
-	w.w.Flush()
-	return w.w.Error()
+	w.Flush()
+	return w.Error()
 }
 
 // Flush writes any buffered data to the underlying writer.
-func (w *Writer) Flush() { w.w.Flush() }
+func (w *Writer) Flush() {
+	if w.start() == nil {
+		w.w.Flush()
+	}
+}
 
 // Error reports any error from a previous Write or Flush.
-func (w *Writer) Error() error { return w.w.Error() }
+func (w *Writer) Error() error {
+	if w.err != nil {
+		return w.err
+	}
+	return w.w.Error()
+}

@@ -6,11 +6,11 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/kaa-plattform/kaa/internal/codes"
 	"github.com/kaa-plattform/kaa/internal/csvsafe"
+	"github.com/kaa-plattform/kaa/internal/sheet"
 	"github.com/kaa-plattform/kaa/internal/sv"
+	"github.com/kaa-plattform/kaa/internal/table"
 )
 
 // Cell is one value of the file: text, a date, or a number (SCB's numeric
@@ -132,10 +132,7 @@ func (f File) textDate(d time.Time) string {
 // so, a row naming the spec version, then the column names.
 func (f File) Text() ([]byte, error) {
 	var b bytes.Buffer
-	w, err := csvsafe.NewFormatWriter(&b, csvsafe.Semicolon)
-	if err != nil {
-		return nil, err
-	}
+	w := csvsafe.NewWriter(&b)
 	if f.Spec.TextInfoRow {
 		var line []string
 		for _, kv := range f.info()[:5] {
@@ -164,69 +161,41 @@ func (f File) Text() ([]byte, error) {
 	return b.Bytes(), w.Error()
 }
 
-// XLSX is the file as a workbook: the data sheet first (bold, frozen header
-// row; personnummer and kommunkod as text, dates as dates, codes as
-// numbers), then a sheet naming the spec version, municipality and half-year.
+// XLSX is the file as a workbook written by internal/sheet: the data sheet
+// first (bold, frozen header row with filters; personnummer and kommunkod
+// as text, dates as dates, codes as numbers), then a sheet naming the spec
+// version, municipality and half-year.
 func (f File) XLSX() ([]byte, error) {
-	x := excelize.NewFile()
+	x := sheet.New()
 	defer x.Close()
-	if err := x.SetSheetName(x.GetSheetName(0), f.Spec.Sheet); err != nil {
-		return nil, err
-	}
-	bold, err := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	s, err := x.Stream(f.Spec.Sheet, f.Head, nil)
 	if err != nil {
 		return nil, err
 	}
-	dateFmt := "yyyy-mm-dd"
-	date, err := x.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
-	if err != nil {
-		return nil, err
-	}
-	sh := f.Spec.Sheet
-	head := make([]any, len(f.Head))
-	for i, h := range f.Head {
-		head[i] = h
-	}
-	if err := x.SetSheetRow(sh, "A1", &head); err != nil {
-		return nil, err
-	}
-	last, _ := excelize.CoordinatesToCellName(len(f.Head), 1)
-	x.SetCellStyle(sh, "A1", last, bold)
-	for r, row := range f.Rows {
-		for c, cell := range row {
-			name, _ := excelize.CoordinatesToCellName(c+1, r+2)
-			switch cell.Kind {
+	line := make([]table.Cell, len(f.Head))
+	for _, row := range f.Rows {
+		for i, c := range row {
+			switch c.Kind {
 			case Text:
-				err = x.SetCellStr(sh, name, cell.Text)
+				line[i] = table.T(c.Text)
 			case Date:
-				if err = x.SetCellValue(sh, name, cell.Date); err == nil {
-					err = x.SetCellStyle(sh, name, name, date)
-				}
+				line[i] = table.D(c.Date)
 			case Number:
-				err = x.SetCellInt(sh, name, int64(cell.Number))
-			}
-			if err != nil {
-				return nil, err
+				line[i] = table.ID(c.Number)
+			default:
+				line[i] = table.Cell{}
 			}
 		}
-	}
-	lastCol, _ := excelize.ColumnNumberToName(len(f.Head))
-	x.SetColWidth(sh, "A", lastCol, 20)
-	if err := x.SetPanes(sh, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return nil, err
-	}
-	if _, err := x.NewSheet(f.Spec.InfoSheet); err != nil {
-		return nil, err
-	}
-	for i, kv := range f.info() {
-		if err := x.SetSheetRow(f.Spec.InfoSheet, fmt.Sprintf("A%d", i+1), &[]any{kv[0], kv[1]}); err != nil {
+		if err := s.Row(line); err != nil {
 			return nil, err
 		}
 	}
-	x.SetCellStyle(f.Spec.InfoSheet, "A1", fmt.Sprintf("A%d", len(f.info())), bold)
-	x.SetColWidth(f.Spec.InfoSheet, "A", "A", 32)
-	x.SetColWidth(f.Spec.InfoSheet, "B", "B", 80)
-	x.SetActiveSheet(0)
+	if err := s.Close(); err != nil {
+		return nil, err
+	}
+	if err := x.Pairs(f.Spec.InfoSheet, f.info()); err != nil {
+		return nil, err
+	}
 	var b bytes.Buffer
 	if err := x.Write(&b); err != nil {
 		return nil, err
