@@ -129,7 +129,15 @@ func (f *fixture) export(user int, p export.Params) files {
 		b, _ := io.ReadAll(r)
 		out.raw[file.Name] = string(b)
 	}
-	if out.data, err = csv.NewReader(strings.NewReader(out.raw["data.csv"])).ReadAll(); err != nil {
+	// Both CSV files are in the Swedish spreadsheet layout (csvsafe).
+	for _, name := range []string{"data.csv", "kodbok.csv"} {
+		if !strings.HasPrefix(out.raw[name], "\uFEFF") || !strings.Contains(out.raw[name], "\r\n") {
+			f.t.Errorf("%s has no byte-order mark or no CRLF", name)
+		}
+	}
+	r := csv.NewReader(strings.NewReader(strings.TrimPrefix(out.raw["data.csv"], "\uFEFF")))
+	r.Comma = ';'
+	if out.data, err = r.ReadAll(); err != nil {
 		f.t.Fatalf("data.csv: %v", err)
 	}
 	return out
@@ -222,7 +230,7 @@ func TestGeneralisesUntilKThenSuppresses(t *testing.T) {
 	if !strings.Contains(got.raw["rapport.txt"], hex.EncodeToString(sum[:])) {
 		t.Error("the report's SHA-256 is not that of data.csv")
 	}
-	if !strings.Contains(got.raw["kodbok.csv"], "kon,") || !strings.Contains(got.raw["kodbok.csv"], "Kvinna; Man; Icke-binär; Ej angivet") {
+	if !strings.Contains(got.raw["kodbok.csv"], "kon;") || !strings.Contains(got.raw["kodbok.csv"], "Kvinna; Man; Icke-binär; Ej angivet") {
 		t.Errorf("codebook:\n%s", got.raw["kodbok.csv"])
 	}
 
@@ -514,5 +522,8 @@ func TestXLSX(t *testing.T) {
 	cell, _ := excelize.CoordinatesToCellName(col+1, 2)
 	if v, _ := x.GetCellValue("Data", cell); v != "1" {
 		t.Errorf("kontakter_sms = %q, want 1", v)
+	}
+	if ct, _ := x.GetCellType("Data", cell); ct == excelize.CellTypeSharedString || ct == excelize.CellTypeInlineString {
+		t.Error("a count is stored as text")
 	}
 }

@@ -10,10 +10,10 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/kaa-plattform/kaa/internal/csvsafe"
+	"github.com/kaa-plattform/kaa/internal/sheet"
 	"github.com/kaa-plattform/kaa/internal/sv"
+	"github.com/kaa-plattform/kaa/internal/table"
 )
 
 // Labeller names a code of a label group in Swedish.
@@ -69,8 +69,9 @@ func kReached(k int) string {
 	return fmt.Sprint(k)
 }
 
-// WriteZip writes the export as a zip of data.csv (UTF-8), kodbok.csv and
-// rapport.txt, streaming the rows. It returns the SHA-256 of data.csv.
+// WriteZip writes the export as a zip of data.csv and kodbok.csv (csvsafe:
+// UTF-8 with a byte-order mark, ;, CRLF) and rapport.txt, streaming the
+// rows. It returns the SHA-256 of data.csv.
 func (x *Prepared) WriteZip(ctx context.Context, w io.Writer, label Labeller, projectName, scope string) (string, error) {
 	z := zip.NewWriter(w)
 	f, err := z.Create("data.csv")
@@ -85,11 +86,12 @@ func (x *Prepared) WriteZip(ctx context.Context, w io.Writer, label Labeller, pr
 		line[i] = c.Name
 	}
 	cw.Write(line)
+	cells := make([]table.Cell, len(cols))
 	err = x.Each(ctx, func(r Row) error {
 		for i, c := range cols {
-			line[i] = c.text(r, label)
+			cells[i] = cellValue(c.text(r, label), c.numeric())
 		}
-		return cw.Write(line)
+		return cw.WriteCells(cells)
 	})
 	if err != nil {
 		return "", err
@@ -117,61 +119,46 @@ func (x *Prepared) WriteZip(ctx context.Context, w io.Writer, label Labeller, pr
 	return sum, z.Close()
 }
 
-// WriteXLSX writes the export as a workbook with the sheets Data, Rapport and
-// Kodbok. The data sheet is streamed: excelize keeps at most a chunk of it in
-// memory and the rest in a temporary file.
+// WriteXLSX writes the export as a workbook (internal/sheet) with the
+// sheets Data, Rapport and Kodbok. The data sheet is streamed: excelize
+// keeps at most a chunk of it in memory and the rest in a temporary file.
 func (x *Prepared) WriteXLSX(ctx context.Context, w io.Writer, label Labeller, projectName, scope string) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	if err := f.SetSheetName(f.GetSheetName(0), "Data"); err != nil {
-		return err
+	b := sheet.New()
+	defer b.Close()
+	cols := Columns()
+	head := make([]string, len(cols))
+	for i, c := range cols {
+		head[i] = c.Name
 	}
-	sw, err := f.NewStreamWriter("Data")
+	s, err := b.Stream("Data", head, nil)
 	if err != nil {
 		return err
 	}
-	cols := Columns()
-	line := make([]any, len(cols))
-	for i, c := range cols {
-		line[i] = c.Name
-	}
-	if err := sw.SetRow("A1", line); err != nil {
-		return err
-	}
-	n := 1
+	cells := make([]table.Cell, len(cols))
 	err = x.Each(ctx, func(r Row) error {
-		n++
 		for i, c := range cols {
-			line[i] = cellValue(c.text(r, label), c.numeric())
+			cells[i] = cellValue(c.text(r, label), c.numeric())
 		}
-		cell, _ := excelize.CoordinatesToCellName(1, n)
-		return sw.SetRow(cell, line)
+		return s.Row(cells)
 	})
 	if err != nil {
 		return err
 	}
-	if err := sw.Flush(); err != nil {
+	if err := s.Close(); err != nil {
 		return err
 	}
-	for _, sheet := range []struct {
-		name string
-		rows [][]string
-	}{{"Rapport", reportRows(x.Report.Lines(projectName, scope, ""))}, {"Kodbok", Codebook(label)}} {
-		if _, err := f.NewSheet(sheet.name); err != nil {
-			return err
-		}
-		for i, row := range sheet.rows {
-			cells := make([]any, len(row))
-			for j, c := range row {
-				cells[j] = c
-			}
-			cell, _ := excelize.CoordinatesToCellName(1, i+1)
-			if err := f.SetSheetRow(sheet.name, cell, &cells); err != nil {
-				return err
-			}
-		}
+	if err := b.Pairs("Rapport", x.Report.Lines(projectName, scope, "")); err != nil {
+		return err
 	}
-	return f.Write(w)
+	book := Codebook(label)
+	t := table.Table{Head: book[0]}
+	for _, row := range book[1:] {
+		t.Rows = append(t.Rows, table.Texts(row...))
+	}
+	if err := b.Table("Kodbok", t); err != nil {
+		return err
+	}
+	return b.Write(w)
 }
 
 // text is the column's value in row r as the file shows it: a category by
@@ -184,22 +171,13 @@ func (c Column) text(r Row, label Labeller) string {
 	return v
 }
 
-func reportRows(lines [][2]string) [][]string {
-	out := make([][]string, len(lines))
-	for i, l := range lines {
-		out[i] = []string{l[0], l[1]}
+// cellValue is a count or a 1/0 flag as a number a spreadsheet can sum;
+// everything else as text.
+func cellValue(s string, numeric bool) table.Cell {
+	if numeric && s != "" {
+		if n, err := strconv.Atoi(s); err == nil {
+			return table.N(n)
+		}
 	}
-	return out
-}
-
-// cellValue stores a count as a number Excel can sum; everything else as
-// text, which .xlsx never runs as a formula.
-func cellValue(s string, numeric bool) any {
-	if !numeric || s == "" {
-		return s
-	}
-	if n, err := strconv.Atoi(s); err == nil {
-		return n
-	}
-	return s
+	return table.T(s)
 }
