@@ -18,6 +18,7 @@ import (
 	"github.com/kaa-plattform/kaa/internal/participant"
 	"github.com/kaa-plattform/kaa/internal/scb"
 	"github.com/kaa-plattform/kaa/internal/sv"
+	"github.com/kaa-plattform/kaa/internal/table"
 	"github.com/kaa-plattform/kaa/internal/ui/views"
 )
 
@@ -128,7 +129,7 @@ func (h *Handler) dashboardView(r *http.Request) (views.DashboardView, error) {
 	list := views.Figure{ID: "kaa-lista", Kind: "line", Title: "KAA-listans storlek vid varje månads slut", Head: []string{"Månad", "Antal"}, CSV: csvURL("kaa-lista")}
 	for _, mc := range m.ListSize {
 		list.Bars = append(list.Bars, views.Bar{Label: views.MonthLabel(mc), Value: float64(mc.Count), Text: sv.Num(mc.Count)})
-		list.Rows = append(list.Rows, []string{views.MonthLabel(mc), sv.Num(mc.Count)})
+		list.Rows = append(list.Rows, []table.Cell{table.M(mc.Month), table.N(mc.Count)})
 	}
 	if n := len(m.ListSize); n > 0 {
 		list.Summary = fmt.Sprintf("Listan hade %s för två år sedan och %s nu.", sv.Count(m.ListSize[0].Count, "ungdom", "ungdomar"), sv.Num(m.ListSize[n-1].Count))
@@ -139,7 +140,7 @@ func (h *Handler) dashboardView(r *http.Request) (views.DashboardView, error) {
 	for _, ind := range dashboard.Shares {
 		n := counts[ind.Key]
 		shares.Bars = append(shares.Bars, views.Bar{Label: ind.Label, Value: share(n, m.Population), Text: pct(n, m.Population)})
-		shares.Rows = append(shares.Rows, []string{ind.Label, sv.Num(n), pct(n, m.Population)})
+		shares.Rows = append(shares.Rows, []table.Cell{table.T(ind.Label), table.N(n), table.Pct(n, m.Population)})
 	}
 	shares.Summary = fmt.Sprintf("Av %s har %s haft kontaktförsök, %s nåtts och %s en handlingsplan.",
 		sv.Count(m.Population, "registrerad eller projektdeltagare", "registrerade och projektdeltagare"), pct(m.Contacted, m.Population), pct(m.Reached, m.Population), pct(m.WithPlan, m.Population))
@@ -147,7 +148,7 @@ func (h *Handler) dashboardView(r *http.Request) (views.DashboardView, error) {
 	channels := views.Figure{ID: "kanaler", Title: "Hur ofta kontakten nådde fram, per kanal", Head: []string{"Kanal", "Försök", "Nådda", "Andel nådda"}, CSV: csvURL("kanaler")}
 	for _, c := range m.Channels {
 		channels.Bars = append(channels.Bars, views.Bar{Label: views.Label("channel", c.Channel), Value: share(c.Reached, c.Attempts), Text: pct(c.Reached, c.Attempts)})
-		channels.Rows = append(channels.Rows, []string{views.Label("channel", c.Channel), sv.Num(c.Attempts), sv.Num(c.Reached), pct(c.Reached, c.Attempts)})
+		channels.Rows = append(channels.Rows, []table.Cell{table.T(views.Label("channel", c.Channel)), table.N(c.Attempts), table.N(c.Reached), table.Pct(c.Reached, c.Attempts)})
 	}
 	if len(m.Channels) > 0 {
 		channels.Summary = fmt.Sprintf("%s nådde fram oftast: %s av försöken.", views.Label("channel", m.Channels[0].Channel), pct(m.Channels[0].Reached, m.Channels[0].Attempts))
@@ -163,7 +164,7 @@ func (h *Handler) dashboardView(r *http.Request) (views.DashboardView, error) {
 	})
 	for _, g := range m.Genders {
 		byGender.Bars = append(byGender.Bars, views.Bar{Label: views.Label("gender", g.Gender), Value: float64(g.Count), Text: sv.Num(g.Count)})
-		byGender.Rows = append(byGender.Rows, []string{views.Label("gender", g.Gender), sv.Num(g.Count), pct(g.Count, m.Population)})
+		byGender.Rows = append(byGender.Rows, []table.Cell{table.T(views.Label("gender", g.Gender)), table.N(g.Count), table.Pct(g.Count, m.Population)})
 	}
 
 	outcomes := views.Figure{ID: "utfall", Kind: "stacked", Legend: []string{"Kvinnor", "Män", "Icke-binära", "Ej angivet"}, Title: "Var de unga var vid uppföljningarna", Head: []string{"Uppföljning och sysselsättning", "Kvinnor", "Män", "Icke-binära", "Ej angivet", "Totalt"}, CSV: csvURL("utfall")}
@@ -191,7 +192,7 @@ func (h *Handler) dashboardView(r *http.Request) (views.DashboardView, error) {
 		label := views.Label("followup_short", kind) + ": " + views.Label("occupation", occ)
 		outcomes.Stacks = append(outcomes.Stacks, views.Stack{Label: label, Text: sv.Num(total),
 			Parts: []float64{float64(g["woman"]), float64(g["man"]), float64(g["non_binary"]), float64(g["not_stated"])}})
-		outcomes.Rows = append(outcomes.Rows, []string{label, sv.Num(g["woman"]), sv.Num(g["man"]), sv.Num(g["non_binary"]), sv.Num(g["not_stated"]), sv.Num(total)})
+		outcomes.Rows = append(outcomes.Rows, []table.Cell{table.T(label), table.N(g["woman"]), table.N(g["man"]), table.N(g["non_binary"]), table.N(g["not_stated"]), table.N(total)})
 	}
 	done := map[string]int{}
 	for _, c := range m.Outcomes {
@@ -223,7 +224,7 @@ func (h *Handler) dashboardView(r *http.Request) (views.DashboardView, error) {
 			}
 		}
 		survey.Bars = append(survey.Bars, views.Bar{Label: label, Value: share(s.Yes, s.Answered), Text: pct(s.Yes, s.Answered)})
-		survey.Rows = append(survey.Rows, []string{label, sv.Num(s.Yes), sv.Num(s.Answered), pct(s.Yes, s.Answered), fmt.Sprintf("minst %.0f %%", targets[s.Question]), met})
+		survey.Rows = append(survey.Rows, []table.Cell{table.T(label), table.N(s.Yes), table.N(s.Answered), table.Pct(s.Yes, s.Answered), table.T(fmt.Sprintf("minst %.0f %%", targets[s.Question])), table.T(met)})
 	}
 	survey.Summary = fmt.Sprintf("%s av %s mål nåddes, räknat för kvinnor och män var för sig.", sv.Num(reached), sv.Num(answered))
 	if answered == 0 {
@@ -255,7 +256,8 @@ func (h *Handler) dashboardTable(w http.ResponseWriter, r *http.Request) {
 		if f.ID != id {
 			continue
 		}
-		h.writeTable(w, r, fmt.Sprintf("kaa-statistik-%s-%s", id, v.Period), f.Head, f.Rows)
+		h.writeTable(w, r, fmt.Sprintf("kaa-statistik-%s-%s", id, v.Period), "Statistik",
+			table.Table{Title: f.Title + ", " + orgFrom(r.Context()).Name, Period: v.PeriodLabel, Head: f.Head, Rows: f.Rows})
 		return
 	}
 	h.notFound(w, r)

@@ -124,7 +124,7 @@ func TestMunicipalityDashboard(t *testing.T) {
 		t.Errorf("dashboard page: %d", page.Status)
 	}
 	csv := c.get("/k/1273/statistik/tabell/kanaler?period=2026-2").Body
-	if csv != "Kanal,Försök,Nådda,Andel nådda\nSms,2,1,50 %\nTelefonsamtal,1,0,0 %\n" {
+	if csv != "\uFEFFKanal;Försök;Nådda;Andel nådda\r\nSms;2;1;50%\r\nTelefonsamtal;1;0;0%\r\n" {
 		t.Errorf("channel CSV:\n%s", csv)
 	}
 	xlsx := c.get("/k/1273/statistik/tabell/kanaler?period=2026-2&format=xlsx")
@@ -132,11 +132,14 @@ func TestMunicipalityDashboard(t *testing.T) {
 		t.Error("the table does not download as .xlsx")
 	} else if f, err := excelize.OpenReader(strings.NewReader(xlsx.Body)); err != nil {
 		t.Error(err)
-	} else if rows, _ := f.GetRows(f.GetSheetName(0)); len(rows) != 3 || rows[1][0] != "Sms" || rows[1][3] != "50 %" {
-		t.Errorf("xlsx rows %v", rows)
-	} else if num, _ := f.GetCellType(f.GetSheetName(0), "B2"); num != excelize.CellTypeNumber && num != excelize.CellTypeUnset {
+	} else if rows, _ := f.GetRows("Statistik"); len(rows) != 6 || !strings.HasPrefix(rows[0][0], "Hur ofta kontakten nådde fram, per kanal") ||
+		rows[3][0] != "Kanal" || rows[4][0] != "Sms" || rows[4][3] != "50%" {
+		t.Errorf("xlsx rows %q (title, period, blank, head, two channels)", rows)
+	} else if num, _ := f.GetCellType("Statistik", "B5"); num != excelize.CellTypeNumber && num != excelize.CellTypeUnset {
 		t.Errorf("the count of attempts is stored as cell type %v, not as a number Excel can sum", num)
-	} else if text, _ := f.GetCellType(f.GetSheetName(0), "A2"); text == num {
+	} else if share, _ := f.GetCellValue("Statistik", "D5", excelize.Options{RawCellValue: true}); share != "0.5" {
+		t.Errorf("the share is %q, not the number 0.5 with a percent format", share)
+	} else if text, _ := f.GetCellType("Statistik", "A5"); text == num {
 		t.Errorf("the channel's name and the count are stored alike (%v)", text)
 	}
 	// One follow-up at exit; of the woman's answers, a long-term goal (target 50 %) and

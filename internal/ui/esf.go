@@ -55,5 +55,5 @@ func (h *Handler) esf(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) esfTable(w http.ResponseWriter, r *http.Request) {
 	v, err := h.esfView(r)
-	h.downloadTable(w, r, err, "esf", v.Period, v.Tables)
+	h.downloadTable(w, r, err, "esf", "ESF+-indikatorer", v.Period, v.PeriodLabel, v.Tables)
 }

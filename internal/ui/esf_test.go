@@ -129,7 +129,7 @@ func TestESFIndicators(t *testing.T) {
 		if res.Status != 200 || !strings.HasPrefix(res.Body, "PK") {
 			t.Errorf("%s as .xlsx: %d", tbl, res.Status)
 		}
-		for _, cell := range strings.FieldsFunc(csv, func(r rune) bool { return r == ',' || r == '\n' }) {
+		for _, cell := range strings.FieldsFunc(csv, func(r rune) bool { return r == ';' || r == '\r' || r == '\n' }) {
 			if cell == "1" || cell == "11" {
 				t.Errorf("the %s CSV reveals the small cell: %s", tbl, csv)
 			}

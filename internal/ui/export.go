@@ -243,6 +243,7 @@ func (h *Handler) exportFile(w http.ResponseWriter, r *http.Request, e exportReq
 func (h *Handler) exportCodebook(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="kodbok.csv"`)
-	cw := csvsafe.NewWriter(w)
-	cw.WriteAll(export.Codebook(views.Label))
+	if err := csvsafe.NewWriter(w).WriteAll(export.Codebook(views.Label)); err != nil {
+		h.log.Error("write csv", "err", err, "request_id", infoFrom(r.Context()).ID)
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/kaa-plattform/kaa/internal/auth"
 	"github.com/kaa-plattform/kaa/internal/db"
 	"github.com/kaa-plattform/kaa/internal/participant"
+	"github.com/kaa-plattform/kaa/internal/table"
 	"github.com/kaa-plattform/kaa/internal/ui/views"
 )
 
@@ -113,11 +114,11 @@ func (h *Handler) auditCSV(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	rows := make([][]string, len(entries))
-	for i, e := range entries {
-		rows[i] = []string{participant.Local(e.At).Format("2006-01-02 15:04:05"), fmt.Sprint(e.UserID), e.UserName,
-			views.ActionLabel(e.Action), views.RecordLabel(e.RecordType), e.RecordID, e.ClientAddr, e.RequestID}
+	t := table.Table{Title: "Loggkontroll: " + orgFrom(ctx).Name, Period: "Perioden är " + views.Date(f.From) + " – " + views.Date(f.To),
+		Head: []string{"Tid", "Användarnummer", "Användare", "Händelse", "Post", "Postens nummer", "Adress", "Felkod"}}
+	for _, e := range entries {
+		t.Rows = append(t.Rows, []table.Cell{table.At(participant.Local(e.At)), table.ID(e.UserID), table.T(e.UserName),
+			table.T(views.ActionLabel(e.Action)), table.T(views.RecordLabel(e.RecordType)), table.T(e.RecordID), table.T(e.ClientAddr), table.T(e.RequestID)})
 	}
-	h.writeTable(w, r, fmt.Sprintf("loggkontroll-%s-%s-%s", orgFrom(ctx).Key, views.Date(f.From), views.Date(f.To)),
-		[]string{"Tid", "Användarnummer", "Användare", "Händelse", "Post", "Postens nummer", "Adress", "Felkod"}, rows)
+	h.writeTable(w, r, fmt.Sprintf("loggkontroll-%s-%s-%s", orgFrom(ctx).Key, views.Date(f.From), views.Date(f.To)), "Loggkontroll", t)
 }

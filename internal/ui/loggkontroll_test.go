@@ -49,7 +49,7 @@ func TestAccessLogReview(t *testing.T) {
 		}
 		res := admin.get(fmt.Sprintf("/k/1273/loggkontroll/csv?deltagare=%d&fran=2000-01-01", pid))
 		if res.Status != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv") ||
-			!strings.Contains(res.Body, "Läste en deltagares uppgifter,Person,") || !strings.Contains(res.Body, "Samordnare Osby") ||
+			!strings.Contains(res.Body, "Läste en deltagares uppgifter;Person;") || !strings.Contains(res.Body, "Samordnare Osby") ||
 			strings.Contains(res.Body, "participant") {
 			t.Errorf("status %d %q:\n%s", res.Status, res.Header.Get("Content-Type"), res.Body)
 		}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/kaa-plattform/kaa/internal/org"
 	"github.com/kaa-plattform/kaa/internal/scb"
 	"github.com/kaa-plattform/kaa/internal/sv"
+	"github.com/kaa-plattform/kaa/internal/table"
 	"github.com/kaa-plattform/kaa/internal/ui/views"
 )
 
@@ -57,23 +59,24 @@ func (h *Handler) umbrellaView(r *http.Request) (views.UmbrellaView, error) {
 	// Shares only where both counts are shown.
 	shares := views.UmbrellaTable{ID: "andelar", Caption: "Andelar per kommun", Head: head, CSV: csvURL("andelar")}
 	for _, ind := range dashboard.Shares {
-		line := []string{ind.Label + " (andel)"}
+		line := []table.Cell{table.T(ind.Label + " (andel)")}
 		for _, c := range mt.Cols {
 			if mt.Hidden(ind.Key, c) || mt.Hidden(participants, c) {
-				line = append(line, "–")
+				line = append(line, table.Hidden(table.Dash))
 			} else {
-				line = append(line, pct(mt.Count(ind.Key, c), mt.Count(participants, c)))
+				line = append(line, table.Pct(mt.Count(ind.Key, c), mt.Count(participants, c)))
 			}
 		}
 		shares.Rows = append(shares.Rows, line)
 	}
-	balance := []string{"Andel kvinnor av kvinnor och män"}
+	balance := []table.Cell{table.T("Andel kvinnor av kvinnor och män")}
 	for _, c := range mt.Cols {
 		w, m := mt.Count(woman, c), mt.Count(man, c)
-		if mt.Hidden(woman, c) || mt.Hidden(man, c) || w+m == 0 {
-			balance = append(balance, "–")
-		} else {
-			balance = append(balance, pct(w, w+m))
+		switch {
+		case mt.Hidden(woman, c) || mt.Hidden(man, c):
+			balance = append(balance, table.Hidden(table.Dash))
+		default:
+			balance = append(balance, table.Pct(w, w+m))
 		}
 	}
 	shares.Rows = append(shares.Rows, balance)
@@ -81,20 +84,21 @@ func (h *Handler) umbrellaView(r *http.Request) (views.UmbrellaView, error) {
 	// The exit survey: yes, no and answered per question and gender, the
 	// answered the sum of yes and no.
 	survey := views.UmbrellaTable{ID: "enkat", Caption: "Svar vid avslut: andel ja", Head: head, CSV: csvURL("enkat")}
-	outcome := map[string]string{}
+	outcome := map[string]table.Cell{}
 	for _, q := range codes.SurveyQuestion.Keys() {
 		for _, g := range dashboard.SurveyGenders {
 			st := dashboard.NewTable([]string{"yes", "no", "answered"}, ids, func(row string, member int) int {
 				yes, answered := u.Count(member, dashboard.SurveyYes(q, g)), u.Count(member, dashboard.SurveyAnswered(q, g))
 				return map[string]int{"yes": yes, "no": answered - yes, "answered": answered}[row]
 			}, []string{"answered", "yes", "no"})
-			line := []string{views.Label("survey_question", q) + ", " + views.Label("gender_plural", g)}
+			line := []table.Cell{table.T(views.Label("survey_question", q) + ", " + views.Label("gender_plural", g))}
 			for _, c := range st.Cols {
-				text := "–"
-				if st.Count("answered", c) > 0 && !st.Hidden("yes", c) && !st.Hidden("no", c) {
-					text = pct(st.Count("yes", c), st.Count("answered", c))
+				switch {
+				case st.Hidden("yes", c) || st.Hidden("no", c):
+					line = append(line, table.Hidden(table.Dash))
+				default:
+					line = append(line, table.Pct(st.Count("yes", c), st.Count("answered", c)))
 				}
-				line = append(line, text)
 			}
 			survey.Rows = append(survey.Rows, line)
 			outcome[q+"/"+g] = line[len(line)-1]
@@ -102,15 +106,15 @@ func (h *Handler) umbrellaView(r *http.Request) (views.UmbrellaView, error) {
 	}
 	// Medians only where at least five people stand behind them (the function leaves the rest out).
 	for _, md := range []dashboard.Indicator{dashboard.MedianAttempt, dashboard.MedianReached} {
-		line := []string{md.Label}
+		line := []table.Cell{table.T(md.Label)}
 		for _, id := range ids {
 			if n, ok := u.Counts[id][md.Key]; ok {
-				line = append(line, sv.Num(n))
+				line = append(line, table.N(n))
 			} else {
-				line = append(line, "–")
+				line = append(line, table.Missing())
 			}
 		}
-		shares.Rows = append(shares.Rows, append(line, "–"))
+		shares.Rows = append(shares.Rows, append(line, table.Missing()))
 	}
 	// The channels' attempts sum to the contacts of the period: suppressed
 	// together, or a hidden channel could be worked out from the total.
@@ -159,11 +163,11 @@ func (h *Handler) umbrellaView(r *http.Request) (views.UmbrellaView, error) {
 			v.Targets = append(v.Targets, []string{"Planerade deltagare under hela projektet", sv.Num(int(t.Target)),
 				fmt.Sprintf("%s sedan projektets start", dashboard.Show(n, n > 0 && n < dashboard.MinCell)), yesNo(float64(n) >= t.Target)})
 		case "women_share_min":
-			v.Targets = append(v.Targets, []string{"Andel kvinnor, minst", fmt.Sprintf("%.0f %%", t.Target), balance[len(balance)-1],
-				yesNo(balance[len(balance)-1] != "–" && share(women, womenAndMen) >= t.Target)})
+			v.Targets = append(v.Targets, []string{"Andel kvinnor, minst", fmt.Sprintf("%.0f %%", t.Target), balance[len(balance)-1].String(),
+				yesNo(balance[len(balance)-1].Kind == table.Share && share(women, womenAndMen) >= t.Target)})
 		case "women_share_max":
-			v.Targets = append(v.Targets, []string{"Andel kvinnor, högst", fmt.Sprintf("%.0f %%", t.Target), balance[len(balance)-1],
-				yesNo(balance[len(balance)-1] != "–" && share(women, womenAndMen) <= t.Target)})
+			v.Targets = append(v.Targets, []string{"Andel kvinnor, högst", fmt.Sprintf("%.0f %%", t.Target), balance[len(balance)-1].String(),
+				yesNo(balance[len(balance)-1].Kind == table.Share && share(women, womenAndMen) <= t.Target)})
 		}
 		for _, q := range codes.SurveyQuestion.Keys() {
 			if st, ok := dashboard.SurveyTarget(q); !ok || st.Key != t.Indicator {
@@ -172,12 +176,10 @@ func (h *Handler) umbrellaView(r *http.Request) (views.UmbrellaView, error) {
 			for _, g := range dashboard.SurveyGenders {
 				got := outcome[q+"/"+g]
 				met := "–"
-				if got != "–" {
-					var n float64
-					fmt.Sscanf(got, "%f", &n)
-					met = yesNo(n >= t.Target)
+				if got.Kind == table.Share {
+					met = yesNo(math.Round(100*got.N) >= t.Target) // as the page shows it: whole percent
 				}
-				v.Targets = append(v.Targets, []string{views.Label("survey_question", q) + ", " + views.Label("gender_plural", g), fmt.Sprintf("minst %.0f %%", t.Target), got, met})
+				v.Targets = append(v.Targets, []string{views.Label("survey_question", q) + ", " + views.Label("gender_plural", g), fmt.Sprintf("minst %.0f %%", t.Target), got.String(), met})
 			}
 		}
 	}
@@ -198,9 +200,9 @@ func umbrellaList(u dashboard.Umbrella, head []string, csv string) (views.Umbrel
 	f := views.Figure{ID: "kaa-lista", Kind: "line", Title: "Projektkommunernas KAA-listor tillsammans vid varje månads slut"}
 	for i, m := range u.Months {
 		label := views.MonthLabel(dashboard.MonthCount{Month: m})
-		line := []string{label}
+		line := []table.Cell{table.M(m)}
 		for _, c := range lt.Cols {
-			line = append(line, lt.Text(months[i], c))
+			line = append(line, shownCell(lt, months[i], c))
 		}
 		t.Rows = append(t.Rows, line)
 		f.Bars = append(f.Bars, shownBar(label, lt.Count(months[i], dashboard.Total), lt.Hidden(months[i], dashboard.Total)))
@@ -239,12 +241,12 @@ func (h *Handler) umbrella(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) umbrellaTable(w http.ResponseWriter, r *http.Request) {
 	v, err := h.umbrellaView(r)
-	h.downloadTable(w, r, err, "paraply", v.Period, v.Tables)
+	h.downloadTable(w, r, err, "paraply", "Projektparaply", v.Period, v.PeriodLabel, v.Tables)
 }
 
 // downloadTable writes the table {table} of tables as CSV or .xlsx, named
 // after the page and the period; a table the page does not have is not found.
-func (h *Handler) downloadTable(w http.ResponseWriter, r *http.Request, err error, page, period string, tables []views.UmbrellaTable) {
+func (h *Handler) downloadTable(w http.ResponseWriter, r *http.Request, err error, page, sheetName, period, periodLabel string, tables []views.UmbrellaTable) {
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -252,11 +254,20 @@ func (h *Handler) downloadTable(w http.ResponseWriter, r *http.Request, err erro
 	id := chi.URLParam(r, "table")
 	for _, t := range tables {
 		if t.ID == id {
-			h.writeTable(w, r, fmt.Sprintf("%s-%s-%s", page, id, period), t.Head, t.Rows)
+			h.writeTable(w, r, fmt.Sprintf("%s-%s-%s", page, id, period), sheetName,
+				table.Table{Title: t.Caption + ", " + projectFrom(r.Context()).Name, Period: periodLabel, Head: t.Head, Rows: t.Rows})
 			return
 		}
 	}
 	h.notFound(w, r)
+}
+
+// shownCell is a count of t, or the count suppressed as the page shows it.
+func shownCell(t dashboard.Table, row string, col int) table.Cell {
+	if t.Hidden(row, col) {
+		return table.Hidden(t.Text(row, col))
+	}
+	return table.N(t.Count(row, col))
 }
 
 // shownTable renders rows of t (which must hold them): the label, then each
@@ -264,9 +275,9 @@ func (h *Handler) downloadTable(w http.ResponseWriter, r *http.Request, err erro
 func shownTable(t dashboard.Table, head []string, id, caption, csv string, rows []dashboard.Indicator) views.UmbrellaTable {
 	out := views.UmbrellaTable{ID: id, Caption: caption, Head: head, CSV: csv}
 	for _, row := range rows {
-		line := []string{row.Label}
+		line := []table.Cell{table.T(row.Label)}
 		for _, c := range t.Cols {
-			line = append(line, t.Text(row.Key, c))
+			line = append(line, shownCell(t, row.Key, c))
 		}
 		out.Rows = append(out.Rows, line)
 	}
