@@ -19,6 +19,7 @@ import (
 	"github.com/kaa-plattform/kaa/internal/export"
 	"github.com/kaa-plattform/kaa/internal/org"
 	"github.com/kaa-plattform/kaa/internal/scb"
+	"github.com/kaa-plattform/kaa/internal/sheet"
 	"github.com/kaa-plattform/kaa/internal/sv"
 	"github.com/kaa-plattform/kaa/internal/ui/views"
 )
@@ -206,7 +207,7 @@ func (h *Handler) exportFile(w http.ResponseWriter, r *http.Request, e exportReq
 	// the transaction held one would let a few simultaneous exports take
 	// every connection of the pool and wait for each other for ever.
 	if format == "xlsx" {
-		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		w.Header().Set("Content-Type", sheet.ContentType)
 		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.xlsx"`, e.file))
 	} else {
 		w.Header().Set("Content-Type", "application/zip")

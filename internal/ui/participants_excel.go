@@ -6,6 +6,7 @@ import (
 
 	"github.com/kaa-plattform/kaa/internal/db"
 	"github.com/kaa-plattform/kaa/internal/participant"
+	"github.com/kaa-plattform/kaa/internal/sheet"
 )
 
 // participantsExcel is the list with its current filters (from the URL, as
@@ -38,7 +39,7 @@ func (h *Handler) participantsExcel(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Type", sheet.ContentType)
 	w.Header().Set("Content-Disposition", `attachment; filename="deltagare-`+orgFrom(ctx).Key+`-`+now.Format("2006-01-02")+`.xlsx"`)
 	w.Header().Set("Cache-Control", "no-store")
 	w.Write(b.Bytes())

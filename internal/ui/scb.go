@@ -10,6 +10,7 @@ import (
 	"github.com/kaa-plattform/kaa/internal/audit"
 	"github.com/kaa-plattform/kaa/internal/db"
 	"github.com/kaa-plattform/kaa/internal/scb"
+	"github.com/kaa-plattform/kaa/internal/sheet"
 	"github.com/kaa-plattform/kaa/internal/ui/views"
 )
 
@@ -137,7 +138,7 @@ func (h *Handler) scbArchived(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if format == "xlsx" {
-		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		w.Header().Set("Content-Type", sheet.ContentType)
 	} else {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	}
