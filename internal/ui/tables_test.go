@@ -5,6 +5,8 @@ import (
 	"encoding/csv"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // A member's name is the header of its column in the umbrella's tables. A
@@ -42,5 +44,29 @@ func TestCSVHeadersAreDefused(t *testing.T) {
 		if !found {
 			t.Errorf("%s: the member's name is not in the table as text:\n%s", tbl, res.Body)
 		}
+		// The workbook escapes the same cells, its title and header included.
+		x := c.get("/p/within/paraply/tabell/" + tbl + "?format=xlsx")
+		f, err := excelize.OpenReader(strings.NewReader(x.Body))
+		if err != nil {
+			t.Fatalf("%s.xlsx: %v", tbl, err)
+		}
+		rows, _ := f.GetRows("Projektparaply")
+		found = false
+		for i, rec := range rows {
+			for j, cell := range rec {
+				if cell != "" && strings.ContainsAny(cell[:1], "=+-@\t\r") {
+					t.Errorf("%s.xlsx: a cell a spreadsheet would run as a formula: %q", tbl, cell)
+				}
+				name, _ := excelize.CoordinatesToCellName(j+1, i+1)
+				if formula, _ := f.GetCellFormula("Projektparaply", name); formula != "" {
+					t.Errorf("%s.xlsx: %s is the formula %q", tbl, name, formula)
+				}
+				found = found || cell == "'"+evil
+			}
+		}
+		if !found {
+			t.Errorf("%s.xlsx: the member's name is not in the head as text: %q", tbl, rows)
+		}
+		f.Close()
 	}
 }

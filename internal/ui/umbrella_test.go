@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/kaa-plattform/kaa/internal/db"
 	"github.com/kaa-plattform/kaa/internal/personnummer"
@@ -131,13 +132,50 @@ func TestUmbrella(t *testing.T) {
 			t.Errorf("the %s CSV reveals a small cell: %s", tbl, csv)
 		}
 	}
+	// In the workbook a hidden count is "–" with a comment saying why, and a
+	// note under the table; the shown counts are numbers.
+	book, err := excelize.OpenReader(strings.NewReader(c.get("/p/within/paraply/tabell/indikatorer?format=xlsx").Body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer book.Close()
+	rows, _ := book.GetRows("Projektparaply")
+	comments, _ := book.GetComments("Projektparaply")
+	byCell := map[string]string{}
+	for _, cm := range comments {
+		byCell[cm.Cell] = cm.Text
+	}
+	var seen []string
+	for i, row := range rows {
+		if len(row) == 0 || row[0] != "Deltagare under perioden" {
+			continue
+		}
+		for j, v := range row[1:] {
+			name, _ := excelize.CoordinatesToCellName(j+2, i+1)
+			typ, _ := book.GetCellType("Projektparaply", name)
+			switch {
+			case v == "–" && byCell[name] != "":
+				seen = append(seen, "–")
+			case v != "–" && typ != excelize.CellTypeSharedString && typ != excelize.CellTypeInlineString && byCell[name] == "":
+				seen = append(seen, v)
+			default:
+				t.Errorf("%s: %q (type %v, comment %q)", name, v, typ, byCell[name])
+			}
+		}
+	}
+	if got := strings.Join(seen, " "); got != "0 0 0 – – 0 10" {
+		t.Errorf("Deltagare under perioden in the workbook: %s", got)
+	}
+	if !strings.Contains(fmt.Sprint(rows), "antalet visas inte utanför kommunen") {
+		t.Error("the workbook has no note on the hidden counts")
+	}
 	if a.count(`SELECT count(*) FROM security_events WHERE action = 'umbrella.read'`) < 4 {
 		t.Error("umbrella reads are not in the security log")
 	}
 
 	// The narrow path answers nothing to someone who is not in the project.
 	var n int
-	err := db.InGlobal(ctx, a.db.App, a.userID("samordnare@osby.demo"), func(tx pgx.Tx) error {
+	err = db.InGlobal(ctx, a.db.App, a.userID("samordnare@osby.demo"), func(tx pgx.Tx) error {
 		return tx.QueryRow(ctx, `SELECT count(*) FROM project_indicators((SELECT id FROM projects WHERE key = 'within'), '2020-01-01', '2030-01-01')`).Scan(&n)
 	})
 	if err != nil || n != 0 {
