@@ -69,12 +69,9 @@ func Available() bool {
 	return err == nil
 }
 
-// One soffice at a time: a user profile cannot be shared by two running
-// instances, and the machine has few cores.
-var (
-	mu      sync.Mutex
-	profile string
-)
+// One soffice at a time: the test machines have few cores, and the
+// conversions of a test are many files in one run anyway.
+var mu sync.Mutex
 
 // csvFilter is the CSV import filter's options: separator ; (59), text
 // delimiter " (34), the character set UTF-8 (76), from line 1, no column types,
@@ -125,7 +122,8 @@ func Open(t testing.TB, files ...File) []*Book {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if err := ensureProfile(); err != nil {
+	profile := filepath.Join(dir, "profile")
+	if err := makeProfile(profile); err != nil {
 		t.Fatal(err)
 	}
 	for filter, idx := range groups {
@@ -161,17 +159,12 @@ func Open(t testing.TB, files ...File) []*Book {
 	return books
 }
 
-// ensureProfile makes the private LibreOffice user profile of this process,
-// set to Swedish: the locale decides how numbers and dates are recognised
-// and shown, whatever locales the machine has installed.
-func ensureProfile() error {
-	if profile != "" {
-		return nil
-	}
-	dir, err := os.MkdirTemp("", "kaa-officetest-")
-	if err != nil {
-		return err
-	}
+// makeProfile makes a private LibreOffice user profile in dir, set to
+// Swedish: the locale decides how numbers and dates are recognised and
+// shown, whatever locales the machine has installed. A profile of its own
+// keeps a run apart from any other LibreOffice (two cannot share one), and
+// a fresh one costs no measurable time.
+func makeProfile(dir string) error {
 	if err := os.MkdirAll(filepath.Join(dir, "user"), 0o700); err != nil {
 		return err
 	}
@@ -184,7 +177,6 @@ func ensureProfile() error {
 	if err := os.WriteFile(filepath.Join(dir, "user", "registrymodifications.xcu"), []byte(xcu), 0o600); err != nil {
 		return err
 	}
-	profile = dir
 	return nil
 }
 
