@@ -10,6 +10,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -183,7 +184,12 @@ func TestDownloadsInLibreOffice(t *testing.T) {
 	}
 	var open []office
 	for _, f := range files {
-		base := f.pattern + " " + f.name
+		// Named by the address and the kind, which stay the same from day
+		// to day (the file names hold the date).
+		base := strings.SplitN(f.url, "?", 2)[0] + " " + strings.TrimPrefix(filepath.Ext(f.name), ".")
+		if u, err := url.Parse(f.url); err == nil && u.Query().Get("period") == "hela" {
+			base += " hela"
+		}
 		if !bytes.HasPrefix(f.body, []byte("PK")) || strings.HasSuffix(f.name, ".xlsx") {
 			if !notOffice.MatchString(f.name) {
 				open = append(open, office{base, officetest.File{Name: f.name, Data: f.body}})
