@@ -11,9 +11,10 @@ PKGS    := ./...
 run: deps
 	$(GO) run ./cmd/kaa dev
 
-## test: every test, each test binary with its own PostgreSQL
+## test: every test, each test binary with its own PostgreSQL; the office read-back tests run when LibreOffice (soffice) is installed
 test: deps
 	@scripts/ensure-deps.sh --browser
+	@command -v soffice >/dev/null 2>&1 || echo "LibreOffice (soffice) is not installed: the office read-back tests are skipped (TestDownloadsInLibreOffice, internal/officetest). Install: sudo apt-get install -y --no-install-recommends libreoffice-calc-nogui"
 	$(GO) test -count=1 $(PKGS)
 
 ## schema: write migrations/schema.sql, the schema after every migration (pg_dump of a freshly migrated throwaway database, normalised); commit it with each new migration

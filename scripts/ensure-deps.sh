@@ -1,10 +1,21 @@
 #!/bin/sh
 # Installs what `make run` and `make test` need beyond Go: PostgreSQL's server
-# binaries (initdb, postgres) and, for the browser tests, Chromium. Debian and
-# Ubuntu are handled; elsewhere it says what to install.
+# binaries (initdb, postgres), for the browser tests Chromium, and for the
+# office read-back tests LibreOffice Calc (optional in `make test`, installed
+# by CI). Debian and Ubuntu are handled; elsewhere it says what to install.
 #
-# Usage: ensure-deps.sh [--browser]
+# Usage: ensure-deps.sh [--browser] [--office]
 set -eu
+
+browser=""
+office=""
+for arg in "$@"; do
+	case "$arg" in
+	--browser) browser=1 ;;
+	--office) office=1 ;;
+	*) echo "ensure-deps.sh: unknown option $arg" >&2; exit 2 ;;
+	esac
+done
 
 have_pg() {
 	[ -n "${PG_BINDIR:-}" ] && [ -x "$PG_BINDIR/initdb" ] && return 0
@@ -45,7 +56,7 @@ if ! have_pg; then
 	echo "PostgreSQL installed."
 fi
 
-if [ "${1:-}" = "--browser" ] && ! command -v chromium >/dev/null 2>&1; then
+if [ -n "$browser" ] && ! command -v chromium >/dev/null 2>&1; then
 	echo "Chromium is missing (the browser tests drive it); installing the Debian package 'chromium'..."
 	if ! apt_install chromium || ! command -v chromium >/dev/null 2>&1; then
 		echo "Install Chromium for the browser tests (on Debian: sudo apt-get install -y chromium)." >&2
@@ -56,10 +67,22 @@ fi
 
 # The browser tests run Chromium in Swedish, as the municipalities' staff do
 # (date fields in ÅÅÅÅ-MM-DD); Debian ships its translations separately.
-if [ "${1:-}" = "--browser" ] && [ -d /usr/lib/chromium ] && ! ls /usr/lib/chromium/locales/sv.pak >/dev/null 2>&1; then
+if [ -n "$browser" ] && [ -d /usr/lib/chromium ] && ! ls /usr/lib/chromium/locales/sv.pak >/dev/null 2>&1; then
 	echo "Chromium's Swedish locale is missing; installing the Debian package 'chromium-l10n'..."
 	if ! apt_install chromium-l10n; then
 		echo "Install Chromium's translations for the browser tests (on Debian: sudo apt-get install -y chromium-l10n)." >&2
 		exit 1
 	fi
+fi
+
+# The office read-back tests open every download in LibreOffice Calc, set to
+# Swedish by the tests themselves (internal/officetest): no system locale is
+# needed. Without it they are skipped.
+if [ -n "$office" ] && ! command -v soffice >/dev/null 2>&1; then
+	echo "LibreOffice Calc is missing (the office read-back tests open every download in it); installing the Debian package 'libreoffice-calc-nogui'..."
+	if ! apt_install --no-install-recommends libreoffice-calc-nogui || ! command -v soffice >/dev/null 2>&1; then
+		echo "Install LibreOffice Calc for the office read-back tests (on Debian: sudo apt-get install -y --no-install-recommends libreoffice-calc-nogui)." >&2
+		exit 1
+	fi
+	echo "LibreOffice Calc installed."
 fi

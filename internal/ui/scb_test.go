@@ -5,9 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -16,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/kaa-plattform/kaa/internal/codes"
+	"github.com/kaa-plattform/kaa/internal/officetest"
 	"github.com/kaa-plattform/kaa/internal/participant"
 	"github.com/kaa-plattform/kaa/internal/personnummer"
 	"github.com/kaa-plattform/kaa/internal/scb"
@@ -390,22 +388,29 @@ func TestSCBFile(t *testing.T) {
 	if found := scbCodeWords(xlsxText(t, x)); len(found) > 0 {
 		t.Errorf("the workbook holds code words %v", found)
 	}
-	if soffice, err := exec.LookPath("soffice"); err != nil {
+	if !officetest.Available() {
 		t.Log("soffice (LibreOffice) is not installed: the workbook is not opened by a second reader")
 	} else {
-		dir := t.TempDir()
-		in := filepath.Join(dir, "fil.xlsx")
-		if err := os.WriteFile(in, []byte(xres.Body), 0o600); err != nil {
-			t.Fatal(err)
+		// As LibreOffice reads it: the header, and every personnummer
+		// whole, as text, never as a number in scientific notation.
+		book := officetest.Open(t, officetest.File{Name: "fil.xlsx", Data: []byte(xres.Body)})[0]
+		sheet := book.Sheet("Aktivitetsansvar")
+		if sheet == nil || sheet.HeaderRow("Personnummer") < 0 {
+			t.Fatalf("LibreOffice reads no sheet Aktivitetsansvar with the header Personnummer: %+v", book)
 		}
-		if out, err := exec.Command(soffice, "--headless", "--convert-to", "csv", "--outdir", dir, in).CombinedOutput(); err != nil {
-			t.Errorf("LibreOffice cannot open the workbook: %v\n%s", err, out)
-		} else if read, err := os.ReadFile(filepath.Join(dir, "fil.csv")); err != nil {
-			t.Errorf("LibreOffice wrote no sheet: %v\n%s", err, out)
-		} else if s := string(read); !strings.Contains(s, "Personnummer") || strings.Contains(s, "E+") || !regexp.MustCompile(`,19[0-9]{10},|,20[0-9]{10},`).MatchString(s) {
-			// As LibreOffice reads it: the header, and every personnummer
-			// whole (text), never as a number in scientific notation.
-			t.Errorf("LibreOffice reads the workbook as:\n%s", s)
+		h := sheet.HeaderRow("Personnummer")
+		col := slices.IndexFunc(sheet.Rows[h], func(c officetest.Cell) bool { return c.Text == "Personnummer" })
+		pnr := 0
+		for _, row := range sheet.Rows[h+1:] {
+			if col < len(row) && row[col].Text != "" {
+				pnr++
+				if c := row[col]; c.Type != "string" || !regexp.MustCompile(`^(19|20)[0-9]{10}$`).MatchString(c.Text) {
+					t.Errorf("LibreOffice reads a personnummer as %s %q", c.Type, c.Text)
+				}
+			}
+		}
+		if pnr == 0 {
+			t.Error("LibreOffice reads no personnummer in the workbook")
 		}
 	}
 
