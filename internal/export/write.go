@@ -12,7 +12,6 @@ import (
 
 	"github.com/kaa-plattform/kaa/internal/csvsafe"
 	"github.com/kaa-plattform/kaa/internal/sheet"
-	"github.com/kaa-plattform/kaa/internal/sv"
 	"github.com/kaa-plattform/kaa/internal/table"
 )
 
@@ -40,33 +39,33 @@ func Codebook(label Labeller) [][]string {
 
 // Lines is the report as label and value, in order. scope names whose
 // people the export holds; dataSHA is the SHA-256 of the data, when known.
-func (r Report) Lines(projectName, scope, dataSHA string) [][2]string {
-	lines := [][2]string{
-		{"Projekt", projectName},
-		{"Urval", scope},
-		{"Period", r.From.Format("2006-01-02") + " – " + r.To.Format("2006-01-02")},
-		{"Minsta gruppstorlek som krävs (k)", fmt.Sprint(r.K)},
-		{"Minsta grupp i exporten", kReached(r.KReached)},
-		{"Kvasiidentifierare", "kommun, delprojekt, kön, åldersgrupp, startperiod, slutperiod"},
-		{"Tid redovisas per", TimeNames[r.Time]},
-		{"Plats redovisas per", PlaceNames[r.Place]},
-		{"Ålder redovisas som", AgeNames[r.Age]},
-		{"Personer i urvalet", sv.Num(r.Rows)},
-		{"Utelämnade rader (stack ut även efter generalisering)", sv.Num(r.Suppressed)},
-		{"Rader i exporten", sv.Num(r.Exported)},
-		{"Nyckelversion för id", fmt.Sprint(r.KeyVersion)},
+func (r Report) Lines(projectName, scope, dataSHA string) []table.Pair {
+	lines := []table.Pair{
+		{Label: "Projekt", Value: table.T(projectName)},
+		{Label: "Urval", Value: table.T(scope)},
+		{Label: "Period", Value: table.T(r.From.Format("2006-01-02") + " – " + r.To.Format("2006-01-02"))},
+		{Label: "Minsta gruppstorlek som krävs (k)", Value: table.N(r.K)},
+		{Label: "Minsta grupp i exporten", Value: kReached(r.KReached)},
+		{Label: "Kvasiidentifierare", Value: table.T("kommun, delprojekt, kön, åldersgrupp, startperiod, slutperiod")},
+		{Label: "Tid redovisas per", Value: table.T(TimeNames[r.Time])},
+		{Label: "Plats redovisas per", Value: table.T(PlaceNames[r.Place])},
+		{Label: "Ålder redovisas som", Value: table.T(AgeNames[r.Age])},
+		{Label: "Personer i urvalet", Value: table.N(r.Rows)},
+		{Label: "Utelämnade rader (stack ut även efter generalisering)", Value: table.N(r.Suppressed)},
+		{Label: "Rader i exporten", Value: table.N(r.Exported)},
+		{Label: "Nyckelversion för id", Value: table.ID(r.KeyVersion)},
 	}
 	if dataSHA != "" {
-		lines = append(lines, [2]string{"SHA-256 av data.csv", dataSHA})
+		lines = append(lines, table.Pair{Label: "SHA-256 av data.csv", Value: table.T(dataSHA)})
 	}
 	return lines
 }
 
-func kReached(k int) string {
+func kReached(k int) table.Cell {
 	if k == 0 {
-		return "– (exporten är tom)"
+		return table.T("– (exporten är tom)")
 	}
-	return fmt.Sprint(k)
+	return table.N(k)
 }
 
 // WriteZip writes the export as a zip of data.csv and kodbok.csv (csvsafe:
@@ -114,7 +113,7 @@ func (x *Prepared) WriteZip(ctx context.Context, w io.Writer, label Labeller, pr
 		return "", err
 	}
 	for _, l := range x.Report.Lines(projectName, scope, sum) {
-		fmt.Fprintf(f, "%s: %s\n", l[0], l[1])
+		fmt.Fprintf(f, "%s: %s\n", l.Label, l.Value.String())
 	}
 	return sum, z.Close()
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/kaa-plattform/kaa/internal/codes"
 	"github.com/kaa-plattform/kaa/internal/csvsafe"
 	"github.com/kaa-plattform/kaa/internal/sheet"
-	"github.com/kaa-plattform/kaa/internal/sv"
 	"github.com/kaa-plattform/kaa/internal/table"
 )
 
@@ -105,17 +104,21 @@ func (f File) BaseName() string { return f.Spec.Name(f.Kommun, f.Half) }
 
 // info is what the file says of itself: the spec version and date, the
 // municipality and the half-year.
-func (f File) info() [][2]string {
-	out := [][2]string{
-		{"Innehåll", f.Spec.Title},
-		{"Datafilsbeskrivning, version", f.Spec.Version},
-		{"Datafilsbeskrivningens datum", f.Spec.Date},
-		{"Kommun", f.Kommun},
-		{"Halvår", f.Half.String() + " (" + f.Half.Label() + ")"},
-		{"Rader", sv.Plain(sv.Num(len(f.Rows)))},
+func (f File) info() []table.Pair {
+	date := table.T(f.Spec.Date)
+	if d, err := time.Parse("2006-01-02", f.Spec.Date); err == nil {
+		date = table.D(d)
+	}
+	out := []table.Pair{
+		{Label: "Innehåll", Value: table.T(f.Spec.Title)},
+		{Label: "Datafilsbeskrivning, version", Value: table.T(f.Spec.Version)},
+		{Label: "Datafilsbeskrivningens datum", Value: date},
+		{Label: "Kommun", Value: table.T(f.Kommun)},
+		{Label: "Halvår", Value: table.T(f.Half.String() + " (" + f.Half.Label() + ")")},
+		{Label: "Rader", Value: table.N(len(f.Rows))},
 	}
 	if f.Spec.Assumed {
-		out = append(out, [2]string{"Obs", "Kolumnnamn och koder är antagna av KAA-registret och inte kontrollerade mot SCB:s datafilsbeskrivning."})
+		out = append(out, table.Pair{Label: "Obs", Value: table.T("Kolumnnamn och koder är antagna av KAA-registret och inte kontrollerade mot SCB:s datafilsbeskrivning.")})
 	}
 	return out
 }
@@ -136,7 +139,7 @@ func (f File) Text() ([]byte, error) {
 	if f.Spec.TextInfoRow {
 		var line []string
 		for _, kv := range f.info()[:5] {
-			line = append(line, kv[0]+": "+kv[1])
+			line = append(line, kv.Label+": "+kv.Value.Plain())
 		}
 		w.Write(line)
 	}

@@ -318,8 +318,9 @@ func longestWord(s string) int {
 func width(n int) float64 { return float64(min(max(n+2, 8), 60)) }
 
 // Pairs adds a sheet of labels and values (what a file says about itself:
-// its period, its spec, what was left out), the labels bold.
-func (b *Workbook) Pairs(name string, rows [][2]string) error {
+// its period, its spec, what was left out), the labels bold and the values
+// typed like table cells (a row count is a number, a date a date).
+func (b *Workbook) Pairs(name string, rows []table.Pair) error {
 	sh, err := b.sheet(name)
 	if err != nil {
 		return err
@@ -330,10 +331,25 @@ func (b *Workbook) Pairs(name string, rows [][2]string) error {
 	}
 	wl, wv := 10, 10
 	for i, kv := range rows {
-		if err := b.f.SetSheetRow(sh, fmt.Sprintf("A%d", i+1), &[]any{csvsafe.Cell(kv[0]), csvsafe.Cell(kv[1])}); err != nil {
+		a, bcell := fmt.Sprintf("A%d", i+1), fmt.Sprintf("B%d", i+1)
+		if err := b.f.SetCellStr(sh, a, csvsafe.Cell(kv.Label)); err != nil {
 			return err
 		}
-		wl, wv = max(wl, utf8.RuneCountInString(kv[0])), max(wv, utf8.RuneCountInString(kv[1]))
+		v, style, err := b.value(kv.Value)
+		if err != nil {
+			return err
+		}
+		if v != nil {
+			if err := b.f.SetCellValue(sh, bcell, v); err != nil {
+				return err
+			}
+		}
+		if style != 0 {
+			if err := b.f.SetCellStyle(sh, bcell, bcell, style); err != nil {
+				return err
+			}
+		}
+		wl, wv = max(wl, utf8.RuneCountInString(kv.Label)), max(wv, utf8.RuneCountInString(kv.Value.String()))
 	}
 	if len(rows) > 0 {
 		b.f.SetCellStyle(sh, "A1", fmt.Sprintf("A%d", len(rows)), label)

@@ -140,7 +140,7 @@ func TestStreamAndPairs(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.Pairs("Rapport", [][2]string{{"Projekt", "Within"}, {"Rader", "3"}}); err != nil {
+	if err := b.Pairs("Rapport", []table.Pair{{Label: "Projekt", Value: table.T("Within")}, {Label: "=Rader", Value: table.N(3)}}); err != nil {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
@@ -169,5 +169,11 @@ func TestStreamAndPairs(t *testing.T) {
 	assertFilter(t, out.Bytes(), "A1:C4")
 	if v, _ := f.GetCellValue("Rapport", "B1"); v != "Within" {
 		t.Errorf("Rapport B1 %q", v)
+	}
+	if v, _ := f.GetCellValue("Rapport", "A2"); v != "'=Rader" {
+		t.Errorf("Rapport A2 %q: a label is text made safe", v)
+	}
+	if ct, _ := f.GetCellType("Rapport", "B2"); ct == excelize.CellTypeSharedString || ct == excelize.CellTypeInlineString {
+		t.Error("Rapport B2: a row count is text, not a number")
 	}
 }

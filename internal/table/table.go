@@ -179,6 +179,13 @@ type Table struct {
 	Notes  []string // under the table in a workbook (what "–" means, where the numbers come from)
 }
 
+// Pair is a label and its value, as a file says something about itself
+// (its period, its row count): the value typed like any table cell.
+type Pair struct {
+	Label string
+	Value Cell
+}
+
 // Texts is a row of text cells.
 func Texts(s ...string) []Cell {
 	out := make([]Cell, len(s))

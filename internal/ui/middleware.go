@@ -35,11 +35,30 @@ func infoFrom(ctx context.Context) *reqInfo {
 	return &reqInfo{}
 }
 
+// newRequestID is 16 hex digits that a spreadsheet cannot read as a number:
+// the error code (felkod) goes out in the loggkontroll extract, and an id of
+// only digits, or digits around one "e" (1e308), would open in Excel as a
+// number in scientific notation, its digits lost.
+func newRequestID() string {
+	b := make([]byte, 8)
+	for {
+		rand.Read(b)
+		id := hex.EncodeToString(b)
+		if !numberLike(id) {
+			return id
+		}
+	}
+}
+
+// numberLike reports whether a spreadsheet reads id as a number: digits
+// with at most one "e" among them.
+func numberLike(id string) bool {
+	return strings.Trim(id, "0123456789e") == "" && strings.Count(id, "e") <= 1
+}
+
 func (h *Handler) requestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b := make([]byte, 8)
-		rand.Read(b)
-		info := &reqInfo{ID: hex.EncodeToString(b)}
+		info := &reqInfo{ID: newRequestID()}
 		w.Header().Set("X-Request-Id", info.ID)
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), reqInfoKey{}, info)))
 	})

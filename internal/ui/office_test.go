@@ -316,6 +316,7 @@ var (
 	// (kommunkod 0484) or ten or more digits (a personnummer or an id).
 	codeLike = regexp.MustCompile(`^0\d+$|^\d{10,}$`)
 	isoDate  = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}`)
+	isoMonth = regexp.MustCompile(`^\d{4}-\d{2}$`) // a month: a date cell on the 1st, shown 2026-08
 	isoDay   = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 	// codeNames are the names of columns (or of rows) holding codes, which
 	// are text: Kommun 1273 (kommunkod, 0484 elsewhere), Ny hemkommun.
@@ -434,8 +435,12 @@ func cellFinding(name string, cell officetest.Cell, xlsx, code bool) string {
 		return fmt.Sprintf("the number %q is text, not a number", text)
 	case cell.Type == "string" && isoDay.MatchString(text) && xlsx:
 		return fmt.Sprintf("the date %q is text, not a date", text)
+	case cell.Type == "date" && isoMonth.MatchString(text):
+		if !strings.HasSuffix(cell.Value, "-01") && !strings.Contains(cell.Value, "-01T") {
+			return fmt.Sprintf("the date %s is shown as the month %q: only the 1st of a month may be", cell.Value, text)
+		}
 	case cell.Type == "date" && !isoDate.MatchString(text):
-		return fmt.Sprintf("the date %s is shown as %q, not as 2026-08-15", cell.Value, text)
+		return fmt.Sprintf("the date %s is shown as %q, not as 2026-08-15 (or 2026-08 for a month)", cell.Value, text)
 	case cell.Type == "float" && xlsx && isShare(name):
 		return fmt.Sprintf("the share %q is a plain number, not a percentage", text)
 	case cell.Type == "float" && !xlsx && isShare(name) && !strings.Contains(cell.Value, "."):
