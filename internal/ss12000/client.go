@@ -134,8 +134,9 @@ func Read(ctx context.Context, c Conn, lim Limits, client *http.Client, fn func(
 	if _, err := src.Token(); err != nil {
 		return tokenError(err)
 	}
+	// No Client.Timeout here: oauth2's transport cannot cancel that way;
+	// each page has its own deadline (readPage).
 	api := oauth2.NewClient(tokenCtx, src)
-	api.Timeout = lim.Request
 	api.CheckRedirect = base.CheckRedirect
 
 	q := url.Values{}
@@ -193,6 +194,8 @@ func transportError(what string, err error) error {
 // readPage reads one PersonsExpanded answer, {"data": [...], "pageToken": ...},
 // person by person, and returns its pageToken ("" when null or absent).
 func readPage(ctx context.Context, api *http.Client, u string, lim Limits, fn func(Person) error) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, lim.Request)
+	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return "", &Error{Msg: "Skolsystemets adress är felaktig.", Cause: err}
