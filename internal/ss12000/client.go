@@ -138,6 +138,7 @@ func Read(ctx context.Context, c Conn, lim Limits, client *http.Client, fn func(
 	// each page has its own deadline (readPage).
 	api := oauth2.NewClient(tokenCtx, src)
 	api.CheckRedirect = base.CheckRedirect
+	api.Timeout = 0
 
 	q := url.Values{}
 	q.Set("relationship.entity.type", "enrolment")

@@ -97,7 +97,7 @@ func (s Syncer) sync(ctx context.Context, tenantID, userID int, kommunkod string
 			if err := saveRun(ctx, tx, id, false, nil, nil, own.Msg); err != nil {
 				return err
 			}
-			return audit.Record(ctx, tx, audit.Event{Action: "ss12000.sync", RecordType: "school_system", RecordID: strconv.FormatInt(id, 10), Detail: detail})
+			return audit.Record(ctx, tx, audit.Event{Action: "school_system.sync", RecordType: "school_system", RecordID: strconv.FormatInt(id, 10), Detail: detail})
 		}
 		pnrs := make([]string, len(cands))
 		for i, c := range cands {
@@ -123,7 +123,7 @@ func (s Syncer) sync(ctx context.Context, tenantID, userID int, kommunkod string
 		if err := saveRun(ctx, tx, id, true, &res.Found, &res.New, ""); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, audit.Event{Action: "ss12000.sync", RecordType: "school_system", RecordID: strconv.FormatInt(id, 10), Detail: detail})
+		return audit.Record(ctx, tx, audit.Event{Action: "school_system.sync", RecordType: "school_system", RecordID: strconv.FormatInt(id, 10), Detail: detail})
 	})
 	if err != nil {
 		return res, err

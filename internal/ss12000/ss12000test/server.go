@@ -39,11 +39,12 @@ type Server struct {
 	ClientID, ClientSecret string
 	PageSize               int // persons per page when the client asks for more
 
-	mu      sync.Mutex
-	persons []ss12000.Person
-	mode    Mode
-	tokens  map[string]bool
-	Calls   int // requests to /persons
+	mu       sync.Mutex
+	persons  []ss12000.Person
+	mode     Mode
+	accepted string // the secret the token endpoint accepts, when changed
+	tokens   map[string]bool
+	Calls    int // requests to /persons
 }
 
 // New starts a school system with one client, closed when the test ends.
@@ -71,6 +72,14 @@ func (s *Server) SetPersons(ps ...ss12000.Person) {
 	s.persons = ps
 }
 
+// ChangeSecret makes the token endpoint accept only secret ("" for
+// ClientSecret again), as when the school system's secret was renewed.
+func (s *Server) ChangeSecret(secret string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.accepted = secret
+}
+
 // SetMode makes the server misbehave (or behave again).
 func (s *Server) SetMode(m Mode) {
 	s.mu.Lock()
@@ -89,7 +98,13 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		id, secret = r.PostFormValue("client_id"), r.PostFormValue("client_secret")
 	}
-	if subtle.ConstantTimeCompare([]byte(id), []byte(s.ClientID)) != 1 || subtle.ConstantTimeCompare([]byte(secret), []byte(s.ClientSecret)) != 1 {
+	s.mu.Lock()
+	want := s.accepted
+	if want == "" {
+		want = s.ClientSecret
+	}
+	s.mu.Unlock()
+	if subtle.ConstantTimeCompare([]byte(id), []byte(s.ClientID)) != 1 || subtle.ConstantTimeCompare([]byte(secret), []byte(want)) != 1 {
 		oauthError(w, http.StatusUnauthorized, "invalid_client")
 		return
 	}
