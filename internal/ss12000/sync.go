@@ -179,3 +179,30 @@ func (s Syncer) SyncEverywhere(ctx context.Context, today time.Time, log *slog.L
 	}
 	return errors.Join(failed...)
 }
+
+// Loop is the daily scheduled sync of `kaa serve`: once a day, from 02:00
+// Swedish time (or at start, when the server starts later in the day), it
+// runs SyncEverywhere, then checks again every hour, until ctx ends.
+func Loop(ctx context.Context, pool db.Pool, keys *secretbox.Keyring, timeout time.Duration, log *slog.Logger) {
+	lim := DefaultLimits
+	if timeout > 0 {
+		lim.Request = timeout
+	}
+	s := Syncer{Pool: pool, Keys: keys, Limits: lim}
+	var ranOn time.Time
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if today := participant.Today(); !today.Equal(ranOn) && participant.Local(time.Now()).Hour() >= 2 {
+			if err := s.SyncEverywhere(ctx, today, log); err != nil && ctx.Err() == nil {
+				log.Error("school system sync", "err", err)
+			}
+			ranOn = today
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package ui_test
 
 import (
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -9,6 +10,8 @@ import (
 	"time"
 
 	"github.com/kaa-plattform/kaa/internal/config"
+	"github.com/kaa-plattform/kaa/internal/participant"
+	"github.com/kaa-plattform/kaa/internal/secretbox"
 	"github.com/kaa-plattform/kaa/internal/ss12000"
 	"github.com/kaa-plattform/kaa/internal/ss12000/ss12000test"
 )
@@ -122,12 +125,30 @@ func TestSchoolSystemAdmin(t *testing.T) {
 func TestSchoolSystemSync(t *testing.T) {
 	t.Parallel()
 	logs := &syncBuffer{}
-	a := newAppWithLog(t, logs, func(c *config.Config) { c.SchoolSystemTimeout = 500 * time.Millisecond })
+	keys, _ := secretbox.ParseKeys(secretbox.NewKey("test"))
+	a := newAppWithLog(t, logs, func(c *config.Config) { c.SchoolSystemTimeout = 500 * time.Millisecond; c.TOTPKeys = keys })
 	s := ss12000test.New(t, osbySchool()...)
 	id := connect(t, a, s)
 	c := a.client()
 	c.signIn("samordnare@osby.demo")
 	fetch := "/k/1273/skolsystem/" + strconv.FormatInt(id, 10) + "/hamta"
+
+	t.Run("ScheduledSyncCountsAndRegistersNobody", func(t *testing.T) {
+		err := ss12000.Syncer{Pool: a.db.App, Keys: keys, Limits: ss12000.DefaultLimits}.
+			SyncEverywhere(t.Context(), participant.Today(), slog.New(slog.NewJSONHandler(logs, nil)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.count(`SELECT count(*) FROM imports`)+a.count(`SELECT count(*) FROM participants`) != 0 {
+			t.Error("the scheduled sync wrote an import or a participant")
+		}
+		if n := a.count(`SELECT count(*) FROM audit_events WHERE action = 'school_system.sync' AND user_id IS NULL AND detail->>'scheduled' = 'true'`); n != 1 {
+			t.Error("the scheduled sync is not audited as the system's")
+		}
+		if body := c.get("/k/1273/att-gora").Body; !strings.Contains(body, "2 ungdomar som kan höra till KAA, varav 2 finns inte i registret") {
+			t.Error("Att göra does not say what the scheduled sync found")
+		}
+	})
 
 	t.Run("DropoutIsPreviewedThenRegistered", func(t *testing.T) {
 		res := c.post(fetch, nil)
@@ -176,7 +197,7 @@ func TestSchoolSystemSync(t *testing.T) {
 		if after := a.count(`SELECT count(*) FROM participants WHERE updated_at > created_at`); after != before {
 			t.Error("the second sync updated records")
 		}
-		if n := a.count(`SELECT count(*) FROM audit_events WHERE action = 'school_system.sync' AND detail->>'ok' = 'true' AND detail->>'found' = '2'`); n != 2 {
+		if n := a.count(`SELECT count(*) FROM audit_events WHERE action = 'school_system.sync' AND detail->>'ok' = 'true' AND detail->>'found' = '2' AND detail ? 'import'`); n != 2 {
 			t.Errorf("%d audited syncs, want 2", n)
 		}
 	})
