@@ -129,6 +129,9 @@ func (h *Handler) schoolSystemUpdate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) schoolSystemDelete(w http.ResponseWriter, r *http.Request) {
+	if !h.readForm(w, r, 1024) {
+		return
+	}
 	id, err := pathID(r, "sid")
 	if err == nil {
 		err = h.inTenant(r, func(tx db.Tx) error { return ss12000.Delete(r.Context(), tx, id) })
@@ -145,6 +148,9 @@ func (h *Handler) schoolSystemDelete(w http.ResponseWriter, r *http.Request) {
 // coordinator waits (within KAA_SS12000_TIMEOUT a request), and what it
 // found waits in the import preview. A failure says why and saves nothing.
 func (h *Handler) schoolSystemFetch(w http.ResponseWriter, r *http.Request) {
+	if !h.readForm(w, r, 1024) {
+		return
+	}
 	id, err := pathID(r, "sid")
 	if err != nil {
 		h.fail(w, r, err)
