@@ -97,6 +97,7 @@ func TestRead(t *testing.T) {
 			return c
 		}, nil, "gick inte att nå"},
 		{"Error500", ss12000test.Fail500, nil, nil, "HTTP 500, felkod INTERNAL"},
+		{"TokenRefused", ss12000test.BadToken, nil, nil, "HTTP 403, felkod NOT_AUTHORISED"},
 		{"Garbage", ss12000test.Garbage, nil, nil, "gick inte att läsa"},
 		{"TimesOut", ss12000test.Slow, nil, func(l ss12000.Limits) ss12000.Limits { l.Request = 300 * time.Millisecond; return l }, "svarade inte i tid"},
 		{"PagesForever", ss12000test.Endless, nil, func(l ss12000.Limits) ss12000.Limits { l.MaxPages = 4; return l }, "fler än 4 sidor"},

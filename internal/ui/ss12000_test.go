@@ -215,6 +215,7 @@ func TestSchoolSystemSync(t *testing.T) {
 	}{
 		{"WrongSecret", func() { s.ChangeSecret("annan") }, "godtog inte klient-id eller klienthemlighet"},
 		{"Answers500", func() { s.SetMode(ss12000test.Fail500) }, "HTTP 500, felkod INTERNAL"},
+		{"TokenRefused", func() { s.SetMode(ss12000test.BadToken) }, "HTTP 403, felkod NOT_AUTHORISED"},
 		{"Garbage", func() { s.SetMode(ss12000test.Garbage) }, "gick inte att läsa"},
 		{"TimesOut", func() { s.SetMode(ss12000test.Slow) }, "svarade inte i tid"},
 	}
@@ -244,8 +245,8 @@ func TestSchoolSystemSync(t *testing.T) {
 			t.Errorf("down: %d", res.Status)
 		}
 	})
-	if n := a.count(`SELECT count(*) FROM audit_events WHERE action = 'school_system.sync' AND detail->>'ok' = 'false'`); n != 5 {
-		t.Errorf("%d failed syncs audited, want 5", n)
+	if n := a.count(`SELECT count(*) FROM audit_events WHERE action = 'school_system.sync' AND detail->>'ok' = 'false'`); n != 6 {
+		t.Errorf("%d failed syncs audited, want 6", n)
 	}
 	if strings.Contains(logs.String(), secret) || strings.Contains(logs.String(), "Ada") {
 		t.Error("the secret or a name is in the log")

@@ -26,11 +26,12 @@ type Mode int
 
 // The modes.
 const (
-	OK      Mode = iota
-	Fail500      // /persons answers 500 with the spec's Error
-	Garbage      // /persons answers 200 with something that is not JSON
-	Slow         // /persons sleeps past any sane client timeout
-	Endless      // /persons gives a pageToken forever
+	OK       Mode = iota
+	Fail500       // /persons answers 500 with the spec's Error
+	Garbage       // /persons answers 200 with something that is not JSON
+	Slow          // /persons sleeps past any sane client timeout
+	Endless       // /persons gives a pageToken forever
+	BadToken      // /persons refuses every access token (403 with the spec's Error)
 )
 
 // Server is a running school system.
@@ -139,7 +140,7 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request) {
 	mode, persons := s.mode, s.persons
 	authorised := s.tokens[strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")]
 	s.mu.Unlock()
-	if !authorised {
+	if !authorised || mode == BadToken {
 		specError(w, http.StatusForbidden, "NOT_AUTHORISED", "Åtkomst nekad.")
 		return
 	}
