@@ -1,4 +1,4 @@
--- The schema after every migration (up to 000039), as pg_dump of PostgreSQL 15
+-- The schema after every migration (up to 000041), as pg_dump of PostgreSQL 15
 -- prints it (--schema-only, with grants, row-level security policies and the
 -- owners other than the migrating role), normalised. Written by
 -- `make schema` from a freshly migrated database: do not edit it by hand.
@@ -1579,6 +1579,49 @@ CREATE TABLE public.schema_migrations (
     dirty boolean NOT NULL
 );
 
+-- Name: school_systems; Type: TABLE; Schema: public
+
+CREATE TABLE public.school_systems (
+    tenant_id integer NOT NULL,
+    id bigint NOT NULL,
+    name text NOT NULL,
+    base_url text NOT NULL,
+    token_url text NOT NULL,
+    client_id text NOT NULL,
+    client_secret text NOT NULL,
+    scope text DEFAULT ''::text NOT NULL,
+    created_by integer,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_run_at timestamp with time zone,
+    last_ok boolean,
+    last_found integer,
+    last_new integer,
+    last_message text,
+    CONSTRAINT school_systems_base_url_check CHECK (((length(base_url) >= 1) AND (length(base_url) <= 500))),
+    CONSTRAINT school_systems_client_id_check CHECK (((length(client_id) >= 1) AND (length(client_id) <= 200))),
+    CONSTRAINT school_systems_client_secret_check CHECK ((client_secret ~~ 'kaa1:%'::text)),
+    CONSTRAINT school_systems_last_found_check CHECK ((last_found >= 0)),
+    CONSTRAINT school_systems_last_message_check CHECK ((length(last_message) <= 500)),
+    CONSTRAINT school_systems_last_new_check CHECK ((last_new >= 0)),
+    CONSTRAINT school_systems_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 100))),
+    CONSTRAINT school_systems_scope_check CHECK ((length(scope) <= 500)),
+    CONSTRAINT school_systems_token_url_check CHECK (((length(token_url) >= 1) AND (length(token_url) <= 500)))
+);
+
+ALTER TABLE ONLY public.school_systems FORCE ROW LEVEL SECURITY;
+
+-- Name: school_systems_id_seq; Type: SEQUENCE; Schema: public
+
+ALTER TABLE public.school_systems ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.school_systems_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
 -- Name: security_events; Type: TABLE; Schema: public
 
 CREATE TABLE public.security_events (
@@ -1904,6 +1947,16 @@ ALTER TABLE ONLY public.scb_files
 
 ALTER TABLE ONLY public.schema_migrations
     ADD CONSTRAINT schema_migrations_pkey PRIMARY KEY (version);
+
+-- Name: school_systems school_systems_pkey; Type: CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.school_systems
+    ADD CONSTRAINT school_systems_pkey PRIMARY KEY (tenant_id, id);
+
+-- Name: school_systems school_systems_tenant_id_name_key; Type: CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.school_systems
+    ADD CONSTRAINT school_systems_tenant_id_name_key UNIQUE (tenant_id, name);
 
 -- Name: security_events security_events_pkey; Type: CONSTRAINT; Schema: public
 
@@ -2476,6 +2529,16 @@ ALTER TABLE ONLY public.scb_files
 ALTER TABLE ONLY public.scb_files
     ADD CONSTRAINT scb_files_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.orgs(id);
 
+-- Name: school_systems school_systems_created_by_fkey; Type: FK CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.school_systems
+    ADD CONSTRAINT school_systems_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users(id);
+
+-- Name: school_systems school_systems_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.school_systems
+    ADD CONSTRAINT school_systems_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.orgs(id);
+
 -- Name: security_events security_events_project_id_fkey; Type: FK CONSTRAINT; Schema: public
 
 ALTER TABLE ONLY public.security_events
@@ -2684,6 +2747,10 @@ ALTER TABLE public.retention_policies ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE public.scb_files ENABLE ROW LEVEL SECURITY;
 
+-- Name: school_systems; Type: ROW SECURITY; Schema: public
+
+ALTER TABLE public.school_systems ENABLE ROW LEVEL SECURITY;
+
 -- Name: sms_messages; Type: ROW SECURITY; Schema: public
 
 ALTER TABLE public.sms_messages ENABLE ROW LEVEL SECURITY;
@@ -2775,6 +2842,10 @@ CREATE POLICY tenant_isolation ON public.retention_policies USING ((tenant_id = 
 -- Name: scb_files tenant_isolation; Type: POLICY; Schema: public
 
 CREATE POLICY tenant_isolation ON public.scb_files USING ((tenant_id = public.app_tenant_id())) WITH CHECK ((tenant_id = public.app_tenant_id()));
+
+-- Name: school_systems tenant_isolation; Type: POLICY; Schema: public
+
+CREATE POLICY tenant_isolation ON public.school_systems USING ((tenant_id = public.app_tenant_id())) WITH CHECK ((tenant_id = public.app_tenant_id()));
 
 -- Name: sms_messages tenant_isolation; Type: POLICY; Schema: public
 
@@ -3190,6 +3261,10 @@ GRANT SELECT ON TABLE public.retention_policies TO kaa_retention;
 
 GRANT SELECT,INSERT ON TABLE public.scb_files TO kaa_app;
 GRANT SELECT,DELETE ON TABLE public.scb_files TO kaa_retention;
+
+-- Name: TABLE school_systems; Type: ACL; Schema: public
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.school_systems TO kaa_app;
 
 -- Name: TABLE security_events; Type: ACL; Schema: public
 

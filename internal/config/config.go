@@ -62,6 +62,9 @@ type Config struct {
 	SMS SMS
 	// Mail is the SMTP server the daily digest is sent through (empty SMTPURL: no e-mail).
 	Mail Mail
+	// SchoolSystemTimeout is how long one request to a school system over
+	// SS12000 may take (KAA_SS12000_TIMEOUT, default 30s; docs/design/ss12000.md).
+	SchoolSystemTimeout time.Duration
 }
 
 // SMS configures the SMS gateway (docs/design/sms.md): KAA_SMS_PROVIDER
@@ -239,6 +242,9 @@ func Load(getenv func(string) string) (Config, error) {
 		return c, err
 	}
 	if c.SMS, err = loadSMS(getenv); err != nil {
+		return c, err
+	}
+	if c.SchoolSystemTimeout, err = duration(getenv, "KAA_SS12000_TIMEOUT", 30*time.Second); err != nil {
 		return c, err
 	}
 	if !strings.HasPrefix(c.PublicURL, "http://") && !strings.HasPrefix(c.PublicURL, "https://") {

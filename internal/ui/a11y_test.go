@@ -348,6 +348,14 @@ func TestAccessibility(t *testing.T) {
 	signIn("admin@osby.demo")
 	visit("/k/1273/anvandare")
 	visit("/k/1273/installningar")
+	var sid int64 // the school systems page with one connected (docs/design/ss12000.md)
+	if err := a.db.Owner.QueryRow(context.Background(), `INSERT INTO school_systems (tenant_id, name, base_url, token_url, client_id, client_secret, last_run_at, last_ok, last_message)
+		VALUES ($1, 'Elevregistret', 'https://s.invalid/v2.0', 'https://s.invalid/token', 'kaa', 'kaa1:test:x', now(), false, 'Skolsystemet svarade inte i tid. Försök igen senare.') RETURNING id`,
+		a.orgID("1273")).Scan(&sid); err != nil {
+		t.Fatal(err)
+	}
+	visit("/k/1273/skolsystem")
+	visit(fmt.Sprintf("/k/1273/skolsystem/%d", sid))
 	visit("/k/1273/gallring") // no gallringsbeslut
 	if _, err := a.db.Owner.Exec(context.Background(), `INSERT INTO retention_decisions (tenant_id, reference, decided_on, decided_by,
 		kaa_months, project_months, unenrolled_months, recorded_by) VALUES ($1, 'BUN 2026/17', '2026-11-20', 'Barn- och utbildningsnämnden', 24, 120, 6, $2)`,

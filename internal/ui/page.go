@@ -39,6 +39,7 @@ func (h *Handler) page(r *http.Request, title string) views.Page {
 			add("Användare", current+"anvandare")
 			add("Överlämning", current+"overlamning")
 			add("Inställningar", current+"installningar")
+			add("Skolsystem", current+"skolsystem")
 		}
 	} else if pr, ok := ctx.Value(projectKey).(auth.Project); ok {
 		current = "/p/" + pr.Key + "/"

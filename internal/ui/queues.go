@@ -7,6 +7,7 @@ import (
 	"github.com/kaa-plattform/kaa/internal/db"
 	"github.com/kaa-plattform/kaa/internal/moves"
 	"github.com/kaa-plattform/kaa/internal/participant"
+	"github.com/kaa-plattform/kaa/internal/ss12000"
 	"github.com/kaa-plattform/kaa/internal/ui/views"
 )
 
@@ -31,7 +32,10 @@ func (h *Handler) renderQueues(w http.ResponseWriter, r *http.Request, status in
 		if err != nil {
 			return err
 		}
-		v.MovedIn, err = moves.Notices(ctx, tx)
+		if v.MovedIn, err = moves.Notices(ctx, tx); err != nil {
+			return err
+		}
+		v.SchoolSystems, err = ss12000.List(ctx, tx)
 		return err
 	})
 	if err != nil {

@@ -156,6 +156,15 @@ func (h *Handler) Routes() []Route {
 		{"POST", "/k/{tenant}/inflyttade/{nid}/registrera", Tenant, coordinator, h.noticeRegister},
 		{"POST", "/k/{tenant}/inflyttade/{nid}/avfarda", Tenant, coordinator, h.noticeDismiss},
 
+		// School systems over SS12000 (docs/design/ss12000.md): administrators
+		// connect them; coordinators fetch the list into the import preview.
+		{"GET", "/k/{tenant}/skolsystem", Tenant, tenantStaff, h.schoolSystems},
+		{"POST", "/k/{tenant}/skolsystem", Tenant, tenantAdmin, h.schoolSystemCreate},
+		{"GET", "/k/{tenant}/skolsystem/{sid}", Tenant, tenantAdmin, h.schoolSystemEdit},
+		{"POST", "/k/{tenant}/skolsystem/{sid}", Tenant, tenantAdmin, h.schoolSystemUpdate},
+		{"POST", "/k/{tenant}/skolsystem/{sid}/ta-bort", Tenant, tenantAdmin, h.schoolSystemDelete},
+		{"POST", "/k/{tenant}/skolsystem/{sid}/hamta", Tenant, coordinator, h.schoolSystemFetch},
+
 		// SMS (docs/design/sms.md): sending, and the gateway's callbacks,
 		// which carry the installation's secret token instead of a session.
 		{"POST", "/k/{tenant}/deltagare/{id}/sms", Tenant, coordinator, h.smsSend},

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/kaa-plattform/kaa/internal/auth"
+	"github.com/kaa-plattform/kaa/internal/ss12000/ss12000test"
 	"github.com/kaa-plattform/kaa/internal/ui"
 )
 
@@ -141,7 +142,21 @@ func TestRouteTable(t *testing.T) {
 	a.db.Owner.Exec(ctx, `INSERT INTO project_invitations (project_id, org_id) SELECT id, $1 FROM projects WHERE key = 'osbyprojekt'`, a.orgID("1266"))
 	a.db.Owner.Exec(ctx, `WITH p AS (INSERT INTO projects (key, name, owner_org_id, starts_on, ends_on) VALUES ('inbjudan', 'Inbjudan', $1, '2026-01-01', '2027-12-31') RETURNING id)
 		INSERT INTO project_invitations (project_id, org_id) SELECT id, $2 FROM p`, a.orgID("1290"), a.orgID("1273"))
+	// A school system of Osby's for the {sid} routes, made afresh for each
+	// request since removing one is among them.
+	school := ss12000test.New(t)
+	connect(t, a, school)
+	schoolSystem := func() string {
+		var id int64
+		a.db.Owner.QueryRow(ctx, `INSERT INTO school_systems (tenant_id, name, base_url, token_url, client_id, client_secret)
+			SELECT tenant_id, name || ' ' || (SELECT count(*) FROM school_systems), base_url, token_url, client_id, client_secret
+			FROM school_systems ORDER BY id LIMIT 1 RETURNING id`).Scan(&id)
+		return strconv.FormatInt(id, 10)
+	}
 	path := func(pattern string) string {
+		if strings.Contains(pattern, "{sid}") {
+			pattern = strings.Replace(pattern, "{sid}", schoolSystem(), 1)
+		}
 		if strings.Contains(pattern, "{iid}") {
 			pattern = strings.Replace(pattern, "{iid}", importOf(who), 1)
 		}

@@ -62,6 +62,10 @@ var Actions = []Option{
 	{Value: "membership.change", Label: "Ändrade en användares roller"},
 	{Value: "membership.break_glass", Label: "Lade till en administratör i nödfall (systemadministratören)"},
 	{Value: "settings.update", Label: "Ändrade inställningarna"},
+	{Value: "school_system.create", Label: "Anslöt ett skolsystem (SS12000)"},
+	{Value: "school_system.update", Label: "Ändrade ett skolsystems anslutning"},
+	{Value: "school_system.delete", Label: "Tog bort ett skolsystem"},
+	{Value: "school_system.sync", Label: "Hämtade KAA-listan från ett skolsystem"},
 	{Value: "project.join", Label: "Tackade ja till ett projekt"},
 	{Value: "project.decline", Label: "Tackade nej till ett projekt"},
 	{Value: "project.period", Label: "Ändrade ett projekts period"},
@@ -105,6 +109,7 @@ var records = map[string]string{
 	"participant": "Person", "user": "Användare", "import": "Import", "project": "Projekt", "report": "SCB-rapport",
 	"retention": "Gallring", "settings": "Inställningar", "audit": "Loggen", "dashboard": "Statistik",
 	"export": "Export", "org": "Organisation", "contact": "Kontakt", "enrolment": "Registrering eller inskrivning",
+	"school_system": "Skolsystem",
 }
 
 // RecordLabel is the Swedish name of a kind of record in the audit log, or
