@@ -138,6 +138,28 @@ func TestMoveNotice(t *testing.T) {
 		if audited("1266", "move_notice.read") != 1 || audited("1273", "move_notice.read") != 0 {
 			t.Error("reading is audited in the receiver's log")
 		}
+		// The arrival is the receiver's event, written in the sender's
+		// transaction by send_move_notice, without the sender's user.
+		nid := a.count(`SELECT id FROM move_notices WHERE tenant_id = $1`, a.orgID("1266"))
+		if a.count(`SELECT count(*) FROM audit_events WHERE tenant_id = $1 AND action = 'move_notice.arrive' AND user_id IS NULL
+			AND record_type = 'move_notice' AND record_id = $2 AND detail->>'from' = '1273'`, a.orgID("1266"), fmt.Sprint(nid)) != 1 ||
+			audited("1273", "move_notice.arrive") != 0 {
+			t.Error("the arrival is audited in the receiver's log, and only there")
+		}
+		if a.count(`SELECT count(*) FROM audit_events WHERE action = 'move_notice.arrive' AND detail::text ~ '2008|Alva|Andersson'`) != 0 {
+			t.Error("the arrival's audit row holds personal data")
+		}
+		admin := a.client()
+		admin.signIn("admin@horby.demo")
+		review := admin.get("/k/1266/loggkontroll").Body
+		for _, want := range []string{"Tog emot en underrättelse om inflyttad från en annan kommun", "Visade underrättelser om inflyttade", "Systemet"} {
+			if !strings.Contains(review, want) {
+				t.Errorf("Hörby's loggkontroll lacks %q", want)
+			}
+		}
+		if strings.Contains(admin.get("/k/1266/loggkontroll?handelse=move_notice.arrive").Body, "Välj en händelse i listan") {
+			t.Error("the arrival can be chosen in the review's filter")
+		}
 	})
 	t.Run("SenderCannotReadItBack", func(t *testing.T) {
 		for _, key := range []string{"1273", "1290"} {
