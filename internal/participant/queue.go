@@ -213,7 +213,7 @@ func Queues(ctx context.Context, tx db.Tx, coordinatorID int, now time.Time) ([]
 // TimelineEvent is one thing that happened to a participant.
 type TimelineEvent struct {
 	At       time.Time
-	Kind     string // "identified", "enrolment_start", "enrolment_end", "correction", "contact", "plan", "mapping", "status"
+	Kind     string // "identified", "enrolment_start", "enrolment_end", "correction", "contact", "plan", "mapping", "status", EventAppointment…
 	Contact  *Contact
 	Enrol    *Enrolment
 	Plan     *Plan
@@ -222,6 +222,8 @@ type TimelineEvent struct {
 	Measure  *Measure
 	Fix      *Correction // for "correction": an avregistrering (or a project's end) corrected
 	Status   string      // the new status, for "status"
+	// For a booking's events (EventAppointmentBooked, …Held, …Cancelled).
+	Appointment *Appointment
 }
 
 // SaveSettings stores the municipality's queue settings.

@@ -71,4 +71,20 @@ func TestJourneyBookMeeting(t *testing.T) {
 	if a.count(`SELECT count(*) FROM appointments`) != before {
 		t.Error("a meeting in the past was written")
 	}
+
+	// A booking for a colleague: it names them, and the timeline has it.
+	k.goTo(person)
+	k.open("#bokat summary")
+	k.choose("#f-kind", "Hembesök")
+	k.date("#f-due_on", tomorrow)
+	k.clock("#f-due_time", "14:00")
+	k.choose("#f-responsible", "Fia Flerroll")
+	k.press(`#bokat button[type="submit"]`, chromedp.WaitVisible(chromedp.CSS(`[data-testid="flash"]`)))
+	k.waitText(`[data-testid="agenda"]`, "ansvarig Fia Flerroll")
+	if got := k.text(`[data-testid="timeline"]`); !strings.Contains(got, "Bokat: Hembesök") {
+		t.Errorf("the timeline does not show the booking: %s", got)
+	}
+	if a.count(`SELECT count(*) FROM appointments WHERE kind = 'home_visit' AND responsible = $1`, a.userID("flera@within.demo")) != 1 {
+		t.Error("the colleague is not responsible")
+	}
 }
