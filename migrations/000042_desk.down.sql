@@ -1,3 +1,4 @@
+ALTER TABLE tenant_settings DROP COLUMN sms_from;
 -- Restores send_move_notice as migration 000038 wrote it.
 CREATE OR REPLACE FUNCTION send_move_notice(eid bigint) RETURNS text
     LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$

@@ -74,3 +74,11 @@ BEGIN
     RETURN 'sent';
 END
 $$;
+
+-- 5. A municipality's own SMS sender (docs/design/sms.md): a text sender id
+-- by 46elks' rule (3–11 of A–Z, a–z, 0–9, not beginning with a digit) or an
+-- E.164 number, to which replies can come. Empty: the installation's
+-- KAA_SMS_FROM. sms.ValidSender is the same rule in Go.
+ALTER TABLE tenant_settings ADD COLUMN sms_from text NOT NULL DEFAULT ''
+    CONSTRAINT tenant_settings_sms_from_check
+    CHECK (sms_from = '' OR sms_from ~ '^[A-Za-z][A-Za-z0-9]{2,10}$' OR sms_from ~ '^\+[0-9]{7,15}$');

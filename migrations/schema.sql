@@ -1702,7 +1702,9 @@ CREATE TABLE public.tenant_settings (
     tenant_id integer NOT NULL,
     no_contact_days integer DEFAULT 30 NOT NULL,
     accepts_move_notices boolean DEFAULT true NOT NULL,
-    CONSTRAINT tenant_settings_no_contact_days_check CHECK (((no_contact_days >= 1) AND (no_contact_days <= 365)))
+    sms_from text DEFAULT ''::text NOT NULL,
+    CONSTRAINT tenant_settings_no_contact_days_check CHECK (((no_contact_days >= 1) AND (no_contact_days <= 365))),
+    CONSTRAINT tenant_settings_sms_from_check CHECK (((sms_from = ''::text) OR (sms_from ~ '^[A-Za-z][A-Za-z0-9]{2,10}$'::text) OR (sms_from ~ '^\+[0-9]{7,15}$'::text)))
 );
 
 ALTER TABLE ONLY public.tenant_settings FORCE ROW LEVEL SECURITY;
