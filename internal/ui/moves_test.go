@@ -11,7 +11,10 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/kaa-plattform/kaa/internal/audit"
+	"github.com/kaa-plattform/kaa/internal/auditkey"
 	"github.com/kaa-plattform/kaa/internal/db"
+	"github.com/kaa-plattform/kaa/internal/pgtest"
 	"github.com/kaa-plattform/kaa/internal/seed"
 )
 
@@ -148,6 +151,15 @@ func TestMoveNotice(t *testing.T) {
 		}
 		if a.count(`SELECT count(*) FROM audit_events WHERE action = 'move_notice.arrive' AND detail::text ~ '2008|Alva|Andersson'`) != 0 {
 			t.Error("the arrival's audit row holds personal data")
+		}
+		checks, err := audit.Verify(context.Background(), a.db.Owner, []auditkey.Key{pgtest.AuditKey}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range checks {
+			if c.Broken != "" {
+				t.Errorf("the audit chain of %s breaks at %d: %s", c.Key, c.Seq, c.Broken)
+			}
 		}
 		admin := a.client()
 		admin.signIn("admin@horby.demo")
