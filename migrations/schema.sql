@@ -1,4 +1,4 @@
--- The schema after every migration (up to 000041), as pg_dump of PostgreSQL 15
+-- The schema after every migration (up to 000042), as pg_dump of PostgreSQL 15
 -- prints it (--schema-only, with grants, row-level security policies and the
 -- owners other than the migrating role), normalised. Written by
 -- `make schema` from a freshly migrated database: do not edit it by hand.
@@ -789,6 +789,8 @@ DECLARE
     e record;
     p record;
     receiver integer;
+    nid bigint;
+    inserted integer;
 BEGIN
     IF t IS NULL THEN
         RETURN 'refused';
@@ -820,9 +822,19 @@ BEGIN
     IF NOT coalesce((SELECT s.accepts_move_notices FROM tenant_settings s WHERE s.tenant_id = receiver), true) THEN
         RETURN 'turned_off';
     END IF;
-    INSERT INTO move_notices (tenant_id, from_org_id, source_enrolment, personnummer, first_name, last_name, moved_on)
-    VALUES (receiver, t, eid, p.personnummer, p.first_name, p.last_name, e.ends_on)
+    nid := nextval('move_notices_id_seq');
+    INSERT INTO move_notices (id, tenant_id, from_org_id, source_enrolment, personnummer, first_name, last_name, moved_on)
+    OVERRIDING SYSTEM VALUE
+    VALUES (nid, receiver, t, eid, p.personnummer, p.first_name, p.last_name, e.ends_on)
     ON CONFLICT DO NOTHING;
+    GET DIAGNOSTICS inserted = ROW_COUNT;
+    IF inserted = 1 THEN
+        -- the arrival, in the receiver's log (the hash chain's trigger
+        -- appends it to the receiver's chain under the receiver's lock)
+        INSERT INTO audit_events (tenant_id, user_id, action, record_type, record_id, detail)
+        VALUES (receiver, NULL, 'move_notice.arrive', 'move_notice', nid::text,
+                jsonb_build_object('from', (SELECT o.key FROM orgs o WHERE o.id = t)));
+    END IF;
     RETURN 'sent';
 END
 $$;
@@ -1733,7 +1745,9 @@ CREATE TABLE public.tenant_settings (
     tenant_id integer NOT NULL,
     no_contact_days integer DEFAULT 30 NOT NULL,
     accepts_move_notices boolean DEFAULT true NOT NULL,
-    CONSTRAINT tenant_settings_no_contact_days_check CHECK (((no_contact_days >= 1) AND (no_contact_days <= 365)))
+    sms_from text DEFAULT ''::text NOT NULL,
+    CONSTRAINT tenant_settings_no_contact_days_check CHECK (((no_contact_days >= 1) AND (no_contact_days <= 365))),
+    CONSTRAINT tenant_settings_sms_from_check CHECK (((sms_from = ''::text) OR (sms_from ~ '^[A-Za-z][A-Za-z0-9]{2,10}$'::text) OR (sms_from ~ '^\+[0-9]{7,15}$'::text)))
 );
 
 ALTER TABLE ONLY public.tenant_settings FORCE ROW LEVEL SECURITY;
@@ -2695,6 +2709,14 @@ ALTER TABLE public.move_notices ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY notice_accepts ON public.tenant_settings FOR SELECT TO kaa_notice USING (true);
 
+-- Name: audit_events notice_arrival; Type: POLICY; Schema: public
+
+CREATE POLICY notice_arrival ON public.audit_events FOR INSERT TO kaa_notice WITH CHECK (((action = 'move_notice.arrive'::text) AND (user_id IS NULL) AND (record_type = 'move_notice'::text)));
+
+-- Name: audit_events notice_chain; Type: POLICY; Schema: public
+
+CREATE POLICY notice_chain ON public.audit_events FOR SELECT TO kaa_notice USING (true);
+
 -- Name: move_notices notice_send; Type: POLICY; Schema: public
 
 CREATE POLICY notice_send ON public.move_notices FOR INSERT TO kaa_notice WITH CHECK (true);
@@ -2880,6 +2902,19 @@ GRANT ALL ON FUNCTION public.app_user_id() TO kaa_credentials;
 -- Name: TABLE audit_events; Type: ACL; Schema: public
 
 GRANT SELECT,INSERT ON TABLE public.audit_events TO kaa_app;
+GRANT INSERT ON TABLE public.audit_events TO kaa_notice;
+
+-- Name: COLUMN audit_events.tenant_id; Type: ACL; Schema: public
+
+GRANT SELECT(tenant_id) ON TABLE public.audit_events TO kaa_notice;
+
+-- Name: COLUMN audit_events.seq; Type: ACL; Schema: public
+
+GRANT SELECT(seq) ON TABLE public.audit_events TO kaa_notice;
+
+-- Name: COLUMN audit_events.hash; Type: ACL; Schema: public
+
+GRANT SELECT(hash) ON TABLE public.audit_events TO kaa_notice;
 
 -- Name: TABLE contact_amendments; Type: ACL; Schema: public
 
@@ -3136,6 +3171,10 @@ GRANT UPDATE(handled_by) ON TABLE public.move_notices TO kaa_app;
 -- Name: COLUMN move_notices.handled_at; Type: ACL; Schema: public
 
 GRANT UPDATE(handled_at) ON TABLE public.move_notices TO kaa_app;
+
+-- Name: SEQUENCE move_notices_id_seq; Type: ACL; Schema: public
+
+GRANT USAGE ON SEQUENCE public.move_notices_id_seq TO kaa_notice;
 
 -- Name: TABLE orgs; Type: ACL; Schema: public
 

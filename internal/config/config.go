@@ -11,6 +11,7 @@ import (
 
 	"github.com/kaa-plattform/kaa/internal/auditkey"
 	"github.com/kaa-plattform/kaa/internal/secretbox"
+	"github.com/kaa-plattform/kaa/internal/sms"
 )
 
 // Config is everything the program can be told from outside.
@@ -70,7 +71,7 @@ type Config struct {
 // SMS configures the SMS gateway (docs/design/sms.md): KAA_SMS_PROVIDER
 // ("46elks" or empty for none), the API account (KAA_46ELKS_USERNAME,
 // KAA_46ELKS_PASSWORD), the API address (KAA_46ELKS_URL, default 46elks'
-// own), the sender (KAA_SMS_FROM: up to 11 letters and digits, or an E.164
+// own), the sender (KAA_SMS_FROM: 3–11 letters and digits, sms.ValidSender, or an E.164
 // number to which replies can come), the secret in the callback addresses
 // (KAA_SMS_CALLBACK_TOKEN, at least 32 characters) and how long to wait for
 // the gateway (KAA_SMS_TIMEOUT, default 10s). The callbacks are
@@ -103,35 +104,10 @@ func loadSMS(getenv func(string) string) (SMS, error) {
 	if len(s.Token) < 32 {
 		return s, fmt.Errorf("config: KAA_SMS_CALLBACK_TOKEN must be at least 32 characters (e.g. openssl rand -hex 32)")
 	}
-	if !validSender(s.From) {
-		return s, fmt.Errorf("config: KAA_SMS_FROM must be up to 11 letters and digits (a-z, 0-9) or a number such as +46766861004")
+	if !sms.ValidSender(s.From) {
+		return s, fmt.Errorf("config: KAA_SMS_FROM must be 3 to 11 letters and digits (a-z, 0-9) beginning with a letter, or a number such as +46766861004")
 	}
 	return s, nil
-}
-
-// validSender: an alphanumeric sender id of 2–11 characters beginning with
-// a letter, or an E.164 number.
-func validSender(from string) bool {
-	if strings.HasPrefix(from, "+") {
-		if len(from) < 8 || len(from) > 16 {
-			return false
-		}
-		for _, r := range from[1:] {
-			if r < '0' || r > '9' {
-				return false
-			}
-		}
-		return true
-	}
-	if len(from) < 2 || len(from) > 11 || !(from[0] >= 'a' && from[0] <= 'z' || from[0] >= 'A' && from[0] <= 'Z') {
-		return false
-	}
-	for _, r := range from {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9') {
-			return false
-		}
-	}
-	return true
 }
 
 // Mail configures e-mail (docs/design/agenda.md): the SMTP server as a URL

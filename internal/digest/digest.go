@@ -1,7 +1,9 @@
-// Package digest sends each coordinator a daily e-mail with how many of
-// their booked meetings and planned actions are due today and how many are
-// late, and a link to Att göra: counts only, never a name or a personnummer
-// (docs/design/agenda.md).
+// Package digest sends each coordinator a daily e-mail with what is due for
+// them on Att göra: how many of their booked meetings and planned actions
+// are due today and how many are late (the menu's count), and how many
+// items on their other lists are past their due date (the Att göra page's
+// queries), with a link to Att göra: counts only, never a name or a
+// personnummer (docs/design/agenda.md).
 package digest
 
 import (
@@ -25,9 +27,13 @@ const Subject = "Att göra i dag i KAA-registret"
 
 // Line is one municipality's counts in a user's digest.
 type Line struct {
-	OrgKey, OrgName string
-	participant.DueCounts
+	OrgKey, OrgName       string
+	participant.DueCounts     // bookings the user is responsible for: due later today, late
+	Lists                 int // items on the user's other Att göra lists past their due date
 }
+
+// Total is everything the line counts.
+func (l Line) Total() int { return l.DueCounts.Total() + l.Lists }
 
 // recipient is a coordinator who wants the digest and has not had today's.
 type recipient struct {
@@ -122,7 +128,13 @@ func collect(ctx context.Context, pool db.Pool, today, now time.Time) ([]*recipi
 				return err
 			}
 			for _, u := range us {
+				// The menu's count and the Att göra page's queries: one
+				// home of what is due.
 				c, err := participant.CountDue(ctx, tx, u.ID, now)
+				if err != nil {
+					return err
+				}
+				lists, err := participant.OverdueOnQueues(ctx, tx, u.ID, now)
 				if err != nil {
 					return err
 				}
@@ -132,7 +144,7 @@ func collect(ctx context.Context, pool db.Pool, today, now time.Time) ([]*recipi
 					byID[u.ID] = r
 					out = append(out, r)
 				}
-				r.Lines = append(r.Lines, Line{OrgKey: o.Key, OrgName: o.Name, DueCounts: c})
+				r.Lines = append(r.Lines, Line{OrgKey: o.Key, OrgName: o.Name, DueCounts: c, Lists: lists})
 			}
 			return nil
 		})
@@ -152,20 +164,26 @@ func Compose(to string, lines []Line, publicURL string) mail.Message {
 		if l.Total() == 0 {
 			continue
 		}
-		fmt.Fprintf(&b, "%s: %s\n%s/k/%s/att-gora\n\n", l.OrgName, CountText(l.DueCounts), strings.TrimRight(publicURL, "/"), l.OrgKey)
+		fmt.Fprintf(&b, "%s: %s\n%s/k/%s/att-gora\n\n", l.OrgName, CountText(l), strings.TrimRight(publicURL, "/"), l.OrgKey)
 	}
 	b.WriteString("Brevet innehåller bara antal, inga namn eller personnummer. Logga in för att se vilka det gäller.\n")
 	b.WriteString("Vill du inte ha brevet? Stäng av det under Daglig sammanfattning på ditt konto: " + strings.TrimRight(publicURL, "/") + "/konto/sammanfattning\n")
 	return mail.Message{To: to, Subject: Subject, Body: b.String()}
 }
 
-// CountText says the counts in Swedish: "3 att göra i dag, 2 försenade".
-func CountText(c participant.DueCounts) string {
+// CountText says a line's counts in Swedish: "3 bokade att göra i dag, 2
+// försenade" for the bookings, and ", 14 försenade på listorna i Att göra"
+// when the other lists have late items.
+func CountText(l Line) string {
 	late := "försenade"
-	if c.Overdue == 1 {
+	if l.Overdue == 1 {
 		late = "försenad"
 	}
-	return fmt.Sprintf("%d att göra i dag, %d %s", c.Today, c.Overdue, late)
+	s := fmt.Sprintf("%d bokade att göra i dag, %d %s", l.Today, l.Overdue, late)
+	if l.Lists > 0 {
+		s += fmt.Sprintf(", %d försenade på listorna i Att göra", l.Lists)
+	}
+	return s
 }
 
 // Loop runs the digest once a day, the first time the clock in Sweden has

@@ -18,6 +18,7 @@ import (
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 
+	"github.com/kaa-plattform/kaa/internal/db"
 	"github.com/kaa-plattform/kaa/internal/digest"
 	"github.com/kaa-plattform/kaa/internal/mail"
 	"github.com/kaa-plattform/kaa/internal/participant"
@@ -164,6 +165,20 @@ func TestDigest(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// On my lists: one identified 40 days ago and never contacted (late on
+	// two lists: never contacted and identified without an attempt), one
+	// identified today (due in 14 days: not late), and one of another
+	// coordinator's (not on my lists).
+	_, err := d.Owner.Exec(ctx, `
+		WITH p AS (INSERT INTO participants (tenant_id, personnummer, birth_date, first_name, last_name, identified_on)
+		           VALUES ($1, '200803020023', '2008-03-02', 'Bo', 'Berg', $3::date - 40),
+		                  ($1, '200803030022', '2008-03-03', 'Cid', 'Ek', $3::date),
+		                  ($1, '200803040021', '2008-03-04', 'Dan', 'Falk', $3::date - 40) RETURNING id, last_name)
+		INSERT INTO participant_coordinators (tenant_id, participant_id, user_id) SELECT $1, id, $2 FROM p WHERE last_name <> 'Falk'`,
+		osby, me, now.Format(time.DateOnly))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := digest.SetWanted(ctx, d.App, off, false); err != nil {
 		t.Fatal(err)
 	}
@@ -189,15 +204,44 @@ func TestDigest(t *testing.T) {
 		if m.Subject != "Att göra i dag i KAA-registret" {
 			t.Errorf("subject %q", m.Subject)
 		}
-		for _, want := range []string{"1 att göra i dag, 2 försenade", "https://kaa.kommun.test/k/1273/att-gora", "Osby"} {
+		for _, want := range []string{"1 bokade att göra i dag, 2 försenade, 2 försenade på listorna i Att göra", "https://kaa.kommun.test/k/1273/att-gora", "Osby"} {
 			if !strings.Contains(m.Body, want) {
 				t.Errorf("the digest lacks %q:\n%s", want, m.Body)
 			}
 		}
-		for _, personal := range []string{"Alva", "Andersson", "200803010024", "080301", "bibliotek", "Möte i skolan"} {
+		for _, personal := range []string{"Alva", "Andersson", "200803010024", "080301", "bibliotek", "Möte i skolan", "Berg", "Falk", "Aldrig kontaktade"} {
 			if strings.Contains(m.Body, personal) || strings.Contains(m.Subject, personal) {
 				t.Errorf("the digest carries %q", personal)
 			}
+		}
+	})
+
+	t.Run("SameAsAttGora", func(t *testing.T) {
+		// The count is the late items of the Att göra page's own lists.
+		err := db.InTenant(ctx, d.App, osby, me, func(tx db.Tx) error {
+			qs, _, err := participant.Queues(ctx, tx, me, now)
+			if err != nil {
+				return err
+			}
+			late := 0
+			for _, q := range qs {
+				for _, it := range q.Items {
+					if it.Appointment == nil && !it.Due.IsZero() && it.Due.Before(time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, time.UTC)) {
+						late++
+					}
+				}
+			}
+			n, err := participant.OverdueOnQueues(ctx, tx, me, now)
+			if err != nil {
+				return err
+			}
+			if n != late || n != 2 {
+				t.Errorf("the digest counts %d late items, Att göra lists %d; want 2", n, late)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
 	})
 

@@ -45,9 +45,11 @@ var ErrAppointmentInvalid = errors.New("participant: invalid appointment")
 var ErrAppointmentPast = errors.New("participant: appointment in the past")
 
 // BookAppointment books a for participant id, with the user of tx as creator
-// and, when a.Responsible is 0, as responsible. A time in the past is
-// refused with ErrAppointmentPast unless held is true: then it is recorded
-// as done at that time. Returns db.ErrNotFound for an unknown participant.
+// and, when a.Responsible is 0, as responsible. Any other responsible must be
+// an active coordinator of this municipality, or it returns
+// ErrNotCoordinator. A time in the past is refused with ErrAppointmentPast
+// unless held is true: then it is recorded as done at that time. Returns
+// db.ErrNotFound for an unknown participant. Nothing is written on an error.
 func BookAppointment(ctx context.Context, tx db.Tx, id int64, a Appointment, held bool, now time.Time) (int64, error) {
 	if !codes.AppointmentKind.Has(a.Kind) || len([]rune(a.Note)) > AppointmentNoteMax {
 		return 0, fmt.Errorf("participant: book appointment: kind %q or note of %d characters: %w", a.Kind, len([]rune(a.Note)), ErrAppointmentInvalid)
@@ -60,6 +62,8 @@ func BookAppointment(ctx context.Context, tx db.Tx, id int64, a Appointment, hel
 	}
 	if a.Responsible == 0 {
 		a.Responsible = tx.UserID
+	} else if err := checkCoordinators(ctx, tx, []int{a.Responsible}); err != nil {
+		return 0, err
 	}
 	var aid int64
 	err := tx.QueryRow(ctx, `
@@ -73,7 +77,7 @@ func BookAppointment(ctx context.Context, tx db.Tx, id int64, a Appointment, hel
 		return 0, fmt.Errorf("participant: book appointment: %w", err)
 	}
 	return aid, audit.Record(ctx, tx, audit.Event{Action: "appointment.create", RecordType: "participant", RecordID: strconv.FormatInt(id, 10),
-		Detail: map[string]any{"appointment": aid, "kind": a.Kind, "held": held}})
+		Detail: map[string]any{"appointment": aid, "kind": a.Kind, "held": held, "responsible": a.Responsible}})
 }
 
 // Appointment outcomes, for CloseAppointment.

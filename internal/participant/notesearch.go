@@ -21,9 +21,15 @@ const NoteQueryMax = 200
 
 // NoteSearchPeople is how many people one search in notes shows, those with
 // the newest hits first; NoteSearchSnippets how many of each person's hits.
+// NoteSearchHitsRead caps the matched texts one search reads: a common word
+// in a large municipality matches a hundred thousand notes, and reading them
+// all to count and order them cost 0.8 s at national size
+// (docs/benchmarks.md). Past the cap, or past NoteSearchPeople people, the
+// page says there are more and asks for a narrower search.
 const (
 	NoteSearchPeople   = 50
 	NoteSearchSnippets = 3
+	NoteSearchHitsRead = 1000
 )
 
 // The search's own markers around a matched word in a snippet: characters of
@@ -66,8 +72,12 @@ type NotePerson struct {
 
 // NoteResult is what a search in notes found.
 type NoteResult struct {
-	People []NotePerson
-	Total  int // people found, of whom at most NoteSearchPeople are shown
+	People []NotePerson // at most NoteSearchPeople
+	// More is set when there are more people than shown, or may be: more
+	// than NoteSearchPeople were found, or NoteSearchHitsRead texts were
+	// read. Then the people shown are those with the newest hits among the
+	// texts read, and each one's Hits counts only those.
+	More bool
 }
 
 // CheckNoteQuery returns the query trimmed, or one of the ErrNoteQuery errors.
@@ -117,24 +127,28 @@ const noteHits = `
 	WHERE mp.tenant_id = @tenant AND to_tsvector('swedish'::regconfig, mp.strengths || ' ' || mp.challenges || ' ' || mp.direction_note) @@ @q
 	  AND mp.version = (SELECT max(x.version) FROM mappings x WHERE x.tenant_id = mp.tenant_id AND x.participant_id = mp.participant_id)`
 
-// noteSearchSQL groups the hits by person (not the erased: their texts are
-// emptied, and they are no longer in the register), keeps the people with
-// the newest hits and each one's newest snippets, and makes a headline only
-// of those. Hits are not ranked by relevance: a rank re-parses every matched
-// text (the indexes hold no tsvector), which for a common word in a large
-// municipality is a hundred thousand notes, and in short notes the newest
-// is the more useful order anyway.
+// noteSearchSQL reads at most NoteSearchHitsRead matched texts (no order:
+// the scans stop as soon as that many are found, so a common word costs no
+// more than a rare one), groups them by person (not the erased: their texts
+// are emptied, and they are no longer in the register), keeps up to
+// NoteSearchPeople + 1 people with the newest hits (the one more says there
+// are more) and each one's newest snippets, and makes a headline only of
+// those shown. No count of all hits is made. Hits are not ranked by
+// relevance: a rank re-parses every matched text (the indexes hold no
+// tsvector), and in short notes the newest is the more useful order anyway.
 var noteSearchSQL = `
-	WITH hits AS (SELECT h.* FROM (` + noteHits + `) h
-	              JOIN participants p ON p.tenant_id = @tenant AND p.id = h.participant_id AND p.erased_on IS NULL),
-	people AS (SELECT participant_id, max(on_date) AS newest, count(*)::int AS n, count(*) OVER ()::int AS total
-	           FROM hits GROUP BY participant_id
-	           ORDER BY newest DESC, participant_id LIMIT ` + strconv.Itoa(NoteSearchPeople) + `),
+	WITH hits AS MATERIALIZED (SELECT h.* FROM (` + noteHits + `) h LIMIT ` + strconv.Itoa(NoteSearchHitsRead) + `),
+	people AS (SELECT h.participant_id, max(h.on_date) AS newest, count(*)::int AS n
+	           FROM hits h JOIN participants p ON p.tenant_id = @tenant AND p.id = h.participant_id AND p.erased_on IS NULL
+	           GROUP BY h.participant_id
+	           ORDER BY newest DESC, h.participant_id LIMIT ` + strconv.Itoa(NoteSearchPeople+1) + `),
+	shown AS (SELECT * FROM people ORDER BY newest DESC, participant_id LIMIT ` + strconv.Itoa(NoteSearchPeople) + `),
 	ranked AS (SELECT h.*, row_number() OVER (PARTITION BY h.participant_id ORDER BY h.on_date DESC, h.source) AS i FROM hits h
-	           WHERE h.participant_id IN (SELECT participant_id FROM people))
-	SELECT p.id, p.first_name, p.last_name, pe.n, pe.total, r.source, r.on_date,
-	       ts_headline('swedish'::regconfig, r.body, @q, @opts)
-	FROM people pe
+	           WHERE h.participant_id IN (SELECT participant_id FROM shown))
+	SELECT p.id, p.first_name, p.last_name, pe.n,
+	       (SELECT count(*) FROM people) > ` + strconv.Itoa(NoteSearchPeople) + ` OR (SELECT count(*) FROM hits) >= ` + strconv.Itoa(NoteSearchHitsRead) + `,
+	       r.source, r.on_date, ts_headline('swedish'::regconfig, r.body, @q, @opts)
+	FROM shown pe
 	JOIN participants p ON p.tenant_id = @tenant AND p.id = pe.participant_id
 	JOIN ranked r ON r.participant_id = pe.participant_id AND r.i <= ` + strconv.Itoa(NoteSearchSnippets) + `
 	ORDER BY pe.newest DESC, p.id, r.i`
@@ -168,12 +182,13 @@ func SearchNotes(ctx context.Context, tx db.Tx, q string) (NoteResult, error) {
 	var (
 		id               int64
 		first, last      string
-		n, total         int
+		n                int
+		more             bool
 		source, headline string
 		on               time.Time
 	)
-	_, err = pgx.ForEachRow(rows, []any{&id, &first, &last, &n, &total, &source, &on, &headline}, func() error {
-		res.Total = total
+	_, err = pgx.ForEachRow(rows, []any{&id, &first, &last, &n, &more, &source, &on, &headline}, func() error {
+		res.More = more
 		if len(res.People) == 0 || res.People[len(res.People)-1].ID != id {
 			res.People = append(res.People, NotePerson{ID: id, FirstName: first, LastName: last, Hits: n})
 		}
@@ -191,7 +206,7 @@ func SearchNotes(ctx context.Context, tx db.Tx, q string) (NoteResult, error) {
 		}
 	}
 	return res, audit.Record(ctx, tx, audit.Event{Action: "participant.list", RecordType: "participant",
-		Detail: map[string]any{"shown": len(res.People), "searched": true, "in": "notes"}})
+		Detail: map[string]any{"shown": len(res.People), "more": res.More, "searched": true, "in": "notes"}})
 }
 
 // lexeme is a lexeme in a tsquery's text form: quoted, a quote doubled.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"sort"
+	"time"
 
 	"github.com/kaa-plattform/kaa/internal/db"
 )
@@ -18,7 +19,8 @@ type Page struct {
 	Plans        []Plan    // newest first
 	Mappings     []Mapping // newest first
 	FollowUps    []FollowUp
-	Subprojects  []Subproject // the municipality's, to enrol in
+	Appointments []Appointment // booked meetings and planned actions
+	Subprojects  []Subproject  // the municipality's, to enrol in
 	Timeline     []TimelineEvent
 }
 
@@ -57,6 +59,9 @@ func LoadPage(ctx context.Context, tx db.Tx, id int64) (pg Page, err error) {
 		return pg, err
 	}
 	if pg.Corrections, err = Corrections(ctx, tx, id); err != nil {
+		return pg, err
+	}
+	if pg.Appointments, err = Appointments(ctx, tx, id); err != nil {
 		return pg, err
 	}
 	pg.Timeline, err = timeline(ctx, tx, pg)
@@ -104,6 +109,7 @@ func timeline(ctx context.Context, tx db.Tx, pg Page) ([]TimelineEvent, error) {
 	for i := range contacts {
 		events = append(events, TimelineEvent{At: contacts[i].OccurredAt, Kind: "contact", Contact: &contacts[i]})
 	}
+	events = append(events, appointmentEvents(pg.Appointments)...)
 	sort.SliceStable(events, func(i, j int) bool { return events[i].At.Before(events[j].At) })
 	// Walk forward in time, note the facts after each event, and ask the
 	// database's rule (StatusesAt, the one the stored status
@@ -139,6 +145,39 @@ func timeline(ctx context.Context, tx db.Tx, pg Page) ([]TimelineEvent, error) {
 	}
 	slices.Reverse(out)
 	return out, nil
+}
+
+// Timeline event kinds of a booking.
+const (
+	EventAppointmentBooked    = "appointment_booked"
+	EventAppointmentHeld      = "appointment_held"
+	EventAppointmentCancelled = "appointment_cancelled"
+)
+
+// appointmentEvents are the bookings' events in the timeline: booked (when
+// it was booked; not for a meeting recorded as already held), held (at its
+// time, or when it was marked held if that was earlier) and cancelled (when
+// it was cancelled). They change no status.
+func appointmentEvents(as []Appointment) []TimelineEvent {
+	var out []TimelineEvent
+	for i := range as {
+		a := &as[i]
+		recordedHeld := a.DoneAt != nil && !a.DoneAt.After(a.CreatedAt.Add(time.Minute)) && a.DueAt.Before(a.CreatedAt)
+		if !recordedHeld {
+			out = append(out, TimelineEvent{At: a.CreatedAt, Kind: EventAppointmentBooked, Appointment: a})
+		}
+		switch {
+		case a.DoneAt != nil:
+			at := a.DueAt
+			if a.DoneAt.Before(at) {
+				at = *a.DoneAt
+			}
+			out = append(out, TimelineEvent{At: at, Kind: EventAppointmentHeld, Appointment: a})
+		case a.CancelledAt != nil:
+			out = append(out, TimelineEvent{At: *a.CancelledAt, Kind: EventAppointmentCancelled, Appointment: a})
+		}
+	}
+	return out
 }
 
 // CoordinatorNames are the names of p's coordinators.

@@ -79,27 +79,42 @@ func GetSettings(ctx context.Context, tx db.Tx) (Settings, error) {
 	return s, err
 }
 
-// Queues returns the work queues as of now, for one coordinator (coordinatorID)
-// or the whole municipality (0), and records the read.
-func Queues(ctx context.Context, tx db.Tx, coordinatorID int, now time.Time) ([]Queue, Settings, error) {
-	s, err := GetSettings(ctx, tx)
-	if err != nil {
-		return nil, s, fmt.Errorf("participant: queues: %w", err)
-	}
-	today := Local(now)
-	today = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
-	// The statuses short of ended, listed so that the status index finds them.
+// queueDef is one queue drawn from participants: who is on it and when
+// each is due, as SQL over participants p.
+type queueDef struct{ key, where, due string }
+
+// openSQL is the statuses short of ended, listed so that the status index
+// finds them.
+func openSQL() string {
 	var notEnded []string
 	for _, st := range Statuses {
 		if st != StatusEnded {
 			notEnded = append(notEnded, "'"+st+"'")
 		}
 	}
-	open := `p.status IN (` + strings.Join(notEnded, ", ") + `)`
+	return `p.status IN (` + strings.Join(notEnded, ", ") + `)`
+}
+
+// currentPlan limits plans pl to each person's current version.
+const currentPlan = `pl.version = (SELECT max(version) FROM plans x WHERE x.tenant_id = pl.tenant_id AND x.participant_id = pl.participant_id)`
+
+// queueScope limits participants p to the living ones of the municipality
+// (@tenant) and, unless @coordinator is 0, to those @coordinator is
+// coordinator for: Att göra's Mina ungdomar and Hela kommunen.
+const queueScope = `p.tenant_id = @tenant AND p.erased_on IS NULL AND (@coordinator = 0 OR p.id IN (SELECT pc.participant_id FROM participant_coordinators pc
+	WHERE pc.tenant_id = @tenant AND pc.user_id = @coordinator))`
+
+// queueDefs are the queues drawn from participants, in the order shown,
+// each with its due date by its rule (docs/design/agenda.md). The query
+// arguments are @tenant, @coordinator, @now, @today and @days (the
+// municipality's no-contact days). The one home of the rules: the Att göra
+// page lists them (Queues) and the daily digest counts the late ones
+// (OverdueOnQueues).
+func queueDefs() []queueDef {
+	open := openSQL()
 	const anyContact = `p.last_contact_at IS NOT NULL`
-	// Each queue's due date follows from its rule (docs/design/agenda.md).
 	lastContactDay := `(` + lastContactSQL + ` AT TIME ZONE 'Europe/Stockholm')::date`
-	conditions := []struct{ key, where, due string }{
+	conditions := []queueDef{
 		{QueueNeverContacted, `NOT ` + anyContact, `p.identified_on + ` + strconv.Itoa(WaitingDays)},
 		{QueueStale, anyContact + ` AND ` + lastContactSQL + ` < @now::timestamptz - make_interval(days => @days)`, lastContactDay + ` + @days::int`},
 		{QueueNeverReached, anyContact + ` AND NOT p.ever_reached`, lastContactDay + ` + ` + strconv.Itoa(RetryDays)},
@@ -109,11 +124,13 @@ func Queues(ctx context.Context, tx db.Tx, coordinatorID int, now time.Time) ([]
 			`(p.birth_date + interval '20 years')::date`},
 		{QueueWaiting, `p.identified_on <= @today::date - ` + strconv.Itoa(WaitingDays) + ` AND NOT ` + anyContact, `p.identified_on + ` + strconv.Itoa(WaitingDays)},
 	}
+	for i := range conditions {
+		conditions[i].where = open + ` AND ` + conditions[i].where
+	}
 	// These concern people whose enrolments may have ended: they are not
 	// limited to open ones. Each starts from the records that put a person on
 	// the queue, not from every person.
-	const currentPlan = `pl.version = (SELECT max(version) FROM plans x WHERE x.tenant_id = pl.tenant_id AND x.participant_id = pl.participant_id)`
-	late := []struct{ key, where, due string }{
+	late := []queueDef{
 		// The exit follow-up is to be done from the day of exit; the six-month
 		// one from a week before it is due.
 		{QueueFollowUps, `p.id IN (SELECT f.participant_id FROM followups f WHERE f.tenant_id = @tenant
@@ -130,6 +147,35 @@ func Queues(ctx context.Context, tx db.Tx, coordinatorID int, now time.Time) ([]
 			AND pl.participant_id = m.participant_id AND pl.version = m.version
 			WHERE m.tenant_id = p.tenant_id AND m.participant_id = p.id AND ` + currentPlan + ` AND m.ends_on IS NULL)`},
 	}
+	return append(conditions, late...)
+}
+
+// measureReviewFrom is the queue of åtgärder, one line each, whose own
+// follow-up date (m.follow_up_on) has passed: in the current plan, not
+// ended, of people whose enrolments are open. Every line is late.
+func measureReviewFrom() string {
+	return `FROM plan_measures m
+		JOIN plans pl ON pl.tenant_id = m.tenant_id AND pl.participant_id = m.participant_id AND pl.version = m.version
+		JOIN participants p ON p.tenant_id = m.tenant_id AND p.id = m.participant_id
+		WHERE m.tenant_id = @tenant AND m.ends_on IS NULL AND m.follow_up_on < @today::date AND ` + currentPlan + `
+		  AND ` + queueScope + ` AND ` + openSQL()
+}
+
+// queueArgs are the arguments of queueDefs and measureReviewFrom.
+func queueArgs(tx db.Tx, coordinatorID int, s Settings, now time.Time) pgx.NamedArgs {
+	today := Local(now)
+	today = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, time.UTC)
+	return pgx.NamedArgs{"tenant": tx.TenantID, "coordinator": coordinatorID, "now": now, "days": s.NoContactDays, "today": today}
+}
+
+// Queues returns the work queues as of now, for one coordinator (coordinatorID)
+// or the whole municipality (0), and records the read.
+func Queues(ctx context.Context, tx db.Tx, coordinatorID int, now time.Time) ([]Queue, Settings, error) {
+	s, err := GetSettings(ctx, tx)
+	if err != nil {
+		return nil, s, fmt.Errorf("participant: queues: %w", err)
+	}
+	args := queueArgs(tx, coordinatorID, s, now)
 	// The largest municipality's queues and a small one's want different
 	// plans; the queries are few.
 	if err := db.PlanEachQuery(ctx, tx); err != nil {
@@ -137,19 +183,14 @@ func Queues(ctx context.Context, tx db.Tx, coordinatorID int, now time.Time) ([]
 	}
 	var queues []Queue
 	counts := map[string]any{}
-	for i := range conditions {
-		conditions[i].where = open + ` AND ` + conditions[i].where
-	}
-	for _, c := range append(conditions, late...) {
+	for _, c := range queueDefs() {
 		rows, _ := tx.Query(ctx, `
 			SELECT * FROM (
 			SELECT p.id, p.first_name, p.last_name, p.birth_date, p.identified_on, `+lastContactSQL+`, (`+c.due+`)::date AS due, count(*) OVER ()
 			FROM participants p
-			WHERE p.tenant_id = @tenant AND p.erased_on IS NULL AND (@coordinator = 0 OR p.id IN (SELECT pc.participant_id FROM participant_coordinators pc
-			      WHERE pc.tenant_id = @tenant AND pc.user_id = @coordinator))
+			WHERE `+queueScope+`
 			  AND `+c.where+`) q
-			ORDER BY q.due, q.identified_on, q.id LIMIT `+strconv.Itoa(QueueLimit),
-			pgx.NamedArgs{"tenant": tx.TenantID, "coordinator": coordinatorID, "now": now, "days": s.NoContactDays, "today": today})
+			ORDER BY q.due, q.identified_on, q.id LIMIT `+strconv.Itoa(QueueLimit), args)
 		q := Queue{Key: c.key}
 		var err error
 		q.Items, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (QueueItem, error) {
@@ -163,21 +204,12 @@ func Queues(ctx context.Context, tx db.Tx, coordinatorID int, now time.Time) ([]
 		queues = append(queues, q)
 		counts[c.key] = q.Total
 	}
-	// The åtgärder, one line each, whose own follow-up date has passed: in
-	// the current plan, not ended, of people whose enrolments are open,
-	// oldest date first.
+	// The åtgärder whose own follow-up date has passed, oldest date first.
 	rows, _ := tx.Query(ctx, `
 		SELECT p.id, p.first_name, p.last_name, p.birth_date, p.identified_on, `+lastContactSQL+`,
 		       m.type, m.follow_up_on, @today::date - m.follow_up_on, count(*) OVER ()
-		FROM plan_measures m
-		JOIN plans pl ON pl.tenant_id = m.tenant_id AND pl.participant_id = m.participant_id AND pl.version = m.version
-		JOIN participants p ON p.tenant_id = m.tenant_id AND p.id = m.participant_id
-		WHERE m.tenant_id = @tenant AND m.ends_on IS NULL AND m.follow_up_on < @today::date AND `+currentPlan+`
-		  AND p.erased_on IS NULL AND `+open+`
-		  AND (@coordinator = 0 OR p.id IN (SELECT pc.participant_id FROM participant_coordinators pc
-		      WHERE pc.tenant_id = @tenant AND pc.user_id = @coordinator))
-		ORDER BY m.follow_up_on, p.id, m.position LIMIT `+strconv.Itoa(QueueLimit),
-		pgx.NamedArgs{"tenant": tx.TenantID, "coordinator": coordinatorID, "today": today})
+		`+measureReviewFrom()+`
+		ORDER BY m.follow_up_on, p.id, m.position LIMIT `+strconv.Itoa(QueueLimit), args)
 	q := Queue{Key: QueueMeasureReview}
 	q.Items, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (QueueItem, error) {
 		var it QueueItem
@@ -210,10 +242,37 @@ func Queues(ctx context.Context, tx db.Tx, coordinatorID int, now time.Time) ([]
 	return queues, s, audit.Record(ctx, tx, audit.Event{Action: "participant.list", RecordType: "participant", Detail: map[string]any{"queues": counts}})
 }
 
+// OverdueOnQueues counts the items on coordinatorID's Att göra lists (Mina
+// ungdomar; the whole municipality when 0) whose due date has passed
+// (before today, Swedish date), by the same queries as the page: the queues
+// drawn from participants and the åtgärder to follow up. Booked
+// appointments are not in it (CountDue counts them). An item is a person on
+// one queue, or one åtgärd: a person on two queues counts twice, as the page
+// lists them twice. It reads no personal data and records nothing.
+func OverdueOnQueues(ctx context.Context, tx db.Tx, coordinatorID int, now time.Time) (int, error) {
+	s, err := GetSettings(ctx, tx)
+	if err != nil {
+		return 0, fmt.Errorf("participant: overdue on queues: %w", err)
+	}
+	if err := db.PlanEachQuery(ctx, tx); err != nil {
+		return 0, err
+	}
+	var parts []string
+	for _, c := range queueDefs() {
+		parts = append(parts, `(SELECT count(*) FROM participants p WHERE `+queueScope+` AND `+c.where+` AND (`+c.due+`)::date < @today::date)`)
+	}
+	parts = append(parts, `(SELECT count(*) `+measureReviewFrom()+`)`)
+	var n int
+	if err := tx.QueryRow(ctx, `SELECT `+strings.Join(parts, " + "), queueArgs(tx, coordinatorID, s, now)).Scan(&n); err != nil {
+		return 0, fmt.Errorf("participant: overdue on queues: %w", err)
+	}
+	return n, nil
+}
+
 // TimelineEvent is one thing that happened to a participant.
 type TimelineEvent struct {
 	At       time.Time
-	Kind     string // "identified", "enrolment_start", "enrolment_end", "correction", "contact", "plan", "mapping", "status"
+	Kind     string // "identified", "enrolment_start", "enrolment_end", "correction", "contact", "plan", "mapping", "status", EventAppointment…
 	Contact  *Contact
 	Enrol    *Enrolment
 	Plan     *Plan
@@ -222,6 +281,8 @@ type TimelineEvent struct {
 	Measure  *Measure
 	Fix      *Correction // for "correction": an avregistrering (or a project's end) corrected
 	Status   string      // the new status, for "status"
+	// For a booking's events (EventAppointmentBooked, …Held, …Cancelled).
+	Appointment *Appointment
 }
 
 // SaveSettings stores the municipality's queue settings.

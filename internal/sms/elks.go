@@ -23,7 +23,7 @@ type Elks struct {
 	URL      string // ElksURL, or a test server's
 	Username string
 	Password string
-	From     string // a text sender id (≤ 11 letters and digits) or an E.164 number
+	From     string // the installation's sender (ValidSender), used when a Message has none
 	Client   *http.Client
 }
 
@@ -33,7 +33,11 @@ const elksTime = "2006-01-02T15:04:05.999999"
 // Send posts m to 46elks. dontlog=message asks 46elks not to keep the text
 // in its own logs once sent.
 func (e *Elks) Send(ctx context.Context, m Message) (ProviderID, error) {
-	form := url.Values{"from": {e.From}, "to": {m.To}, "message": {m.Text}, "dontlog": {"message"}}
+	from := e.From
+	if m.From != "" {
+		from = m.From
+	}
+	form := url.Values{"from": {from}, "to": {m.To}, "message": {m.Text}, "dontlog": {"message"}}
 	if m.ReportURL != "" {
 		form.Set("whendelivered", m.ReportURL)
 	}

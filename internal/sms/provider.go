@@ -18,6 +18,7 @@ type Message struct {
 	To        string // E.164, +467…
 	Text      string
 	ReportURL string // where the gateway posts the delivery report
+	From      string // the municipality's sender; "" for the provider's own
 }
 
 // Report is a delivery report: the gateway's id and the new status

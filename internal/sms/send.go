@@ -68,11 +68,14 @@ func (s *Sender) Send(ctx context.Context, tenant, user int, id int64, text stri
 	}
 	out := Sent{ParticipantID: id}
 	var smsID int64
-	var to string
+	var to, from string
 	err := db.InTenant(ctx, s.Pool, tenant, user, func(tx db.Tx) error {
 		var err error
 		to, err = recipient(ctx, tx, id)
 		if err != nil {
+			return err
+		}
+		if from, err = TenantSender(ctx, tx); err != nil {
 			return err
 		}
 		out.ContactID, err = participant.LogContact(ctx, tx, id, participant.Contact{OccurredAt: time.Now(), Channel: "sms", Direction: "outgoing", Note: text})
@@ -92,7 +95,7 @@ func (s *Sender) Send(ctx context.Context, tenant, user int, id int64, text stri
 	if err != nil {
 		return Sent{}, err
 	}
-	pid, sendErr := s.Provider.Send(ctx, Message{To: to, Text: text, ReportURL: s.ReportURL})
+	pid, sendErr := s.Provider.Send(ctx, Message{To: to, Text: text, ReportURL: s.ReportURL, From: from})
 	out.Status = "sent"
 	if sendErr != nil {
 		out.Status = "not_sent"

@@ -42,14 +42,22 @@ func TestJourneyBookMeeting(t *testing.T) {
 	yesterday := time.Now().In(stockholm).AddDate(0, 0, -1).Format("2006-01-02")
 	k.signIn(a.srv.URL, "samordnare@osby.demo", seed.DemoPassword)
 
-	book := func(date string, then chromedp.Action[chromedp.Void]) {
+	// book books kind on date at clock, for responsible when not "".
+	bookFor := func(kind, date, clock, responsible string, then chromedp.Action[chromedp.Void]) {
 		k.goTo(person)
 		k.open("#bokat summary")
-		k.choose("#f-kind", "Möte i skolan")
+		k.choose("#f-kind", kind)
 		k.date("#f-due_on", date)
-		k.clock("#f-due_time", "10:00")
-		k.fill("#f-note", "Skolans bibliotek")
+		k.clock("#f-due_time", clock)
+		if responsible != "" {
+			k.choose("#f-responsible", responsible)
+		} else {
+			k.fill("#f-note", "Skolans bibliotek")
+		}
 		k.press(`#bokat button[type="submit"]`, then)
+	}
+	book := func(date string, then chromedp.Action[chromedp.Void]) {
+		bookFor("Möte i skolan", date, "10:00", "", then)
 	}
 
 	book(tomorrow, chromedp.WaitVisible(chromedp.CSS(`[data-testid="flash"]`)))
@@ -70,5 +78,15 @@ func TestJourneyBookMeeting(t *testing.T) {
 	snapScreen(t, k.ctx, dir, "bokning-3-i-det-forflutna")
 	if a.count(`SELECT count(*) FROM appointments`) != before {
 		t.Error("a meeting in the past was written")
+	}
+
+	// A booking for a colleague: it names them, and the timeline has it.
+	bookFor("Hembesök", tomorrow, "14:00", "Fia Flerroll", chromedp.WaitVisible(chromedp.CSS(`[data-testid="flash"]`)))
+	k.waitText(`[data-testid="agenda"]`, "ansvarig Fia Flerroll")
+	if got := k.text(`[data-testid="timeline"]`); !strings.Contains(got, "Bokat: Hembesök") {
+		t.Errorf("the timeline does not show the booking: %s", got)
+	}
+	if a.count(`SELECT count(*) FROM appointments WHERE kind = 'home_visit' AND responsible = $1`, a.userID("flera@within.demo")) != 1 {
+		t.Error("the colleague is not responsible")
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,7 +18,7 @@ import (
 // (Swedish time), a short note, and whether it was already held.
 func parseAppointmentForm(r *http.Request) (participant.Appointment, bool, views.ContactForm) {
 	f := views.ContactForm{Values: map[string]string{}}
-	for _, k := range []string{"kind", "due_on", "due_time", "note", "held"} {
+	for _, k := range []string{"kind", "due_on", "due_time", "note", "held", "responsible"} {
 		f.Values[k] = strings.TrimSpace(r.PostForm.Get(k))
 	}
 	v := f.Values
@@ -36,6 +37,15 @@ func parseAppointmentForm(r *http.Request) (participant.Appointment, bool, views
 	if !f.Errors.Any() || (f.Errors.For("due_on") == "" && f.Errors.For("due_time") == "") {
 		loc := participant.Local(time.Now()).Location()
 		a.DueAt = time.Date(day.Year(), day.Month(), day.Day(), clock.Hour(), clock.Minute(), 0, 0, loc)
+	}
+	if v["responsible"] != "" {
+		// Empty: the one who books. A number that is no coordinator here is
+		// refused by the domain.
+		if n, err := strconv.Atoi(v["responsible"]); err == nil && n > 0 {
+			a.Responsible = n
+		} else {
+			f.Errors.Add("responsible", "Välj en samordnare i listan.")
+		}
 	}
 	if len([]rune(a.Note)) > participant.AppointmentNoteMax {
 		f.Errors.Add("note", "Högst 200 tecken. Skriv kort, till exempel platsen.")
@@ -59,7 +69,9 @@ func (h *Handler) appointmentCreate(w http.ResponseWriter, r *http.Request) {
 			_, err := participant.BookAppointment(ctx, tx, id, a, held, time.Now())
 			return err
 		})
-		if errors.Is(err, participant.ErrAppointmentPast) {
+		if errors.Is(err, participant.ErrNotCoordinator) {
+			f.Errors.Add("responsible", "Välj en samordnare i listan.")
+		} else if errors.Is(err, participant.ErrAppointmentPast) {
 			f.Errors.Add("due_on", "Tiden har redan varit. Välj en tid framåt, eller kryssa i ”Redan genomfört” om mötet redan har hållits.")
 		} else if err != nil {
 			h.fail(w, r, err)

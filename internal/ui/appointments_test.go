@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -172,6 +173,116 @@ func TestAppointments(t *testing.T) {
 		}
 		if strings.Contains(c.get("/k/1273/").Body, `data-testid="nav-count"`) {
 			t.Error("the menu still counts closed items")
+		}
+	})
+}
+
+// TestAppointmentResponsible: a booking names its responsible coordinator
+// (the one who books unless another is chosen), only a coordinator of the
+// same municipality can be chosen, the responsible finds it in their Mina
+// ungdomar, and the booking's life is in the person's timeline.
+func TestAppointmentResponsible(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	c := a.client()
+	c.signIn("samordnare@osby.demo")
+	me := a.userID("samordnare@osby.demo")
+	colleague := a.userID("flera@within.demo") // coordinator in Osby too
+	id := c.register(newParticipant("080301-0024", "Alva", "Andersson"))
+	base := fmt.Sprintf("/k/1273/deltagare/%d", id)
+	book := func(v url.Values) response { return c.post(base+"/bokningar", v) }
+	meeting := func(responsible string) url.Values {
+		return url.Values{"kind": {"home_visit"}, "due_on": {day(2)}, "due_time": {"13:00"}, "note": {"Hemma"}, "responsible": {responsible}}
+	}
+
+	t.Run("FormOffersCoordinators", func(t *testing.T) {
+		page := c.get(base).Body
+		if !strings.Contains(page, `id="f-responsible"`) || !strings.Contains(page, fmt.Sprintf(`value="%d"`, colleague)) ||
+			strings.Contains(page, fmt.Sprintf(`<option value="%d"`, a.userID("admin@osby.demo"))) {
+			t.Error("the booking form offers Osby's coordinators, and only them")
+		}
+	})
+	t.Run("ErrNotCoordinator", func(t *testing.T) {
+		for name, v := range map[string]string{
+			"another municipality's": strconv.Itoa(a.userID("samordnare@horby.demo")),
+			"not a coordinator":      strconv.Itoa(a.userID("admin@osby.demo")),
+			"no such user":           "999999",
+			"not a number":           "Kim",
+		} {
+			res := book(meeting(v))
+			if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="f-responsible-error"`) ||
+				!strings.Contains(res.Body, "Välj en samordnare i listan.") {
+				t.Errorf("%s: %d", name, res.Status)
+			}
+		}
+		if a.count(`SELECT count(*) FROM appointments`) != 0 || a.count(`SELECT count(*) FROM audit_events WHERE action = 'appointment.create'`) != 0 {
+			t.Error("a refused booking was written")
+		}
+	})
+	t.Run("DefaultIsWhoBooks", func(t *testing.T) {
+		if res := book(meeting("")); res.Status != http.StatusSeeOther {
+			t.Fatalf("book: %d", res.Status)
+		}
+		if a.count(`SELECT count(*) FROM appointments WHERE responsible = $1 AND created_by = $1`, me) != 1 {
+			t.Error("the one who books is responsible by default")
+		}
+	})
+	t.Run("Colleague", func(t *testing.T) {
+		v := meeting(strconv.Itoa(colleague))
+		v.Set("kind", "meeting_school")
+		if res := book(v); res.Status != http.StatusSeeOther {
+			t.Fatalf("book for a colleague: %d %s", res.Status, res.Body)
+		}
+		if a.count(`SELECT count(*) FROM appointments WHERE responsible = $1 AND created_by = $2 AND kind = 'meeting_school'`, colleague, me) != 1 {
+			t.Fatal("the colleague is responsible")
+		}
+		if a.count(`SELECT count(*) FROM audit_events WHERE action = 'appointment.create' AND (detail->>'responsible')::int = $1`, colleague) != 1 {
+			t.Error("the audit event names the responsible")
+		}
+		other := a.client()
+		other.signIn("flera@within.demo")
+		other.get("/k/1273/")
+		sec := queueSection(t, other.get("/k/1273/att-gora").Body, participant.QueueAppointments)
+		if !strings.Contains(sec, "Andersson") || !strings.Contains(sec, "Möte i skolan") || strings.Contains(sec, "Hembesök") {
+			t.Errorf("the colleague's Mina ungdomar shows the booking they are responsible for, and only that: %s", sec)
+		}
+	})
+	t.Run("Timeline", func(t *testing.T) {
+		var school, visit int64
+		if err := a.db.Owner.QueryRow(context.Background(), `SELECT
+			(SELECT id FROM appointments WHERE kind = 'meeting_school'), (SELECT id FROM appointments WHERE kind = 'home_visit')`).Scan(&school, &visit); err != nil {
+			t.Fatal(err)
+		}
+		if res := c.post(fmt.Sprintf("%s/bokningar/%d/stall-in", base, visit), nil); res.Status != http.StatusSeeOther {
+			t.Fatalf("cancel: %d", res.Status)
+		}
+		if res := c.post(fmt.Sprintf("%s/bokningar/%d/klar", base, school), nil); res.Status != http.StatusSeeOther {
+			t.Fatalf("done: %d", res.Status)
+		}
+		held := url.Values{"kind": {"meeting_office"}, "due_on": {day(-1)}, "due_time": {"09:00"}, "held": {"yes"}}
+		if res := book(held); res.Status != http.StatusSeeOther {
+			t.Fatalf("an already held meeting: %d", res.Status)
+		}
+		body := c.get(base).Body
+		i := strings.Index(body, `data-testid="timeline"`)
+		if i < 0 {
+			t.Fatal("no timeline")
+		}
+		tl := body[i:]
+		for _, want := range []string{
+			"Bokat: <strong>Hembesök</strong>", "Inställt: <strong>Hembesök</strong>",
+			"Bokat: <strong>Möte i skolan</strong>", "Genomfört: <strong>Möte i skolan</strong>",
+			"Genomfört: <strong>Möte på kontoret</strong>", "ansvarig Fia Flerroll",
+		} {
+			if !strings.Contains(tl, want) {
+				t.Errorf("the timeline lacks %q", want)
+			}
+		}
+		if strings.Contains(tl, "Bokat: <strong>Möte på kontoret</strong>") {
+			t.Error("a meeting recorded as already held shows as booked")
+		}
+		if strings.Count(tl, `data-testid="timeline-appointment"`) != 5 {
+			t.Errorf("%d booking events in the timeline; want 5", strings.Count(tl, `data-testid="timeline-appointment"`))
 		}
 	})
 }

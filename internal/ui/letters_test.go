@@ -50,7 +50,7 @@ func TestContactParty(t *testing.T) {
 			t.Error("a contact with a guardian counted as reaching the young person")
 		}
 		page := c.get(base)
-		if !strings.Contains(page.Body, `data-testid="contact-party">med vårdnadshavare,`) {
+		if !strings.Contains(page.Body, "Telefonsamtal</strong>, utgående, med vårdnadshavare, nådde inte fram") {
 			t.Error("the timeline does not say the contact was with a guardian")
 		}
 		if !strings.Contains(page.Body, `name="party" value="young_person" checked`) {

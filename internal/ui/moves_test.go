@@ -11,7 +11,10 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/kaa-plattform/kaa/internal/audit"
+	"github.com/kaa-plattform/kaa/internal/auditkey"
 	"github.com/kaa-plattform/kaa/internal/db"
+	"github.com/kaa-plattform/kaa/internal/pgtest"
 	"github.com/kaa-plattform/kaa/internal/seed"
 )
 
@@ -137,6 +140,37 @@ func TestMoveNotice(t *testing.T) {
 		}
 		if audited("1266", "move_notice.read") != 1 || audited("1273", "move_notice.read") != 0 {
 			t.Error("reading is audited in the receiver's log")
+		}
+		// The arrival is the receiver's event, written in the sender's
+		// transaction by send_move_notice, without the sender's user.
+		nid := a.count(`SELECT id FROM move_notices WHERE tenant_id = $1`, a.orgID("1266"))
+		if a.count(`SELECT count(*) FROM audit_events WHERE tenant_id = $1 AND action = 'move_notice.arrive' AND user_id IS NULL
+			AND record_type = 'move_notice' AND record_id = $2 AND detail->>'from' = '1273'`, a.orgID("1266"), fmt.Sprint(nid)) != 1 ||
+			audited("1273", "move_notice.arrive") != 0 {
+			t.Error("the arrival is audited in the receiver's log, and only there")
+		}
+		if a.count(`SELECT count(*) FROM audit_events WHERE action = 'move_notice.arrive' AND detail::text ~ '2008|Alva|Andersson'`) != 0 {
+			t.Error("the arrival's audit row holds personal data")
+		}
+		checks, err := audit.Verify(context.Background(), a.db.Owner, []auditkey.Key{pgtest.AuditKey}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range checks {
+			if c.Broken != "" {
+				t.Errorf("the audit chain of %s breaks at %d: %s", c.Key, c.Seq, c.Broken)
+			}
+		}
+		admin := a.client()
+		admin.signIn("admin@horby.demo")
+		review := admin.get("/k/1266/loggkontroll").Body
+		for _, want := range []string{"Tog emot en underrättelse om inflyttad från en annan kommun", "Visade underrättelser om inflyttade", "Systemet"} {
+			if !strings.Contains(review, want) {
+				t.Errorf("Hörby's loggkontroll lacks %q", want)
+			}
+		}
+		if strings.Contains(admin.get("/k/1266/loggkontroll?handelse=move_notice.arrive").Body, "Välj en händelse i listan") {
+			t.Error("the arrival can be chosen in the review's filter")
 		}
 	})
 	t.Run("SenderCannotReadItBack", func(t *testing.T) {

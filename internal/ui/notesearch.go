@@ -6,7 +6,6 @@ import (
 
 	"github.com/kaa-plattform/kaa/internal/db"
 	"github.com/kaa-plattform/kaa/internal/participant"
-	"github.com/kaa-plattform/kaa/internal/sv"
 	"github.com/kaa-plattform/kaa/internal/ui/views"
 )
 
@@ -42,6 +41,6 @@ func (h *Handler) noteSearch(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	page.Announce = sv.Count(v.Result.Total, "person", "personer") + " hittades."
+	page.Announce = views.NoteResultText(v.Result) + "."
 	h.render(w, r, http.StatusOK, views.NoteSearch(page, v))
 }

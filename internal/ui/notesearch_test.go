@@ -191,6 +191,46 @@ func TestNoteSearch(t *testing.T) {
 		}
 	})
 
+	t.Run("CappedAtLargeSizes", func(t *testing.T) {
+		// 51 people with the word: 50 shown, the page says there are more;
+		// a word in 1,000 notes of one person: the search stops reading
+		// there and says so. Neither counts every hit.
+		if _, err := a.db.Owner.Exec(ctx, `
+			WITH p AS (INSERT INTO participants (tenant_id, personnummer, birth_date, first_name, last_name)
+			           SELECT $1, '2007' || lpad(i::text, 8, '0'), '2007-01-01', 'Test', 'Lastbil' || i FROM generate_series(1, 51) i RETURNING id),
+			     q AS (INSERT INTO participants (tenant_id, personnummer, birth_date, first_name, last_name)
+			           VALUES ($1, '200601010000', '2006-01-01', 'Teo', 'Teori') RETURNING id)
+			INSERT INTO contacts (tenant_id, participant_id, occurred_at, channel, direction, reached, created_by, note)
+			SELECT $1, id, now(), 'sms', 'outgoing', true, $2::int, 'Vill ta lastbilskort.' FROM p
+			UNION ALL
+			SELECT $1, id, now() - make_interval(days => i), 'sms', 'outgoing', true, $2::int, 'Övar inför teoriprovet.' FROM q, generate_series(1, 1000) i`,
+			a.orgID("1273"), a.userID("samordnare@osby.demo")); err != nil {
+			t.Fatal(err)
+		}
+		reads := func() int {
+			return a.count(`SELECT count(*) FROM audit_events WHERE action = 'participant.read' AND detail->>'via' = 'note_search'`)
+		}
+		before := reads()
+		res := search(osby, "1273", "lastbilskort")
+		if res.Status != http.StatusOK || !strings.Contains(res.Body, "Fler än 50 personer hittades – 50 visas") || !strings.Contains(res.Body, `data-testid="note-more"`) {
+			t.Fatalf("more than 50 people: %d", res.Status)
+		}
+		if n := strings.Count(res.Body, `data-testid="note-person"`); n != 50 {
+			t.Errorf("%d people shown; want 50", n)
+		}
+		if reads()-before != 50 || a.count(`SELECT count(*) FROM audit_events WHERE action = 'participant.list' AND detail->>'more' = 'true'`) != 1 {
+			t.Error("the 50 shown are audited as reads, the search as a list read with more")
+		}
+		res = search(osby, "1273", "teoriprov")
+		if res.Status != http.StatusOK || !regexp.MustCompile(`Fler än 1\D000 träffar – 1 person visas`).MatchString(res.Body) || !strings.Contains(res.Body, "Teo Teori") ||
+			!strings.Contains(res.Body, "Fler träffar kan finnas på personens sida.") {
+			t.Errorf("a word in 1,000 notes: %d", res.Status)
+		}
+		if res := search(osby, "1273", "praktik"); !strings.Contains(res.Body, "1 person hittades") || strings.Contains(res.Body, `data-testid="note-more"`) {
+			t.Error("a search under the caps says how many it found, and no more")
+		}
+	})
+
 	t.Run("PageInMenu", func(t *testing.T) {
 		res := osby.get("/k/1273/sok-anteckningar")
 		if res.Status != http.StatusOK || !strings.Contains(res.Body, `href="/k/1273/sok-anteckningar"`) || !strings.Contains(res.Body, `method="post"`) {

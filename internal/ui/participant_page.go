@@ -45,7 +45,8 @@ func (h *Handler) renderParticipant(w http.ResponseWriter, r *http.Request, stat
 		if v.Page, err = participant.LoadPage(ctx, tx, id); err != nil {
 			return err
 		}
-		if v.Agenda.Items, err = participant.Appointments(ctx, tx, id); err != nil {
+		v.Agenda.Items = v.Appointments
+		if v.Agenda.Coordinators, err = participant.Coordinators(ctx, tx); err != nil {
 			return err
 		}
 		return h.loadSMSCard(r, tx, v.P, &v.SMS)

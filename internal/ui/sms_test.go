@@ -1,6 +1,7 @@
 package ui_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/kaa-plattform/kaa/internal/config"
+	"github.com/kaa-plattform/kaa/internal/sms"
 )
 
 const smsToken = "test-callback-token-0123456789abcdef"
@@ -451,4 +453,91 @@ func excerpt(body, what string) string {
 		return "(" + what + " not found)"
 	}
 	return body[i:min(len(body), i+200)]
+}
+
+// TestSMSSenderPerMunicipality: an administrator sets the municipality's own
+// SMS sender; sends use it, another municipality keeps the installation's,
+// and a sender 46elks would not take is refused with 422, nothing written.
+func TestSMSSenderPerMunicipality(t *testing.T) {
+	t.Parallel()
+	a, g := newSMSApp(t, 5*time.Second)
+	c, _, base := alva(a)
+	admin := a.client()
+	admin.signIn("admin@osby.demo")
+	settings := func(from string) url.Values {
+		return url.Values{"no_contact_days": {"30"}, "accepts_move_notices": {"1"}, "sms_from": {from}}
+	}
+	saved := func() string {
+		var s string
+		_ = a.db.Owner.QueryRow(context.Background(), `SELECT coalesce((SELECT sms_from FROM tenant_settings WHERE tenant_id = $1), '')`, a.orgID("1273")).Scan(&s)
+		return s
+	}
+
+	t.Run("ErrBadSender", func(t *testing.T) {
+		for _, from := range []string{"Hörby", "Osby Kommun", "OK", "OsbyKommun12", "1Osby", "Osby-UMO", "+4670", "+46 70 123 45 67", "+4670123456789012"} {
+			res := admin.post("/k/1273/installningar", settings(from))
+			if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="f-sms_from-error"`) ||
+				!strings.Contains(res.Body, "3–11 tecken") || !strings.Contains(res.Body, `value="`+from+`"`) {
+				t.Errorf("%q: %d", from, res.Status)
+			}
+		}
+		if saved() != "" || a.count(`SELECT count(*) FROM audit_events WHERE action = 'settings.update' AND detail ? 'sms_from'`) != 0 {
+			t.Error("a refused sender was written")
+		}
+	})
+	t.Run("CoordinatorCannotSet", func(t *testing.T) {
+		if s := c.post("/k/1273/installningar", settings("OsbyUMO")).Status; s != http.StatusForbidden && s != http.StatusNotFound {
+			t.Errorf("a coordinator sets the sender: %d", s)
+		}
+	})
+	t.Run("SendsUseIt", func(t *testing.T) {
+		if res := admin.post("/k/1273/installningar", settings("OsbyUMO")); res.Status != http.StatusSeeOther {
+			t.Fatalf("save: %d", res.Status)
+		}
+		if saved() != "OsbyUMO" || a.count(`SELECT count(*) FROM audit_events WHERE action = 'settings.update' AND detail->>'sms_from' = 'OsbyUMO'`) != 1 {
+			t.Fatal("the sender is saved, audited")
+		}
+		if page := admin.get("/k/1273/installningar").Body; !strings.Contains(page, `value="OsbyUMO"`) || !strings.Contains(page, "Tomt: OsbyKommun") {
+			t.Error("the settings page shows the sender and the installation's")
+		}
+		if res := c.post(base+"/sms", url.Values{"text": {"Hej!"}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("send: %d", res.Status)
+		}
+		// Hörby has none of its own: the installation's.
+		horby := a.client()
+		horby.signIn("samordnare@horby.demo")
+		bo := horby.registerIn("1266", newParticipant("080302-0023", "Bo", "Berg"))
+		if res := horby.post(fmt.Sprintf("/k/1266/deltagare/%d/sms", bo), url.Values{"text": {"Hej Bo!"}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("send from Hörby: %d", res.Status)
+		}
+		// A number, to which replies can come.
+		if res := admin.post("/k/1273/installningar", settings("+46766861004")); res.Status != http.StatusSeeOther {
+			t.Fatalf("save a number: %d", res.Status)
+		}
+		if res := c.post(base+"/sms", url.Values{"text": {"Svara gärna."}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("send: %d", res.Status)
+		}
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		var got []string
+		for _, f := range g.sent {
+			got = append(got, f.Get("from"))
+		}
+		if strings.Join(got, ",") != "OsbyUMO,OsbyKommun,+46766861004" {
+			t.Errorf("the gateway got senders %v", got)
+		}
+	})
+	t.Run("RuleAgreesWithDatabase", func(t *testing.T) {
+		for _, from := range []string{"Hörby", "Osby Kommun", "OK", "OsbyKommun12", "1Osby", "+4670", "Osb", "OsbyKommun1", "+4670123", "+467012345678901", "a1B2c3"} {
+			_, err := a.db.Owner.Exec(context.Background(), `UPDATE tenant_settings SET sms_from = $2 WHERE tenant_id = $1`, a.orgID("1273"), from)
+			if dbOK := err == nil; dbOK != sms.ValidSender(from) {
+				t.Errorf("%q: the database says %v (%v), sms.ValidSender %v", from, dbOK, err, sms.ValidSender(from))
+			}
+		}
+	})
+	t.Run("EmptyIsTheInstallations", func(t *testing.T) {
+		if res := admin.post("/k/1273/installningar", settings("")); res.Status != http.StatusSeeOther || saved() != "" {
+			t.Fatalf("clear: %d", res.Status)
+		}
+	})
 }

@@ -45,6 +45,7 @@ var Actions = []Option{
 	{Value: "move.letter", Label: "Skrev ut ett flyttbrev"},
 	{Value: "move.consent", Label: "Sparade ett samtycke till underrättelse vid flytt"},
 	{Value: "move_notice.send", Label: "Skickade en underrättelse om flytt till en annan kommun"},
+	{Value: "move_notice.arrive", Label: "Tog emot en underrättelse om inflyttad från en annan kommun"},
 	{Value: "move_notice.read", Label: "Visade underrättelser om inflyttade"},
 	{Value: "move_notice.open", Label: "Öppnade en underrättelse om inflyttad för registrering"},
 	{Value: "move_notice.register", Label: "Registrerade en inflyttad från en underrättelse"},

@@ -1468,19 +1468,7 @@ func consentText(c moves.Consent) string {
 }
 
 func contactText(c participant.Contact) string {
-	s := DateTime(c.OccurredAt) + ": " + Label("channel", c.Channel) + ", " + strings.ToLower(Label("direction", c.Direction))
-	if c.Party != "" && c.Party != "young_person" {
-		s += ", med " + strings.ToLower(Label("party", c.Party))
-	}
-	if c.Reached {
-		s += ", nådde fram"
-	} else {
-		s += ", nådde inte fram"
-	}
-	if c.Method != "" {
-		s += ", metod: " + Label("method", c.Method)
-	}
-	s += ". Sysselsättning: " + Label("occupation", c.Occupation) + "."
+	s := DateTime(c.OccurredAt) + ": " + ContactWhat(c) + ". Sysselsättning: " + Label("occupation", c.Occupation) + "."
 	if c.Note != "" {
 		s += " Anteckning: " + sentence(c.Note)
 	}
