@@ -275,14 +275,18 @@ func TestRows(t *testing.T) {
 		{"PersonnummerMissing", map[Field]string{FieldPersonnummer: " "},
 			func(r *Row) { r.Personnummer, r.Errors = "", []string{"Personnummer saknas."} }},
 		{"PersonnummerCheckDigit", map[Field]string{FieldPersonnummer: "20080301-0025"},
-			func(r *Row) { r.Personnummer, r.Errors = "", []string{errCheck + " Cellen i filen: ”20080301-0025”."} }},
+			func(r *Row) {
+				r.Personnummer, r.Errors = "", []string{errCheck + " Cellen i filen: ”20080301-0025”."}
+			}},
 		// Serial number 000 does not exist: refused with its own message, on the row of the cell.
 		{"PersonnummerSerial000", map[Field]string{FieldPersonnummer: "20080301-0008"},
 			func(r *Row) {
 				r.Personnummer, r.Errors = "", []string{"Personnumret finns inte: födelsenumret (de tre siffrorna efter datumet) kan inte vara 000. Kontrollera siffrorna. Cellen i filen: ”20080301-0008”."}
 			}},
 		{"PersonnummerFormat", map[Field]string{FieldPersonnummer: "2008-03-01"},
-			func(r *Row) { r.Personnummer, r.Errors = "", []string{personnummer.Message(personnummer.ErrFormat) + " Cellen i filen: ”2008-03-01”."} }},
+			func(r *Row) {
+				r.Personnummer, r.Errors = "", []string{personnummer.Message(personnummer.ErrFormat) + " Cellen i filen: ”2008-03-01”."}
+			}},
 		{"NameLastCommaFirst", map[Field]string{FieldFirstName: "", FieldLastName: "", FieldName: " Öberg ,  Åsa  Maria "}, func(r *Row) { r.FirstName = "Åsa Maria" }},
 		{"NameFirstLast", map[Field]string{FieldFirstName: "", FieldLastName: "", FieldName: "Åsa Maria  Öberg"}, func(r *Row) { r.FirstName = "Åsa Maria" }},
 		{"NameMissing", map[Field]string{FieldFirstName: "", FieldLastName: "", FieldName: " "},

@@ -24,12 +24,12 @@ type Row struct {
 	Mobile, Email, Street, PostalCode, City string // Mobile as +467XXXXXXXX, Email lower case, PostalCode 5 digits
 	Gender                                  string // "woman", "man", "non_binary" or "not_stated"
 	School, Programme                       string
-	Reason                                  string   // a key of codes.RegistrationReason; "unknown" (uppgift saknas) when the list says nothing
-	ReasonNote                              string   // Swedish, when the list gives a reason the register does not know: it is not silently dropped
+	Reason                                  string    // a key of codes.RegistrationReason; "unknown" (uppgift saknas) when the list says nothing
+	ReasonNote                              string    // Swedish, when the list gives a reason the register does not know: it is not silently dropped
 	RegisteredOn, LeftSchoolOn              time.Time // zero when the list has none
 	Temporary                               bool      // the number is a reservnummer or another temporary number: the row goes to the queue "Saknar giltigt personnummer"
 	NumberAsWritten                         string    // the cell as written, when Personnummer was repaired from it or it is a temporary number
-	Errors                                  []string // Swedish, each says what is wrong and what to do; empty when the row is valid
+	Errors                                  []string  // Swedish, each says what is wrong and what to do; empty when the row is valid
 }
 
 var genders = map[string]string{
