@@ -16,6 +16,9 @@ import (
 // maxNameLen is the longest first or last name, in characters.
 const maxNameLen = 100
 
+// maxSchoolLen is the longest school name, in characters.
+const maxSchoolLen = 200
+
 // Row is one validated line of the list.
 type Row struct {
 	Line                                    int    // 1-based line in the file including the header line (the first data row is line 2), as the coordinator sees it in Excel
@@ -136,6 +139,9 @@ func Rows(t *Table, m Mapping, today time.Time) []Row {
 			fail("Efternamnet är för långt (högst 100 tecken).")
 		}
 
+		if utf8.RuneCountInString(r.School) > maxSchoolLen {
+			fail("Skolans namn är för långt (högst 200 tecken).")
+		}
 		if s := cell(FieldMobile); s != "" {
 			var ok bool
 			if r.Mobile, ok = NormalizeMobile(s); !ok {

@@ -103,11 +103,11 @@ func TestImport(t *testing.T) {
 		if n := a.count(`SELECT count(*) FROM information_schema.columns WHERE table_name = 'imports' AND data_type = 'bytea'`); n != 0 {
 			t.Error("the imports table can still hold the file")
 		}
-		if n := a.count(`SELECT jsonb_array_length(content->'rows') FROM imports`); n != 5 {
-			t.Errorf("%d rows kept, want the list's 5", n)
+		if n := a.count(`SELECT jsonb_array_length(content->'sheets'->0->'rows') FROM imports`); n != 6 {
+			t.Errorf("%d rows kept, want the list's header and 5 rows", n)
 		}
 		// The preview reads the kept rows; it does not read a file again.
-		a.db.Owner.Exec(context.Background(), `UPDATE imports SET content = jsonb_set(content, '{rows,0,2}', '"Ändrad"')`)
+		a.db.Owner.Exec(context.Background(), `UPDATE imports SET content = jsonb_set(content, '{sheets,0,rows,1,2}', '"Ändrad"')`)
 		if !strings.Contains(c.get(loc).Body, "Ändrad") {
 			t.Error("the preview does not show the kept rows")
 		}
