@@ -12,7 +12,9 @@ import (
 	"github.com/kaa-plattform/kaa/internal/ui/views"
 )
 
-func (h *Handler) unidentifiedBase(r *http.Request) string { return h.importBase(r) + "/saknar-personnummer" }
+func (h *Handler) unidentifiedBase(r *http.Request) string {
+	return h.importBase(r) + "/saknar-personnummer"
+}
 
 // unidentifiedPage lists the queue "Saknar giltigt personnummer".
 func (h *Handler) unidentifiedPage(w http.ResponseWriter, r *http.Request) {
