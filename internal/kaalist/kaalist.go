@@ -267,7 +267,7 @@ var binaryMagic = [][]byte{[]byte("%PDF"), []byte("\x89PNG"), []byte("\xFF\xD8\x
 func Read(name string, data []byte) (*Table, error) { return ReadWith(name, data, Options{}) }
 
 // ReadWith decodes a file by its name and content: .xlsx via excelize
-// (every sheet; the first with data is chosen), .csv and .txt as CSV in
+// (every sheet; the first with a header and rows under it is chosen), .csv and .txt as CSV in
 // UTF-8 (with or without BOM) or Windows-1252 (or the encoding chosen),
 // separated by ';', ',' or tab. Cells are trimmed and empty rows dropped;
 // the header is found below any title rows (Select). A password-protected
@@ -440,14 +440,22 @@ func readXLSX(data []byte) (t *Table, err error) {
 	if len(names) == 0 {
 		return nil, errXLSX(errors.New("no sheets"))
 	}
-	t = &Table{Format: "xlsx", Sheet: -1}
+	t = &Table{Format: "xlsx"}
 	for i, name := range names {
 		t.Sheets = append(t.Sheets, Sheet{Name: name})
 		if err := t.readSheet(f, &t.Sheets[i]); err != nil {
 			return nil, err
 		}
-		if t.Sheet < 0 && len(t.Sheets[i].Rows) > 0 {
+	}
+	// The first sheet with a header and rows below it; else the first with
+	// anything, to say what is wrong with it.
+	if t.Sheet = slices.IndexFunc(t.Sheets, func(s Sheet) bool { return len(s.Rows) > 0 }); t.Sheet < 0 {
+		return nil, errEmpty
+	}
+	for i := range t.Sheets {
+		if t.Select(i) == nil {
 			t.Sheet = i
+			break
 		}
 	}
 	t.Sheet = max(t.Sheet, 0)

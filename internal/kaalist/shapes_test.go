@@ -86,7 +86,7 @@ func TestReadShapes(t *testing.T) {
 			{Line: 3, NumberAsWritten: "990101-R123"},
 		}},
 		{"XLSXSecondSheetDateCellsNumbers", "lista.xlsx", workbook(t,
-			"Instruktioner", [][]any{},
+			"Instruktioner", [][]any{{"Fyll i en rad per elev."}},
 			"Avbrott ht 2026", [][]any{{"Elever som avbrutit studier ht 2026"}, nil,
 				{"Personnummer", "Förnamn", "Efternamn", "Program", "Avbrottsdatum", "Registreringsdatum"},
 				{803010024, "Åsa", "Öberg", "NA", aug15, 46249},
