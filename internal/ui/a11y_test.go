@@ -239,7 +239,13 @@ func TestAccessibility(t *testing.T) {
 		a.orgID("1273"), a.userID("samordnare@osby.demo")); err != nil {
 		t.Fatal(err)
 	}
+	// A row of the queue "Saknar giltigt personnummer", so that its page has a form.
+	if _, err := a.db.Owner.Exec(context.Background(), `INSERT INTO import_unidentified (tenant_id, source, filename, line, number, first_name, last_name, school, created_by)
+		VALUES ($1, 'fil', 'lista.xlsx', 4, '990101-R123', 'Eva', 'Ek', 'Jacobsskolan', $2)`, a.orgID("1273"), a.userID("samordnare@osby.demo")); err != nil {
+		t.Fatal(err)
+	}
 	pages := []string{
+		"/k/1273/deltagare/import/saknar-personnummer",
 		"/k/1273/", "/k/1273/deltagare", "/k/1273/deltagare?status=identified&sortera=age", "/k/1273/deltagare/ny",
 		p, p + "/andra", fmt.Sprintf("%s/kontakter/%d", p, cid), p + "/kartlaggning", p + "/plan", p + "/plan/andra",
 		p + "/plan/utskrift", fmt.Sprintf("%s/uppfoljningar/%s", p, a.followUpOf(pid)),
