@@ -300,7 +300,7 @@ func (h *Handler) importConfirm(w http.ResponseWriter, r *http.Request) {
 	msg := fmt.Sprintf("Importen är klar: %s nya, %s uppdaterade, %s oförändrade, %s rader med fel importerades inte.",
 		sv.Num(counts[participant.ImportNew]), sv.Num(counts[participant.ImportUpdate]), sv.Num(counts[participant.ImportUnchanged]), sv.Num(counts[participant.ImportError]))
 	if counts[participant.ImportUnidentified] > 0 {
-		msg += fmt.Sprintf(" %s rader utan giltigt personnummer finns i kön ”Saknar giltigt personnummer”.", sv.Num(counts[participant.ImportUnidentified]))
+		msg += fmt.Sprintf(" %s utan giltigt personnummer finns i kön ”Saknar giltigt personnummer”.", sv.Count(counts[participant.ImportUnidentified], "rad", "rader"))
 	}
 	h.flash(r, msg)
 	redirect(w, r, h.participantBase(r))
