@@ -40,8 +40,16 @@ func (c *client) upload(name string, data []byte) response {
 // uploadTo posts a file to the import page of municipality key; it may be
 // called from any goroutine.
 func (c *client) uploadTo(key, name string, data []byte) (response, error) {
+	return c.uploadFields(key, name, data, nil)
+}
+
+// uploadFields posts a file with other form fields (the encoding).
+func (c *client) uploadFields(key, name string, data []byte, fields map[string]string) (response, error) {
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
+	for k, v := range fields {
+		mw.WriteField(k, v)
+	}
 	fw, _ := mw.CreateFormFile("file", name)
 	fw.Write(data)
 	mw.Close()
@@ -595,26 +603,14 @@ func TestImportSlots(t *testing.T) {
 	}
 }
 
-// uploadWith posts a file with other form fields (the encoding) to Osby's import page.
+// uploadWith posts a file with other form fields to Osby's import page.
 func (c *client) uploadWith(name string, data []byte, fields map[string]string) response {
 	c.a.t.Helper()
-	var body bytes.Buffer
-	mw := multipart.NewWriter(&body)
-	for k, v := range fields {
-		mw.WriteField(k, v)
-	}
-	fw, _ := mw.CreateFormFile("file", name)
-	fw.Write(data)
-	mw.Close()
-	req, _ := http.NewRequest("POST", c.a.srv.URL+"/k/1273/deltagare/import", &body)
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	res, err := c.c.Do(req)
+	res, err := c.uploadFields("1273", name, data, fields)
 	if err != nil {
 		c.a.t.Fatal(err)
 	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return response{Status: res.StatusCode, Body: string(b), Location: res.Header.Get("Location"), Header: res.Header}
+	return res
 }
 
 // pnr10 is a valid YYMMDDNNNC for the date and three-digit serial given.
