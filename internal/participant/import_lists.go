@@ -25,9 +25,12 @@ import (
 const keptLists = 2
 
 // recordList records the list applied from source with the participants
-// whose personnummer it held, unless the newest list of the source held
-// the same people, and deletes the source's older lists.
+// whose personnummer it held, unless it holds nobody or the newest list of
+// the source held the same people, and deletes the source's older lists.
 func recordList(ctx context.Context, tx db.Tx, source, filename string, pnrs []string) error {
+	if len(pnrs) == 0 { // a list of nobody (every row refused) is no list to compare the next with
+		return nil
+	}
 	sorted := slices.Clone(pnrs)
 	slices.Sort(sorted)
 	sum := sha256.Sum256([]byte(strings.Join(slices.Compact(sorted), ",")))
@@ -92,7 +95,7 @@ func Compare(ctx context.Context, tx db.Tx, importID int64, source string, rows 
 	} else if err != nil {
 		return c, fmt.Errorf("participant: import compare: %w", err)
 	}
-	var pnrs []string
+	pnrs := []string{} // not nil: NOT (x = ANY(NULL)) would hide everyone
 	for _, r := range rows {
 		if r.Personnummer != "" {
 			pnrs = append(pnrs, r.Personnummer)
