@@ -676,7 +676,7 @@ func TestImportSchoolLists(t *testing.T) {
 		for _, want := range []string{
 			`<option value="1" selected>Avbrott ht 2026</option>`, // the instructions sheet is passed over
 			"Rubrikraden är rad 3. Raderna ovanför hoppas över:", "”Elever som avbrutit studier ht 2026”",
-			"Personnumret rättat från ”803010024”.",
+			"Personnumret rättat från ”803010024”.", "Avbrottsdatum 2026-08-15. ", "Registreras från 2026-08-16. ",
 			"Personnumret har blivit ”1,99E+11” i Excel, och siffror har gått förlorade.",
 			"990101-R123", "Saknar giltigt personnummer",
 			"Avbrottsdatumet 2099-01-01 ligger i framtiden. Rätta datumet i filen.",
