@@ -311,6 +311,16 @@ func TestAccessibility(t *testing.T) {
 		chromedp.SetUploadFiles(chromedp.CSS(`input[type="file"]`), []string{file}),
 		chromedp.Submit(chromedp.CSS(`input[type="file"]`)), chromedp.WaitVisible(chromedp.CSS(`[data-testid="import-counts"]`)))
 	here("asks before cancelling", chromedp.Click(chromedp.CSS(`form[action$="/avbryt"] button`)), chromedp.WaitVisible(chromedp.CSS(`[data-testid="confirm"]`)))
+	// A workbook with sheets and title rows, and a file whose characters look wrong.
+	book, garbled := filepath.Join(t.TempDir(), "avbrott.xlsx"), filepath.Join(t.TempDir(), "dos.csv")
+	os.WriteFile(book, schoolWorkbook(t), 0o644)
+	os.WriteFile(garbled, []byte("Personnummer;Namn\r\n20080301-0024;J\x84rn H\x86kansson\r\n"), 0o644)
+	here("preview of a workbook", chromedp.Navigate(base+"/k/1273/deltagare/import"), chromedp.WaitReady(chromedp.CSS("main")),
+		chromedp.SetUploadFiles(chromedp.CSS(`input[type="file"]`), []string{book}),
+		chromedp.Submit(chromedp.CSS(`input[type="file"]`)), chromedp.WaitVisible(chromedp.CSS(`[data-testid="sheet-choice"]`)))
+	here("characters look wrong", chromedp.Navigate(base+"/k/1273/deltagare/import"), chromedp.WaitReady(chromedp.CSS("main")),
+		chromedp.SetUploadFiles(chromedp.CSS(`input[type="file"]`), []string{garbled}),
+		chromedp.Submit(chromedp.CSS(`input[type="file"]`)), chromedp.WaitVisible(chromedp.CSS(`[data-testid="encoding-sample"]`)))
 	// The search in notes: hits (or none), and a refused empty search.
 	here("note search", chromedp.Navigate(base+"/k/1273/sok-anteckningar"), chromedp.WaitReady(chromedp.CSS("main")),
 		chromedp.SendKeys(chromedp.ID("f-q"), "komvux"), chromedp.Submit(chromedp.ID("f-q")), chromedp.WaitVisible(chromedp.CSS(`[data-testid="note-results"]`)))
