@@ -315,6 +315,7 @@ func readCSV(data []byte, encoding string) (*Table, error) {
 	case encoding == "utf-8":
 		data = bytes.ToValidUTF8(data, []byte("\uFFFD"))
 	case cm != nil || !utf8.Valid(data):
+		data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF")) // a BOM on a file that is not UTF-8 after all
 		if cm == nil {
 			cm = charmap.Windows1252
 			encoding = "windows-1252"

@@ -228,6 +228,16 @@ func TestReadRefusesShapes(t *testing.T) {
 			t.Fatalf("%v %+v", err, tab)
 		}
 	})
+	t.Run("BOMButWindows1252", func(t *testing.T) {
+		data := append([]byte("\xEF\xBB\xBF"), win1252(t, "Personnummer;Namn\n20080301-0024;Åsa Öberg\n")...)
+		if _, err := Read("lista.csv", data); !errors.Is(err, ErrEncoding) {
+			t.Fatalf("guessed: %v, want ErrEncoding", err)
+		}
+		tab, err := ReadWith("lista.csv", data, Options{Encoding: "windows-1252"})
+		if err != nil || tab.Header[0] != "Personnummer" || tab.Rows[0][1] != "Åsa Öberg" {
+			t.Fatalf("%v %+v", err, tab)
+		}
+	})
 	t.Run("Windows1252Chosen", func(t *testing.T) {
 		tab, err := ReadWith("lista.csv", win1252(t, "Personnummer;Namn\n20080301-0024;Åsa Öberg\n"), Options{Encoding: "windows-1252"})
 		if err != nil || tab.Rows[0][1] != "Åsa Öberg" {
