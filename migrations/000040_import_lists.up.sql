@@ -7,7 +7,7 @@
 -- Where an upload came from: 'fil' for a file, or a school-system
 -- connector's own key. Lists are compared with the previous one of the
 -- same source.
-ALTER TABLE imports ADD COLUMN source text NOT NULL DEFAULT 'fil' CHECK (source ~ '^[a-z0-9_-]{1,40}$');
+ALTER TABLE imports ADD COLUMN source text NOT NULL DEFAULT 'fil' CHECK (source ~ '^[a-z0-9_:-]{1,40}$');
 
 -- The school the young person last attended, as the list names it: past
 -- occupation (education), which Förordning (2006:39) lets the register hold.
@@ -20,7 +20,7 @@ ALTER TABLE participants ADD COLUMN school text NOT NULL DEFAULT '' CHECK (lengt
 CREATE TABLE import_lists (
     tenant_id  integer NOT NULL REFERENCES orgs (id),
     id         bigint GENERATED ALWAYS AS IDENTITY,
-    source     text NOT NULL CHECK (source ~ '^[a-z0-9_-]{1,40}$'),
+    source     text NOT NULL CHECK (source ~ '^[a-z0-9_:-]{1,40}$'),
     filename   text NOT NULL CHECK (length(filename) <= 255),
     digest     text NOT NULL CHECK (digest ~ '^[0-9a-f]{64}$'),
     people     integer NOT NULL CHECK (people >= 0),
@@ -57,7 +57,7 @@ GRANT SELECT, INSERT, DELETE ON import_list_people TO kaa_app;
 CREATE TABLE import_unidentified (
     tenant_id      integer NOT NULL REFERENCES orgs (id),
     id             bigint GENERATED ALWAYS AS IDENTITY,
-    source         text NOT NULL CHECK (source ~ '^[a-z0-9_-]{1,40}$'),
+    source         text NOT NULL CHECK (source ~ '^[a-z0-9_:-]{1,40}$'),
     filename       text NOT NULL CHECK (length(filename) <= 255),
     line           integer NOT NULL CHECK (line > 0),
     number         text NOT NULL CHECK (length(number) BETWEEN 1 AND 40),

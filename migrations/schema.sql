@@ -1145,7 +1145,7 @@ CREATE TABLE public.import_lists (
     CONSTRAINT import_lists_digest_check CHECK ((digest ~ '^[0-9a-f]{64}$'::text)),
     CONSTRAINT import_lists_filename_check CHECK ((length(filename) <= 255)),
     CONSTRAINT import_lists_people_check CHECK ((people >= 0)),
-    CONSTRAINT import_lists_source_check CHECK ((source ~ '^[a-z0-9_-]{1,40}$'::text))
+    CONSTRAINT import_lists_source_check CHECK ((source ~ '^[a-z0-9_:-]{1,40}$'::text))
 );
 
 ALTER TABLE ONLY public.import_lists FORCE ROW LEVEL SECURITY;
@@ -1189,7 +1189,7 @@ CREATE TABLE public.import_unidentified (
     CONSTRAINT import_unidentified_programme_check CHECK ((length(programme) <= 1000)),
     CONSTRAINT import_unidentified_reason_check CHECK ((reason = ANY (ARRAY['dropped_out'::text, 'dropped_out_im'::text, 'study_certificate'::text, 'never_started'::text, 'moved_in'::text, 'unknown'::text]))),
     CONSTRAINT import_unidentified_school_check CHECK ((length(school) <= 200)),
-    CONSTRAINT import_unidentified_source_check CHECK ((source ~ '^[a-z0-9_-]{1,40}$'::text))
+    CONSTRAINT import_unidentified_source_check CHECK ((source ~ '^[a-z0-9_:-]{1,40}$'::text))
 );
 
 ALTER TABLE ONLY public.import_unidentified FORCE ROW LEVEL SECURITY;
@@ -1217,7 +1217,7 @@ CREATE TABLE public.imports (
     content jsonb NOT NULL,
     source text DEFAULT 'fil'::text NOT NULL,
     CONSTRAINT imports_filename_check CHECK ((length(filename) <= 255)),
-    CONSTRAINT imports_source_check CHECK ((source ~ '^[a-z0-9_-]{1,40}$'::text))
+    CONSTRAINT imports_source_check CHECK ((source ~ '^[a-z0-9_:-]{1,40}$'::text))
 );
 
 ALTER TABLE ONLY public.imports FORCE ROW LEVEL SECURITY;

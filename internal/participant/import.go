@@ -54,7 +54,7 @@ type ImportFrom struct {
 	Mapping  kaalist.Mapping
 }
 
-var sourcePattern = regexp.MustCompile(`^[a-z0-9_-]{1,40}$`)
+var sourcePattern = regexp.MustCompile(`^[a-z0-9_:-]{1,40}$`)
 
 // SaveImport keeps the rows read from an uploaded file (source "fil")
 // until they are confirmed or cancelled: see SaveImportFrom.
@@ -66,7 +66,7 @@ func SaveImport(ctx context.Context, tx db.Tx, filename string, t *kaalist.Table
 // at .../deltagare/import/{id}, and deletes this municipality's uploads
 // older than a day. A school-system connector calls it with its own
 // Source and sends the user to the same preview. Returns an error for a
-// source that is not 1–40 of a–z, 0–9, '-' and '_'.
+// source that is not 1–40 of a–z, 0–9, '-', '_' and ':' ("ss12000:7").
 func SaveImportFrom(ctx context.Context, tx db.Tx, in ImportFrom) (int64, error) {
 	if in.Source == "" {
 		in.Source = SourceFile

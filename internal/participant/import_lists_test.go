@@ -60,7 +60,7 @@ func TestSaveImportFromSource(t *testing.T) {
 		return c
 	}
 
-	if c := apply("ss12000-test", list([]string{ada, "Ada", "Ek", "Jacobsskolan"}, []string{bo, "Bo", "Berg", "Jacobsskolan"})); !c.Previous.IsZero() {
+	if c := apply("ss12000:7", list([]string{ada, "Ada", "Ek", "Jacobsskolan"}, []string{bo, "Bo", "Berg", "Jacobsskolan"})); !c.Previous.IsZero() {
 		t.Errorf("the first list of a source is compared with %q", c.PrevName)
 	}
 	var n int
@@ -72,16 +72,16 @@ func TestSaveImportFromSource(t *testing.T) {
 	if c := apply("fil", list([]string{ada, "Ada", "Ek", ""})); !c.Previous.IsZero() {
 		t.Error("a file is compared with the school system's list")
 	}
-	c := apply("ss12000-test", list([]string{ada, "Ada", "Ek", "Jacobsskolan"}))
+	c := apply("ss12000:7", list([]string{ada, "Ada", "Ek", "Jacobsskolan"}))
 	if len(c.Gone) != 1 || c.Gone[0].FirstName != "Bo" || !c.Gone[0].OpenKAA || c.PrevName != "Skolsystemet" {
 		t.Errorf("gone from the connector's second list: %+v", c)
 	}
 	// A list whose every row is refused is applied without becoming the list compared with.
-	apply("ss12000-test", list([]string{"20090101-0000", "Ada", "Ek"}))
-	if c := apply("ss12000-test", list([]string{ada, "Ada", "Ek"})); len(c.Gone) != 0 {
+	apply("ss12000:7", list([]string{"20090101-0000", "Ada", "Ek"}))
+	if c := apply("ss12000:7", list([]string{ada, "Ada", "Ek"})); len(c.Gone) != 0 {
 		t.Errorf("compared with a list of nobody: %+v", c.Gone)
 	}
-	d.Owner.QueryRow(ctx, `SELECT count(*) FROM import_lists WHERE tenant_id = $1 AND source = 'ss12000-test'`, tenant).Scan(&n)
+	d.Owner.QueryRow(ctx, `SELECT count(*) FROM import_lists WHERE tenant_id = $1 AND source = 'ss12000:7'`, tenant).Scan(&n)
 	if n != 2 {
 		t.Errorf("%d lists of the source kept, want the last 2", n)
 	}
