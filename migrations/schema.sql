@@ -739,7 +739,7 @@ BEGIN
     SELECT coalesce(array_agg(r.participant_id), '{}'), coalesce(array_agg(r.rule), '{}') INTO ids, rules
     FROM retention_due(t, today, d.kaa_months, d.project_months, d.unenrolled_months) r;
     UPDATE participants p SET personnummer = '', first_name = '', last_name = '', mobile = '', email = '',
-           street = '', postal_code = '', city = '', programme = '', erased_on = today, updated_at = now()
+           street = '', postal_code = '', city = '', programme = '', school = '', erased_on = today, updated_at = now()
     WHERE p.tenant_id = t AND p.id = ANY (ids);
     UPDATE contacts c SET note = '' WHERE c.tenant_id = t AND c.participant_id = ANY (ids) AND c.note <> '';
     UPDATE contact_amendments a SET note = '', reason = 'Gallrad'
@@ -766,6 +766,10 @@ BEGIN
        AND s.created_at < today - make_interval(months => d.unenrolled_months);
     DELETE FROM move_notices n WHERE n.tenant_id = t AND n.handled_at IS NULL
        AND n.sent_at < today - make_interval(months => d.unenrolled_months);
+    -- Rows of a school's list without a valid personnummer that nobody
+    -- resolved (000040) go after the same time.
+    DELETE FROM import_unidentified u WHERE u.tenant_id = t
+       AND u.created_at < today - make_interval(months => d.unenrolled_months);
     -- The SCB files the municipality produced hold personnummer: they are
     -- kept as long as the decision keeps KAA data, counted from the end of
     -- their half-year, and then removed whole.
@@ -1129,6 +1133,90 @@ ALTER TABLE public.followups ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     CACHE 1
 );
 
+-- Name: import_list_people; Type: TABLE; Schema: public
+
+CREATE TABLE public.import_list_people (
+    tenant_id integer NOT NULL,
+    list_id bigint NOT NULL,
+    participant_id bigint NOT NULL
+);
+
+ALTER TABLE ONLY public.import_list_people FORCE ROW LEVEL SECURITY;
+
+-- Name: import_lists; Type: TABLE; Schema: public
+
+CREATE TABLE public.import_lists (
+    tenant_id integer NOT NULL,
+    id bigint NOT NULL,
+    source text NOT NULL,
+    filename text NOT NULL,
+    digest text NOT NULL,
+    people integer NOT NULL,
+    applied_by integer NOT NULL,
+    applied_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT import_lists_digest_check CHECK ((digest ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT import_lists_filename_check CHECK ((length(filename) <= 255)),
+    CONSTRAINT import_lists_people_check CHECK ((people >= 0)),
+    CONSTRAINT import_lists_source_check CHECK ((source ~ '^[a-z0-9_:-]{1,40}$'::text))
+);
+
+ALTER TABLE ONLY public.import_lists FORCE ROW LEVEL SECURITY;
+
+-- Name: import_lists_id_seq; Type: SEQUENCE; Schema: public
+
+ALTER TABLE public.import_lists ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.import_lists_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+-- Name: import_unidentified; Type: TABLE; Schema: public
+
+CREATE TABLE public.import_unidentified (
+    tenant_id integer NOT NULL,
+    id bigint NOT NULL,
+    source text NOT NULL,
+    filename text NOT NULL,
+    line integer NOT NULL,
+    number text NOT NULL,
+    first_name text NOT NULL COLLATE public.sv,
+    last_name text NOT NULL COLLATE public.sv,
+    mobile text DEFAULT ''::text NOT NULL,
+    email text DEFAULT ''::text NOT NULL,
+    school text DEFAULT ''::text NOT NULL,
+    programme text DEFAULT ''::text NOT NULL,
+    left_school_on date,
+    registered_on date,
+    reason text DEFAULT 'unknown'::text NOT NULL,
+    created_by integer NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT import_unidentified_filename_check CHECK ((length(filename) <= 255)),
+    CONSTRAINT import_unidentified_first_name_check CHECK (((length(first_name) >= 1) AND (length(first_name) <= 100))),
+    CONSTRAINT import_unidentified_last_name_check CHECK (((length(last_name) >= 1) AND (length(last_name) <= 100))),
+    CONSTRAINT import_unidentified_line_check CHECK ((line > 0)),
+    CONSTRAINT import_unidentified_number_check CHECK (((length(number) >= 1) AND (length(number) <= 40))),
+    CONSTRAINT import_unidentified_programme_check CHECK ((length(programme) <= 1000)),
+    CONSTRAINT import_unidentified_reason_check CHECK ((reason = ANY (ARRAY['dropped_out'::text, 'dropped_out_im'::text, 'study_certificate'::text, 'never_started'::text, 'moved_in'::text, 'unknown'::text]))),
+    CONSTRAINT import_unidentified_school_check CHECK ((length(school) <= 200)),
+    CONSTRAINT import_unidentified_source_check CHECK ((source ~ '^[a-z0-9_:-]{1,40}$'::text))
+);
+
+ALTER TABLE ONLY public.import_unidentified FORCE ROW LEVEL SECURITY;
+
+-- Name: import_unidentified_id_seq; Type: SEQUENCE; Schema: public
+
+ALTER TABLE public.import_unidentified ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.import_unidentified_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
 -- Name: imports; Type: TABLE; Schema: public
 
 CREATE TABLE public.imports (
@@ -1139,7 +1227,9 @@ CREATE TABLE public.imports (
     mapping jsonb,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     content jsonb NOT NULL,
-    CONSTRAINT imports_filename_check CHECK ((length(filename) <= 255))
+    source text DEFAULT 'fil'::text NOT NULL,
+    CONSTRAINT imports_filename_check CHECK ((length(filename) <= 255)),
+    CONSTRAINT imports_source_check CHECK ((source ~ '^[a-z0-9_:-]{1,40}$'::text))
 );
 
 ALTER TABLE ONLY public.imports FORCE ROW LEVEL SECURITY;
@@ -1331,10 +1421,12 @@ CREATE TABLE public.participants (
     erased_on date,
     status text GENERATED ALWAYS AS (public.participant_status(enrolments, open_enrolments, has_plan, ever_reached, (last_contact_at IS NOT NULL))) STORED NOT NULL,
     no_sms boolean DEFAULT false NOT NULL,
+    school text DEFAULT ''::text NOT NULL,
     CONSTRAINT participants_first_name_check CHECK (((length(first_name) <= 100) AND ((length(first_name) >= 1) OR (erased_on IS NOT NULL)))),
     CONSTRAINT participants_gender_check CHECK ((gender = ANY (ARRAY['woman'::text, 'man'::text, 'non_binary'::text, 'not_stated'::text]))),
     CONSTRAINT participants_last_name_check CHECK (((length(last_name) <= 100) AND ((length(last_name) >= 1) OR (erased_on IS NOT NULL)))),
     CONSTRAINT participants_personnummer_check CHECK (((personnummer ~ '^[0-9]{12}$'::text) OR ((erased_on IS NOT NULL) AND (personnummer = ''::text)))),
+    CONSTRAINT participants_school_check CHECK ((length(school) <= 200)),
     CONSTRAINT participants_source_check CHECK ((source = ANY (ARRAY['school_dropout_notice'::text, 'school_list'::text, 'self_referral'::text, 'municipal_service'::text, 'arbetsformedlingen'::text, 'other'::text]))),
     CONSTRAINT participants_upper_secondary_check CHECK ((upper_secondary = ANY (ARRAY['never_started'::text, 'dropped_out'::text, 'dropped_out_im'::text, 'study_certificate'::text, 'unknown'::text])))
 );
@@ -1837,6 +1929,26 @@ ALTER TABLE ONLY public.followups
 ALTER TABLE ONLY public.followups
     ADD CONSTRAINT followups_tenant_id_enrolment_id_kind_key UNIQUE (tenant_id, enrolment_id, kind);
 
+-- Name: import_list_people import_list_people_pkey; Type: CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.import_list_people
+    ADD CONSTRAINT import_list_people_pkey PRIMARY KEY (tenant_id, list_id, participant_id);
+
+-- Name: import_lists import_lists_pkey; Type: CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.import_lists
+    ADD CONSTRAINT import_lists_pkey PRIMARY KEY (tenant_id, id);
+
+-- Name: import_unidentified import_unidentified_pkey; Type: CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.import_unidentified
+    ADD CONSTRAINT import_unidentified_pkey PRIMARY KEY (tenant_id, id);
+
+-- Name: import_unidentified import_unidentified_tenant_id_number_key; Type: CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.import_unidentified
+    ADD CONSTRAINT import_unidentified_tenant_id_number_key UNIQUE (tenant_id, number);
+
 -- Name: imports imports_pkey; Type: CONSTRAINT; Schema: public
 
 ALTER TABLE ONLY public.imports
@@ -2089,6 +2201,14 @@ CREATE INDEX followups_due_idx ON public.followups USING btree (tenant_id, due_o
 
 CREATE INDEX followups_participant_idx ON public.followups USING btree (tenant_id, participant_id);
 
+-- Name: import_list_people_participant; Type: INDEX; Schema: public
+
+CREATE INDEX import_list_people_participant ON public.import_list_people USING btree (tenant_id, participant_id);
+
+-- Name: import_lists_source; Type: INDEX; Schema: public
+
+CREATE INDEX import_lists_source ON public.import_lists USING btree (tenant_id, source, id DESC);
+
 -- Name: mappings_text_search_idx; Type: INDEX; Schema: public
 
 CREATE INDEX mappings_text_search_idx ON public.mappings USING gin (tenant_id, to_tsvector('swedish'::regconfig, ((((strengths || ' '::text) || challenges) || ' '::text) || direction_note)));
@@ -2337,6 +2457,41 @@ ALTER TABLE ONLY public.followups
 
 ALTER TABLE ONLY public.followups
     ADD CONSTRAINT followups_tenant_id_participant_id_fkey FOREIGN KEY (tenant_id, participant_id) REFERENCES public.participants(tenant_id, id) ON DELETE CASCADE;
+
+-- Name: import_list_people import_list_people_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.import_list_people
+    ADD CONSTRAINT import_list_people_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.orgs(id);
+
+-- Name: import_list_people import_list_people_tenant_id_list_id_fkey; Type: FK CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.import_list_people
+    ADD CONSTRAINT import_list_people_tenant_id_list_id_fkey FOREIGN KEY (tenant_id, list_id) REFERENCES public.import_lists(tenant_id, id) ON DELETE CASCADE;
+
+-- Name: import_list_people import_list_people_tenant_id_participant_id_fkey; Type: FK CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.import_list_people
+    ADD CONSTRAINT import_list_people_tenant_id_participant_id_fkey FOREIGN KEY (tenant_id, participant_id) REFERENCES public.participants(tenant_id, id) ON DELETE CASCADE;
+
+-- Name: import_lists import_lists_applied_by_fkey; Type: FK CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.import_lists
+    ADD CONSTRAINT import_lists_applied_by_fkey FOREIGN KEY (applied_by) REFERENCES public.users(id);
+
+-- Name: import_lists import_lists_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.import_lists
+    ADD CONSTRAINT import_lists_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.orgs(id);
+
+-- Name: import_unidentified import_unidentified_created_by_fkey; Type: FK CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.import_unidentified
+    ADD CONSTRAINT import_unidentified_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users(id);
+
+-- Name: import_unidentified import_unidentified_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.import_unidentified
+    ADD CONSTRAINT import_unidentified_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.orgs(id);
 
 -- Name: imports imports_created_by_fkey; Type: FK CONSTRAINT; Schema: public
 
@@ -2681,6 +2836,18 @@ ALTER TABLE public.followup_revisions ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE public.followups ENABLE ROW LEVEL SECURITY;
 
+-- Name: import_list_people; Type: ROW SECURITY; Schema: public
+
+ALTER TABLE public.import_list_people ENABLE ROW LEVEL SECURITY;
+
+-- Name: import_lists; Type: ROW SECURITY; Schema: public
+
+ALTER TABLE public.import_lists ENABLE ROW LEVEL SECURITY;
+
+-- Name: import_unidentified; Type: ROW SECURITY; Schema: public
+
+ALTER TABLE public.import_unidentified ENABLE ROW LEVEL SECURITY;
+
 -- Name: imports; Type: ROW SECURITY; Schema: public
 
 ALTER TABLE public.imports ENABLE ROW LEVEL SECURITY;
@@ -2808,6 +2975,18 @@ CREATE POLICY tenant_isolation ON public.followup_revisions USING ((tenant_id = 
 -- Name: followups tenant_isolation; Type: POLICY; Schema: public
 
 CREATE POLICY tenant_isolation ON public.followups USING ((tenant_id = public.app_tenant_id())) WITH CHECK ((tenant_id = public.app_tenant_id()));
+
+-- Name: import_list_people tenant_isolation; Type: POLICY; Schema: public
+
+CREATE POLICY tenant_isolation ON public.import_list_people USING ((tenant_id = public.app_tenant_id())) WITH CHECK ((tenant_id = public.app_tenant_id()));
+
+-- Name: import_lists tenant_isolation; Type: POLICY; Schema: public
+
+CREATE POLICY tenant_isolation ON public.import_lists USING ((tenant_id = public.app_tenant_id())) WITH CHECK ((tenant_id = public.app_tenant_id()));
+
+-- Name: import_unidentified tenant_isolation; Type: POLICY; Schema: public
+
+CREATE POLICY tenant_isolation ON public.import_unidentified USING ((tenant_id = public.app_tenant_id())) WITH CHECK ((tenant_id = public.app_tenant_id()));
 
 -- Name: imports tenant_isolation; Type: POLICY; Schema: public
 
@@ -3097,6 +3276,19 @@ GRANT SELECT,INSERT ON TABLE public.followup_revisions TO kaa_app;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.followups TO kaa_app;
 GRANT SELECT ON TABLE public.followups TO kaa_aggregate;
+
+-- Name: TABLE import_list_people; Type: ACL; Schema: public
+
+GRANT SELECT,INSERT,DELETE ON TABLE public.import_list_people TO kaa_app;
+
+-- Name: TABLE import_lists; Type: ACL; Schema: public
+
+GRANT SELECT,INSERT,DELETE ON TABLE public.import_lists TO kaa_app;
+
+-- Name: TABLE import_unidentified; Type: ACL; Schema: public
+
+GRANT SELECT,INSERT,DELETE ON TABLE public.import_unidentified TO kaa_app;
+GRANT SELECT,DELETE ON TABLE public.import_unidentified TO kaa_retention;
 
 -- Name: TABLE imports; Type: ACL; Schema: public
 

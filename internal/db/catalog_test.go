@@ -406,6 +406,10 @@ func seedTwoTenants(t *testing.T, d *pgtest.DB) (a, b int) {
 			 SELECT $1, $1, 1, '200801010000', 'Test', 'Testsson', '2026-02-01' WHERE $2::int IS NOT NULL ON CONFLICT DO NOTHING`,
 			`INSERT INTO sms_messages (tenant_id, direction, participant_id, contact_id, phone, status, created_by)
 			 SELECT tenant_id, 'outgoing', participant_id, id, '+46701234567', 'sent', $2 FROM contacts WHERE tenant_id = $1`,
+			`WITH l AS (INSERT INTO import_lists (tenant_id, source, filename, digest, people, applied_by) VALUES ($1, 'fil', 'lista.csv', repeat('0', 64), 1, $2) RETURNING id)
+			 INSERT INTO import_list_people (tenant_id, list_id, participant_id) SELECT $1, l.id, p.id FROM l, participants p WHERE p.tenant_id = $1`,
+			`INSERT INTO import_unidentified (tenant_id, source, filename, line, number, first_name, last_name, created_by)
+			 VALUES ($1, 'fil', 'lista.csv', 2, '990101-R123', 'Test', 'Testsson', $2) ON CONFLICT DO NOTHING`,
 		} {
 			if _, err := d.Owner.Exec(ctx, stmt, id, u); err != nil {
 				t.Fatalf("%s: %v", stmt, err)

@@ -8,10 +8,12 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -58,12 +60,15 @@ const (
 	FieldSchool       Field = "school"    // school name, informational
 	FieldProgramme    Field = "programme" // upper secondary programme
 	FieldReason       Field = "reason"    // reason for registration
+	FieldRegisteredOn Field = "registered_on"
+	FieldLeftSchoolOn Field = "left_school_on" // avbrottsdatum
 )
 
 // Fields lists the fields in display order.
 var Fields = []Field{
 	FieldPersonnummer, FieldFirstName, FieldLastName, FieldName, FieldMobile, FieldEmail,
 	FieldStreet, FieldPostalCode, FieldCity, FieldGender, FieldSchool, FieldProgramme, FieldReason,
+	FieldRegisteredOn, FieldLeftSchoolOn,
 }
 
 var labels = map[Field]string{
@@ -80,6 +85,8 @@ var labels = map[Field]string{
 	FieldSchool:       "Skola",
 	FieldProgramme:    "Program",
 	FieldReason:       "Registreringsorsak",
+	FieldRegisteredOn: "Registreringsdatum",
+	FieldLeftSchoolOn: "Avbrottsdatum",
 }
 
 // Label returns the Swedish label of f for forms and messages.
@@ -90,17 +97,81 @@ func Label(f Field) string {
 	return string(f)
 }
 
-// Table is a decoded file: header row and data rows, as strings. It is
-// what an import keeps between upload and confirmation (as JSON), never the
-// file.
+// Table is a decoded file. Sheets holds every sheet as read (one for a
+// CSV); Header, Rows and Lines are the chosen sheet's (Sheet) below its
+// header row, which Select finds under any title rows. It is what an import
+// keeps between upload and confirmation (as JSON), never the file.
 type Table struct {
-	Header    []string   `json:"header"`
-	Rows      [][]string `json:"rows"`      // each up to its last non-empty cell
-	Format    string     `json:"format"`    // "csv-utf8", "csv-utf8-bom", "csv-windows-1252" or "xlsx"
-	Separator rune       `json:"separator"` // ',', ';' or '\t' for CSV, 0 for xlsx
-	Lines     []int      `json:"lines"`     // line (Excel row) of each of Rows in the file, when read by Read
+	Header    []string   `json:"-"`
+	Rows      [][]string `json:"-"` // each up to its last non-empty cell
+	Lines     []int      `json:"-"` // line (Excel row) of each of Rows in the file, when read by Read
+	Title     []string   `json:"-"` // the non-empty cells of the rows above the header row, e.g. "Elever som avbrutit studier ht 2026"
+	HeaderRow int        `json:"-"` // line (Excel row) of the header, 0 when unknown
+
+	Format    string  `json:"format"`    // "csv-utf8", "csv-utf8-bom", "csv-windows-1252", "csv-ibm850", "csv-macintosh" or "xlsx"
+	Separator rune    `json:"separator"` // ',', ';' or '\t' for CSV, 0 for xlsx
+	Sheets    []Sheet `json:"sheets"`
+	Sheet     int     `json:"sheet"` // index in Sheets of the sheet chosen
 
 	cells, text int // counted against MaxCells and MaxText while reading
+}
+
+// Sheet is one sheet of a workbook as read, title and header rows
+// included: its non-empty rows and the line of each.
+type Sheet struct {
+	Name  string     `json:"name"` // "" for a CSV
+	Rows  [][]string `json:"rows"`
+	Lines []int      `json:"lines"`
+}
+
+// MarshalJSON stores the sheets; a Table built by hand from Header and Rows
+// is stored as one sheet.
+func (t *Table) MarshalJSON() ([]byte, error) {
+	type plain Table
+	if len(t.Sheets) == 0 && t.Header != nil {
+		c := *t
+		s := Sheet{Rows: append([][]string{t.Header}, t.Rows...)}
+		for i := range s.Rows {
+			if i < len(t.Lines)+1 && i > 0 {
+				s.Lines = append(s.Lines, t.Lines[i-1])
+			} else {
+				s.Lines = append(s.Lines, i+1)
+			}
+		}
+		c.Sheets = []Sheet{s}
+		return json.Marshal((*plain)(&c))
+	}
+	return json.Marshal((*plain)(t))
+}
+
+// UnmarshalJSON reads the sheets back and selects the chosen one again
+// (an empty one leaves Header and Rows empty). An upload stored before
+// sheets were kept (header, rows and lines) is read as one sheet.
+func (t *Table) UnmarshalJSON(b []byte) error {
+	type plain Table
+	var old struct {
+		Header []string   `json:"header"`
+		Rows   [][]string `json:"rows"`
+		Lines  []int      `json:"lines"`
+	}
+	if err := json.Unmarshal(b, (*plain)(t)); err != nil {
+		return err
+	}
+	if len(t.Sheets) == 0 {
+		if err := json.Unmarshal(b, &old); err != nil {
+			return err
+		}
+		s := Sheet{Rows: append([][]string{old.Header}, old.Rows...), Lines: append([]int{1}, old.Lines...)}
+		if len(s.Lines) != len(s.Rows) {
+			s.Lines = nil
+			for i := range s.Rows {
+				s.Lines = append(s.Lines, i+1)
+			}
+		}
+		t.Sheets = []Sheet{s}
+	}
+	_ = t.Select(t.Sheet)
+	return nil
 }
 
 // Sentinel errors of Read, wrapped in a *FileError.
@@ -109,14 +180,18 @@ var (
 	ErrTooManyRows = errors.New("kaalist: too many rows")
 	ErrEmpty       = errors.New("kaalist: no rows")
 	ErrUnreadable  = errors.New("kaalist: unreadable file")
+	ErrProtected   = errors.New("kaalist: password-protected workbook")
+	ErrEncoding    = errors.New("kaalist: text looks garbled in the encoding guessed")
 )
 
 // FileError is a file Read rejects: Msg says in Swedish what is wrong and
-// what to do, and Err is one of the sentinel errors.
+// what to do, and Err is one of the sentinel errors. For ErrEncoding,
+// Sample holds the first rows as decoded, so the user sees what went wrong.
 type FileError struct {
-	Err   error
-	Msg   string
-	cause error
+	Err    error
+	Msg    string
+	Sample [][]string
+	cause  error
 }
 
 // Error returns the Swedish message.
@@ -134,6 +209,7 @@ var (
 	errTooLarge     = &FileError{Err: ErrTooLarge, Msg: "Filen är för stor (högst 5 MB). Dela upp listan i flera filer."}
 	errTooManyRows  = &FileError{Err: ErrTooManyRows, Msg: "Filen har fler än 20 000 rader. Dela upp listan i flera filer."}
 	errEmpty        = &FileError{Err: ErrEmpty, Msg: "Filen innehåller inga rader att importera."}
+	errOnlyHeader   = &FileError{Err: ErrEmpty, Msg: "Filen har bara en rubrikrad och inga rader med personer. Kontrollera att du valt rätt fil."}
 	errFileType     = &FileError{Err: ErrUnreadable, Msg: "Filtypen stöds inte. Spara listan som .csv eller .xlsx."}
 	errTooWide      = &FileError{Err: ErrTooLarge, Msg: "Filen har fler än 200 kolumner. Ta bort kolumner som inte behövs och försök igen."}
 	errUnzipped     = &FileError{Err: ErrTooLarge, Msg: "Excel-filen är för stor uppackad (högst 16 MB). Dela upp listan i flera filer eller spara den som CSV."}
@@ -141,6 +217,9 @@ var (
 	errTooManyCells = &FileError{Err: ErrTooLarge, Msg: "Filen har fler än 1 000 000 celler. Ta bort kolumner som inte behövs eller dela upp listan i flera filer."}
 	errTooMuchText  = &FileError{Err: ErrTooLarge, Msg: "Filen har mer än 8 MB text. Ta bort kolumner som inte behövs eller dela upp listan i flera filer."}
 	errNotText      = &FileError{Err: ErrUnreadable, Msg: "Filen kunde inte läsas som text. Spara listan som CSV (UTF-8) eller .xlsx och försök igen."}
+	errNotSheet     = &FileError{Err: ErrUnreadable, Msg: "Filen är inte ett kalkylark (den ser ut att vara en PDF, en bild eller ett annat program). Spara listan från Excel som .xlsx eller CSV."}
+	errProtected    = &FileError{Err: ErrProtected, Msg: "Excel-filen är lösenordsskyddad och kan inte läsas. Öppna den i Excel, ta bort lösenordet (Arkiv > Info > Skydda arbetsbok > Kryptera med lösenord, töm fältet) och spara den igen, eller spara listan som CSV."}
+	errOldExcel     = &FileError{Err: ErrUnreadable, Msg: "Filen är i det gamla Excel-formatet (.xls). Öppna den i Excel och spara den som Excel-arbetsbok (.xlsx) eller CSV."}
 )
 
 func errCellTooLong(line int) error {
@@ -153,36 +232,97 @@ func errXLSX(cause error) error {
 		Msg: "Filen kunde inte läsas som en Excel-fil (.xlsx). Öppna den i Excel och spara om den."}
 }
 
-// Read decodes a file by its name and content: .xlsx via excelize (first
-// sheet), .csv and .txt as CSV in UTF-8 (with or without BOM) or
-// Windows-1252, separated by ';', ',' or tab. Cells are trimmed and empty
-// rows dropped; the first remaining row is the header. Errors are *FileError.
-func Read(name string, data []byte) (*Table, error) {
+// Encodings are the text encodings a user can choose for a CSV, by the
+// value a form posts, with their Swedish labels; "" guesses.
+var Encodings = []struct{ Key, Label string }{
+	{"", "Gissa (UTF-8 eller Windows-1252)"},
+	{"utf-8", "UTF-8"},
+	{"windows-1252", "Windows-1252 (Excel i Windows)"},
+	{"ibm850", "IBM 850 (äldre DOS-program)"},
+	{"macintosh", "Mac OS Roman (äldre Mac)"},
+}
+
+var charmaps = map[string]*charmap.Charmap{"windows-1252": charmap.Windows1252, "ibm850": charmap.CodePage850, "macintosh": charmap.Macintosh}
+
+// Options are the user's choices for reading a file.
+type Options struct {
+	Encoding string // a key of Encodings; "" guesses
+}
+
+// cfbMagic starts a Compound File Binary (OLE) file: an old .xls, or an
+// .xlsx encrypted with a password, which is not a zip but a CFB holding an
+// "EncryptedPackage" stream.
+var cfbMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
+
+// encryptedPackage is the name of the stream of an encrypted OOXML file as
+// a CFB directory entry writes it (UTF-16LE).
+var encryptedPackage = []byte("E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e\x00")
+
+// binaryMagic starts files that are no spreadsheet: PDF, PNG, JPEG, GIF,
+// Word's and others' zip-less formats are caught by their NUL bytes.
+var binaryMagic = [][]byte{[]byte("%PDF"), []byte("\x89PNG"), []byte("\xFF\xD8\xFF"), []byte("GIF8"), []byte("{\\rtf")}
+
+// Read decodes a file by its name and content with the encoding guessed:
+// see ReadWith.
+func Read(name string, data []byte) (*Table, error) { return ReadWith(name, data, Options{}) }
+
+// ReadWith decodes a file by its name and content: .xlsx via excelize
+// (every sheet; the first with a header and rows under it is chosen), .csv and .txt as CSV in
+// UTF-8 (with or without BOM) or Windows-1252 (or the encoding chosen),
+// separated by ';', ',' or tab. Cells are trimmed and empty rows dropped;
+// the header is found below any title rows (Select). A password-protected
+// or old-format Excel file, and a binary file, are named as such. Text that
+// looks garbled in the guessed encoding is refused with ErrEncoding and a
+// sample. Errors are *FileError.
+func ReadWith(name string, data []byte, o Options) (*Table, error) {
 	if len(data) > MaxBytes {
 		return nil, errTooLarge
 	}
-	switch strings.ToLower(filepath.Ext(name)) {
+	ext := strings.ToLower(filepath.Ext(name))
+	if bytes.HasPrefix(data, cfbMagic) {
+		switch {
+		case bytes.Contains(data, encryptedPackage):
+			return nil, errProtected
+		case ext == ".xls", ext == ".xlsx", ext == ".csv", ext == ".txt":
+			return nil, errOldExcel
+		}
+		return nil, errFileType
+	}
+	switch ext {
 	case ".xlsx":
 		return readXLSX(data)
 	case ".csv", ".txt":
 		if bytes.HasPrefix(data, []byte("PK\x03\x04")) { // an .xlsx saved under the wrong name
 			return readXLSX(data)
 		}
-		return readCSV(data)
+		for _, m := range binaryMagic {
+			if bytes.HasPrefix(data, m) {
+				return nil, errNotSheet
+			}
+		}
+		return readCSV(data, o.Encoding)
 	}
 	return nil, errFileType
 }
 
-func readCSV(data []byte) (*Table, error) {
+func readCSV(data []byte, encoding string) (*Table, error) {
 	t := &Table{Format: "csv-utf8"}
-	switch {
-	case bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")):
+	guessed := encoding == ""
+	switch cm := charmaps[encoding]; {
+	case bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")) && (guessed || encoding == "utf-8"):
 		t.Format = "csv-utf8-bom"
 		data = bytes.ToValidUTF8(data[3:], []byte("\uFFFD"))
-	case !utf8.Valid(data):
-		t.Format = "csv-windows-1252"
+	case encoding == "utf-8":
+		data = bytes.ToValidUTF8(data, []byte("\uFFFD"))
+	case cm != nil || !utf8.Valid(data):
+		data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF")) // a BOM on a file that is not UTF-8 after all
+		if cm == nil {
+			cm = charmap.Windows1252
+			encoding = "windows-1252"
+		}
+		t.Format = "csv-" + encoding
 		var err error
-		if data, _, err = transform.Bytes(charmap.Windows1252.NewDecoder(), data); err != nil {
+		if data, _, err = transform.Bytes(cm.NewDecoder(), data); err != nil {
 			return nil, errNotText
 		}
 	}
@@ -195,6 +335,7 @@ func readCSV(data []byte) (*Table, error) {
 	t.Separator = separator(data[:min(len(data), 64<<10)])
 	r := csv.NewReader(bytes.NewReader(data))
 	r.Comma, r.LazyQuotes, r.FieldsPerRecord = t.Separator, true, -1
+	t.Sheets = []Sheet{{}}
 	// line is the Excel row of the last record: csv.Reader skips blank lines
 	// and a quoted cell may span lines, so count from the record's position.
 	line, endLine, pos := 0, 0, 0
@@ -210,23 +351,71 @@ func readCSV(data []byte) (*Table, error) {
 		off := int(r.InputOffset())
 		endLine += bytes.Count(data[pos:off], []byte("\n"))
 		pos = off
-		if err := t.add(rec, line); err != nil {
+		if err := t.add(&t.Sheets[0], rec, line); err != nil {
 			return nil, err
 		}
+	}
+	if guessed && garbledSheet(t.Sheets[0]) {
+		sample := t.Sheets[0].Rows[:min(6, len(t.Sheets[0].Rows))]
+		return nil, &FileError{Err: ErrEncoding, Sample: sample,
+			Msg: "Tecknen i filen ser felaktiga ut (till exempel å, ä och ö). Titta på raderna nedan, välj filens teckenkodning och ladda upp filen igen."}
 	}
 	return t.finish()
 }
 
+// garbledSheet reports whether a cell of s looks like text decoded with
+// the wrong encoding.
+func garbledSheet(s Sheet) bool {
+	for _, rec := range s.Rows {
+		for _, c := range rec {
+			if Garbled(c) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Garbled reports whether s looks like text decoded with the wrong
+// encoding: a replacement character, UTF-8 read as Windows-1252 ("Ã¶" for
+// "ö"), a C1 control character, or a character that an IBM 850 or Mac
+// file's å, ä or ö becomes in Windows-1252 ("†", "„", "”", "Ž", "™", "Œ",
+// "Š") between two letters.
+func Garbled(s string) bool {
+	rs := []rune(s)
+	for i, r := range rs {
+		switch {
+		case r == '\uFFFD', r >= 0x80 && r <= 0x9F:
+			return true
+		case (r == 'Ã' || r == 'Â') && i+1 < len(rs) && rs[i+1] >= 0x80:
+			return true
+		case strings.ContainsRune("†„”Ž™ŒŠ‰‡", r) && i > 0 && i+1 < len(rs) && unicode.IsLetter(rs[i-1]) && unicode.IsLetter(rs[i+1]):
+			return true
+		}
+	}
+	return false
+}
+
 // separator picks the separator that splits the first record (in the start
 // of the file) into the most fields; ';' wins ties, as Swedish Excel writes
-// semicolons.
+// semicolons. A title row above the header has one field whatever the
+// separator, so the first record with more than one field decides.
 func separator(data []byte) rune {
 	best, most := ';', 0
 	for _, sep := range []rune{';', ',', '\t'} {
 		r := csv.NewReader(bytes.NewReader(data))
 		r.Comma, r.LazyQuotes, r.FieldsPerRecord = sep, true, -1
-		if rec, err := r.Read(); err == nil && len(rec) > most {
-			best, most = sep, len(rec)
+		for range 20 {
+			rec, err := r.Read()
+			if err != nil {
+				break
+			}
+			if used(rec) > 1 || len(rec) > 1 && rec[0] != "" {
+				if len(rec) > most {
+					best, most = sep, len(rec)
+				}
+				break
+			}
 		}
 	}
 	return best
@@ -248,29 +437,54 @@ func readXLSX(data []byte) (t *Table, err error) {
 		return nil, errXLSX(err)
 	}
 	defer f.Close()
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
+	names := f.GetSheetList()
+	if len(names) == 0 {
 		return nil, errXLSX(errors.New("no sheets"))
 	}
-	rows, err := f.Rows(sheets[0])
-	if err != nil {
-		return nil, errXLSX(err)
-	}
-	defer rows.Close()
 	t = &Table{Format: "xlsx"}
-	for line := 1; rows.Next(); line++ {
-		rec, err := rows.Columns()
-		if err != nil {
-			return nil, errXLSX(err)
-		}
-		if err := t.add(rec, line); err != nil {
+	for i, name := range names {
+		t.Sheets = append(t.Sheets, Sheet{Name: name})
+		if err := t.readSheet(f, &t.Sheets[i]); err != nil {
 			return nil, err
 		}
 	}
-	if err := rows.Error(); err != nil {
-		return nil, errXLSX(err)
+	// The first sheet with a header and rows below it; else the first with
+	// anything, to say what is wrong with it.
+	if t.Sheet = slices.IndexFunc(t.Sheets, func(s Sheet) bool { return len(s.Rows) > 0 }); t.Sheet < 0 {
+		return nil, errEmpty
 	}
+	for i := range t.Sheets {
+		if t.Select(i) == nil {
+			t.Sheet = i
+			break
+		}
+	}
+	t.Sheet = max(t.Sheet, 0)
 	return t.finish()
+}
+
+// readSheet reads the rows of one sheet with their raw values: a date
+// cell gives its serial number and a number all its digits, not the text
+// its number format would show (which may be "1,99E+11" or "08-15-26").
+func (t *Table) readSheet(f *excelize.File, s *Sheet) error {
+	rows, err := f.Rows(s.Name)
+	if err != nil {
+		return errXLSX(err)
+	}
+	defer rows.Close()
+	for line := 1; rows.Next(); line++ {
+		rec, err := rows.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return errXLSX(err)
+		}
+		if err := t.add(s, rec, line); err != nil {
+			return err
+		}
+	}
+	if err := rows.Error(); err != nil {
+		return errXLSX(err)
+	}
+	return nil
 }
 
 // checkZip refuses an .xlsx whose parts, as its zip directory gives their
@@ -294,10 +508,14 @@ func checkZip(data []byte) error {
 	return nil
 }
 
-// add trims the cells of rec, found at line, and keeps it up to its last
-// non-empty cell unless it is empty. It counts the row, its cells and its
-// text against the limits as it goes.
-func (t *Table) add(rec []string, line int) error {
+// maxTitleRows is how many rows above the header Select looks through for
+// it; a sheet may hold up to MaxRows data rows below them.
+const maxTitleRows = 20
+
+// add trims the cells of rec, found at line, and keeps it in s up to its
+// last non-empty cell unless it is empty. It counts the row, its cells and
+// its text against the limits as it goes.
+func (t *Table) add(s *Sheet, rec []string, line int) error {
 	for i := range rec {
 		rec[i] = strings.TrimSpace(rec[i])
 	}
@@ -307,7 +525,7 @@ func (t *Table) add(rec []string, line int) error {
 		return nil
 	case len(rec) > MaxColumns:
 		return errTooWide
-	case t.Header != nil && len(t.Rows) == MaxRows:
+	case len(s.Rows) > MaxRows+maxTitleRows:
 		return errTooManyRows
 	}
 	t.cells += len(rec)
@@ -323,27 +541,89 @@ func (t *Table) add(rec []string, line int) error {
 	if t.text > MaxText {
 		return errTooMuchText
 	}
-	if t.Header == nil {
-		t.Header = rec
-		return nil
-	}
-	t.Rows = append(t.Rows, rec)
-	t.Lines = append(t.Lines, line)
+	s.Rows = append(s.Rows, rec)
+	s.Lines = append(s.Lines, line)
 	return nil
 }
 
-// finish gives the header one cell per used column, so that a column
-// without a heading can be mapped too.
+// finish selects the chosen sheet, or says the file has nothing in it.
 func (t *Table) finish() (*Table, error) {
-	if len(t.Rows) == 0 {
-		return nil, errEmpty
+	if err := t.Select(t.Sheet); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// Select makes sheet i the one imported: its header is the first of its
+// first rows in which at least two cells are known column names (Guess),
+// else the first with at least two non-empty cells, else its first row;
+// rows above it are the title. The header gets one cell per used column,
+// so that a column without a heading can be mapped too. Returns a
+// *FileError when the sheet is empty, has only a header, or has more than
+// MaxRows data rows.
+func (t *Table) Select(i int) error {
+	if i < 0 || i >= len(t.Sheets) {
+		return errEmpty
+	}
+	t.Sheet = i
+	s := t.Sheets[i]
+	t.Header, t.Rows, t.Lines, t.Title, t.HeaderRow = nil, nil, nil, nil, 0
+	if len(s.Rows) == 0 {
+		if len(t.Sheets) > 1 {
+			return &FileError{Err: ErrEmpty, Msg: fmt.Sprintf("Bladet ”%s” är tomt. Välj ett annat blad.", s.Name)}
+		}
+		return errEmpty
+	}
+	h := headerRow(s.Rows)
+	for _, rec := range s.Rows[:h] {
+		t.Title = append(t.Title, strings.Join(rec, " "))
+	}
+	t.Header, t.Rows, t.Lines = slices.Clone(s.Rows[h]), s.Rows[h+1:], s.Lines[h+1:]
+	if h < len(s.Lines) {
+		t.HeaderRow = s.Lines[h]
+	}
+	switch {
+	case len(t.Rows) == 0 && len(t.Sheets) > 1:
+		return &FileError{Err: ErrEmpty, Msg: fmt.Sprintf("Bladet ”%s” har bara en rubrikrad och inga rader med personer. Välj ett annat blad.", s.Name)}
+	case len(t.Rows) == 0:
+		return errOnlyHeader
+	case len(t.Rows) > MaxRows:
+		return errTooManyRows
 	}
 	width := len(t.Header)
 	for _, r := range t.Rows {
 		width = max(width, len(r))
 	}
 	t.Header = append(t.Header, make([]string, width-len(t.Header))...)
-	return t, nil
+	return nil
+}
+
+// headerRow is the index of the header among rows (see Select).
+func headerRow(rows [][]string) int {
+	n := min(len(rows), maxTitleRows+1)
+	for i := range n {
+		known := 0
+		for _, c := range rows[i] {
+			if _, ok := aliases[key(c)]; ok {
+				known++
+			}
+		}
+		if known >= 2 {
+			return i
+		}
+	}
+	for i := range n {
+		filled := 0
+		for _, c := range rows[i] {
+			if c != "" {
+				filled++
+			}
+		}
+		if filled >= 2 {
+			return i
+		}
+	}
+	return 0
 }
 
 // used is the number of cells up to the last non-empty one.
@@ -369,19 +649,22 @@ func (m Mapping) Col(f Field) int {
 var aliases = func() map[string]Field {
 	m := map[string]Field{}
 	for f, names := range map[Field][]string{
-		FieldPersonnummer: {"personnummer", "personnr", "pnr", "personnummer/samordningsnummer", "personid", "elevens personnummer", "ssn"},
+		FieldPersonnummer: {"personnummer", "personnr", "pnr", "personnummer/samordningsnummer", "personid", "elevens personnummer", "ssn",
+			"personnummer (ååmmdd-nnnn)", "personnummer (ååååmmdd-nnnn)", "persnr", "pers nr", "elevens personnr", "samordningsnummer"},
 		FieldFirstName:    {"förnamn", "fornamn", "tilltalsnamn"},
 		FieldLastName:     {"efternamn"},
-		FieldName:         {"namn", "elevnamn", "elev", "fullständigt namn"},
-		FieldMobile:       {"mobil", "mobilnummer", "mobiltelefon", "telefon", "tel", "telefonnummer"},
-		FieldEmail:        {"e-post", "epost", "email", "mail", "e-postadress"},
+		FieldName:         {"namn", "elevnamn", "elev", "fullständigt namn", "elevens namn", "för- och efternamn", "efternamn, förnamn", "namn (efternamn, förnamn)"},
+		FieldMobile:       {"mobil", "mobilnummer", "mobiltelefon", "telefon", "tel", "telefonnummer", "mobiltelefonnummer", "elevens mobil", "elevens telefon"},
+		FieldEmail:        {"e-post", "epost", "email", "mail", "e-postadress", "e-mail", "elevens e-post", "mejl"},
 		FieldStreet:       {"adress", "gatuadress", "utdelningsadress"},
 		FieldPostalCode:   {"postnummer", "postnr"},
 		FieldCity:         {"ort", "postort", "stad"},
 		FieldGender:       {"kön", "kon", "juridiskt kön"},
-		FieldSchool:       {"skola", "skolenhet", "senaste skola"},
-		FieldProgramme:    {"program", "programkod", "gymnasieprogram", "studievag", "studieväg"},
-		FieldReason:       {"orsak", "anledning", "registreringsorsak", "skäl"},
+		FieldSchool:       {"skola", "skolenhet", "senaste skola", "skolans namn", "gymnasieskola", "skolenhetens namn"},
+		FieldProgramme:    {"program", "programkod", "gymnasieprogram", "studievag", "studieväg", "programnamn", "studievägskod", "inriktning"},
+		FieldReason:       {"orsak", "anledning", "registreringsorsak", "skäl", "orsak till registrering", "avbrottsorsak"},
+		FieldRegisteredOn: {"registreringsdatum", "registrerad", "registrerad datum", "datum för registrering", "inskrivningsdatum", "datum"},
+		FieldLeftSchoolOn: {"avbrottsdatum", "avbrott", "datum för avbrott", "avbrutit", "avbrutit datum", "avbröt", "slutdatum", "utskrivningsdatum", "avslutsdatum", "sista skoldag"},
 	} {
 		for _, n := range names {
 			m[key(n)] = f

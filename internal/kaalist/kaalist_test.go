@@ -23,6 +23,8 @@ var (
 	errGender = "Okänt värde för kön: ange kvinna, man, icke-binär eller lämna tomt."
 	errPostal = "Postnumret ska ha fem siffror, till exempel 123 45."
 	errCheck  = personnummer.Message(personnummer.ErrCheckDigit)
+
+	onlyHeader = "Filen har bara en rubrikrad och inga rader med personer. Kontrollera att du valt rätt fil."
 )
 
 // xlsx writes rows to the first sheet from A1 down; a nil row is left blank.
@@ -126,8 +128,8 @@ func TestReadErrors(t *testing.T) {
 		{"ErrTooManyRows", "lista.csv", many(MaxRows + 1), ErrTooManyRows, "Filen har fler än 20 000 rader. Dela upp listan i flera filer."},
 		{"ErrTooLargeColumns", "lista.csv", []byte("Pnr;Namn\n20080301-0024;Åsa Öberg" + strings.Repeat(";x", 199) + "\n"), ErrTooLarge, "Filen har fler än 200 kolumner. Ta bort kolumner som inte behövs och försök igen."},
 		{"ErrEmpty", "lista.csv", nil, ErrEmpty, "Filen innehåller inga rader att importera."},
-		{"ErrEmptyHeaderOnly", "lista.csv", []byte("Pnr;Namn\n;\n\n"), ErrEmpty, "Filen innehåller inga rader att importera."},
-		{"ErrEmptyXLSX", "lista.xlsx", xlsx(t, []any{"Pnr", "Namn"}), ErrEmpty, "Filen innehåller inga rader att importera."},
+		{"ErrEmptyHeaderOnly", "lista.csv", []byte("Pnr;Namn\n;\n\n"), ErrEmpty, onlyHeader},
+		{"ErrEmptyXLSX", "lista.xlsx", xlsx(t, []any{"Pnr", "Namn"}), ErrEmpty, onlyHeader},
 		{"CorruptXLSX", "lista.xlsx", []byte("PK\x03\x04 inte en zip-fil"), ErrUnreadable, "Filen kunde inte läsas som en Excel-fil (.xlsx). Öppna den i Excel och spara om den."},
 		{"TruncatedXLSX", "lista.xlsx", good[:len(good)/2], ErrUnreadable, "Filen kunde inte läsas som en Excel-fil (.xlsx). Öppna den i Excel och spara om den."},
 		{"CSVNamedXLSX", "lista.xlsx", []byte("Pnr;Namn\n20080301-0024;Åsa Öberg\n"), ErrUnreadable, "Filen kunde inte läsas som en Excel-fil (.xlsx). Öppna den i Excel och spara om den."},
@@ -266,21 +268,25 @@ func TestRows(t *testing.T) {
 				r.Gender, r.School, r.Programme, r.Reason = "woman", "Jacobsskolan", "IMSPR", "dropped_out"
 			}},
 		{"PersonnummerTenDigits", map[Field]string{FieldPersonnummer: "0803010024"}, nil},
-		{"PersonnummerExcelDroppedZero", map[Field]string{FieldPersonnummer: "803010024"}, nil},
+		{"PersonnummerExcelDroppedZero", map[Field]string{FieldPersonnummer: "803010024"}, func(r *Row) { r.NumberAsWritten = "803010024" }},
 		{"PersonnummerLastCentury", map[Field]string{FieldPersonnummer: "991231-9994"}, func(r *Row) { r.Personnummer = "199912319994" }},
 		{"Samordningsnummer", map[Field]string{FieldPersonnummer: "080361-0021"}, func(r *Row) { r.Personnummer = "200803610021" }},
 		{"LeapDay", map[Field]string{FieldPersonnummer: "20040229-0027"}, func(r *Row) { r.Personnummer = "200402290027" }},
 		{"PersonnummerMissing", map[Field]string{FieldPersonnummer: " "},
 			func(r *Row) { r.Personnummer, r.Errors = "", []string{"Personnummer saknas."} }},
 		{"PersonnummerCheckDigit", map[Field]string{FieldPersonnummer: "20080301-0025"},
-			func(r *Row) { r.Personnummer, r.Errors = "", []string{errCheck} }},
+			func(r *Row) {
+				r.Personnummer, r.Errors = "", []string{errCheck + " Cellen i filen: ”20080301-0025”."}
+			}},
 		// Serial number 000 does not exist: refused with its own message, on the row of the cell.
 		{"PersonnummerSerial000", map[Field]string{FieldPersonnummer: "20080301-0008"},
 			func(r *Row) {
-				r.Personnummer, r.Errors = "", []string{"Personnumret finns inte: födelsenumret (de tre siffrorna efter datumet) kan inte vara 000. Kontrollera siffrorna."}
+				r.Personnummer, r.Errors = "", []string{"Personnumret finns inte: födelsenumret (de tre siffrorna efter datumet) kan inte vara 000. Kontrollera siffrorna. Cellen i filen: ”20080301-0008”."}
 			}},
 		{"PersonnummerFormat", map[Field]string{FieldPersonnummer: "2008-03-01"},
-			func(r *Row) { r.Personnummer, r.Errors = "", []string{personnummer.Message(personnummer.ErrFormat)} }},
+			func(r *Row) {
+				r.Personnummer, r.Errors = "", []string{personnummer.Message(personnummer.ErrFormat) + " Cellen i filen: ”2008-03-01”."}
+			}},
 		{"NameLastCommaFirst", map[Field]string{FieldFirstName: "", FieldLastName: "", FieldName: " Öberg ,  Åsa  Maria "}, func(r *Row) { r.FirstName = "Åsa Maria" }},
 		{"NameFirstLast", map[Field]string{FieldFirstName: "", FieldLastName: "", FieldName: "Åsa Maria  Öberg"}, func(r *Row) { r.FirstName = "Åsa Maria" }},
 		{"NameMissing", map[Field]string{FieldFirstName: "", FieldLastName: "", FieldName: " "},

@@ -3,6 +3,8 @@ package kaalist
 import (
 	"fmt"
 	"net/mail"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -14,6 +16,9 @@ import (
 // maxNameLen is the longest first or last name, in characters.
 const maxNameLen = 100
 
+// maxSchoolLen is the longest school name, in characters.
+const maxSchoolLen = 200
+
 // Row is one validated line of the list.
 type Row struct {
 	Line                                    int    // 1-based line in the file including the header line (the first data row is line 2), as the coordinator sees it in Excel
@@ -22,9 +27,12 @@ type Row struct {
 	Mobile, Email, Street, PostalCode, City string // Mobile as +467XXXXXXXX, Email lower case, PostalCode 5 digits
 	Gender                                  string // "woman", "man", "non_binary" or "not_stated"
 	School, Programme                       string
-	Reason                                  string   // a key of codes.RegistrationReason; "unknown" (uppgift saknas) when the list says nothing
-	ReasonNote                              string   // Swedish, when the list gives a reason the register does not know: it is not silently dropped
-	Errors                                  []string // Swedish, each says what is wrong and what to do; empty when the row is valid
+	Reason                                  string    // a key of codes.RegistrationReason; "unknown" (uppgift saknas) when the list says nothing
+	ReasonNote                              string    // Swedish, when the list gives a reason the register does not know: it is not silently dropped
+	RegisteredOn, LeftSchoolOn              time.Time // zero when the list has none
+	Temporary                               bool      // the number is a reservnummer or another temporary number: the row goes to the queue "Saknar giltigt personnummer"
+	NumberAsWritten                         string    // the cell as written, when Personnummer was repaired from it or it is a temporary number
+	Errors                                  []string  // Swedish, each says what is wrong and what to do; empty when the row is valid
 }
 
 var genders = map[string]string{
@@ -68,12 +76,21 @@ func Rows(t *Table, m Mapping, today time.Time) []Row {
 		case p == "":
 			fail("Personnummer saknas.")
 		default:
-			if len(p) == 9 && digits(p) {
-				p = "0" + p // Excel drops the leading zero of YYMMDDNNNN stored as a number
+			n, repaired, msg := ReadPersonnummer(p, today)
+			switch {
+			case msg == "" && repaired:
+				r.NumberAsWritten = p
+			case msg != "" && Temporary(p):
+				r.Temporary, r.NumberAsWritten = true, p
+				if line, ok := first["T"+p]; ok {
+					fail(fmt.Sprintf("Numret finns redan på rad %d i filen.", line))
+				} else {
+					first["T"+p] = r.Line
+				}
+			case msg != "":
+				fail(msg)
 			}
-			n, err := personnummer.Parse(p, today)
-			if err != nil {
-				fail(personnummer.Message(err))
+			if msg != "" {
 				break
 			}
 			r.Personnummer = n.String()
@@ -81,6 +98,25 @@ func Rows(t *Table, m Mapping, today time.Time) []Row {
 				fail(fmt.Sprintf("Personnumret finns redan på rad %d i filen.", line))
 			} else {
 				first[r.Personnummer] = r.Line
+			}
+		}
+		for _, d := range []struct {
+			field Field
+			to    *time.Time
+			name  string
+		}{{FieldRegisteredOn, &r.RegisteredOn, "Registreringsdatumet"}, {FieldLeftSchoolOn, &r.LeftSchoolOn, "Avbrottsdatumet"}} {
+			s := cell(d.field)
+			if s == "" {
+				continue
+			}
+			day, ok := ParseDate(s)
+			switch {
+			case !ok:
+				fail(fmt.Sprintf("%s ”%s” kan inte läsas som ett datum. Skriv det som ÅÅÅÅ-MM-DD, till exempel 2026-08-15.", d.name, s))
+			case day.After(today):
+				fail(fmt.Sprintf("%s %s ligger i framtiden. Rätta datumet i filen.", d.name, day.Format(time.DateOnly)))
+			default:
+				*d.to = day
 			}
 		}
 
@@ -103,6 +139,9 @@ func Rows(t *Table, m Mapping, today time.Time) []Row {
 			fail("Efternamnet är för långt (högst 100 tecken).")
 		}
 
+		if utf8.RuneCountInString(r.School) > maxSchoolLen {
+			fail("Skolans namn är för långt (högst 200 tecken).")
+		}
 		if s := cell(FieldMobile); s != "" {
 			var ok bool
 			if r.Mobile, ok = NormalizeMobile(s); !ok {
@@ -203,4 +242,113 @@ func digits(s string) bool {
 		}
 	}
 	return true
+}
+
+// ReadPersonnummer reads a personnummer or samordningsnummer as a list
+// from Excel may hold it, and says whether it had to be repaired: a number
+// Excel wrote in scientific notation with every digit kept
+// ("1,99901011234E+11"), one that lost its leading zero (9 digits for
+// YYMMDDNNNN), a trailing ",0" or ".0", or spaces inside. msg is a Swedish
+// message, naming the cell as written, when the cell is no valid number or
+// repairing it would mean guessing (digits lost to the scientific
+// notation, "1,99E+11").
+func ReadPersonnummer(cell string, today time.Time) (n personnummer.Number, repaired bool, msg string) {
+	written := strings.Join(strings.Fields(cell), "")
+	p := written
+	if m := sciNotation.FindStringSubmatch(p); m != nil {
+		mant := m[1] + m[2]
+		exp, _ := strconv.Atoi(m[3])
+		if exp+1 < len(mant) || exp+1 > 12 {
+			return n, false, fmt.Sprintf("Cellen ”%s” är inget personnummer. Kontrollera siffrorna.", cell)
+		}
+		if exp+1 > len(mant) {
+			return n, false, fmt.Sprintf("Personnumret har blivit ”%s” i Excel, och siffror har gått förlorade. Formatera kolumnen som text i Excel, skriv in personnumret igen och ladda upp filen på nytt.", cell)
+		}
+		p = mant
+	}
+	if before, ok := strings.CutSuffix(p, ",0"); ok && digits(before) {
+		p = before
+	} else if before, ok := strings.CutSuffix(p, ".0"); ok && digits(before) {
+		p = before
+	}
+	if len(p) == 9 && digits(p) {
+		p = "0" + p // Excel drops the leading zero of YYMMDDNNNN stored as a number
+	}
+	n, err := personnummer.Parse(p, today)
+	if err != nil {
+		return n, false, fmt.Sprintf("%s Cellen i filen: ”%s”.", personnummer.Message(err), cell)
+	}
+	return n, p != written, ""
+}
+
+// sciNotation is a number in scientific notation as Excel writes it with
+// Swedish or English settings: "1,99901E+11", "1.99901E+11".
+var sciNotation = regexp.MustCompile(`^(\d)(?:[,.](\d*))?[Ee]\+?(\d{1,2})$`)
+
+// Temporary reports whether a cell that is no valid personnummer is a
+// temporary number: a reservnummer or another number a region or a school
+// gives one who lacks a personnummer, which holds letters beside at least
+// six digits ("990101-R123", "19990101-TF12", "R1234567").
+func Temporary(cell string) bool {
+	var letters, digitCount int
+	for _, r := range cell {
+		switch {
+		case r >= '0' && r <= '9':
+			digitCount++
+		case unicode.IsLetter(r):
+			letters++
+		case r == '-' || r == '+' || r == ' ':
+		default:
+			return false
+		}
+	}
+	return letters >= 1 && letters <= 3 && digitCount >= 6 && utf8.RuneCountInString(cell) <= 20
+}
+
+// ParseDate reads a date as lists write it: 2026-08-15, 2026/08/15,
+// 15/8/2026, 15.8.2026, 15-8-2026, 20260815, an ISO date with a time after
+// it, or an Excel serial date (as an .xlsx date cell reads, or a CSV from a
+// date column formatted as a number) between 1950 and 2100.
+func ParseDate(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	if d, _, ok := strings.Cut(s, " "); ok && len(d) == 10 {
+		s = d
+	} else if d, _, ok := strings.Cut(s, "T"); ok && len(d) == 10 {
+		s = d
+	}
+	if len(s) == 8 && digits(s) {
+		return date(s[:4], s[4:6], s[6:])
+	}
+	if m := ymd.FindStringSubmatch(s); m != nil {
+		return date(m[1], m[2], m[3])
+	}
+	if m := dmy.FindStringSubmatch(s); m != nil {
+		return date(m[3], m[2], m[1])
+	}
+	if m := serial.FindStringSubmatch(s); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		d := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, n)
+		if d.Year() >= 1950 && d.Year() <= 2100 {
+			return d, true
+		}
+	}
+	return time.Time{}, false
+}
+
+var (
+	ymd    = regexp.MustCompile(`^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$`)
+	dmy    = regexp.MustCompile(`^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$`)
+	serial = regexp.MustCompile(`^(\d{5})(?:[.,]\d+)?$`)
+)
+
+// date is the day of year y, month m and day d, if there is one.
+func date(y, m, d string) (time.Time, bool) {
+	yi, _ := strconv.Atoi(y)
+	mi, _ := strconv.Atoi(m)
+	di, _ := strconv.Atoi(d)
+	t := time.Date(yi, time.Month(mi), di, 0, 0, 0, 0, time.UTC)
+	if t.Year() != yi || int(t.Month()) != mi || t.Day() != di || yi < 1900 {
+		return time.Time{}, false
+	}
+	return t, true
 }

@@ -120,6 +120,10 @@ func TestErasureLeavesNoFreeText(t *testing.T) {
 		`INSERT INTO move_notices (tenant_id, from_org_id, source_enrolment, personnummer, first_name, last_name, moved_on, sent_at)
 		 SELECT $1, $1, n, '200801010000', $3, 'Ek', at::date, at FROM unnest(ARRAY[timestamptz '2015-01-01', now()]) WITH ORDINALITY AS x(at, n)
 		 WHERE $2::bigint IS NOT NULL AND $4::int IS NOT NULL`,
+		// A row of an imported list with a reservnummer nobody resolved.
+		`INSERT INTO import_unidentified (tenant_id, source, filename, line, number, first_name, last_name, created_by, created_at)
+		 SELECT $1, 'fil', 'lista.csv', n, 'R' || n || '234567', $3, 'Ek', $4, at FROM unnest(ARRAY[timestamptz '2015-01-01', now()]) WITH ORDINALITY AS x(at, n)
+		 WHERE $2::bigint IS NOT NULL`,
 	} {
 		if _, err := tx.Exec(ctx, sql, osby, pid, marker, user); err != nil {
 			t.Fatalf("%v\n%s", err, sql)
@@ -161,12 +165,13 @@ func TestErasureLeavesNoFreeText(t *testing.T) {
 	if files, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil || !slices.Equal(files, []string{"2026-2"}) {
 		t.Errorf("SCB files kept after gallring: %v (%v), want only 2026-2", files, err)
 	}
-	// Of the unmatched replies and the unanswered notices, those of 2015
-	// are gone (past the decision's twelve months), today's stay.
-	for table, at := range map[string]string{"sms_messages": "created_at", "move_notices": "sent_at"} {
+	// Of the unmatched replies, the unanswered notices and the unresolved
+	// reservnummer rows, those of 2015 are gone (past the decision's twelve
+	// months), today's stay.
+	for table, at := range map[string]string{"sms_messages": "created_at", "move_notices": "sent_at", "import_unidentified": "created_at"} {
 		var kept []int
 		rows, _ := d.Owner.Query(ctx, fmt.Sprintf(`SELECT extract(year FROM %s)::int FROM %s WHERE tenant_id = $1 AND %s = $2 ORDER BY 1`,
-			at, table, map[string]string{"sms_messages": "body", "move_notices": "first_name"}[table]), osby, marker)
+			at, table, map[string]string{"sms_messages": "body", "move_notices": "first_name", "import_unidentified": "first_name"}[table]), osby, marker)
 		if kept, err = pgx.CollectRows(rows, pgx.RowTo[int]); err != nil || len(kept) != 1 || kept[0] != time.Now().Year() {
 			t.Errorf("%s kept after gallring: years %v (%v), want only this year's", table, kept, err)
 		}

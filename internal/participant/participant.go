@@ -57,6 +57,7 @@ type Fields struct {
 type Participant struct {
 	ID int64
 	Fields
+	School        string // the school last attended, as an imported list names it
 	Status        string
 	LastContactAt *time.Time
 	Coordinators  []int
@@ -73,7 +74,7 @@ const (
 )
 
 const columns = `p.id, p.personnummer, p.birth_date, p.first_name, p.last_name, p.mobile, p.email, p.street,
-	p.postal_code, p.city, p.gender, p.compulsory_done, p.upper_secondary, p.programme, p.left_school_on,
+	p.postal_code, p.city, p.gender, p.compulsory_done, p.upper_secondary, p.programme, p.left_school_on, p.school,
 	p.source, p.identified_on, p.no_sms, p.created_at, p.updated_at, ` + statusSQL + `, ` + lastContactSQL + `,
 	ARRAY(SELECT pc.user_id FROM participant_coordinators pc WHERE pc.tenant_id = p.tenant_id AND pc.participant_id = p.id ORDER BY pc.user_id)`
 
@@ -83,7 +84,7 @@ func scan(row pgx.CollectableRow) (Participant, error) { return scanWith(row) }
 func scanWith(row pgx.CollectableRow, extra ...any) (Participant, error) {
 	var p Participant
 	dest := append([]any{&p.ID, &p.Personnummer, &p.BirthDate, &p.FirstName, &p.LastName, &p.Mobile, &p.Email, &p.Street,
-		&p.PostalCode, &p.City, &p.Gender, &p.CompulsoryDone, &p.UpperSecondary, &p.Programme, &p.LeftSchoolOn,
+		&p.PostalCode, &p.City, &p.Gender, &p.CompulsoryDone, &p.UpperSecondary, &p.Programme, &p.LeftSchoolOn, &p.School,
 		&p.Source, &p.IdentifiedOn, &p.NoSMS, &p.CreatedAt, &p.UpdatedAt, &p.Status, &p.LastContactAt, &p.Coordinators}, extra...)
 	err := row.Scan(dest...)
 	return p, err

@@ -111,8 +111,11 @@ func (s Syncer) sync(ctx context.Context, tenantID, userID int, kommunkod string
 		}
 		if preview && len(cands) > 0 {
 			t := Table(cands)
-			// The import helper's list source goes here: "ss12000:<id>".
-			importID, err := participant.SaveImport(ctx, tx, "Skolsystem "+res.System, t, kaalist.Guess(t.Header))
+			// The source names the system, so the preview compares this list
+			// with the previous one read from the same system (who is gone
+			// from the school's data), never with uploaded files.
+			importID, err := participant.SaveImportFrom(ctx, tx, participant.ImportFrom{
+				Source: "ss12000:" + strconv.FormatInt(id, 10), Filename: "Skolsystem " + res.System, Table: t, Mapping: kaalist.Guess(t.Header)})
 			if err != nil {
 				return err
 			}

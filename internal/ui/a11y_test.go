@@ -239,7 +239,13 @@ func TestAccessibility(t *testing.T) {
 		a.orgID("1273"), a.userID("samordnare@osby.demo")); err != nil {
 		t.Fatal(err)
 	}
+	// A row of the queue "Saknar giltigt personnummer", so that its page has a form.
+	if _, err := a.db.Owner.Exec(context.Background(), `INSERT INTO import_unidentified (tenant_id, source, filename, line, number, first_name, last_name, school, created_by)
+		VALUES ($1, 'fil', 'lista.xlsx', 4, '990101-R123', 'Eva', 'Ek', 'Jacobsskolan', $2)`, a.orgID("1273"), a.userID("samordnare@osby.demo")); err != nil {
+		t.Fatal(err)
+	}
 	pages := []string{
+		"/k/1273/deltagare/import/saknar-personnummer",
 		"/k/1273/", "/k/1273/deltagare", "/k/1273/deltagare?status=identified&sortera=age", "/k/1273/deltagare/ny",
 		p, p + "/andra", fmt.Sprintf("%s/kontakter/%d", p, cid), p + "/kartlaggning", p + "/plan", p + "/plan/andra",
 		p + "/plan/utskrift", fmt.Sprintf("%s/uppfoljningar/%s", p, a.followUpOf(pid)),
@@ -305,6 +311,16 @@ func TestAccessibility(t *testing.T) {
 		chromedp.SetUploadFiles(chromedp.CSS(`input[type="file"]`), []string{file}),
 		chromedp.Submit(chromedp.CSS(`input[type="file"]`)), chromedp.WaitVisible(chromedp.CSS(`[data-testid="import-counts"]`)))
 	here("asks before cancelling", chromedp.Click(chromedp.CSS(`form[action$="/avbryt"] button`)), chromedp.WaitVisible(chromedp.CSS(`[data-testid="confirm"]`)))
+	// A workbook with sheets and title rows, and a file whose characters look wrong.
+	book, garbled := filepath.Join(t.TempDir(), "avbrott.xlsx"), filepath.Join(t.TempDir(), "dos.csv")
+	os.WriteFile(book, schoolWorkbook(t), 0o644)
+	os.WriteFile(garbled, []byte("Personnummer;Namn\r\n20080301-0024;J\x84rn H\x86kansson\r\n"), 0o644)
+	here("preview of a workbook", chromedp.Navigate(base+"/k/1273/deltagare/import"), chromedp.WaitReady(chromedp.CSS("main")),
+		chromedp.SetUploadFiles(chromedp.CSS(`input[type="file"]`), []string{book}),
+		chromedp.Submit(chromedp.CSS(`input[type="file"]`)), chromedp.WaitVisible(chromedp.CSS(`[data-testid="sheet-choice"]`)))
+	here("characters look wrong", chromedp.Navigate(base+"/k/1273/deltagare/import"), chromedp.WaitReady(chromedp.CSS("main")),
+		chromedp.SetUploadFiles(chromedp.CSS(`input[type="file"]`), []string{garbled}),
+		chromedp.Submit(chromedp.CSS(`input[type="file"]`)), chromedp.WaitVisible(chromedp.CSS(`[data-testid="encoding-sample"]`)))
 	// The search in notes: hits (or none), and a refused empty search.
 	here("note search", chromedp.Navigate(base+"/k/1273/sok-anteckningar"), chromedp.WaitReady(chromedp.CSS("main")),
 		chromedp.SendKeys(chromedp.ID("f-q"), "komvux"), chromedp.Submit(chromedp.ID("f-q")), chromedp.WaitVisible(chromedp.CSS(`[data-testid="note-results"]`)))

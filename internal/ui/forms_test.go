@@ -50,7 +50,7 @@ func TestUnreadableForms(t *testing.T) {
 		}
 		return strings.NewReplacer("{tenant}", "1273", "{project}", "osbyprojekt", "{user}", strconv.Itoa(extra), "{org}", strconv.Itoa(org),
 			"{id}", strconv.FormatInt(pid, 10), "{eid}", strconv.FormatInt(eid, 10), "{cid}", strconv.FormatInt(cid, 10),
-			"{fid}", a.followUpOf(pid), "{iid}", strconv.FormatInt(iid, 10), "{nid}", "1", "{sid}", strconv.FormatInt(sid, 10)).Replace(pattern)
+			"{fid}", a.followUpOf(pid), "{iid}", strconv.FormatInt(iid, 10), "{nid}", "1", "{sid}", strconv.FormatInt(sid, 10), "{uid}", "1").Replace(pattern)
 	}
 	clients := map[string]*client{"": a.client()}
 	as := func(rt ui.Route) *client {

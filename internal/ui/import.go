@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"sort"
+	"strconv"
 
 	"github.com/go-chi/chi/v5"
 
@@ -24,12 +25,36 @@ const previewLimit = 500
 func (h *Handler) importBase(r *http.Request) string { return h.participantBase(r) + "/import" }
 
 func (h *Handler) importPage(w http.ResponseWriter, r *http.Request) {
-	h.render(w, r, http.StatusOK, views.ImportUpload(h.page(r, "Importera KAA-lista"), views.ImportUploadView{Base: h.importBase(r)}))
+	v := views.ImportUploadView{Base: h.importBase(r)}
+	if err := h.inTenant(r, func(tx db.Tx) (err error) { v.Queued, err = participant.UnidentifiedCount(r.Context(), tx); return err }); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.render(w, r, http.StatusOK, views.ImportUpload(h.page(r, "Importera KAA-lista"), v))
 }
 
 func (h *Handler) importRefused(w http.ResponseWriter, r *http.Request, msg string) {
-	h.render(w, r, http.StatusUnprocessableEntity, views.ImportUpload(h.page(r, "Importera KAA-lista"),
-		views.ImportUploadView{Base: h.importBase(r), Error: msg}))
+	h.importRefusedWith(w, r, views.ImportUploadView{Error: msg})
+}
+
+// importRefusedWith shows the upload page again with v's message (and
+// sample rows) next to the file field, status 422.
+func (h *Handler) importRefusedWith(w http.ResponseWriter, r *http.Request, v views.ImportUploadView) {
+	v.Base = h.importBase(r)
+	if r.MultipartForm != nil {
+		v.Encoding = encodingParam(r.FormValue("encoding"))
+	}
+	h.render(w, r, http.StatusUnprocessableEntity, views.ImportUpload(h.page(r, "Importera KAA-lista"), v))
+}
+
+// encodingParam is s when it is a key of kaalist.Encodings, else "" (guess).
+func encodingParam(s string) string {
+	for _, e := range kaalist.Encodings {
+		if e.Key == s {
+			return s
+		}
+	}
+	return ""
 }
 
 // importUpload reads the file once, under the limits of kaalist and outside
@@ -72,12 +97,12 @@ func (h *Handler) importUpload(w http.ResponseWriter, r *http.Request) {
 	}
 	defer leave()
 	name := filepath.Base(hdr.Filename)
-	table, err := kaalist.Read(name, data)
+	table, err := kaalist.ReadWith(name, data, kaalist.Options{Encoding: encodingParam(r.FormValue("encoding"))})
 	data = nil // the rows are kept, not the file
 	var fe *kaalist.FileError
 	if errors.As(err, &fe) {
 		h.log.Info("import refused", "request_id", infoFrom(ctx).ID, "reason", fe.Err.Error())
-		h.importRefused(w, r, fe.Msg)
+		h.importRefusedWith(w, r, views.ImportUploadView{Error: fe.Msg, Sample: fe.Sample})
 		return
 	} else if err != nil {
 		h.serverError(w, r, err)
@@ -112,7 +137,51 @@ func (h *Handler) importPreview(w http.ResponseWriter, r *http.Request) {
 	h.renderImportPreview(w, r, http.StatusOK, nil, nil)
 }
 
+// importSheet makes another sheet of a workbook the one imported, with the
+// mapping guessed from its header; an empty sheet is refused with 422.
+func (h *Handler) importSheet(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	if !h.readForm(w, r, 4096) {
+		return
+	}
+	var problem string
+	err := h.inTenant(r, func(tx db.Tx) error {
+		im, err := h.loadImport(r, tx, false)
+		if err != nil {
+			return err
+		}
+		sheet, err := strconv.Atoi(r.PostForm.Get("sheet"))
+		if err != nil || sheet < 0 || sheet >= len(im.Table.Sheets) {
+			problem = "Välj ett av filens blad."
+			return nil
+		}
+		var fe *kaalist.FileError
+		if err := im.Table.Select(sheet); errors.As(err, &fe) {
+			problem = fe.Msg
+			return nil
+		}
+		return participant.SetImportSheet(ctx, tx, im.ID, sheet, kaalist.Guess(im.Table.Header))
+	})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if problem != "" {
+		h.renderImportPreviewSheet(w, r, http.StatusUnprocessableEntity, problem)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("%s/%s", h.importBase(r), chi.URLParam(r, "iid")), http.StatusSeeOther)
+}
+
 func (h *Handler) renderImportPreview(w http.ResponseWriter, r *http.Request, status int, mapping kaalist.Mapping, problems []string) {
+	h.renderImportPreviewWith(w, r, status, mapping, problems, "")
+}
+
+func (h *Handler) renderImportPreviewSheet(w http.ResponseWriter, r *http.Request, status int, sheetError string) {
+	h.renderImportPreviewWith(w, r, status, nil, nil, sheetError)
+}
+
+func (h *Handler) renderImportPreviewWith(w http.ResponseWriter, r *http.Request, status int, mapping kaalist.Mapping, problems []string, sheetError string) {
 	ctx := r.Context()
 	leave, ok := h.importSlot(w, r, false)
 	if !ok {
@@ -129,11 +198,21 @@ func (h *Handler) renderImportPreview(w http.ResponseWriter, r *http.Request, st
 			mapping = im.Mapping
 		}
 		v = views.ImportPreviewView{Base: fmt.Sprintf("%s/%d", h.importBase(r), im.ID), Filename: im.Filename,
-			Header: im.Table.Header, Mapping: mapping, Missing: mapping.Missing(), Problems: problems}
+			Header: im.Table.Header, Mapping: mapping, Missing: mapping.Missing(), Problems: problems,
+			Sheet: im.Table.Sheet, SheetError: sheetError, Title: im.Table.Title, HeaderRow: im.Table.HeaderRow, People: h.participantBase(r)}
+		if len(im.Table.Sheets) > 1 {
+			for _, s := range im.Table.Sheets {
+				v.Sheets = append(v.Sheets, s.Name)
+			}
+		}
 		if len(v.Missing) > 0 {
 			return nil
 		}
 		v.Rows, v.Counts, err = participant.Preview(ctx, tx, im.ID, kaalist.Rows(im.Table, mapping, today()), mapping, today())
+		if err != nil {
+			return err
+		}
+		v.Comparison, err = participant.Compare(ctx, tx, im.ID, im.Source, v.Rows)
 		return err
 	})
 	if err != nil {
@@ -141,7 +220,7 @@ func (h *Handler) renderImportPreview(w http.ResponseWriter, r *http.Request, st
 		return
 	}
 	// What needs attention first: errors, then changes, then new, then unchanged.
-	order := map[string]int{participant.ImportError: 0, participant.ImportUpdate: 1, participant.ImportNew: 2, participant.ImportUnchanged: 3}
+	order := map[string]int{participant.ImportError: 0, participant.ImportUnidentified: 1, participant.ImportUpdate: 2, participant.ImportNew: 3, participant.ImportUnchanged: 4}
 	sort.SliceStable(v.Rows, func(i, j int) bool { return order[v.Rows[i].State] < order[v.Rows[j].State] })
 	v.ShownRows = min(len(v.Rows), previewLimit)
 	if len(v.Missing) > 0 && status == http.StatusOK {
@@ -218,8 +297,12 @@ func (h *Handler) importConfirm(w http.ResponseWriter, r *http.Request) {
 		h.renderImportPreview(w, r, http.StatusUnprocessableEntity, nil, nil)
 		return
 	}
-	h.flash(r, fmt.Sprintf("Importen är klar: %s nya, %s uppdaterade, %s oförändrade, %s rader med fel importerades inte.",
-		sv.Num(counts[participant.ImportNew]), sv.Num(counts[participant.ImportUpdate]), sv.Num(counts[participant.ImportUnchanged]), sv.Num(counts[participant.ImportError])))
+	msg := fmt.Sprintf("Importen är klar: %s nya, %s uppdaterade, %s oförändrade, %s rader med fel importerades inte.",
+		sv.Num(counts[participant.ImportNew]), sv.Num(counts[participant.ImportUpdate]), sv.Num(counts[participant.ImportUnchanged]), sv.Num(counts[participant.ImportError]))
+	if counts[participant.ImportUnidentified] > 0 {
+		msg += fmt.Sprintf(" %s utan giltigt personnummer finns i kön ”Saknar giltigt personnummer”.", sv.Count(counts[participant.ImportUnidentified], "rad", "rader"))
+	}
+	h.flash(r, msg)
 	redirect(w, r, h.participantBase(r))
 }
 

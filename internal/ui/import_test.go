@@ -40,8 +40,16 @@ func (c *client) upload(name string, data []byte) response {
 // uploadTo posts a file to the import page of municipality key; it may be
 // called from any goroutine.
 func (c *client) uploadTo(key, name string, data []byte) (response, error) {
+	return c.uploadFields(key, name, data, nil)
+}
+
+// uploadFields posts a file with other form fields (the encoding).
+func (c *client) uploadFields(key, name string, data []byte, fields map[string]string) (response, error) {
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
+	for k, v := range fields {
+		mw.WriteField(k, v)
+	}
 	fw, _ := mw.CreateFormFile("file", name)
 	fw.Write(data)
 	mw.Close()
@@ -103,11 +111,11 @@ func TestImport(t *testing.T) {
 		if n := a.count(`SELECT count(*) FROM information_schema.columns WHERE table_name = 'imports' AND data_type = 'bytea'`); n != 0 {
 			t.Error("the imports table can still hold the file")
 		}
-		if n := a.count(`SELECT jsonb_array_length(content->'rows') FROM imports`); n != 5 {
-			t.Errorf("%d rows kept, want the list's 5", n)
+		if n := a.count(`SELECT jsonb_array_length(content->'sheets'->0->'rows') FROM imports`); n != 6 {
+			t.Errorf("%d rows kept, want the list's header and 5 rows", n)
 		}
 		// The preview reads the kept rows; it does not read a file again.
-		a.db.Owner.Exec(context.Background(), `UPDATE imports SET content = jsonb_set(content, '{rows,0,2}', '"Ändrad"')`)
+		a.db.Owner.Exec(context.Background(), `UPDATE imports SET content = jsonb_set(content, '{sheets,0,rows,1,2}', '"Ändrad"')`)
 		if !strings.Contains(c.get(loc).Body, "Ändrad") {
 			t.Error("the preview does not show the kept rows")
 		}
@@ -593,4 +601,261 @@ func TestImportSlots(t *testing.T) {
 	if res := osby.upload("lista.csv", []byte(kaaList)); res.Status != http.StatusSeeOther {
 		t.Errorf("Osby's import once the slots are free: %d", res.Status)
 	}
+}
+
+// uploadWith posts a file with other form fields to Osby's import page.
+func (c *client) uploadWith(name string, data []byte, fields map[string]string) response {
+	c.a.t.Helper()
+	res, err := c.uploadFields("1273", name, data, fields)
+	if err != nil {
+		c.a.t.Fatal(err)
+	}
+	return res
+}
+
+// pnr10 is a valid YYMMDDNNNC for the date and three-digit serial given.
+func pnr10(yymmdd, serial string) string {
+	return yymmdd + serial + fmt.Sprint(personnummer.CheckDigit(yymmdd+serial))
+}
+
+// schoolWorkbook is a list as a school administration sends it: an
+// instructions sheet first, then the list under a title and a blank row,
+// with personnummer Excel stored as numbers, a reservnummer, a real date
+// cell and a serial date; a second list on a third sheet, and an empty
+// sheet.
+func schoolWorkbook(t *testing.T) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	f.SetSheetName("Sheet1", "Instruktioner")
+	f.SetCellValue("Instruktioner", "A1", "Skicka listan till KAA-samordnaren.")
+	rows := [][]any{
+		{"Elever som avbrutit studier ht 2026"}, nil,
+		{"Personnr", "Elevens namn", "Skola", "Studieväg", "Datum för avbrott", "Registreringsdatum"},
+		{803010024, "Öberg, Åsa", "Hässleholms tekniska skola", "EE", time.Date(2026, 8, 15, 0, 0, 0, 0, time.UTC), 46250},
+		{"1,99E+11", "Ek, Bo", "Jacobsskolan", "SA", "15/8/2026", nil},
+		{"990101-R123", "Ek, Eva", "Jacobsskolan", "IMA", "15.8.2026", nil},
+		{pnr10("090102", "234"), "Lind, Leo", "Jacobsskolan", "NA", "2099-01-01", nil},
+	}
+	f.NewSheet("Avbrott ht 2026")
+	for i, r := range rows {
+		if r != nil {
+			f.SetSheetRow("Avbrott ht 2026", fmt.Sprintf("A%d", i+1), &r)
+		}
+	}
+	f.NewSheet("Tomt")
+	f.NewSheet("Vt 2026")
+	for i, r := range [][]any{{"Personnummer", "Förnamn", "Efternamn"}, {pnr10("080505", "123"), "Siv", "Sten"}} {
+		f.SetSheetRow("Vt 2026", fmt.Sprintf("A%d", i+1), &r)
+	}
+	b, err := f.WriteToBuffer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// TestImportSchoolLists imports lists as schools send them: a workbook
+// with several sheets and title rows, numbers and dates as Excel leaves
+// them, a reservnummer, and a second list compared with the first.
+func TestImportSchoolLists(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	c := a.client()
+	c.signIn("samordnare@osby.demo")
+	osby := a.orgID("1273")
+	ctx := context.Background()
+
+	var loc string
+	t.Run("SheetTitleRowsRepairedNumbers", func(t *testing.T) {
+		var counts string
+		loc, counts = c.preview("avbrott.xlsx", schoolWorkbook(t))
+		if counts != "1 0 0 2" {
+			t.Errorf("counts new/update/unchanged/error = %s, want 1 0 0 2", counts)
+		}
+		page := c.get(loc).Body
+		for _, want := range []string{
+			`<option value="1" selected>Avbrott ht 2026</option>`, // the instructions sheet is passed over
+			"Rubrikraden är rad 3. Raderna ovanför hoppas över:", "”Elever som avbrutit studier ht 2026”",
+			"Personnumret rättat från ”803010024”.", "Avbrottsdatum 2026-08-15. ", "Registreras från 2026-08-16. ",
+			"Personnumret har blivit ”1,99E+11” i Excel, och siffror har gått förlorade.",
+			"990101-R123", "Saknar giltigt personnummer",
+			"Avbrottsdatumet 2099-01-01 ligger i framtiden. Rätta datumet i filen.",
+		} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the preview does not show %q", want)
+			}
+		}
+	})
+
+	t.Run("EmptySheetRefused", func(t *testing.T) {
+		res := c.post(loc+"/blad", url.Values{"sheet": {"2"}})
+		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Bladet ”Tomt” är tomt. Välj ett annat blad.") {
+			t.Errorf("empty sheet: %d", res.Status)
+		}
+		if n := a.count(`SELECT (content->>'sheet')::int FROM imports`); n != 1 {
+			t.Errorf("the refused choice was stored: sheet %d", n)
+		}
+	})
+
+	t.Run("OtherSheet", func(t *testing.T) {
+		if res := c.post(loc+"/blad", url.Values{"sheet": {"3"}}); res.Status != http.StatusSeeOther {
+			t.Fatalf("choose sheet: %d", res.Status)
+		}
+		if page := c.get(loc).Body; !strings.Contains(page, "Sten, Siv") || strings.Contains(page, "Öberg") {
+			t.Error("the preview does not show the chosen sheet")
+		}
+		c.post(loc+"/blad", url.Values{"sheet": {"1"}})
+	})
+
+	t.Run("ConfirmStoresDatesSchoolAndQueue", func(t *testing.T) {
+		if res := c.post(loc+"/bekrafta", nil); res.Status != http.StatusSeeOther {
+			t.Fatalf("confirm: %d", res.Status)
+		}
+		if n := a.count(`SELECT count(*) FROM participants WHERE tenant_id = $1 AND personnummer = '200803010024'
+			AND school = 'Hässleholms tekniska skola' AND programme = 'EE' AND left_school_on = '2026-08-15' AND identified_on = '2026-08-16'`, osby); n != 1 {
+			t.Error("Åsa is not stored with her school, programme, avbrottsdatum and registration date")
+		}
+		if n := a.count(`SELECT count(*) FROM enrolments WHERE tenant_id = $1 AND kind = 'kaa' AND starts_on = '2026-08-16'`, osby); n != 1 {
+			t.Error("the KAA enrolment does not start on the list's registration date")
+		}
+		if n := a.count(`SELECT count(*) FROM import_unidentified WHERE tenant_id = $1 AND number = '990101-R123' AND first_name = 'Eva' AND line = 6`, osby); n != 1 {
+			t.Error("the reservnummer row is not in the queue")
+		}
+		if n := a.count(`SELECT count(*) FROM audit_events WHERE action = 'import.confirm' AND detail->>'unidentified' = '1' AND detail->>'source' = 'fil'`); n != 1 {
+			t.Error("the confirmation's audit row lacks the queued row or the source")
+		}
+	})
+
+	t.Run("SameWorkbookAgainChangesNothing", func(t *testing.T) {
+		tables := `SELECT (SELECT count(*) FROM participants) + (SELECT count(*) FROM enrolments) * 1000 + (SELECT count(*) FROM import_unidentified) * 100000
+			+ (SELECT count(*) FROM import_lists) * 10000000 + (SELECT count(*) FROM participants WHERE updated_at > created_at) * 1000000000`
+		before := a.count(tables)
+		loc2, counts := c.preview("avbrott.xlsx", schoolWorkbook(t))
+		if counts != "0 0 1 2" {
+			t.Errorf("counts %s, want 0 0 1 2", counts)
+		}
+		if page := c.get(loc2).Body; !strings.Contains(page, "Alla från förra listan finns med.") {
+			t.Error("the preview does not compare with the previous list")
+		}
+		c.post(loc2+"/bekrafta", nil)
+		if after := a.count(tables); after != before {
+			t.Errorf("importing the same workbook again changed something: %d, was %d", after, before)
+		}
+	})
+
+	t.Run("GoneFromTheNextList", func(t *testing.T) {
+		next := "Personnummer;Förnamn;Efternamn\n" + pnr10("080505", "123") + ";Siv;Sten\n"
+		loc3, counts := c.preview("avbrott-vt.csv", []byte(next))
+		if counts != "1 0 0 0" {
+			t.Errorf("counts %s", counts)
+		}
+		page := c.get(loc3).Body
+		pid := a.count(`SELECT id FROM participants WHERE personnummer = '200803010024'`)
+		for _, want := range []string{"Inte med på den här listan (1)", fmt.Sprintf(`href="/k/1273/deltagare/%d"`, pid), "Öberg, Åsa",
+			"registrerad i KAA-registret, kandidat för avregistrering", "avbrott.xlsx"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the comparison does not show %q", want)
+			}
+		}
+		c.post(loc3+"/bekrafta", nil)
+		if n := a.count(`SELECT count(*) FROM enrolments WHERE participant_id = $1 AND ends_on IS NULL`, pid); n != 1 {
+			t.Error("someone gone from the list was avregistrerad by the import")
+		}
+		if n := a.count(`SELECT count(*) FROM audit_events WHERE action = 'import.compare' AND detail->>'gone' = '1'`); n == 0 {
+			t.Error("showing who is gone is not audited")
+		}
+	})
+
+	t.Run("Queue", func(t *testing.T) {
+		if !strings.Contains(c.get("/k/1273/deltagare/import").Body, "Saknar giltigt personnummer (1)") {
+			t.Error("the import page does not point to the queue")
+		}
+		q := "/k/1273/deltagare/import/saknar-personnummer"
+		page := c.get(q).Body
+		if !strings.Contains(page, "990101-R123") || !strings.Contains(page, "Ek, Eva") {
+			t.Fatal("the queue does not list the row with its number as written")
+		}
+		uid := a.count(`SELECT id FROM import_unidentified`)
+		field := fmt.Sprintf("pnr_%d", uid)
+		res := c.post(fmt.Sprintf("%s/%d/registrera", q, uid), url.Values{field: {"990101-1234"}})
+		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "kontrollsiffran") {
+			t.Errorf("a wrong personnummer: %d", res.Status)
+		}
+		if n := a.count(`SELECT count(*) FROM import_unidentified`); n != 1 {
+			t.Error("a refused resolution removed the row")
+		}
+		good := pnr10("090101", "123")
+		res = c.post(fmt.Sprintf("%s/%d/registrera", q, uid), url.Values{field: {good}})
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("resolve: %d", res.Status)
+		}
+		if n := a.count(`SELECT count(*) FROM participants p JOIN enrolments e ON e.participant_id = p.id
+			WHERE p.first_name = 'Eva' AND p.school = 'Jacobsskolan' AND p.left_school_on = '2026-08-15' AND e.kind = 'kaa'`); n != 1 {
+			t.Error("the resolved row is not registered with the list's data")
+		}
+		if n := a.count(`SELECT count(*) FROM import_unidentified`) + a.count(`SELECT count(*) FROM audit_events WHERE action = 'import_unidentified.resolve'`); n != 1 {
+			t.Error("the row is still queued, or its resolution is not audited")
+		}
+		// Removing a row asks first.
+		a.db.Owner.Exec(ctx, `INSERT INTO import_unidentified (tenant_id, source, filename, line, number, first_name, last_name, created_by)
+			VALUES ($1, 'fil', 'lista.csv', 3, 'T1234567', 'Ola', 'Ek', $2)`, osby, a.userID("samordnare@osby.demo"))
+		uid = a.count(`SELECT id FROM import_unidentified`)
+		if res := c.post(fmt.Sprintf("%s/%d/ta-bort", q, uid), nil); !strings.Contains(res.Body, "Ta bort raden ur kön?") || a.count(`SELECT count(*) FROM import_unidentified`) != 1 {
+			t.Error("removing a row does not ask first")
+		}
+		if res := c.post(fmt.Sprintf("%s/%d/ta-bort", q, uid), url.Values{"bekraftat": {"ja"}}); res.Status != http.StatusSeeOther || a.count(`SELECT count(*) FROM import_unidentified`) != 0 {
+			t.Error("the row was not removed")
+		}
+	})
+}
+
+// TestImportRefusesBadFiles: each file is refused with a Swedish sentence
+// next to the file field, status 422, and nothing is stored.
+func TestImportRefusesBadFiles(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	c := a.client()
+	c.signIn("samordnare@osby.demo")
+	cfb := append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, make([]byte, 504)...)
+	protected := append(cfb, []byte("E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e\x00")...)
+	empty := excelize.NewFile()
+	empty.NewSheet("Blad2")
+	emptyBook, _ := empty.WriteToBuffer()
+	garbled := []byte("Personnummer;Namn\r\n20080301-0024;J\x84rn H\x86kansson\r\n") // IBM 850, read as Windows-1252
+	for _, tc := range []struct {
+		name, file string
+		data       []byte
+		want       string
+	}{
+		{"Empty", "lista.csv", nil, "Filen innehåller inga rader att importera."},
+		{"OnlyHeader", "lista.csv", []byte("Personnummer;Namn\r\n"), "Filen har bara en rubrikrad och inga rader med personer."},
+		{"NotASpreadsheet", "lista.csv", []byte("%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj\n"), "Filen är inte ett kalkylark"},
+		{"PasswordProtected", "lista.xlsx", protected, "Excel-filen är lösenordsskyddad"},
+		{"EmptyWorkbook", "lista.xlsx", emptyBook.Bytes(), "Filen innehåller inga rader att importera."},
+		{"WrongEncoding", "lista.csv", garbled, "Tecknen i filen ser felaktiga ut"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res := c.upload(tc.file, tc.data)
+			if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, tc.want) {
+				t.Errorf("status %d, want 422 with %q", res.Status, tc.want)
+			}
+			if n := a.count(`SELECT count(*) FROM imports`); n != 0 {
+				t.Errorf("%d uploads stored", n)
+			}
+		})
+	}
+	t.Run("WrongEncodingShowsRowsAndChoice", func(t *testing.T) {
+		res := c.upload("lista.csv", garbled)
+		if !strings.Contains(res.Body, `data-testid="encoding-sample"`) || !strings.Contains(res.Body, "J„rn H†kansson") ||
+			!strings.Contains(res.Body, `<option value="ibm850">`) {
+			t.Error("the refusal does not show the rows as read and the encodings to choose")
+		}
+		res = c.uploadWith("lista.csv", garbled, map[string]string{"encoding": "ibm850"})
+		if res.Status != http.StatusSeeOther {
+			t.Fatalf("with the encoding chosen: %d", res.Status)
+		}
+		if page := c.get(res.Location).Body; !strings.Contains(page, "Håkansson, Järn") {
+			t.Error("the chosen encoding was not used")
+		}
+	})
 }

@@ -148,6 +148,12 @@ func (h *Handler) Routes() []Route {
 		{"POST", "/k/{tenant}/deltagare/import/{iid}/mappning", Tenant, coordinator, h.importMapping},
 		{"POST", "/k/{tenant}/deltagare/import/{iid}/bekrafta", Tenant, coordinator, h.importConfirm},
 		{"POST", "/k/{tenant}/deltagare/import/{iid}/avbryt", Tenant, coordinator, h.importCancel},
+		// The sheet of a workbook, and the queue of rows without a valid
+		// personnummer (issue 20; docs/design/import.md).
+		{"POST", "/k/{tenant}/deltagare/import/{iid}/blad", Tenant, coordinator, h.importSheet},
+		{"GET", "/k/{tenant}/deltagare/import/saknar-personnummer", Tenant, coordinator, h.unidentifiedPage},
+		{"POST", "/k/{tenant}/deltagare/import/saknar-personnummer/{uid}/registrera", Tenant, coordinator, h.unidentifiedResolve},
+		{"POST", "/k/{tenant}/deltagare/import/saknar-personnummer/{uid}/ta-bort", Tenant, coordinator, h.unidentifiedDismiss},
 		// A move to another municipality: the letter, the consent and the
 		// notice sent; the notices received (docs/design/moves.md).
 		{"GET", "/k/{tenant}/deltagare/{id}/flytt", Tenant, coordinator, h.moveShow},

@@ -134,6 +134,12 @@ func TestRouteTable(t *testing.T) {
 		VALUES ($1, $2, 1, '200804050016', 'Ada', 'Ek', current_date) RETURNING id`, a.orgID("1273"), a.orgID("1266")).Scan(&nid); err != nil {
 		t.Fatal(err)
 	}
+	// A row of Osby's queue "Saknar giltigt personnummer", for resolving it.
+	var uid int64
+	if err := a.db.Owner.QueryRow(ctx, `INSERT INTO import_unidentified (tenant_id, source, filename, line, number, first_name, last_name, created_by)
+		VALUES ($1, 'fil', 'lista.csv', 2, '990101-R123', 'Eva', 'Ek', $2) RETURNING id`, a.orgID("1273"), a.userID("samordnare@osby.demo")).Scan(&uid); err != nil {
+		t.Fatal(err)
+	}
 	// A project Osby owns, for the project owner's set-up routes.
 	a.db.Owner.Exec(ctx, `WITH p AS (INSERT INTO projects (key, name, owner_org_id, starts_on, ends_on) VALUES ('osbyprojekt', 'Osbyprojektet', $1, '2026-01-01', '2027-12-31') RETURNING id)
 		INSERT INTO project_orgs (project_id, org_id, accepted_at) SELECT id, $1, now() FROM p`, a.orgID("1273"))
@@ -168,7 +174,7 @@ func TestRouteTable(t *testing.T) {
 			person = moved
 		}
 		r := strings.NewReplacer("{tenant}", "1273", "{project}", "osbyprojekt", "{user}", strconv.Itoa(extra), "*", "x",
-			"{nid}", strconv.FormatInt(nid, 10), "{aid}", strconv.FormatInt(aid, 10), "{id}", strconv.FormatInt(person, 10), "{eid}", strconv.FormatInt(eid, 10), "{cid}", strconv.FormatInt(cid, 10),
+			"{nid}", strconv.FormatInt(nid, 10), "{uid}", strconv.FormatInt(uid, 10), "{aid}", strconv.FormatInt(aid, 10), "{id}", strconv.FormatInt(person, 10), "{eid}", strconv.FormatInt(eid, 10), "{cid}", strconv.FormatInt(cid, 10),
 			"{fid}", a.followUpOf(pid), "{format}", "xlsx", "{table}", "kanaler", "{org}", strconv.Itoa(a.orgID("1273")))
 		if strings.Contains(pattern, "/inbjudningar/{org}/") {
 			r = strings.NewReplacer("{tenant}", "1273", "{project}", "osbyprojekt", "{org}", strconv.Itoa(a.orgID("1266")))

@@ -208,6 +208,28 @@ func TestSchoolSystemSync(t *testing.T) {
 		}
 	})
 
+	t.Run("GoneFromTheSchoolData", func(t *testing.T) {
+		// An uploaded file in between is another source: the school
+		// system's list is compared with its own previous list.
+		loc, _ := c.preview("annan-lista.csv", []byte("Personnummer;Förnamn;Efternamn\n"+ss12000test.Pnr("20080315", "238")+";Ada;Ek\n"))
+		c.post(loc+"/bekrafta", nil)
+		all := osbySchool()
+		s.SetPersons(all[0], all[2], all[3]) // Bo is no longer in the school's data
+		res := c.post(fetch, nil)
+		page := c.get(res.Location).Body
+		for _, want := range []string{"Inte med på den här listan (1)", "Berg, Bo", "kandidat för avregistrering"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the preview does not show who is gone from the school's data: lacks %q", want)
+			}
+		}
+		c.post(res.Location+"/bekrafta", nil)
+		if n := a.count(`SELECT count(*) FROM enrolments e JOIN participants p ON p.id = e.participant_id
+			WHERE p.first_name = 'Bo' AND e.kind = 'kaa' AND e.ends_on IS NULL`); n != 1 {
+			t.Error("Bo, gone from the school's data, was avregistrerad by the sync")
+		}
+		s.SetPersons(all...)
+	})
+
 	failures := []struct {
 		name  string
 		setup func()
