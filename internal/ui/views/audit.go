@@ -54,6 +54,10 @@ var Actions = []Option{
 	{Value: "import.preview", Label: "Granskade en KAA-lista"},
 	{Value: "import.confirm", Label: "Importerade en KAA-lista"},
 	{Value: "import.cancel", Label: "Avbröt en import"},
+	{Value: "import.compare", Label: "Jämförde en KAA-lista med den förra listan"},
+	{Value: "import_unidentified.list", Label: "Visade kön Saknar giltigt personnummer"},
+	{Value: "import_unidentified.resolve", Label: "Registrerade en person ur kön Saknar giltigt personnummer"},
+	{Value: "import_unidentified.dismiss", Label: "Tog bort en rad ur kön Saknar giltigt personnummer"},
 	{Value: "scb.report", Label: "Visade halvårsfilen till SCB och dess kontroller"},
 	{Value: "scb.file", Label: "Skapade halvårsfilen till SCB"},
 	{Value: "scb.export", Label: "Laddade ner halvårsfilen till SCB"},
@@ -110,7 +114,8 @@ var records = map[string]string{
 	"participant": "Person", "user": "Användare", "import": "Import", "project": "Projekt", "report": "SCB-rapport",
 	"retention": "Gallring", "settings": "Inställningar", "audit": "Loggen", "dashboard": "Statistik",
 	"export": "Export", "org": "Organisation", "contact": "Kontakt", "enrolment": "Registrering eller inskrivning",
-	"school_system": "Skolsystem",
+	"school_system": "Skolsystem", "import_unidentified": "Rad utan giltigt personnummer",
+	"move_notice": "Underrättelse om flytt", "retention_decision": "Gallringsbeslut", "scb_file": "SCB-fil", "sms": "Sms",
 }
 
 // RecordLabel is the Swedish name of a kind of record in the audit log, or

@@ -72,7 +72,8 @@ func TestEveryLabelGroupAndCodeIsSwedish(t *testing.T) {
 // the code without a name here stands out.
 func TestEveryAuditActionHasAName(t *testing.T) {
 	literal := regexp.MustCompile(`audit\.Event\{Action: "([a-z_]+\.[a-z_]+)"|action :?= "([a-z_]+\.[a-z_]+)"|"(project\.[a-z_]+)"`)
-	found := 0
+	record := regexp.MustCompile(`RecordType: "([a-z_]+)"`)
+	found, records := 0, 0
 	err := filepath.WalkDir("../..", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
 			return err
@@ -88,10 +89,19 @@ func TestEveryAuditActionHasAName(t *testing.T) {
 				t.Errorf("%s: the audit event %q has no Swedish name in views.Actions", path, action)
 			}
 		}
+		for _, m := range record.FindAllStringSubmatch(string(src), -1) {
+			records++
+			if RecordLabel(m[1]) == "Annat" {
+				t.Errorf("%s: the kind of record %q has no Swedish name in views.records (loggkontroll shows \"Annat\")", path, m[1])
+			}
+		}
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if records < 20 {
+		t.Errorf("found only %d kinds of record in the code; the pattern has gone stale", records)
 	}
 	if found < 20 {
 		t.Errorf("found only %d audit events in the code; the pattern has gone stale", found)
