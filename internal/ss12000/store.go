@@ -144,9 +144,38 @@ func Create(ctx context.Context, tx db.Tx, keys *secretbox.Keyring, in Input) (i
 	return id, audit.Record(ctx, tx, audit.Event{Action: "school_system.create", RecordType: "school_system", RecordID: strconv.FormatInt(id, 10)})
 }
 
+// ErrSecretNeeded is Update refusing to keep the stored secret while an
+// address moves to another host: the secret would be sent there at the
+// next sync, so whoever changes where it goes must know it.
+var ErrSecretNeeded = errors.New("ss12000: the client secret must be given again when an address changes host")
+
+// origin is the scheme, host and port an address sends to.
+func origin(s string) string {
+	u, err := url.Parse(strings.TrimSpace(s))
+	if err != nil {
+		return s
+	}
+	return strings.ToLower(u.Scheme + "://" + u.Host)
+}
+
 // Update changes school system id; an empty in.ClientSecret keeps the
-// stored secret. Returns db.ErrNotFound or db.ErrConflict (name taken).
+// stored secret, unless the base or token address now points at another
+// host (ErrSecretNeeded). Returns db.ErrNotFound or db.ErrConflict (name
+// taken).
 func Update(ctx context.Context, tx db.Tx, keys *secretbox.Keyring, id int64, in Input) error {
+	var oldBase, oldToken string
+	err := tx.QueryRow(ctx, `SELECT base_url, token_url FROM school_systems WHERE tenant_id = $1 AND id = $2 FOR UPDATE`,
+		tx.TenantID, id).Scan(&oldBase, &oldToken)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("school system %d: %w", id, db.ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("ss12000: update: %w", err)
+	}
+	moved := origin(oldBase) != origin(in.BaseURL) || origin(oldToken) != origin(in.TokenURL)
+	if moved && in.ClientSecret == "" {
+		return ErrSecretNeeded
+	}
 	secret := ""
 	if in.ClientSecret != "" {
 		secret = keys.Seal(in.ClientSecret, secretContext(tx.TenantID))
@@ -164,7 +193,8 @@ func Update(ctx context.Context, tx db.Tx, keys *secretbox.Keyring, id int64, in
 		return fmt.Errorf("school system %d: %w", id, db.ErrNotFound)
 	}
 	return audit.Record(ctx, tx, audit.Event{Action: "school_system.update", RecordType: "school_system", RecordID: strconv.FormatInt(id, 10),
-		Detail: map[string]any{"secret_changed": secret != ""}})
+		Detail: map[string]any{"secret_changed": secret != "", "hosts": []string{origin(in.BaseURL), origin(in.TokenURL)},
+			"hosts_before": []string{origin(oldBase), origin(oldToken)}}})
 }
 
 // Delete removes school system id. Returns db.ErrNotFound.

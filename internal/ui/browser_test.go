@@ -196,7 +196,8 @@ func TestBrowserCoordinatorLogsContact(t *testing.T) {
 		return strings.Contains(saved, "Kontakten (sms) är sparad"), err
 	})
 	if !strings.Contains(saved, "Kontakten (sms) är sparad") {
-		t.Errorf("the focus is not on the message that the contact was saved: %q", saved)
+		active, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement.outerHTML.slice(0, 300)`))
+		t.Errorf("the focus is not on the message that the contact was saved but on %s", active)
 	}
 	// The form is fresh again, and the page did not reload (htmx swapped it).
 	if v, _ := chromedp.Run(ctx, chromedp.Value(chromedp.ID("f-note"))); v != "" {

@@ -115,6 +115,11 @@ func (h *Handler) schoolSystemUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err = h.inTenant(r, func(tx db.Tx) error { return ss12000.Update(r.Context(), tx, h.cfg.TOTPKeys, id, in) })
+	if errors.Is(err, ss12000.ErrSecretNeeded) {
+		f.Errors.Add("client_secret", "Skriv klienthemligheten igen: adressen pekar nu på en annan server, och hemligheten skickas dit vid nästa hämtning.")
+		h.render(w, r, http.StatusUnprocessableEntity, views.SchoolSystemEdit(h.page(r, "Ändra skolsystem"), f))
+		return
+	}
 	if errors.Is(err, db.ErrConflict) {
 		f.Errors.Add("name", "Det finns redan ett skolsystem med det namnet.")
 		h.render(w, r, http.StatusUnprocessableEntity, views.SchoolSystemEdit(h.page(r, "Ändra skolsystem"), f))
