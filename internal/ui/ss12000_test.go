@@ -105,6 +105,18 @@ func TestSchoolSystemAdmin(t *testing.T) {
 		if res.Status != http.StatusSeeOther || sealed() != old || before == 0 {
 			t.Errorf("edit without a secret: %d, secret kept %v", res.Status, sealed() == old)
 		}
+		// The kept secret would be sent to wherever the addresses point:
+		// moving either to another host needs the secret again.
+		for _, moved := range []url.Values{
+			{"name": {"Elevregistret"}, "base_url": {"https://annan.example/v2.0"}, "token_url": {s.TokenURL()}, "client_id": {s.ClientID}},
+			{"name": {"Elevregistret"}, "base_url": {s.BaseURL()}, "token_url": {"https://annan.example/token"}, "client_id": {s.ClientID}},
+		} {
+			res = admin.post("/k/1273/skolsystem/"+strconv.FormatInt(id, 10), moved)
+			if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Skriv klienthemligheten igen") ||
+				a.count(`SELECT count(*) FROM school_systems WHERE base_url LIKE '%annan.example%' OR token_url LIKE '%annan.example%'`) != 0 {
+				t.Errorf("an address moved to another host without the secret: %d", res.Status)
+			}
+		}
 		res = admin.post("/k/1273/skolsystem/"+strconv.FormatInt(id, 10), url.Values{"name": {""}, "base_url": {"ftp://x"}, "token_url": {s.TokenURL()}, "client_id": {s.ClientID}})
 		if res.Status != http.StatusUnprocessableEntity || a.count(`SELECT count(*) FROM school_systems WHERE scope = 'ss12000.read' AND name = 'Elevregistret'`) != 1 {
 			t.Errorf("bad edit: %d, or it wrote", res.Status)
