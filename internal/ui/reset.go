@@ -165,8 +165,9 @@ Lösenordet till ditt konto i KAA-registret har just bytts med en länk från e-
 
 Var det inte du? Kontakta din kommuns administratör genast.
 `})
-	h.flash(r, "Lösenordet är bytt. Logga in med det nya lösenordet.")
-	http.Redirect(w, r, "/logga-in", http.StatusSeeOther)
+	// No flash: the visitor is not signed in.
+	f.Done = true
+	h.render(w, r, http.StatusOK, views.NewPassword(h.page(r, "Lösenordet är bytt"), f))
 }
 
 // userResetTwoFactor removes a user's authenticator app, after asking once.

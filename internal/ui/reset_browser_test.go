@@ -55,8 +55,9 @@ func TestBrowserPasswordReset(t *testing.T) {
 	k.fill("#f-new", next)
 	k.fill("#f-confirm", next)
 	k.keys(kb.Enter)
-	k.waitText(`[data-testid="flash"]`, "Lösenordet är bytt")
+	k.waitText(`[data-testid="reset-done"]`, "Lösenordet är bytt")
 	box.Wait(t, email, "Ditt lösenord i KAA-registret är bytt")
+	k.press(`[data-testid="to-signin"]`, chromedp.WaitVisible(chromedp.CSS(`form[action="/logga-in"] #f-email`)))
 
 	// The new password, then the second factor: a reset does not skip it.
 	k.fill("#f-email", email)
