@@ -220,6 +220,16 @@ func TestPasswordResetRefused(t *testing.T) {
 		a.client().signIn(target)
 	})
 
+	t.Run("SMTPDown", func(t *testing.T) {
+		// The answer does not wait for the SMTP server, nor tell that it failed.
+		box.Reject(true)
+		defer box.Reject(false)
+		res := a.client().post("/glomt-losenord", url.Values{"email": {"admin@horby.demo"}})
+		if res.Status != http.StatusOK || !strings.Contains(res.Body, `data-testid="reset-sent"`) {
+			t.Errorf("with the SMTP server refusing: %d", res.Status)
+		}
+	})
+
 	t.Run("NotConfigured", func(t *testing.T) {
 		b := newApp(t)
 		for _, res := range []response{b.client().get("/glomt-losenord"), b.client().post("/glomt-losenord", url.Values{"email": {email}})} {
