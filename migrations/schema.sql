@@ -1,4 +1,4 @@
--- The schema after every migration (up to 000042), as pg_dump of PostgreSQL 15
+-- The schema after every migration (up to 000044), as pg_dump of PostgreSQL 15
 -- prints it (--schema-only, with grants, row-level security policies and the
 -- owners other than the migrating role), normalised. Written by
 -- `make schema` from a freshly migrated database: do not edit it by hand.
@@ -1444,6 +1444,18 @@ ALTER TABLE public.participants ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY
     CACHE 1
 );
 
+-- Name: password_resets; Type: TABLE; Schema: public
+
+CREATE TABLE public.password_resets (
+    token_hash bytea NOT NULL,
+    user_id integer NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    used_at timestamp with time zone,
+    CONSTRAINT password_resets_check CHECK ((expires_at > created_at)),
+    CONSTRAINT password_resets_token_hash_check CHECK ((length(token_hash) = 32))
+);
+
 -- Name: plan_goals; Type: TABLE; Schema: public
 
 CREATE TABLE public.plan_goals (
@@ -1862,6 +1874,7 @@ CREATE TABLE public.users (
     digest_off boolean DEFAULT false NOT NULL,
     digest_sent_on date,
     phone text DEFAULT ''::text NOT NULL,
+    must_set_up_two_factor boolean DEFAULT false NOT NULL,
     CONSTRAINT users_email_check CHECK (((email = lower(email)) AND (email ~~ '%_@_%'::text))),
     CONSTRAINT users_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200))),
     CONSTRAINT users_phone_check CHECK (((length(phone) <= 30) AND (phone ~ '^[0-9 ()+-]*$'::text))),
@@ -1998,6 +2011,11 @@ ALTER TABLE ONLY public.participant_coordinators
 
 ALTER TABLE ONLY public.participants
     ADD CONSTRAINT participants_pkey PRIMARY KEY (tenant_id, id);
+
+-- Name: password_resets password_resets_pkey; Type: CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.password_resets
+    ADD CONSTRAINT password_resets_pkey PRIMARY KEY (token_hash);
 
 -- Name: plan_goals plan_goals_pkey; Type: CONSTRAINT; Schema: public
 
@@ -2248,6 +2266,14 @@ CREATE INDEX participants_name_idx ON public.participants USING btree (tenant_id
 -- Name: participants_personnummer_key; Type: INDEX; Schema: public
 
 CREATE UNIQUE INDEX participants_personnummer_key ON public.participants USING btree (tenant_id, personnummer) WHERE (personnummer <> ''::text);
+
+-- Name: password_resets_expires_at_idx; Type: INDEX; Schema: public
+
+CREATE INDEX password_resets_expires_at_idx ON public.password_resets USING btree (expires_at);
+
+-- Name: password_resets_user_id_idx; Type: INDEX; Schema: public
+
+CREATE INDEX password_resets_user_id_idx ON public.password_resets USING btree (user_id);
 
 -- Name: plan_goals_text_search_idx; Type: INDEX; Schema: public
 
@@ -2582,6 +2608,11 @@ ALTER TABLE ONLY public.participants
 
 ALTER TABLE ONLY public.participants
     ADD CONSTRAINT participants_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.orgs(id);
+
+-- Name: password_resets password_resets_user_id_fkey; Type: FK CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.password_resets
+    ADD CONSTRAINT password_resets_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id) ON DELETE CASCADE;
 
 -- Name: plan_goals plan_goals_tenant_id_participant_id_version_fkey; Type: FK CONSTRAINT; Schema: public
 
@@ -3420,6 +3451,10 @@ GRANT SELECT(last_name) ON TABLE public.participants TO kaa_notice;
 
 GRANT SELECT(erased_on) ON TABLE public.participants TO kaa_notice;
 
+-- Name: TABLE password_resets; Type: ACL; Schema: public
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.password_resets TO kaa_app;
+
 -- Name: TABLE plan_goals; Type: ACL; Schema: public
 
 GRANT SELECT,INSERT ON TABLE public.plan_goals TO kaa_app;
@@ -3600,3 +3635,7 @@ GRANT SELECT(digest_sent_on) ON TABLE public.users TO kaa_app;
 -- Name: COLUMN users.phone; Type: ACL; Schema: public
 
 GRANT SELECT(phone) ON TABLE public.users TO kaa_app;
+
+-- Name: COLUMN users.must_set_up_two_factor; Type: ACL; Schema: public
+
+GRANT SELECT(must_set_up_two_factor) ON TABLE public.users TO kaa_app;

@@ -51,6 +51,9 @@ type Principal struct {
 	SystemAdmin        bool
 	MustChangePassword bool
 	TwoFactor          bool // signs in with an authenticator app too
+	// MustSetUpTwoFactor: an administrator removed the user's authenticator
+	// app (ResetTwoFactor), and a new one comes before anything else.
+	MustSetUpTwoFactor bool
 	Orgs               []Org
 	Projects           []Project
 }
@@ -104,10 +107,14 @@ func (r Role) Label() string {
 
 // NeedsTwoFactor reports whether the user must set up two-factor sign-in
 // before going on: they hold a role that sees personal data (coordinator or
-// administrator) in an organisation that requires it, and have not.
+// administrator) in an organisation that requires it, or an administrator
+// reset their second factor, and have not.
 func (p *Principal) NeedsTwoFactor() bool {
 	if p.TwoFactor {
 		return false
+	}
+	if p.MustSetUpTwoFactor {
+		return true
 	}
 	for _, o := range p.Orgs {
 		if o.RequireTwoFactor && len(o.Roles) > 0 {

@@ -42,6 +42,9 @@ type Throttle struct {
 	// KnownFor is how long a successful sign-in from an address lets it pass
 	// the account's and the address's gates.
 	KnownFor time.Duration
+	// Prefix keeps this throttle's counters apart from another's that
+	// counts other attempts for the same accounts and addresses.
+	Prefix string
 }
 
 // Gate is one throttle counter's rule.
@@ -74,9 +77,11 @@ func (e *ThrottledError) Error() string {
 
 func (e *ThrottledError) Is(target error) bool { return target == ErrThrottled }
 
-func pairKey(email, addr string) string { return "pair:" + email + "|" + clientNet(addr) }
-func accountKey(email string) string    { return "email:" + email }
-func addrKey(addr string) string        { return "addr:" + clientNet(addr) }
+func (t Throttle) pairKey(email, addr string) string {
+	return t.Prefix + "pair:" + email + "|" + clientNet(addr)
+}
+func (t Throttle) accountKey(email string) string { return t.Prefix + "email:" + email }
+func (t Throttle) addrKey(addr string) string     { return t.Prefix + "addr:" + clientNet(addr) }
 
 // clientNet is the address the throttle counts: an IPv6 client as its /64,
 // which one subscriber gets whole and could otherwise walk through.
@@ -110,7 +115,7 @@ func (t Throttle) delay(g Gate, n int) time.Duration {
 // The gates' rows are locked (advisory locks, taken in one order) until tx
 // ends, so attempts at the same moment are admitted one after another.
 func (t Throttle) Admit(ctx context.Context, tx pgx.Tx, email, addr string) (time.Duration, error) {
-	keys := []string{pairKey(email, addr), accountKey(email), addrKey(addr)}
+	keys := []string{t.pairKey(email, addr), t.accountKey(email), t.addrKey(addr)}
 	gates := []Gate{t.Pair, t.Account, t.Addr}
 	locks := slices.Clone(keys)
 	slices.Sort(locks)
@@ -196,14 +201,14 @@ func (t Throttle) Succeed(ctx context.Context, tx pgx.Tx, email, addr string) er
 		VALUES ($1, clock_timestamp() + $3::interval), ($2, NULL)
 		ON CONFLICT (key) DO UPDATE SET failures = 0, last_failure = NULL, next_at = NULL,
 		    known_until = EXCLUDED.known_until`,
-		pairKey(email, addr), accountKey(email), t.KnownFor)
+		t.pairKey(email, addr), t.accountKey(email), t.KnownFor)
 	if err != nil {
 		return fmt.Errorf("auth: throttle clear: %w", err)
 	}
 	_, err = tx.Exec(ctx, `
 		UPDATE signin_throttle SET failures = greatest(failures - 1, 0),
 		    next_at = CASE WHEN failures - 1 < $2 THEN NULL ELSE next_at END
-		WHERE key = $1`, addrKey(addr), t.Addr.Free)
+		WHERE key = $1`, t.addrKey(addr), t.Addr.Free)
 	if err != nil {
 		return fmt.Errorf("auth: throttle clear: %w", err)
 	}
@@ -215,7 +220,7 @@ func (t Throttle) Succeed(ctx context.Context, tx pgx.Tx, email, addr string) er
 // buy fresh guesses at the code, and the delay Admit set stands.
 func (t Throttle) Unfail(ctx context.Context, tx pgx.Tx, email, addr string) error {
 	_, err := tx.Exec(ctx, `UPDATE signin_throttle SET failures = greatest(failures - 1, 0) WHERE key = ANY($1)`,
-		[]string{pairKey(email, addr), accountKey(email), addrKey(addr)})
+		[]string{t.pairKey(email, addr), t.accountKey(email), t.addrKey(addr)})
 	if err != nil {
 		return fmt.Errorf("auth: throttle unfail: %w", err)
 	}

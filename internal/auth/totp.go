@@ -78,7 +78,7 @@ func EnableTwoFactor(ctx context.Context, pool *pgxpool.Pool, keys *secretbox.Ke
 		codes[i] = c[:5] + "-" + c[5:]
 	}
 	err := db.InGlobal(ctx, pool, userID, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE users SET totp_secret = $2, totp_enabled_at = now(), totp_last_step = $3 WHERE id = $1`,
+		if _, err := tx.Exec(ctx, `UPDATE users SET totp_secret = $2, totp_enabled_at = now(), totp_last_step = $3, must_set_up_two_factor = false WHERE id = $1`,
 			userID, keys.Seal(secret, totpContext(userID)), step); err != nil {
 			return err
 		}

@@ -117,9 +117,9 @@ func LoadPrincipal(ctx context.Context, pool *pgxpool.Pool, userID int, authAt t
 	// Own memberships are readable through the policy on app.user_id.
 	b.Queue(`SELECT set_config('app.user_id', $1, true)`, strconv.Itoa(userID))
 	b.Queue(`
-		SELECT name, email, is_system_admin, must_change_password, active, sessions_valid_after, totp_enabled_at IS NOT NULL
+		SELECT name, email, is_system_admin, must_change_password, active, sessions_valid_after, totp_enabled_at IS NOT NULL, must_set_up_two_factor
 		FROM users WHERE id = $1`, userID).QueryRow(func(row pgx.Row) error {
-		err := row.Scan(&p.Name, &p.Email, &p.SystemAdmin, &p.MustChangePassword, &active, &validAfter, &p.TwoFactor)
+		err := row.Scan(&p.Name, &p.Email, &p.SystemAdmin, &p.MustChangePassword, &active, &validAfter, &p.TwoFactor, &p.MustSetUpTwoFactor)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return nil
 		}

@@ -4,134 +4,21 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"io"
 	"log/slog"
-	"mime"
-	"mime/quotedprintable"
-	"net"
-	netmail "net/mail"
 	"strings"
-	"sync"
 	"testing"
 	"time"
-
-	"github.com/emersion/go-sasl"
-	"github.com/emersion/go-smtp"
 
 	"github.com/kaa-plattform/kaa/internal/db"
 	"github.com/kaa-plattform/kaa/internal/digest"
 	"github.com/kaa-plattform/kaa/internal/mail"
+	"github.com/kaa-plattform/kaa/internal/mail/smtptest"
 	"github.com/kaa-plattform/kaa/internal/participant"
 	"github.com/kaa-plattform/kaa/internal/pgtest"
 	"github.com/kaa-plattform/kaa/internal/seed"
 )
 
 func TestMain(m *testing.M) { pgtest.Main(m) }
-
-// received is a message the test's SMTP server accepted.
-type received struct {
-	From    string
-	To      []string
-	Subject string
-	Body    string
-}
-
-// inbox is the backend of a real SMTP server (go-smtp) that keeps what it
-// receives, after PLAIN authentication as kaa/hemligt; while reject is set
-// it refuses every message.
-type inbox struct {
-	mu     sync.Mutex
-	msgs   []received
-	reject bool
-}
-
-func (b *inbox) NewSession(*smtp.Conn) (smtp.Session, error) { return &session{b: b}, nil }
-
-func (b *inbox) all() []received {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return append([]received(nil), b.msgs...)
-}
-
-type session struct {
-	b      *inbox
-	authed bool
-	msg    received
-}
-
-func (s *session) AuthMechanisms() []string { return []string{sasl.Plain} }
-
-func (s *session) Auth(string) (sasl.Server, error) {
-	return sasl.NewPlainServer(func(_, user, pass string) error {
-		if user != "kaa" || pass != "hemligt" {
-			return errors.New("wrong user or password")
-		}
-		s.authed = true
-		return nil
-	}), nil
-}
-
-func (s *session) Mail(from string, _ *smtp.MailOptions) error {
-	if !s.authed {
-		return smtp.ErrAuthRequired
-	}
-	s.msg = received{From: from}
-	return nil
-}
-
-func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
-	s.msg.To = append(s.msg.To, to)
-	return nil
-}
-
-func (s *session) Data(r io.Reader) error {
-	m, err := netmail.ReadMessage(r)
-	if err != nil {
-		return err
-	}
-	var body io.Reader = m.Body
-	if strings.EqualFold(m.Header.Get("Content-Transfer-Encoding"), "quoted-printable") {
-		body = quotedprintable.NewReader(m.Body)
-	}
-	b, err := io.ReadAll(body)
-	if err != nil {
-		return err
-	}
-	s.msg.Subject, err = new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
-	if err != nil {
-		return err
-	}
-	s.msg.Body = string(b)
-	s.b.mu.Lock()
-	defer s.b.mu.Unlock()
-	if s.b.reject {
-		return &smtp.SMTPError{Code: 451, Message: "try again later"}
-	}
-	s.b.msgs = append(s.b.msgs, s.msg)
-	return nil
-}
-
-func (s *session) Reset()        {}
-func (s *session) Logout() error { return nil }
-
-// smtpServer starts a real SMTP server on loopback and returns its inbox and
-// the URL to reach it.
-func smtpServer(t *testing.T) (*inbox, string) {
-	t.Helper()
-	b := &inbox{}
-	srv := smtp.NewServer(b)
-	srv.Domain = "localhost"
-	srv.AllowInsecureAuth = true
-	srv.ReadTimeout = 10 * time.Second
-	srv.WriteTimeout = 10 * time.Second
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
-	return b, "smtp://kaa:hemligt@" + ln.Addr().String() + "?starttls=off"
-}
 
 func TestDigest(t *testing.T) {
 	t.Parallel()
@@ -182,8 +69,8 @@ func TestDigest(t *testing.T) {
 	if err := digest.SetWanted(ctx, d.App, off, false); err != nil {
 		t.Fatal(err)
 	}
-	box, url := smtpServer(t)
-	s, err := mail.New(url, "kaa@kommun.test")
+	box := smtptest.Start(t)
+	s, err := mail.New(box.URL, "kaa@kommun.test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +80,7 @@ func TestDigest(t *testing.T) {
 		if err != nil || res.Sent != 1 {
 			t.Fatalf("run: %+v %v", res, err)
 		}
-		msgs := box.all()
+		msgs := box.All()
 		if len(msgs) != 1 {
 			t.Fatalf("%d messages arrived", len(msgs))
 		}
@@ -247,24 +134,20 @@ func TestDigest(t *testing.T) {
 
 	t.Run("OnceADay", func(t *testing.T) {
 		res, err := digest.Run(ctx, d.App, s, "https://kaa.kommun.test", now.Add(time.Hour))
-		if err != nil || res.Sent != 0 || len(box.all()) != 1 {
-			t.Errorf("a second run the same day: %+v %v, %d messages", res, err, len(box.all()))
+		if err != nil || res.Sent != 0 || len(box.All()) != 1 {
+			t.Errorf("a second run the same day: %+v %v, %d messages", res, err, len(box.All()))
 		}
 	})
 
 	t.Run("AFailedSendIsTriedAgain", func(t *testing.T) {
 		tomorrow := now.AddDate(0, 0, 1)
-		box.mu.Lock()
-		box.reject = true
-		box.mu.Unlock()
+		box.Reject(true)
 		res, err := digest.Run(ctx, d.App, s, "https://kaa.kommun.test", tomorrow)
 		if err == nil || res.Failed != 1 {
 			t.Fatalf("a refused message: %+v %v", res, err)
 		}
-		box.mu.Lock()
-		box.reject = false
-		box.mu.Unlock()
-		if res, err := digest.Run(ctx, d.App, s, "https://kaa.kommun.test", tomorrow); err != nil || res.Sent != 1 || len(box.all()) != 2 {
+		box.Reject(false)
+		if res, err := digest.Run(ctx, d.App, s, "https://kaa.kommun.test", tomorrow); err != nil || res.Sent != 1 || len(box.All()) != 2 {
 			t.Errorf("the retry: %+v %v", res, err)
 		}
 	})
@@ -278,7 +161,7 @@ func TestDigest(t *testing.T) {
 		if !strings.Contains(log.String(), "no SMTP server configured") {
 			t.Errorf("the log does not say that no digest is sent: %s", log.String())
 		}
-		if len(box.all()) != 2 {
+		if len(box.All()) != 2 {
 			t.Error("something was sent without configuration")
 		}
 	})

@@ -46,6 +46,11 @@ func (h *Handler) Routes() []Route {
 		{"POST", "/logga-in/kod", Public, nil, h.code},
 		{"GET", "/logga-in/oidc", Public, nil, h.oidcStart},
 		{"GET", "/logga-in/oidc/klar", Public, nil, h.oidcDone},
+		// Password reset by e-mail link (docs/design/reset.md).
+		{"GET", "/glomt-losenord", Public, nil, h.forgotPage},
+		{"POST", "/glomt-losenord", Public, nil, h.forgot},
+		{"GET", "/glomt-losenord/{token}", Public, nil, h.newPasswordPage},
+		{"POST", "/glomt-losenord/{token}", Public, nil, h.newPassword},
 		{"GET", "/healthz", Public, nil, h.healthz},
 		{"GET", "/readyz", Public, nil, h.readyz},
 		{"GET", "/static/*", Public, nil, h.assets.ServeHTTP},
@@ -71,6 +76,8 @@ func (h *Handler) Routes() []Route {
 		{"GET", "/k/{tenant}/anvandare/{user}", Tenant, tenantAdmin, h.userEdit},
 		{"POST", "/k/{tenant}/anvandare/{user}/roller", Tenant, tenantAdmin, h.userRoles},
 		{"POST", "/k/{tenant}/anvandare/{user}/inaktivera", Tenant, tenantAdmin, h.userDeactivate},
+		// An administrator resets a user's second factor (docs/design/reset.md).
+		{"POST", "/k/{tenant}/anvandare/{user}/tvastegs", Tenant, tenantAdmin, h.userResetTwoFactor},
 		// Caseload handover: an administrator moves a coordinator's young people to others.
 		{"GET", "/k/{tenant}/overlamning", Tenant, tenantAdmin, h.handoverPage},
 		{"POST", "/k/{tenant}/overlamning", Tenant, tenantAdmin, h.handover},

@@ -1,0 +1,2 @@
+ALTER TABLE users DROP COLUMN must_set_up_two_factor;
+DROP TABLE password_resets;
