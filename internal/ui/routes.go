@@ -71,6 +71,13 @@ func (h *Handler) Routes() []Route {
 		{"GET", "/k/{tenant}/anvandare/{user}", Tenant, tenantAdmin, h.userEdit},
 		{"POST", "/k/{tenant}/anvandare/{user}/roller", Tenant, tenantAdmin, h.userRoles},
 		{"POST", "/k/{tenant}/anvandare/{user}/inaktivera", Tenant, tenantAdmin, h.userDeactivate},
+		// Accounts from a list, and project roles in the product (docs/design/accounts.md).
+		{"GET", "/k/{tenant}/anvandare/lista", Tenant, tenantAdmin, h.bulkUsers},
+		{"POST", "/k/{tenant}/anvandare/lista", Tenant, tenantAdmin, h.bulkUsersPreview},
+		{"POST", "/k/{tenant}/anvandare/lista/bekrafta", Tenant, tenantAdmin, h.bulkUsersConfirm},
+		{"GET", "/k/{tenant}/projekt/{project}/roller", Tenant, tenantAdmin, h.projectRoles},
+		{"POST", "/k/{tenant}/projekt/{project}/roller", Tenant, tenantAdmin, h.projectRoleGrant},
+		{"POST", "/k/{tenant}/projekt/{project}/roller/{user}/ta-bort", Tenant, tenantAdmin, h.projectRoleRevoke},
 		// Caseload handover: an administrator moves a coordinator's young people to others.
 		{"GET", "/k/{tenant}/overlamning", Tenant, tenantAdmin, h.handoverPage},
 		{"POST", "/k/{tenant}/overlamning", Tenant, tenantAdmin, h.handover},
