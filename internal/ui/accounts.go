@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -80,27 +82,36 @@ func (h *Handler) renderBulkPreview(w http.ResponseWriter, r *http.Request, rows
 		h.fail(w, r, err)
 		return
 	}
+	// The rows wait in the session, not in the page: the confirmation is a
+	// small form whatever the list's size, and cannot carry other rows.
 	payload, err := json.Marshal(rows)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
+	sum := sha256.Sum256(payload)
+	h.sessions.Put(r.Context(), bulkUsersKey(o.ID), string(payload))
 	h.render(w, r, http.StatusOK, views.BulkUsers(h.page(r, "Användare från en lista"), views.BulkUsersView{
-		OrgKey: o.Key, OrgName: o.Name, Planned: planned, Counts: accounts.Count(planned), Payload: string(payload)}))
+		OrgKey: o.Key, OrgName: o.Name, Planned: planned, Counts: accounts.Count(planned), Payload: hex.EncodeToString(sum[:8])}))
 }
+
+// bulkUsersKey names the session's entry for the list previewed in org.
+func bulkUsersKey(org int) string { return "bulk_users_" + strconv.Itoa(org) }
 
 // bulkUsersConfirm gives the previewed list's new people their roles, in
 // one transaction that checks every row again.
 func (h *Handler) bulkUsersConfirm(w http.ResponseWriter, r *http.Request) {
-	if !h.readForm(w, r, 2<<20) {
-		return
-	}
-	var rows []accounts.Row
-	if err := json.Unmarshal([]byte(r.PostFormValue("rows")), &rows); err != nil || len(rows) == 0 || len(rows) > accounts.MaxRows {
-		h.bulkUsersRefused(w, r, "Listan kunde inte läsas. Ladda upp filen igen.")
+	if !h.readForm(w, r, 4096) {
 		return
 	}
 	o := orgFrom(r.Context())
+	payload := h.sessions.GetString(r.Context(), bulkUsersKey(o.ID))
+	sum := sha256.Sum256([]byte(payload))
+	var rows []accounts.Row
+	if payload == "" || r.PostFormValue("lista") != hex.EncodeToString(sum[:8]) || json.Unmarshal([]byte(payload), &rows) != nil {
+		h.bulkUsersRefused(w, r, "Listan du granskade finns inte längre (du har laddat upp en annan, eller bekräftat den redan). Ladda upp filen igen.")
+		return
+	}
 	var res accounts.Result
 	err := h.inTenant(r, func(tx db.Tx) (err error) {
 		res, err = accounts.CreateFromList(r.Context(), tx, o.Roles, rows)
@@ -110,6 +121,7 @@ func (h *Handler) bulkUsersConfirm(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	h.sessions.Remove(r.Context(), bulkUsersKey(o.ID))
 	msg := fmt.Sprintf("%s har fått behörighet i %s.", views.People(res.Created), o.Name)
 	if res.Existing+res.Refused > 0 {
 		msg += fmt.Sprintf(" %d rader hoppades över (fanns redan eller avvisades).", res.Existing+res.Refused)

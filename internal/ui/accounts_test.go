@@ -23,7 +23,7 @@ func (c *client) uploadUsers(name string, data []byte) response {
 	return res
 }
 
-var payloadRe = regexp.MustCompile(`name="rows" value="([^"]*)"`)
+var listTokenRe = regexp.MustCompile(`name="lista" value="([^"]*)"`)
 
 func TestBulkUsers(t *testing.T) {
 	t.Parallel()
@@ -57,11 +57,11 @@ func TestBulkUsers(t *testing.T) {
 		if users() != beforeUsers || audits() != beforeAudit {
 			t.Fatal("the preview wrote something")
 		}
-		m := payloadRe.FindStringSubmatch(res.Body)
+		m := listTokenRe.FindStringSubmatch(res.Body)
 		if m == nil {
 			t.Fatal("no confirm form")
 		}
-		res = admin.post("/k/1273/anvandare/lista/bekrafta", url.Values{"rows": {html.UnescapeString(m[1])}})
+		res = admin.post("/k/1273/anvandare/lista/bekrafta", url.Values{"lista": {m[1]}})
 		if res.Status != http.StatusSeeOther {
 			t.Fatalf("confirm: %d %s", res.Status, res.Body)
 		}
@@ -79,9 +79,10 @@ func TestBulkUsers(t *testing.T) {
 		if a.count(`SELECT count(*) FROM audit_events WHERE action = 'user.bulk_create' AND detail->>'created' = '2' AND detail->>'refused' = '4'`) != 1 {
 			t.Error("no user.bulk_create row with the counts")
 		}
-		// Confirming again creates nobody: the rows are checked anew.
-		res = admin.post("/k/1273/anvandare/lista/bekrafta", url.Values{"rows": {html.UnescapeString(m[1])}})
-		if res.Status != http.StatusSeeOther || users() != beforeUsers+2 {
+		// Confirming again writes nothing: the list is gone from the session.
+		beforeAudit = audits()
+		res = admin.post("/k/1273/anvandare/lista/bekrafta", url.Values{"lista": {m[1]}})
+		if res.Status != http.StatusUnprocessableEntity || users() != beforeUsers+2 || audits() != beforeAudit {
 			t.Errorf("second confirm: %d, users %d", res.Status, users()-beforeUsers)
 		}
 	})
@@ -134,16 +135,21 @@ func TestBulkUsers(t *testing.T) {
 		}
 	})
 
-	t.Run("ForgedConfirm", func(t *testing.T) {
-		// The posted rows are checked again: a role the administrator may
-		// not give is refused whatever the form says.
-		before := users()
-		res := admin.post("/k/1273/anvandare/lista/bekrafta", url.Values{"rows": {`[{"line":2,"email":"x@osby.se","name":"X","roles":"systemadministratör"}]`}})
-		if res.Status != http.StatusSeeOther || users() != before {
-			t.Errorf("forged confirm: %d, %d new users", res.Status, users()-before)
+	t.Run("StaleConfirm", func(t *testing.T) {
+		// A confirmation names the list it previewed; another list's, or
+		// none, writes nothing.
+		res := admin.uploadUsers("en.csv", []byte("E-post;Namn;Roll\nny.person@osby.se;Ny Person;samordnare\n"))
+		if res.Status != http.StatusOK {
+			t.Fatalf("preview: %d", res.Status)
 		}
-		if res := admin.post("/k/1273/anvandare/lista/bekrafta", url.Values{"rows": {"inte json"}}); res.Status != http.StatusUnprocessableEntity {
-			t.Errorf("garbled rows: %d, want 422", res.Status)
+		before, beforeAudit := users(), audits()
+		for _, token := range []string{"", "0000000000000000"} {
+			if res := admin.post("/k/1273/anvandare/lista/bekrafta", url.Values{"lista": {token}}); res.Status != http.StatusUnprocessableEntity {
+				t.Errorf("token %q: %d, want 422", token, res.Status)
+			}
+		}
+		if users() != before || audits() != beforeAudit {
+			t.Error("a stale confirmation wrote something")
 		}
 	})
 
