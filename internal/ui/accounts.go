@@ -6,9 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -18,7 +16,6 @@ import (
 	"github.com/kaa-plattform/kaa/internal/accounts"
 	"github.com/kaa-plattform/kaa/internal/auth"
 	"github.com/kaa-plattform/kaa/internal/db"
-	"github.com/kaa-plattform/kaa/internal/kaalist"
 	"github.com/kaa-plattform/kaa/internal/ui/views"
 )
 
@@ -38,28 +35,11 @@ func (h *Handler) bulkUsersRefused(w http.ResponseWriter, r *http.Request, msg s
 // bulkUsersPreview reads an uploaded list and shows what confirming it
 // would do; nothing is written.
 func (h *Handler) bulkUsersPreview(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, kaalist.MaxBytes+64<<10)
-	var tooBig *http.MaxBytesError
-	switch err := r.ParseMultipartForm(8 << 20); {
-	case errors.As(err, &tooBig):
-		h.bulkUsersRefused(w, r, "Filen är för stor (högst 5 MB).")
-		return
-	case err != nil:
-		h.badForm(w, r, err)
+	name, data, ok := h.readUpload(w, r, func(msg string) { h.bulkUsersRefused(w, r, msg) })
+	if !ok {
 		return
 	}
-	file, hdr, err := r.FormFile("file")
-	if err != nil {
-		h.bulkUsersRefused(w, r, "Välj en fil att ladda upp.")
-		return
-	}
-	defer file.Close()
-	data, err := io.ReadAll(io.LimitReader(file, kaalist.MaxBytes+1))
-	if err != nil {
-		h.bulkUsersRefused(w, r, "Filen kunde inte läsas. Försök igen.")
-		return
-	}
-	rows, err := accounts.ReadList(filepath.Base(hdr.Filename), data)
+	rows, err := accounts.ReadList(name, data)
 	var le *accounts.ListError
 	if errors.As(err, &le) {
 		h.bulkUsersRefused(w, r, le.Msg)
