@@ -41,6 +41,7 @@ func TestJourneyBulkUsersAndProjectLeader(t *testing.T) {
 	k.press(`main form button[type="submit"]`, chromedp.WaitVisible(chromedp.CSS(`[data-testid="bulk-preview"]`)))
 	k.waitText(`[data-testid="bulk-counts"]`, "2 personer får behörighet")
 	k.waitText(`[data-testid="bulk-preview"]`, "Okänd roll ”läsbehörig”")
+	axeAudit(t, ctx, "the preview of a list of users")
 	if n := a.count(`SELECT count(*) FROM users WHERE email LIKE '%@kristianstad.se'`); n != 0 {
 		t.Fatalf("the preview created %d accounts", n)
 	}
@@ -54,6 +55,7 @@ func TestJourneyBulkUsersAndProjectLeader(t *testing.T) {
 	k.pick("role", "project_leader")
 	k.press(`form[action$="/roller"] button[type="submit"]`, nil)
 	k.waitText(".flash", "lisa.lind@kristianstad.se är projektledare i Within")
+	axeAudit(t, ctx, "the project's roles")
 	if got := k.text(`[data-testid="project-roles"]`); !strings.Contains(got, "Lisa Lind") {
 		t.Errorf("the roles table says %q", got)
 	}
