@@ -22,6 +22,8 @@ import (
 // bulkUsers shows the form for a list of users (docs/design/accounts.md).
 func (h *Handler) bulkUsers(w http.ResponseWriter, r *http.Request) {
 	o := orgFrom(r.Context())
+	// A fresh start lets go of a list previewed and left.
+	h.sessions.Remove(r.Context(), bulkUsersKey(o.ID))
 	h.render(w, r, http.StatusOK, views.BulkUsers(h.page(r, "Användare från en lista"), views.BulkUsersView{OrgKey: o.Key, OrgName: o.Name}))
 }
 
