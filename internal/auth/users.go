@@ -252,10 +252,17 @@ type NewUser struct {
 // tenant's audit log, so an administrator cannot tell whether the address had
 // an account elsewhere. Returns ErrConflict when the account already holds a
 // role here and ErrSystemAdmin for a system administrator's account.
+//
+// With u.Password empty a new account is an invited one: it has no password
+// (no password matches an empty hash) until the person sets one through a
+// reset link or signs in through the organisation's identity provider. The
+// bulk list (internal/accounts) creates accounts this way.
 func CreateTenantUser(ctx context.Context, tx db.Tx, u NewUser) (id int, existed bool, err error) {
-	hash, err := HashPassword(u.Password)
-	if err != nil {
-		return 0, false, err
+	var hash string
+	if u.Password != "" {
+		if hash, err = HashPassword(u.Password); err != nil {
+			return 0, false, err
+		}
 	}
 	var systemAdmin bool
 	err = tx.QueryRow(ctx, `SELECT id, is_system_admin FROM users WHERE email = $1`, u.Email).Scan(&id, &systemAdmin)

@@ -397,6 +397,7 @@ func TestAccessibility(t *testing.T) {
 		a.orgID("1273"), pid, a.userID("samordnare@osby.demo")); err != nil {
 		t.Fatal(err)
 	}
+	visit("/k/1273/anvandare/lista")
 	visit("/k/1273/overlamning")
 	visit(fmt.Sprintf("/k/1273/overlamning?fran=%d", a.userID("samordnare@osby.demo")))
 	visit("/k/1273/loggkontroll?stickprov=1")
@@ -405,6 +406,7 @@ func TestAccessibility(t *testing.T) {
 	visit(fmt.Sprintf("/k/1273/registerutdrag/%d", pid))
 	signIn("admin@kristianstad.demo")
 	visit("/k/1290/projekt/within")
+	visit("/k/1290/projekt/within/roller")
 	signIn("systemadmin@kaa.demo")
 	visit("/admin/")
 	// The code step of a two-factor sign-in, also with a wrong code.

@@ -68,25 +68,8 @@ func (h *Handler) importUpload(w http.ResponseWriter, r *http.Request) {
 		}
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, kaalist.MaxBytes+64<<10)
-	var tooBig *http.MaxBytesError
-	switch err := r.ParseMultipartForm(32 << 20); {
-	case errors.As(err, &tooBig):
-		h.importRefused(w, r, "Filen är för stor (högst 5 MB). Dela upp listan i flera filer.")
-		return
-	case err != nil:
-		h.badForm(w, r, err)
-		return
-	}
-	file, hdr, err := r.FormFile("file")
-	if err != nil {
-		h.importRefused(w, r, "Välj en fil att ladda upp.")
-		return
-	}
-	defer file.Close()
-	data, err := io.ReadAll(io.LimitReader(file, kaalist.MaxBytes+1))
-	if err != nil {
-		h.importRefused(w, r, "Filen kunde inte läsas. Försök igen.")
+	name, data, ok := h.readUpload(w, r, func(msg string) { h.importRefused(w, r, msg) })
+	if !ok {
 		return
 	}
 	// The slot is taken once the upload has arrived, so that a slow sender
@@ -96,7 +79,6 @@ func (h *Handler) importUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer leave()
-	name := filepath.Base(hdr.Filename)
 	table, err := kaalist.ReadWith(name, data, kaalist.Options{Encoding: encodingParam(r.FormValue("encoding"))})
 	data = nil // the rows are kept, not the file
 	var fe *kaalist.FileError
@@ -118,6 +100,35 @@ func (h *Handler) importUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("%s/%d", h.importBase(r), id), http.StatusSeeOther)
+}
+
+// readUpload reads the multipart form's file (field "file") of at most
+// kaalist.MaxBytes, and returns its base name and bytes. A file too large, or
+// none, is answered with refuse(message); a body that is no form with
+// badForm; then ok is false.
+func (h *Handler) readUpload(w http.ResponseWriter, r *http.Request, refuse func(msg string)) (name string, data []byte, ok bool) {
+	r.Body = http.MaxBytesReader(w, r.Body, kaalist.MaxBytes+64<<10)
+	var tooBig *http.MaxBytesError
+	switch err := r.ParseMultipartForm(32 << 20); {
+	case errors.As(err, &tooBig):
+		refuse("Filen är för stor (högst 5 MB). Dela upp listan i flera filer.")
+		return "", nil, false
+	case err != nil:
+		h.badForm(w, r, err)
+		return "", nil, false
+	}
+	file, hdr, err := r.FormFile("file")
+	if err != nil {
+		refuse("Välj en fil att ladda upp.")
+		return "", nil, false
+	}
+	defer file.Close()
+	data, err = io.ReadAll(io.LimitReader(file, kaalist.MaxBytes+1))
+	if err != nil {
+		refuse("Filen kunde inte läsas. Försök igen.")
+		return "", nil, false
+	}
+	return filepath.Base(hdr.Filename), data, true
 }
 
 // loadImport reads the rows of upload {iid} of the signed-in user; confirm

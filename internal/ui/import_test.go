@@ -45,6 +45,11 @@ func (c *client) uploadTo(key, name string, data []byte) (response, error) {
 
 // uploadFields posts a file with other form fields (the encoding).
 func (c *client) uploadFields(key, name string, data []byte, fields map[string]string) (response, error) {
+	return c.sendFile("/k/"+key+"/deltagare/import", name, data, fields)
+}
+
+// sendFile posts a file (field "file") and other fields to path as a browser would.
+func (c *client) sendFile(path, name string, data []byte, fields map[string]string) (response, error) {
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	for k, v := range fields {
@@ -53,7 +58,7 @@ func (c *client) uploadFields(key, name string, data []byte, fields map[string]s
 	fw, _ := mw.CreateFormFile("file", name)
 	fw.Write(data)
 	mw.Close()
-	req, _ := http.NewRequest("POST", c.a.srv.URL+"/k/"+key+"/deltagare/import", &body)
+	req, _ := http.NewRequest("POST", c.a.srv.URL+path, &body)
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	res, err := c.c.Do(req)
 	if err != nil {

@@ -78,6 +78,13 @@ func (h *Handler) Routes() []Route {
 		{"POST", "/k/{tenant}/anvandare/{user}/inaktivera", Tenant, tenantAdmin, h.userDeactivate},
 		// An administrator resets a user's second factor (docs/design/reset.md).
 		{"POST", "/k/{tenant}/anvandare/{user}/tvastegs", Tenant, tenantAdmin, h.userResetTwoFactor},
+		// Accounts from a list, and project roles in the product (docs/design/accounts.md).
+		{"GET", "/k/{tenant}/anvandare/lista", Tenant, tenantAdmin, h.bulkUsers},
+		{"POST", "/k/{tenant}/anvandare/lista", Tenant, tenantAdmin, h.bulkUsersPreview},
+		{"POST", "/k/{tenant}/anvandare/lista/bekrafta", Tenant, tenantAdmin, h.bulkUsersConfirm},
+		{"GET", "/k/{tenant}/projekt/{project}/roller", Tenant, tenantAdmin, h.projectRoles},
+		{"POST", "/k/{tenant}/projekt/{project}/roller", Tenant, tenantAdmin, h.projectRoleGrant},
+		{"POST", "/k/{tenant}/projekt/{project}/roller/{user}/ta-bort", Tenant, tenantAdmin, h.projectRoleRevoke},
 		// Caseload handover: an administrator moves a coordinator's young people to others.
 		{"GET", "/k/{tenant}/overlamning", Tenant, tenantAdmin, h.handoverPage},
 		{"POST", "/k/{tenant}/overlamning", Tenant, tenantAdmin, h.handover},
