@@ -207,6 +207,10 @@ func (h *Handler) projectRoleRevoke(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	role := auth.Role(r.PostFormValue("role"))
+	if role != auth.ProjectLeader && role != auth.Evaluator {
+		h.renderError(w, r, http.StatusUnprocessableEntity, "Rollen kunde inte läsas", "Välj projektledare eller utvärderare.")
+		return
+	}
 	err = db.InGlobal(r.Context(), h.pool, principalFrom(r.Context()).UserID, func(tx pgx.Tx) error {
 		return accounts.RevokeProjectRole(r.Context(), tx, p.ID, uid, role)
 	})

@@ -61,13 +61,6 @@ func encodingParam(s string) string {
 // any transaction, and keeps the rows (never the file) for the preview.
 func (h *Handler) importUpload(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "multipart/form-data" {
-		// A form with no file in it: read as any form, then asked for the file.
-		if h.readForm(w, r, 4096) {
-			h.importRefused(w, r, "Välj en fil att ladda upp.")
-		}
-		return
-	}
 	name, data, ok := h.readUpload(w, r, func(msg string) { h.importRefused(w, r, msg) })
 	if !ok {
 		return
@@ -107,6 +100,13 @@ func (h *Handler) importUpload(w http.ResponseWriter, r *http.Request) {
 // none, is answered with refuse(message); a body that is no form with
 // badForm; then ok is false.
 func (h *Handler) readUpload(w http.ResponseWriter, r *http.Request, refuse func(msg string)) (name string, data []byte, ok bool) {
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "multipart/form-data" {
+		// A form with no file in it: read as any form, then asked for the file.
+		if h.readForm(w, r, 4096) {
+			refuse("Välj en fil att ladda upp.")
+		}
+		return "", nil, false
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, kaalist.MaxBytes+64<<10)
 	var tooBig *http.MaxBytesError
 	switch err := r.ParseMultipartForm(32 << 20); {
