@@ -25,12 +25,18 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON scim_tokens TO kaa_app;
 CREATE TABLE scim_users (
     tenant_id    integer NOT NULL REFERENCES orgs (id),
     user_id      integer NOT NULL REFERENCES users (id),
+    -- userName as the identity provider knows it (Entra: userPrincipalName),
+    -- which need not be the account's e-mail address.
+    user_name    text NOT NULL CHECK (length(user_name) BETWEEN 1 AND 200),
     external_id  text CHECK (length(external_id) BETWEEN 1 AND 200),
+    given_name   text NOT NULL DEFAULT '' CHECK (length(given_name) <= 100),
+    family_name  text NOT NULL DEFAULT '' CHECK (length(family_name) <= 100),
     active       boolean NOT NULL DEFAULT true,
     created_at   timestamptz NOT NULL DEFAULT now(),
     updated_at   timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (tenant_id, user_id),
-    UNIQUE (tenant_id, external_id)
+    UNIQUE (tenant_id, external_id),
+    UNIQUE (tenant_id, user_name)
 );
 ALTER TABLE scim_users ENABLE ROW LEVEL SECURITY;
 ALTER TABLE scim_users FORCE ROW LEVEL SECURITY;

@@ -201,7 +201,10 @@ func (h *Handler) Routes() []Route {
 func (h *Handler) Router() http.Handler {
 	r := chi.NewRouter()
 	r.Use(h.requestID, h.logRequests, h.recoverPanic, h.securityHeaders,
-		h.sessions.LoadAndSave, h.crossOrigin, h.authenticate)
+		skipForSCIM(h.sessions.LoadAndSave), skipForSCIM(h.crossOrigin), skipForSCIM(h.authenticate))
+	// SCIM 2.0 provisioning by an organisation's identity provider, with its
+	// bearer token instead of a session (docs/design/scim.md).
+	r.Mount("/scim/v2", h.scimRouter())
 	r.NotFound(h.notFound)
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
 		h.renderError(w, r, http.StatusMethodNotAllowed, "Det går inte att göra så här", "Sidan finns, men inte för den här typen av anrop.")
