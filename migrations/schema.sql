@@ -1746,11 +1746,17 @@ ALTER TABLE ONLY public.scim_tokens FORCE ROW LEVEL SECURITY;
 CREATE TABLE public.scim_users (
     tenant_id integer NOT NULL,
     user_id integer NOT NULL,
+    user_name text NOT NULL,
     external_id text,
+    given_name text DEFAULT ''::text NOT NULL,
+    family_name text DEFAULT ''::text NOT NULL,
     active boolean DEFAULT true NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    CONSTRAINT scim_users_external_id_check CHECK (((length(external_id) >= 1) AND (length(external_id) <= 200)))
+    CONSTRAINT scim_users_external_id_check CHECK (((length(external_id) >= 1) AND (length(external_id) <= 200))),
+    CONSTRAINT scim_users_family_name_check CHECK ((length(family_name) <= 100)),
+    CONSTRAINT scim_users_given_name_check CHECK ((length(given_name) <= 100)),
+    CONSTRAINT scim_users_user_name_check CHECK (((length(user_name) >= 1) AND (length(user_name) <= 200)))
 );
 
 ALTER TABLE ONLY public.scim_users FORCE ROW LEVEL SECURITY;
@@ -2127,6 +2133,11 @@ ALTER TABLE ONLY public.scim_users
 
 ALTER TABLE ONLY public.scim_users
     ADD CONSTRAINT scim_users_tenant_id_external_id_key UNIQUE (tenant_id, external_id);
+
+-- Name: scim_users scim_users_tenant_id_user_name_key; Type: CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.scim_users
+    ADD CONSTRAINT scim_users_tenant_id_user_name_key UNIQUE (tenant_id, user_name);
 
 -- Name: security_events security_events_pkey; Type: CONSTRAINT; Schema: public
 

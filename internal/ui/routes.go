@@ -71,6 +71,10 @@ func (h *Handler) Routes() []Route {
 		{"GET", "/k/{tenant}/anvandare/{user}", Tenant, tenantAdmin, h.userEdit},
 		{"POST", "/k/{tenant}/anvandare/{user}/roller", Tenant, tenantAdmin, h.userRoles},
 		{"POST", "/k/{tenant}/anvandare/{user}/inaktivera", Tenant, tenantAdmin, h.userDeactivate},
+		// Issue 21, SCIM: the token of the organisation's identity provider (docs/design/scim.md).
+		{"GET", "/k/{tenant}/kontohantering", Tenant, tenantAdmin, h.scimTokenPage},
+		{"POST", "/k/{tenant}/kontohantering", Tenant, tenantAdmin, h.scimTokenCreate},
+		{"POST", "/k/{tenant}/kontohantering/ta-bort", Tenant, tenantAdmin, h.scimTokenRevoke},
 		// Caseload handover: an administrator moves a coordinator's young people to others.
 		{"GET", "/k/{tenant}/overlamning", Tenant, tenantAdmin, h.handoverPage},
 		{"POST", "/k/{tenant}/overlamning", Tenant, tenantAdmin, h.handover},
