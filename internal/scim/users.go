@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -217,12 +218,17 @@ func update(ctx context.Context, tx db.Tx, c Client, id int, change func(Input) 
 	if err := conflict(ctx, tx, in, id); err != nil {
 		return User{}, err
 	}
+	old := cur.input()
+	// A name made from the given and family names follows them, unless the
+	// identity provider now sends a displayName of its own.
+	if in.DisplayName == cur.name && strings.TrimSpace(old.GivenName+" "+old.FamilyName) == cur.name {
+		in.DisplayName = ""
+	}
 	email, name, err := in.account()
 	if err != nil {
 		return User{}, err
 	}
 	var changed []string
-	old := cur.input()
 	for _, f := range []struct {
 		attr string
 		a, b string
