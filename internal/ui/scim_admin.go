@@ -33,6 +33,9 @@ func (h *Handler) renderSCIMPage(w http.ResponseWriter, r *http.Request, newToke
 // scimTokenCreate makes or replaces the token and shows it on the answer
 // itself, never in a redirect or the session, so it is seen once.
 func (h *Handler) scimTokenCreate(w http.ResponseWriter, r *http.Request) {
+	if !h.readForm(w, r, 1024) {
+		return
+	}
 	var token string
 	err := h.inTenant(r, func(tx db.Tx) (err error) {
 		token, err = scim.NewToken(r.Context(), tx)
@@ -46,6 +49,9 @@ func (h *Handler) scimTokenCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) scimTokenRevoke(w http.ResponseWriter, r *http.Request) {
+	if !h.readForm(w, r, 1024) {
+		return
+	}
 	if err := h.inTenant(r, func(tx db.Tx) error { return scim.RevokeToken(r.Context(), tx) }); err != nil {
 		h.fail(w, r, err)
 		return
