@@ -16,7 +16,7 @@ import (
 // SCIM endpoint in Microsoft Entra ID", learn.microsoft.com/entra/identity/
 // app-provisioning/use-scim-to-provision-users-and-groups, sections "User
 // Operations" and "Compliance with SCIM 2.0"; docs/design/scim.md). The
-// bodies are quoted as published; only the ids the server gave are filled in.
+// "User Operations" bodies are quoted as published.
 
 // entraCreateUser is the doc's "Create User" request.
 const entraCreateUser = `{
@@ -83,16 +83,17 @@ const entraDisableUser = `{
     ]
 }`
 
-// entraEnableUserOld is how Entra enabled a user before its SCIM fixes
-// (the doc's "Compliance" section, behaviour without the feature flag
-// aadOptscim062020): the boolean as a string.
+// entraEnableUserOld is the shape the doc's "Compliance" section says Entra
+// sent before its SCIM fixes (without the feature flag aadOptscim062020):
+// the boolean as a string. Built after that description, not quoted.
 const entraEnableUserOld = `{
     "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
     "Operations": [{"op": "Replace", "path": "active", "value": "True"}]
 }`
 
-// entraPatchNoPath is the doc's "Compliance" example of several attributes
-// replaced in one operation without a path: a value object whose keys are paths.
+// entraPatchNoPath is the shape the doc's "Compliance" section describes
+// for several attributes replaced in one operation without a path: a value
+// object whose keys are attribute paths. The values are ours.
 const entraPatchNoPath = `{
     "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
     "Operations": [{
