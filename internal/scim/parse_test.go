@@ -76,9 +76,21 @@ func TestTenantOf(t *testing.T) {
 	if id, ok := TenantOf("kaa-scim-12-abc"); !ok || id != 12 {
 		t.Errorf("kaa-scim-12-abc: %d %v", id, ok)
 	}
-	for _, s := range []string{"", "kaa-scim-", "kaa-scim-x-abc", "kaa-scim-0-abc", "kaa-scim-12", "Bearer kaa-scim-1-a"} {
+	for _, s := range []string{"", "kaa-scim-", "kaa-scim-x-abc", "kaa-scim-0-abc", "kaa-scim-12", "Bearer kaa-scim-1-a", "kaa-scim-99999999999-a"} {
 		if _, ok := TenantOf(s); ok {
 			t.Errorf("%q read as a tenant", s)
+		}
+	}
+}
+
+func TestParseID(t *testing.T) {
+	t.Parallel()
+	if id, ok := ParseID("42"); !ok || id != 42 {
+		t.Errorf("42: %d %v", id, ok)
+	}
+	for _, s := range []string{"", "0", "-1", "042", "4x", "99999999999", "2147483648"} {
+		if _, ok := ParseID(s); ok {
+			t.Errorf("%q read as an id", s)
 		}
 	}
 }

@@ -104,8 +104,8 @@ func TenantOf(token string) (int, bool) {
 	if !ok {
 		return 0, false
 	}
-	n, err := strconv.Atoi(id)
-	return n, err == nil && n > 0
+	n, err := strconv.ParseInt(id, 10, 32)
+	return int(n), err == nil && n > 0
 }
 
 // Authenticate checks a bearer token in the tenant it names and notes its use.

@@ -101,8 +101,8 @@ func get(ctx context.Context, tx db.Tx, id int) (row, error) {
 
 // ParseID reads a SCIM id; anything but a positive number is no account.
 func ParseID(s string) (int, bool) {
-	id, err := strconv.Atoi(s)
-	return id, err == nil && id > 0 && strconv.Itoa(id) == s
+	id, err := strconv.ParseInt(s, 10, 32)
+	return int(id), err == nil && id > 0 && strconv.FormatInt(id, 10) == s
 }
 
 // Refused writes to the tenant's audit log that its identity provider asked
