@@ -115,7 +115,7 @@ func scimToken(t *testing.T, a *app, tenant, adminEmail string) string {
 	if res.Status != http.StatusOK {
 		t.Fatalf("make token: %d", res.Status)
 	}
-	m := regexp.MustCompile(`value="(kaa-scim-[^"]+)"`).FindStringSubmatch(res.Body)
+	m := regexp.MustCompile(`>(kaa-scim-[^<]+)</textarea>`).FindStringSubmatch(res.Body)
 	if m == nil {
 		t.Fatal("the new token is not on the page")
 	}
