@@ -234,13 +234,8 @@ func (h *Handler) scimGet(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) scimReplace(w http.ResponseWriter, r *http.Request) {
-	body, ok := scimBody(w, r)
+	in, ok := scimUserBody(w, r)
 	if !ok {
-		return
-	}
-	in, err := scim.ParseUser(body)
-	if err != nil {
-		scimError(w, err)
 		return
 	}
 	h.scimUser(w, r, http.StatusOK, func(tx db.Tx, id int) (scim.User, error) {
@@ -265,17 +260,12 @@ func (h *Handler) scimDelete(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) scimCreate(w http.ResponseWriter, r *http.Request) {
-	body, ok := scimBody(w, r)
+	in, ok := scimUserBody(w, r)
 	if !ok {
 		return
 	}
-	in, err := scim.ParseUser(body)
-	if err != nil {
-		scimError(w, err)
-		return
-	}
 	var u scim.User
-	err = h.scimTx(r, func(tx db.Tx) (err error) {
+	err := h.scimTx(r, func(tx db.Tx) (err error) {
 		u, err = scim.Create(r.Context(), tx, scimClientFrom(r.Context()), in)
 		return err
 	})
@@ -286,6 +276,20 @@ func (h *Handler) scimCreate(w http.ResponseWriter, r *http.Request) {
 	h.scimLocation(&u)
 	w.Header().Set("Location", u.Meta.Location)
 	scimJSON(w, http.StatusCreated, u)
+}
+
+// scimUserBody reads the User resource of a POST or PUT.
+func scimUserBody(w http.ResponseWriter, r *http.Request) (scim.Input, bool) {
+	body, ok := scimBody(w, r)
+	if !ok {
+		return scim.Input{}, false
+	}
+	in, err := scim.ParseUser(body)
+	if err != nil {
+		scimError(w, err)
+		return scim.Input{}, false
+	}
+	return in, true
 }
 
 // scimBody reads the capped body; too large is 413.
