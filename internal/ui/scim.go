@@ -128,7 +128,7 @@ func (h *Handler) scimAuthenticate(next http.Handler) http.Handler {
 			h.scimFail(w, r, err)
 			return
 		}
-		release, ok := h.scimLimit.acquire(ctx, c.TenantID)
+		release, ok := h.scimGate.acquire(ctx, c.TenantID)
 		if !ok {
 			w.Header().Set("Retry-After", strconv.Itoa(int(scimQueueWait.Seconds())))
 			scimError(w, &scim.Error{Status: http.StatusTooManyRequests, Detail: "too many requests at once; try again"})

@@ -20,18 +20,18 @@ import (
 
 // Handler holds what every handler needs. It is built once in main.
 type Handler struct {
-	pool      *pgxpool.Pool
-	sessions  *scs.SessionManager
-	log       *slog.Logger
-	cfg       config.Config
-	assets    *web.Assets
-	throttle  auth.Throttle
-	metrics   *metrics
-	store     *pgxstore.PostgresStore
-	oidc      oidcClient
-	imports   *importSlots
-	sms       *sms.Sender // nil when SMS is not set up
-	scimLimit scimLimiter
+	pool     *pgxpool.Pool
+	sessions *scs.SessionManager
+	log      *slog.Logger
+	cfg      config.Config
+	assets   *web.Assets
+	throttle auth.Throttle
+	metrics  *metrics
+	store    *pgxstore.PostgresStore
+	oidc     oidcClient
+	imports  *importSlots
+	sms      *sms.Sender // nil when SMS is not set up
+	scimGate scimLimiter // SCIM requests of each organisation at once
 }
 
 // New builds the web interface on pool, which must connect as the serving role.
