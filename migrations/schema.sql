@@ -1,4 +1,4 @@
--- The schema after every migration (up to 000044), as pg_dump of PostgreSQL 15
+-- The schema after every migration (up to 000046), as pg_dump of PostgreSQL 15
 -- prints it (--schema-only, with grants, row-level security policies and the
 -- owners other than the migrating role), normalised. Written by
 -- `make schema` from a freshly migrated database: do not edit it by hand.
@@ -1738,6 +1738,41 @@ ALTER TABLE public.school_systems ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTI
     CACHE 1
 );
 
+-- Name: scim_tokens; Type: TABLE; Schema: public
+
+CREATE TABLE public.scim_tokens (
+    tenant_id integer NOT NULL,
+    token_hash bytea NOT NULL,
+    default_role text DEFAULT 'coordinator'::text NOT NULL,
+    created_by integer,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_used_at timestamp with time zone,
+    CONSTRAINT scim_tokens_default_role_check CHECK ((default_role = 'coordinator'::text)),
+    CONSTRAINT scim_tokens_token_hash_check CHECK ((length(token_hash) = 32))
+);
+
+ALTER TABLE ONLY public.scim_tokens FORCE ROW LEVEL SECURITY;
+
+-- Name: scim_users; Type: TABLE; Schema: public
+
+CREATE TABLE public.scim_users (
+    tenant_id integer NOT NULL,
+    user_id integer NOT NULL,
+    user_name text NOT NULL,
+    external_id text,
+    given_name text DEFAULT ''::text NOT NULL,
+    family_name text DEFAULT ''::text NOT NULL,
+    active boolean DEFAULT true NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT scim_users_external_id_check CHECK (((length(external_id) >= 1) AND (length(external_id) <= 200))),
+    CONSTRAINT scim_users_family_name_check CHECK ((length(family_name) <= 100)),
+    CONSTRAINT scim_users_given_name_check CHECK ((length(given_name) <= 100)),
+    CONSTRAINT scim_users_user_name_check CHECK (((length(user_name) >= 1) AND (length(user_name) <= 200)))
+);
+
+ALTER TABLE ONLY public.scim_users FORCE ROW LEVEL SECURITY;
+
 -- Name: security_events; Type: TABLE; Schema: public
 
 CREATE TABLE public.security_events (
@@ -2101,6 +2136,26 @@ ALTER TABLE ONLY public.school_systems
 
 ALTER TABLE ONLY public.school_systems
     ADD CONSTRAINT school_systems_tenant_id_name_key UNIQUE (tenant_id, name);
+
+-- Name: scim_tokens scim_tokens_pkey; Type: CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.scim_tokens
+    ADD CONSTRAINT scim_tokens_pkey PRIMARY KEY (tenant_id);
+
+-- Name: scim_users scim_users_pkey; Type: CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.scim_users
+    ADD CONSTRAINT scim_users_pkey PRIMARY KEY (tenant_id, user_id);
+
+-- Name: scim_users scim_users_tenant_id_external_id_key; Type: CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.scim_users
+    ADD CONSTRAINT scim_users_tenant_id_external_id_key UNIQUE (tenant_id, external_id);
+
+-- Name: scim_users scim_users_tenant_id_user_name_key; Type: CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.scim_users
+    ADD CONSTRAINT scim_users_tenant_id_user_name_key UNIQUE (tenant_id, user_name);
 
 -- Name: security_events security_events_pkey; Type: CONSTRAINT; Schema: public
 
@@ -2739,6 +2794,26 @@ ALTER TABLE ONLY public.school_systems
 ALTER TABLE ONLY public.school_systems
     ADD CONSTRAINT school_systems_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.orgs(id);
 
+-- Name: scim_tokens scim_tokens_created_by_fkey; Type: FK CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.scim_tokens
+    ADD CONSTRAINT scim_tokens_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users(id);
+
+-- Name: scim_tokens scim_tokens_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.scim_tokens
+    ADD CONSTRAINT scim_tokens_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.orgs(id);
+
+-- Name: scim_users scim_users_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.scim_users
+    ADD CONSTRAINT scim_users_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.orgs(id);
+
+-- Name: scim_users scim_users_user_id_fkey; Type: FK CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.scim_users
+    ADD CONSTRAINT scim_users_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id);
+
 -- Name: security_events security_events_project_id_fkey; Type: FK CONSTRAINT; Schema: public
 
 ALTER TABLE ONLY public.security_events
@@ -2971,6 +3046,14 @@ ALTER TABLE public.scb_files ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE public.school_systems ENABLE ROW LEVEL SECURITY;
 
+-- Name: scim_tokens; Type: ROW SECURITY; Schema: public
+
+ALTER TABLE public.scim_tokens ENABLE ROW LEVEL SECURITY;
+
+-- Name: scim_users; Type: ROW SECURITY; Schema: public
+
+ALTER TABLE public.scim_users ENABLE ROW LEVEL SECURITY;
+
 -- Name: sms_messages; Type: ROW SECURITY; Schema: public
 
 ALTER TABLE public.sms_messages ENABLE ROW LEVEL SECURITY;
@@ -3078,6 +3161,14 @@ CREATE POLICY tenant_isolation ON public.scb_files USING ((tenant_id = public.ap
 -- Name: school_systems tenant_isolation; Type: POLICY; Schema: public
 
 CREATE POLICY tenant_isolation ON public.school_systems USING ((tenant_id = public.app_tenant_id())) WITH CHECK ((tenant_id = public.app_tenant_id()));
+
+-- Name: scim_tokens tenant_isolation; Type: POLICY; Schema: public
+
+CREATE POLICY tenant_isolation ON public.scim_tokens USING ((tenant_id = public.app_tenant_id())) WITH CHECK ((tenant_id = public.app_tenant_id()));
+
+-- Name: scim_users tenant_isolation; Type: POLICY; Schema: public
+
+CREATE POLICY tenant_isolation ON public.scim_users USING ((tenant_id = public.app_tenant_id())) WITH CHECK ((tenant_id = public.app_tenant_id()));
 
 -- Name: sms_messages tenant_isolation; Type: POLICY; Schema: public
 
@@ -3531,6 +3622,14 @@ GRANT SELECT,DELETE ON TABLE public.scb_files TO kaa_retention;
 -- Name: TABLE school_systems; Type: ACL; Schema: public
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.school_systems TO kaa_app;
+
+-- Name: TABLE scim_tokens; Type: ACL; Schema: public
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.scim_tokens TO kaa_app;
+
+-- Name: TABLE scim_users; Type: ACL; Schema: public
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.scim_users TO kaa_app;
 
 -- Name: TABLE security_events; Type: ACL; Schema: public
 

@@ -364,6 +364,8 @@ func seedTwoTenants(t *testing.T, d *pgtest.DB) (a, b int) {
 			`INSERT INTO audit_events (tenant_id, action, user_id) VALUES ($1, 'test.seed', $2)`,
 			`INSERT INTO imports (tenant_id, created_by, filename, content) VALUES ($1, $2, 'lista.csv', '{}')`,
 			`INSERT INTO school_systems (tenant_id, name, base_url, token_url, client_id, client_secret, created_by) VALUES ($1, 'Skolsystem', 'https://s.invalid/v2.0', 'https://s.invalid/token', 'kaa', 'kaa1:test:x', $2) ON CONFLICT DO NOTHING`,
+			`INSERT INTO scim_tokens (tenant_id, token_hash, created_by) VALUES ($1, sha256(convert_to('scim' || $1::int, 'UTF8')), $2) ON CONFLICT DO NOTHING`,
+			`INSERT INTO scim_users (tenant_id, user_id, user_name, external_id) VALUES ($1, $2, 'catalog@test.invalid', 'entra-' || $1::int) ON CONFLICT DO NOTHING`,
 			`INSERT INTO tenant_settings (tenant_id) SELECT $1 WHERE $2::int IS NOT NULL ON CONFLICT DO NOTHING`,
 			`INSERT INTO retention_policies (tenant_id, kaa_months, project_months, unenrolled_months) SELECT $1, 24, 120, 6 WHERE $2::int IS NOT NULL ON CONFLICT DO NOTHING`,
 			`INSERT INTO retention_decisions (tenant_id, reference, decided_on, decided_by, kaa_months, project_months, unenrolled_months, recorded_by)

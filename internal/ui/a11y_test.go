@@ -383,6 +383,9 @@ func TestAccessibility(t *testing.T) {
 	}
 	visit("/k/1273/skolsystem")
 	visit(fmt.Sprintf("/k/1273/skolsystem/%d", sid))
+	visit("/k/1273/kontohantering") // no SCIM token (docs/design/scim.md)
+	here("the new SCIM token, shown once", chromedp.Click(chromedp.CSS(`main form[action$="/kontohantering"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-testid="new-token"]`)))
 	visit("/k/1273/gallring") // no gallringsbeslut
 	if _, err := a.db.Owner.Exec(context.Background(), `INSERT INTO retention_decisions (tenant_id, reference, decided_on, decided_by,
 		kaa_months, project_months, unenrolled_months, recorded_by) VALUES ($1, 'BUN 2026/17', '2026-11-20', 'Barn- och utbildningsnämnden', 24, 120, 6, $2)`,

@@ -85,6 +85,10 @@ func (h *Handler) Routes() []Route {
 		{"GET", "/k/{tenant}/projekt/{project}/roller", Tenant, tenantAdmin, h.projectRoles},
 		{"POST", "/k/{tenant}/projekt/{project}/roller", Tenant, tenantAdmin, h.projectRoleGrant},
 		{"POST", "/k/{tenant}/projekt/{project}/roller/{user}/ta-bort", Tenant, tenantAdmin, h.projectRoleRevoke},
+		// Issue 21, SCIM: the token of the organisation's identity provider (docs/design/scim.md).
+		{"GET", "/k/{tenant}/kontohantering", Tenant, tenantAdmin, h.scimTokenPage},
+		{"POST", "/k/{tenant}/kontohantering", Tenant, tenantAdmin, h.scimTokenCreate},
+		{"POST", "/k/{tenant}/kontohantering/ta-bort", Tenant, tenantAdmin, h.scimTokenRevoke},
 		// Caseload handover: an administrator moves a coordinator's young people to others.
 		{"GET", "/k/{tenant}/overlamning", Tenant, tenantAdmin, h.handoverPage},
 		{"POST", "/k/{tenant}/overlamning", Tenant, tenantAdmin, h.handover},
@@ -215,7 +219,10 @@ func (h *Handler) Routes() []Route {
 func (h *Handler) Router() http.Handler {
 	r := chi.NewRouter()
 	r.Use(h.requestID, h.logRequests, h.recoverPanic, h.securityHeaders,
-		h.sessions.LoadAndSave, h.crossOrigin, h.authenticate)
+		skipForSCIM(h.sessions.LoadAndSave), skipForSCIM(h.crossOrigin), skipForSCIM(h.authenticate))
+	// SCIM 2.0 provisioning by an organisation's identity provider, with its
+	// bearer token instead of a session (docs/design/scim.md).
+	r.Mount("/scim/v2", h.scimRouter())
 	r.NotFound(h.notFound)
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
 		h.renderError(w, r, http.StatusMethodNotAllowed, "Det går inte att göra så här", "Sidan finns, men inte för den här typen av anrop.")

@@ -31,6 +31,7 @@ type Handler struct {
 	oidc     oidcClient
 	imports  *importSlots
 	sms      *sms.Sender // nil when SMS is not set up
+	scimGate scimLimiter // SCIM requests of each organisation at once
 }
 
 // New builds the web interface on pool, which must connect as the serving role.
