@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/kaa-plattform/kaa/internal/seed"
 )
@@ -174,7 +175,12 @@ func TestBrowserCoordinatorLogsContact(t *testing.T) {
 			t.Fatalf("log contact: %v", err)
 		}
 	}
-	if err := click(ctx, `#contact-form button[type="submit"]`); err != nil {
+	// Submitted once, as Enter on the button would: a mouse click that
+	// chromedp retries on a busy machine could land a second time, on the
+	// fresh form swapped in by the first, and take the focus from the
+	// message this test checks.
+	if err := chromedp.Do(ctx, chromedp.Focus(chromedp.CSS(`#contact-form button[type="submit"]`)),
+		chromedp.KeyEvent(kb.Enter)); err != nil {
 		t.Fatalf("log contact: %v", err)
 	}
 	var timeline string
