@@ -306,7 +306,8 @@ func expectDelim(dec *json.Decoder, want json.Delim) error {
 		return err
 	}
 	if d, ok := t.(json.Delim); !ok || d != want {
-		return fmt.Errorf("want %q, got %v", want, t)
+		// The token's kind only: its value could be a person's data.
+		return fmt.Errorf("want %q, got a %T", want, t)
 	}
 	return nil
 }

@@ -63,7 +63,7 @@ func Validate(in Input, isNew bool) map[string]string {
 		errs["client_secret"] = "Klienthemligheten får vara högst 500 tecken."
 	}
 	if len(in.Scope) > 500 || strings.ContainsAny(in.Scope, "\r\n\"") {
-		errs["scope"] = "Scope är ett eller flera ord åtskilda av mellanslag, högst 500 tecken."
+		errs["scope"] = "Behörighetsomfånget är ett eller flera ord åtskilda av mellanslag, högst 500 tecken."
 	}
 	return errs
 }

@@ -75,8 +75,15 @@ func (s Syncer) sync(ctx context.Context, tenantID, userID int, kommunkod string
 				res.Skipped[skip]++
 				return nil
 			}
-			if old, dup := byPnr[c.Personnummer]; !dup || c.EndedOn.After(old.EndedOn) {
-				byPnr[c.Personnummer] = c
+			// One row per person: by personnummer, or by the school
+			// system's own id for someone it has none for (newly arrived),
+			// who then shows in the preview as a row to look at.
+			key := c.Personnummer
+			if key == "" {
+				key = "id:" + p.ID
+			}
+			if old, dup := byPnr[key]; !dup || c.EndedOn.After(old.EndedOn) {
+				byPnr[key] = c
 			}
 			return nil
 		})

@@ -1,6 +1,7 @@
 package ui_test
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -284,5 +285,35 @@ func TestSchoolSystemSync(t *testing.T) {
 	}
 	if strings.Contains(logs.String(), secret) || strings.Contains(logs.String(), "Ada") {
 		t.Error("the secret or a name is in the log")
+	}
+}
+
+// Newly arrived pupils may have no personnummer in the school system: each
+// is a row of the preview to look at, not folded into one.
+func TestSchoolSystemPupilsWithoutPersonnummer(t *testing.T) {
+	t.Parallel()
+	keys, _ := secretbox.ParseKeys(secretbox.NewKey("test"))
+	a := newAppWithLog(t, &syncBuffer{}, func(c *config.Config) { c.TOTPKeys = keys })
+	ended := time.Now().AddDate(0, -1, 0).Format(time.DateOnly)
+	var pupils []ss12000.Person
+	for i, name := range []string{"Ali", "Sara", "Yonas"} {
+		p := ss12000test.Pupil(fmt.Sprint("n", i), "", name, "Nyanländ", 1273,
+			ss12000test.Enrolment("GY", "Osbygymnasiet", 1, "2025-08-18", ended, "IMSPR", "Språkintroduktion"))
+		p.CivicNo, p.BirthDate = nil, "2009-0"+fmt.Sprint(i+1)+"-15"
+		pupils = append(pupils, p)
+	}
+	s := ss12000test.New(t, pupils...)
+	id := connect(t, a, s)
+	c := a.client()
+	c.signIn("samordnare@osby.demo")
+	res := c.post("/k/1273/skolsystem/"+strconv.FormatInt(id, 10)+"/hamta", nil)
+	if res.Status != http.StatusSeeOther {
+		t.Fatalf("fetch: %d %s", res.Status, res.Body)
+	}
+	page := c.get(res.Location).Body
+	for _, name := range []string{"Ali", "Sara", "Yonas"} {
+		if !strings.Contains(page, name) {
+			t.Errorf("the preview lacks %s, who has no personnummer in the school system", name)
+		}
 	}
 }

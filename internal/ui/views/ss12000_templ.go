@@ -410,7 +410,7 @@ func SchoolSystemFormFields(f SchoolSystemForm) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = Field("url", "token_url", "Adress för inloggning (OAuth2-token)", f.TokenURL, "Skolsystemets token-adress för klientinloggning (client credentials).", "off", f.Errors).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = Field("url", "token_url", "Adress för inloggning", f.TokenURL, "Adressen där KAA-registret loggar in i skolsystemet med klient-id och klienthemlighet (skolsystemets leverantör kallar den ofta token-adress).", "off", f.Errors).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -429,7 +429,7 @@ func SchoolSystemFormFields(f SchoolSystemForm) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = Field("text", "scope", "Scope (valfritt)", f.Scope, "Om skolsystemet kräver det, ord åtskilda av mellanslag.", "off", f.Errors).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = Field("text", "scope", "Behörighetsomfång (valfritt)", f.Scope, "Bara om skolsystemet kräver det (leverantören kallar det ofta scope): ord åtskilda av mellanslag.", "off", f.Errors).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
