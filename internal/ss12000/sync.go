@@ -175,6 +175,12 @@ func (s Syncer) SyncEverywhere(ctx context.Context, today time.Time, log *slog.L
 			continue
 		}
 		for _, sys := range systems {
+			// Read once a day: a system read today already (by a
+			// coordinator's Hämta nu, an earlier start of the server or
+			// another instance) is not read again.
+			if sys.LastRunAt != nil && participant.Local(*sys.LastRunAt).Format(time.DateOnly) == today.Format(time.DateOnly) {
+				continue
+			}
 			res, err := s.sync(ctx, o.ID, 0, o.Key, sys.ID, today, false)
 			var own *Error
 			switch {
@@ -204,10 +210,14 @@ func Loop(ctx context.Context, pool db.Pool, keys *secretbox.Keyring, timeout ti
 	defer t.Stop()
 	for {
 		if today := participant.Today(); !today.Equal(ranOn) && participant.Local(time.Now()).Hour() >= 2 {
+			// A run that could not get through (the database away at two
+			// o'clock) is tried again at the next hour; systems already
+			// read today are skipped then.
 			if err := s.SyncEverywhere(ctx, today, log); err != nil && ctx.Err() == nil {
 				log.Error("school system sync", "err", err)
+			} else if err == nil {
+				ranOn = today
 			}
-			ranOn = today
 		}
 		select {
 		case <-ctx.Done():

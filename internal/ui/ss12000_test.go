@@ -147,16 +147,20 @@ func TestSchoolSystemSync(t *testing.T) {
 	fetch := "/k/1273/skolsystem/" + strconv.FormatInt(id, 10) + "/hamta"
 
 	t.Run("ScheduledSyncCountsAndRegistersNobody", func(t *testing.T) {
-		err := ss12000.Syncer{Pool: a.db.App, Keys: keys, Limits: ss12000.DefaultLimits}.
-			SyncEverywhere(t.Context(), participant.Today(), slog.New(slog.NewJSONHandler(logs, nil)))
-		if err != nil {
-			t.Fatal(err)
+		// Twice, as a restarted server or a second instance would: a
+		// system read today is not read again.
+		for range 2 {
+			err := ss12000.Syncer{Pool: a.db.App, Keys: keys, Limits: ss12000.DefaultLimits}.
+				SyncEverywhere(t.Context(), participant.Today(), slog.New(slog.NewJSONHandler(logs, nil)))
+			if err != nil {
+				t.Fatal(err)
+			}
 		}
 		if a.count(`SELECT count(*) FROM imports`)+a.count(`SELECT count(*) FROM participants`) != 0 {
 			t.Error("the scheduled sync wrote an import or a participant")
 		}
 		if n := a.count(`SELECT count(*) FROM audit_events WHERE action = 'school_system.sync' AND user_id IS NULL AND detail->>'scheduled' = 'true'`); n != 1 {
-			t.Error("the scheduled sync is not audited as the system's")
+			t.Errorf("%d scheduled syncs audited as the system's, want 1 (read once a day)", n)
 		}
 		if body := c.get("/k/1273/att-gora").Body; !strings.Contains(body, "2 ungdomar som kan höra till KAA, varav 2 finns inte i registret") {
 			t.Error("Att göra does not say what the scheduled sync found")
