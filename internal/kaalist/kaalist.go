@@ -7,11 +7,14 @@ package kaalist
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
+	"path"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -40,6 +43,14 @@ const (
 	MaxCells         = 1_000_000 // cells of all rows together, each row up to its last non-empty one
 	MaxCellLen       = 1000      // characters in one cell
 	MaxText          = 8 << 20   // bytes of text in all cells together
+	MaxSheets        = 50        // sheets of an .xlsx, counted in its workbook part before any sheet is read
+	// MaxLine is the last row of a sheet that is read: the data rows, the
+	// rows above the header and as many empty rows again as there may be
+	// title rows. excelize's Rows.Next walks every row number up to the
+	// next row it finds, empty or not, so a sheet holding only row 1048576
+	// would cost a million steps; reading stops here instead, and a
+	// non-empty row at or below it refuses the file.
+	MaxLine = MaxRows + 2*maxTitleRows + 1
 )
 
 // Field is a column the importer understands.
@@ -206,25 +217,31 @@ func (e *FileError) Unwrap() []error {
 }
 
 var (
-	errTooLarge     = &FileError{Err: ErrTooLarge, Msg: "Filen är för stor (högst 5 MB). Dela upp listan i flera filer."}
-	errTooManyRows  = &FileError{Err: ErrTooManyRows, Msg: "Filen har fler än 20 000 rader. Dela upp listan i flera filer."}
-	errEmpty        = &FileError{Err: ErrEmpty, Msg: "Filen innehåller inga rader att importera."}
-	errOnlyHeader   = &FileError{Err: ErrEmpty, Msg: "Filen har bara en rubrikrad och inga rader med personer. Kontrollera att du valt rätt fil."}
-	errFileType     = &FileError{Err: ErrUnreadable, Msg: "Filtypen stöds inte. Spara listan som .csv eller .xlsx."}
-	errTooWide      = &FileError{Err: ErrTooLarge, Msg: "Filen har fler än 200 kolumner. Ta bort kolumner som inte behövs och försök igen."}
-	errUnzipped     = &FileError{Err: ErrTooLarge, Msg: "Excel-filen är för stor uppackad (högst 16 MB). Dela upp listan i flera filer eller spara den som CSV."}
-	errStrings      = &FileError{Err: ErrTooLarge, Msg: "Excel-filens texter är för stora uppackade (högst 4 MB). Dela upp listan i flera filer eller spara den som CSV."}
-	errTooManyCells = &FileError{Err: ErrTooLarge, Msg: "Filen har fler än 1 000 000 celler. Ta bort kolumner som inte behövs eller dela upp listan i flera filer."}
-	errTooMuchText  = &FileError{Err: ErrTooLarge, Msg: "Filen har mer än 8 MB text. Ta bort kolumner som inte behövs eller dela upp listan i flera filer."}
-	errNotText      = &FileError{Err: ErrUnreadable, Msg: "Filen kunde inte läsas som text. Spara listan som CSV (UTF-8) eller .xlsx och försök igen."}
-	errNotSheet     = &FileError{Err: ErrUnreadable, Msg: "Filen är inte ett kalkylark (den ser ut att vara en PDF, en bild eller ett annat program). Spara listan från Excel som .xlsx eller CSV."}
-	errProtected    = &FileError{Err: ErrProtected, Msg: "Excel-filen är lösenordsskyddad och kan inte läsas. Öppna den i Excel, ta bort lösenordet (Arkiv > Info > Skydda arbetsbok > Kryptera med lösenord, töm fältet) och spara den igen, eller spara listan som CSV."}
-	errOldExcel     = &FileError{Err: ErrUnreadable, Msg: "Filen är i det gamla Excel-formatet (.xls). Öppna den i Excel och spara den som Excel-arbetsbok (.xlsx) eller CSV."}
+	errTooLarge      = &FileError{Err: ErrTooLarge, Msg: "Filen är för stor (högst 5 MB). Dela upp listan i flera filer."}
+	errTooManyRows   = &FileError{Err: ErrTooManyRows, Msg: "Filen har fler än 20 000 rader. Dela upp listan i flera filer."}
+	errTooManySheets = &FileError{Err: ErrTooLarge, Msg: "Excel-filen har fler än 50 blad (högst 50 blad). Spara bladet med listan i en egen fil eller som CSV."}
+	errEmpty         = &FileError{Err: ErrEmpty, Msg: "Filen innehåller inga rader att importera."}
+	errOnlyHeader    = &FileError{Err: ErrEmpty, Msg: "Filen har bara en rubrikrad och inga rader med personer. Kontrollera att du valt rätt fil."}
+	errFileType      = &FileError{Err: ErrUnreadable, Msg: "Filtypen stöds inte. Spara listan som .csv eller .xlsx."}
+	errTooWide       = &FileError{Err: ErrTooLarge, Msg: "Filen har fler än 200 kolumner. Ta bort kolumner som inte behövs och försök igen."}
+	errUnzipped      = &FileError{Err: ErrTooLarge, Msg: "Excel-filen är för stor uppackad (högst 16 MB). Dela upp listan i flera filer eller spara den som CSV."}
+	errStrings       = &FileError{Err: ErrTooLarge, Msg: "Excel-filens texter är för stora uppackade (högst 4 MB). Dela upp listan i flera filer eller spara den som CSV."}
+	errTooManyCells  = &FileError{Err: ErrTooLarge, Msg: "Filen har fler än 1 000 000 celler. Ta bort kolumner som inte behövs eller dela upp listan i flera filer."}
+	errTooMuchText   = &FileError{Err: ErrTooLarge, Msg: "Filen har mer än 8 MB text. Ta bort kolumner som inte behövs eller dela upp listan i flera filer."}
+	errNotText       = &FileError{Err: ErrUnreadable, Msg: "Filen kunde inte läsas som text. Spara listan som CSV (UTF-8) eller .xlsx och försök igen."}
+	errNotSheet      = &FileError{Err: ErrUnreadable, Msg: "Filen är inte ett kalkylark (den ser ut att vara en PDF, en bild eller ett annat program). Spara listan från Excel som .xlsx eller CSV."}
+	errProtected     = &FileError{Err: ErrProtected, Msg: "Excel-filen är lösenordsskyddad och kan inte läsas. Öppna den i Excel, ta bort lösenordet (Arkiv > Info > Skydda arbetsbok > Kryptera med lösenord, töm fältet) och spara den igen, eller spara listan som CSV."}
+	errOldExcel      = &FileError{Err: ErrUnreadable, Msg: "Filen är i det gamla Excel-formatet (.xls). Öppna den i Excel och spara den som Excel-arbetsbok (.xlsx) eller CSV."}
 )
 
 func errCellTooLong(line int) error {
 	return &FileError{Err: ErrTooLarge,
 		Msg: fmt.Sprintf("En cell på rad %d har fler än 1 000 tecken (högst 1 000 tecken per cell). Korta cellen eller ta bort kolumnen och försök igen.", line)}
+}
+
+func errTooLow(sheet string) error {
+	return &FileError{Err: ErrTooManyRows,
+		Msg: fmt.Sprintf("Bladet ”%s” har innehåll på rad %s eller längre ner (högst 20 000 rader med personer). Ta bort tomma rader och det som står långt ner i bladet, eller dela upp listan i flera filer.", sheet, "20 041")}
 }
 
 func errXLSX(cause error) error {
@@ -266,6 +283,11 @@ var binaryMagic = [][]byte{[]byte("%PDF"), []byte("\x89PNG"), []byte("\xFF\xD8\x
 // see ReadWith.
 func Read(name string, data []byte) (*Table, error) { return ReadWith(name, data, Options{}) }
 
+// ReadWith is ReadContext without a context to stop it.
+func ReadWith(name string, data []byte, o Options) (*Table, error) {
+	return ReadContext(context.Background(), name, data, o)
+}
+
 // ReadWith decodes a file by its name and content: .xlsx via excelize
 // (every sheet; the first with a header and rows under it is chosen), .csv and .txt as CSV in
 // UTF-8 (with or without BOM) or Windows-1252 (or the encoding chosen),
@@ -273,8 +295,9 @@ func Read(name string, data []byte) (*Table, error) { return ReadWith(name, data
 // the header is found below any title rows (Select). A password-protected
 // or old-format Excel file, and a binary file, are named as such. Text that
 // looks garbled in the guessed encoding is refused with ErrEncoding and a
-// sample. Errors are *FileError.
-func ReadWith(name string, data []byte, o Options) (*Table, error) {
+// sample. Errors are *FileError, or ctx's error when ctx ends while the
+// rows are read (the request's context: a client gone stops the work).
+func ReadContext(ctx context.Context, name string, data []byte, o Options) (*Table, error) {
 	if len(data) > MaxBytes {
 		return nil, errTooLarge
 	}
@@ -290,22 +313,22 @@ func ReadWith(name string, data []byte, o Options) (*Table, error) {
 	}
 	switch ext {
 	case ".xlsx":
-		return readXLSX(data)
+		return readXLSX(ctx, data)
 	case ".csv", ".txt":
 		if bytes.HasPrefix(data, []byte("PK\x03\x04")) { // an .xlsx saved under the wrong name
-			return readXLSX(data)
+			return readXLSX(ctx, data)
 		}
 		for _, m := range binaryMagic {
 			if bytes.HasPrefix(data, m) {
 				return nil, errNotSheet
 			}
 		}
-		return readCSV(data, o.Encoding)
+		return readCSV(ctx, data, o.Encoding)
 	}
 	return nil, errFileType
 }
 
-func readCSV(data []byte, encoding string) (*Table, error) {
+func readCSV(ctx context.Context, data []byte, encoding string) (*Table, error) {
 	t := &Table{Format: "csv-utf8"}
 	guessed := encoding == ""
 	switch cm := charmaps[encoding]; {
@@ -351,6 +374,9 @@ func readCSV(data []byte, encoding string) (*Table, error) {
 		off := int(r.InputOffset())
 		endLine += bytes.Count(data[pos:off], []byte("\n"))
 		pos = off
+		if line%1024 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		if err := t.add(&t.Sheets[0], rec, line); err != nil {
 			return nil, err
 		}
@@ -421,7 +447,7 @@ func separator(data []byte) rune {
 	return best
 }
 
-func readXLSX(data []byte) (t *Table, err error) {
+func readXLSX(ctx context.Context, data []byte) (t *Table, err error) {
 	defer func() { // excelize parses untrusted input; a panic is a broken file
 		if p := recover(); p != nil {
 			t, err = nil, errXLSX(fmt.Errorf("excelize panic: %v", p))
@@ -438,13 +464,16 @@ func readXLSX(data []byte) (t *Table, err error) {
 	}
 	defer f.Close()
 	names := f.GetSheetList()
-	if len(names) == 0 {
+	switch {
+	case len(names) == 0:
 		return nil, errXLSX(errors.New("no sheets"))
+	case len(names) > MaxSheets:
+		return nil, errTooManySheets
 	}
 	t = &Table{Format: "xlsx"}
 	for i, name := range names {
 		t.Sheets = append(t.Sheets, Sheet{Name: name})
-		if err := t.readSheet(f, &t.Sheets[i]); err != nil {
+		if err := t.readSheet(ctx, f, &t.Sheets[i]); err != nil {
 			return nil, err
 		}
 	}
@@ -466,16 +495,24 @@ func readXLSX(data []byte) (t *Table, err error) {
 // readSheet reads the rows of one sheet with their raw values: a date
 // cell gives its serial number and a number all its digits, not the text
 // its number format would show (which may be "1,99E+11" or "08-15-26").
-func (t *Table) readSheet(f *excelize.File, s *Sheet) error {
+// It stops at MaxLine: a non-empty row there refuses the file, and nothing
+// below it is read.
+func (t *Table) readSheet(ctx context.Context, f *excelize.File, s *Sheet) error {
 	rows, err := f.Rows(s.Name)
 	if err != nil {
 		return errXLSX(err)
 	}
 	defer rows.Close()
-	for line := 1; rows.Next(); line++ {
+	for line := 1; line <= MaxLine && rows.Next(); line++ {
+		if line%1024 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
 		rec, err := rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
 			return errXLSX(err)
+		}
+		if line == MaxLine && used(rec) > 0 {
+			return errTooLow(s.Name)
 		}
 		if err := t.add(s, rec, line); err != nil {
 			return err
@@ -489,7 +526,8 @@ func (t *Table) readSheet(f *excelize.File, s *Sheet) error {
 
 // checkZip refuses an .xlsx whose parts, as its zip directory gives their
 // sizes, unpack to more than MaxUnzipped together or whose shared strings
-// unpack to more than MaxSharedStrings, before excelize unpacks anything.
+// unpack to more than MaxSharedStrings, and one whose workbook part names
+// more than MaxSheets sheets, before excelize unpacks anything.
 func checkZip(data []byte) error {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
@@ -505,7 +543,36 @@ func checkZip(data []byte) error {
 			return errStrings
 		}
 	}
+	for _, f := range zr.File {
+		if strings.EqualFold(path.Base(strings.ReplaceAll(f.Name, "\\", "/")), "workbook.xml") {
+			if n, err := countSheets(f); err == nil && n > MaxSheets {
+				return errTooManySheets
+			}
+		}
+	}
 	return nil
+}
+
+// countSheets counts the <sheet> elements of a workbook part, up to one
+// more than MaxSheets.
+func countSheets(f *zip.File) (int, error) {
+	r, err := f.Open()
+	if err != nil {
+		return 0, err
+	}
+	defer r.Close()
+	d := xml.NewDecoder(r)
+	n := 0
+	for n <= MaxSheets {
+		tok, err := d.Token()
+		if err != nil {
+			return n, nil // a broken part is excelize's to report
+		}
+		if e, ok := tok.(xml.StartElement); ok && e.Name.Local == "sheet" {
+			n++
+		}
+	}
+	return n, nil
 }
 
 // maxTitleRows is how many rows above the header Select looks through for

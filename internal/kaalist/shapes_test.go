@@ -1,7 +1,9 @@
 package kaalist
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -9,6 +11,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/charmap"
+
+	"github.com/kaa-plattform/kaa/internal/kaalist/kaalisttest"
 )
 
 // workbook writes sheets (name, rows from A1 down; a nil row is left
@@ -325,4 +329,56 @@ func TestGuessSwedishNames(t *testing.T) {
 	if m := Guess([]string{"Personnummer", "Förnamn", "Efternamn", "Telefon", "Avbrott"}); m[FieldMobile] != 3 || m[FieldLeftSchoolOn] != 4 {
 		t.Errorf("got %v", m)
 	}
+}
+
+// TestReadSheetLimits: a workbook with more sheets than MaxSheets is
+// refused from its workbook part; a sheet is read down to MaxLine only,
+// so an empty last row costs nothing and a row of content below the limit
+// refuses the file; a context that has ended stops the reading.
+func TestReadSheetLimits(t *testing.T) {
+	t.Parallel()
+	const list = `<row r="1"><c r="A1" t="inlineStr"><is><t>Personnummer</t></is></c><c r="B1" t="inlineStr"><is><t>Namn</t></is></c></row>` +
+		`<row r="2"><c r="A2" t="inlineStr"><is><t>20080301-0024</t></is></c><c r="B2" t="inlineStr"><is><t>Alva Andersson</t></is></c></row>`
+	t.Run("TooManySheets", func(t *testing.T) {
+		sheets := make([]string, MaxSheets+1)
+		for i := range sheets {
+			sheets[i] = list
+		}
+		_, err := Read("lista.xlsx", kaalisttest.Workbook(sheets))
+		var fe *FileError
+		if !errors.As(err, &fe) || !errors.Is(err, ErrTooLarge) || !strings.Contains(fe.Msg, "högst 50 blad") {
+			t.Fatalf("%d sheets: %v", len(sheets), err)
+		}
+		if _, err := Read("lista.xlsx", kaalisttest.Workbook(sheets[:MaxSheets])); err != nil {
+			t.Fatalf("%d sheets: %v", MaxSheets, err)
+		}
+	})
+	t.Run("SheetBomb", func(t *testing.T) {
+		start := time.Now()
+		_, err := Read("lista.xlsx", kaalisttest.SheetBomb(19800))
+		if !errors.Is(err, ErrTooLarge) || time.Since(start) > 10*time.Second {
+			t.Fatalf("%v after %v", err, time.Since(start))
+		}
+	})
+	t.Run("EmptyLastRow", func(t *testing.T) {
+		tab, err := Read("lista.xlsx", kaalisttest.Workbook([]string{list + `<row r="1048576"/>`}))
+		if err != nil || len(tab.Rows) != 1 {
+			t.Fatalf("%v %+v", err, tab)
+		}
+	})
+	t.Run("ContentBelowTheLimit", func(t *testing.T) {
+		far := fmt.Sprintf(`<row r="%d"><c r="A%d" t="inlineStr"><is><t>x</t></is></c></row>`, MaxLine, MaxLine)
+		_, err := Read("lista.xlsx", kaalisttest.Workbook([]string{list + far}))
+		var fe *FileError
+		if !errors.As(err, &fe) || !errors.Is(err, ErrTooManyRows) || !strings.Contains(fe.Msg, "Bladet ”Blad1” har innehåll på rad 20 041 eller längre ner") {
+			t.Fatalf("%v", err)
+		}
+	})
+	t.Run("ContextEnded", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		if _, err := ReadContext(ctx, "lista.xlsx", kaalisttest.Workbook([]string{list + `<row r="1048576"/>`}), Options{}); !errors.Is(err, context.Canceled) {
+			t.Fatalf("%v", err)
+		}
+	})
 }

@@ -97,7 +97,7 @@ func (h *Handler) importUpload(w http.ResponseWriter, r *http.Request) {
 	}
 	defer leave()
 	name := filepath.Base(hdr.Filename)
-	table, err := kaalist.ReadWith(name, data, kaalist.Options{Encoding: encodingParam(r.FormValue("encoding"))})
+	table, err := kaalist.ReadContext(ctx, name, data, kaalist.Options{Encoding: encodingParam(r.FormValue("encoding"))})
 	data = nil // the rows are kept, not the file
 	var fe *kaalist.FileError
 	if errors.As(err, &fe) {

@@ -391,6 +391,8 @@ func bombs() []struct {
 		{"XLSXSharedStrings", "lista.xlsx", "högst 4 MB", kaalisttest.SharedStringsBomb(kaalist.MaxSharedStrings + 1)},
 		// Just under the uncompressed limit: excelize reads it, the first cell over the limit stops it.
 		{"XLSXLongCell", "lista.xlsx", "högst 1 000 tecken per cell", kaalisttest.Bomb(1, kaalist.MaxUnzipped-64<<10)},
+		// About 4.8 MB: 19,800 sheets each holding only an empty row 1048576.
+		{"XLSXSheetBomb", "lista.xlsx", "högst 50 blad", kaalisttest.SheetBomb(19800)},
 		{"CSVTooManyRows", "lista.csv", "fler än 20 000 rader", []byte("personnummer;namn\n" + rows)},
 		{"CSVLongCell", "lista.csv", "högst 1 000 tecken per cell", []byte("personnummer;namn\n20080301-0024;" + strings.Repeat("Å", kaalist.MaxCellLen+1) + "\n")},
 		{"CSVTooManyCells", "lista.csv", "fler än 1 000 000 celler", []byte(strings.Repeat(strings.Repeat("x;", kaalist.MaxColumns-1)+"x\n", kaalist.MaxCells/kaalist.MaxColumns+1))},
