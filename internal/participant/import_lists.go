@@ -10,8 +10,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/jackc/pgx/v5"
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/kaa-plattform/kaa/internal/audit"
 	"github.com/kaa-plattform/kaa/internal/db"
@@ -64,6 +68,71 @@ func recordList(ctx context.Context, tx db.Tx, source, filename string, pnrs []s
 	return nil
 }
 
+// MaxSenderLen is the longest sender a coordinator may name, in characters.
+const MaxSenderLen = 100
+
+var foldAccents = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+
+// SenderSource is the source of a file from sender (the school or office
+// that sends the list, as the coordinator names it): "fil:" and the name
+// in lower case, å and ä as a, ö as o, other accents dropped and anything
+// but a–z and 0–9 as '-', at most 40 characters in all. Each sender's
+// lists are compared with that sender's previous list only. Without a
+// sender (or one with no letter or digit) it is "fil".
+func SenderSource(sender string) string {
+	folded, _, _ := transform.String(foldAccents, strings.ToLower(sender))
+	var b strings.Builder
+	dash := false
+	for _, r := range folded {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		default:
+			dash = true
+		}
+	}
+	slug := b.String()
+	if max := 40 - len(SourceFile+":"); len(slug) > max {
+		slug = strings.TrimRight(slug[:max], "-")
+	}
+	if slug == "" {
+		return SourceFile
+	}
+	return SourceFile + ":" + slug
+}
+
+// SenderName is the sender of a file's source as the upload form offers it
+// again ("hassleholms tekniska skola" for "fil:hassleholms-tekniska-skola"):
+// SenderSource of it is the same source. "" for any other source.
+func SenderName(source string) string {
+	slug, ok := strings.CutPrefix(source, SourceFile+":")
+	if !ok {
+		return ""
+	}
+	return strings.ReplaceAll(slug, "-", " ")
+}
+
+// Senders are the senders of the files applied before in the
+// municipality of tx (their lists are kept), newest first, to offer on
+// the upload form.
+func Senders(ctx context.Context, tx db.Tx) ([]string, error) {
+	q, _ := tx.Query(ctx, `SELECT source FROM import_lists WHERE tenant_id = $1 AND source LIKE 'fil:%'
+		GROUP BY source ORDER BY max(id) DESC LIMIT 100`, tx.TenantID)
+	var out []string
+	var source string
+	if _, err := pgx.ForEachRow(q, []any{&source}, func() error {
+		out = append(out, SenderName(source))
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("participant: senders: %w", err)
+	}
+	return out, nil
+}
+
 // Gone is a person who was on the previous list of the same source but is
 // not on this one: a candidate for avregistrering, never removed by the
 // import.
@@ -78,6 +147,7 @@ type Gone struct {
 type Comparison struct {
 	Previous time.Time // when the previous list was applied; zero when there was none
 	PrevName string    // its file name
+	Sender   string    // the sender of this list and the previous one (SenderName), "" for files without one
 	Gone     []Gone
 }
 
@@ -86,7 +156,7 @@ type Comparison struct {
 // on the list when their personnummer could be read), ordered by name.
 // Erased people are left out. Audited as a read of their names.
 func Compare(ctx context.Context, tx db.Tx, importID int64, source string, rows []PreviewRow) (Comparison, error) {
-	var c Comparison
+	c := Comparison{Sender: SenderName(source)}
 	var listID int64
 	err := tx.QueryRow(ctx, `SELECT id, applied_at, filename FROM import_lists WHERE tenant_id = $1 AND source = $2 ORDER BY id DESC LIMIT 1`,
 		tx.TenantID, source).Scan(&listID, &c.Previous, &c.PrevName)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/kaa-plattform/kaa/internal/db"
@@ -92,5 +93,25 @@ func TestSaveImportFromSource(t *testing.T) {
 	})
 	if err == nil {
 		t.Error("a source with other characters was stored")
+	}
+}
+
+func TestSenderSource(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"":                               "fil",
+		"  !! ":                          "fil",
+		"Hässleholms tekniska skola":     "fil:hassleholms-tekniska-skola",
+		"Ölands gymnasium / Åby":         "fil:olands-gymnasium-aby",
+		"École 7":                        "fil:ecole-7",
+		strings.Repeat("Åsa-skolan ", 9): "fil:asa-skolan-asa-skolan-asa-skolan-asa",
+	} {
+		got := participant.SenderSource(in)
+		if got != want || len(got) > 40 {
+			t.Errorf("SenderSource(%q) = %q, want %q", in, got, want)
+		}
+		if want != "fil" && participant.SenderSource(participant.SenderName(got)) != got {
+			t.Errorf("the name offered again, %q, is another source", participant.SenderName(got))
+		}
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
@@ -26,7 +28,13 @@ func (h *Handler) importBase(r *http.Request) string { return h.participantBase(
 
 func (h *Handler) importPage(w http.ResponseWriter, r *http.Request) {
 	v := views.ImportUploadView{Base: h.importBase(r)}
-	if err := h.inTenant(r, func(tx db.Tx) (err error) { v.Queued, err = participant.UnidentifiedCount(r.Context(), tx); return err }); err != nil {
+	if err := h.inTenant(r, func(tx db.Tx) (err error) {
+		if v.Queued, err = participant.UnidentifiedCount(r.Context(), tx); err != nil {
+			return err
+		}
+		v.Senders, err = participant.Senders(r.Context(), tx)
+		return err
+	}); err != nil {
 		h.fail(w, r, err)
 		return
 	}
@@ -43,6 +51,11 @@ func (h *Handler) importRefusedWith(w http.ResponseWriter, r *http.Request, v vi
 	v.Base = h.importBase(r)
 	if r.MultipartForm != nil {
 		v.Encoding = encodingParam(r.FormValue("encoding"))
+		v.Sender = r.FormValue("sender")
+	}
+	if err := h.inTenant(r, func(tx db.Tx) (err error) { v.Senders, err = participant.Senders(r.Context(), tx); return err }); err != nil {
+		h.fail(w, r, err)
+		return
 	}
 	h.render(w, r, http.StatusUnprocessableEntity, views.ImportUpload(h.page(r, "Importera KAA-lista"), v))
 }
@@ -78,6 +91,13 @@ func (h *Handler) importUpload(w http.ResponseWriter, r *http.Request) {
 		h.badForm(w, r, err)
 		return
 	}
+	sender := strings.Join(strings.Fields(r.FormValue("sender")), " ")
+	if utf8.RuneCountInString(sender) > participant.MaxSenderLen {
+		var errs views.Errors
+		errs.Add("sender", "Avsändaren får vara högst 100 tecken. Skriv skolans eller förvaltningens namn.")
+		h.importRefusedWith(w, r, views.ImportUploadView{Errors: errs})
+		return
+	}
 	file, hdr, err := r.FormFile("file")
 	if err != nil {
 		h.importRefused(w, r, "Välj en fil att ladda upp.")
@@ -110,7 +130,7 @@ func (h *Handler) importUpload(w http.ResponseWriter, r *http.Request) {
 	}
 	var id int64
 	err = h.inTenant(r, func(tx db.Tx) (err error) {
-		id, err = participant.SaveImport(ctx, tx, name, table, kaalist.Guess(table.Header))
+		id, err = participant.SaveImportFrom(ctx, tx, participant.ImportFrom{Source: participant.SenderSource(sender), Filename: name, Table: table})
 		return err
 	})
 	if err != nil {

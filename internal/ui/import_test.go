@@ -861,3 +861,53 @@ func TestImportRefusesBadFiles(t *testing.T) {
 		}
 	})
 }
+
+// TestImportSenders: each school's list is compared with that school's
+// previous list only, so that school B's list marks none of school A's
+// pupils as gone; the form offers the senders of earlier lists and the
+// preview names the list it compares with.
+func TestImportSenders(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	c := a.client()
+	c.signIn("samordnare@osby.demo")
+	ada, bo, cilla := pnr10("090101", "123"), pnr10("090202", "234"), pnr10("090303", "345")
+	send := func(sender, file, list string) string {
+		t.Helper()
+		res, err := c.uploadFields("1273", file, []byte("Personnummer;Förnamn;Efternamn\n"+list), map[string]string{"sender": sender})
+		if err != nil || res.Status != http.StatusSeeOther {
+			t.Fatalf("upload %s from %q: %d %v", file, sender, res.Status, err)
+		}
+		return res.Location
+	}
+	loc := send("Hässleholms tekniska skola", "a.csv", ada+";Ada;Ek\n"+bo+";Bo;Berg\n")
+	c.post(loc+"/bekrafta", nil)
+	if n := a.count(`SELECT count(*) FROM import_lists WHERE source = 'fil:hassleholms-tekniska-skola'`); n != 1 {
+		t.Fatalf("school A's list is not kept under its sender: %d", n)
+	}
+	// School B's list does not mark school A's pupils.
+	loc = send("Jacobsskolan", "b.csv", cilla+";Cilla;Ceder\n")
+	if page := c.get(loc).Body; strings.Contains(page, "kandidat för avregistrering") || strings.Contains(page, "Inte med på den här listan") {
+		t.Error("school B's list is compared with school A's")
+	}
+	c.post(loc+"/bekrafta", nil)
+	if page := c.get("/k/1273/deltagare/import").Body; !strings.Contains(page, `<datalist id="f-sender-list"><option value="jacobsskolan"></option><option value="hassleholms tekniska skola"></option></datalist>`) {
+		t.Error("the upload form does not offer the earlier senders")
+	}
+	// School A's next list, sent under the name the form offers, is compared with A's.
+	loc = send("hassleholms tekniska skola", "a2.csv", ada+";Ada;Ek\n")
+	page := c.get(loc).Body
+	for _, want := range []string{"Inte med på den här listan (1)", "Berg, Bo", "Jämfört med förra listan från hassleholms tekniska skola, a.csv, som importerades"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the comparison does not show %q", want)
+		}
+	}
+	if strings.Contains(page, "Ceder") {
+		t.Error("school A's list is compared with school B's")
+	}
+	// A sender too long is refused next to its field.
+	res, _ := c.uploadFields("1273", "a.csv", []byte("Personnummer;Namn\n"+ada+";Ada Ek\n"), map[string]string{"sender": strings.Repeat("x", 101)})
+	if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="f-sender-error"`) {
+		t.Errorf("a long sender: %d", res.Status)
+	}
+}
