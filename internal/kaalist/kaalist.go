@@ -122,7 +122,8 @@ type Table struct {
 	Format    string  `json:"format"`    // "csv-utf8", "csv-utf8-bom", "csv-windows-1252", "csv-ibm850", "csv-macintosh" or "xlsx"
 	Separator rune    `json:"separator"` // ',', ';' or '\t' for CSV, 0 for xlsx
 	Sheets    []Sheet `json:"sheets"`
-	Sheet     int     `json:"sheet"` // index in Sheets of the sheet chosen
+	Sheet     int     `json:"sheet"`              // index in Sheets of the sheet chosen
+	Date1904  bool    `json:"date1904,omitempty"` // an .xlsx whose serial dates count from 1904 (Excel for Mac's old default)
 
 	cells, text int // counted against MaxCells and MaxText while reading
 }
@@ -471,6 +472,9 @@ func readXLSX(ctx context.Context, data []byte) (t *Table, err error) {
 		return nil, errTooManySheets
 	}
 	t = &Table{Format: "xlsx"}
+	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
+		t.Date1904 = *props.Date1904
+	}
 	for i, name := range names {
 		t.Sheets = append(t.Sheets, Sheet{Name: name})
 		if err := t.readSheet(ctx, f, &t.Sheets[i]); err != nil {
@@ -730,7 +734,7 @@ var aliases = func() map[string]Field {
 		FieldSchool:       {"skola", "skolenhet", "senaste skola", "skolans namn", "gymnasieskola", "skolenhetens namn"},
 		FieldProgramme:    {"program", "programkod", "gymnasieprogram", "studievag", "studieväg", "programnamn", "studievägskod", "inriktning"},
 		FieldReason:       {"orsak", "anledning", "registreringsorsak", "skäl", "orsak till registrering", "avbrottsorsak"},
-		FieldRegisteredOn: {"registreringsdatum", "registrerad", "registrerad datum", "datum för registrering", "inskrivningsdatum", "datum"},
+		FieldRegisteredOn: {"registreringsdatum", "registrerad", "registrerad datum", "datum för registrering"}, // not "inskrivningsdatum" or "datum": in a school's list that is when the pupil enrolled at the school
 		FieldLeftSchoolOn: {"avbrottsdatum", "avbrott", "datum för avbrott", "avbrutit", "avbrutit datum", "avbröt", "slutdatum", "utskrivningsdatum", "avslutsdatum", "sista skoldag"},
 	} {
 		for _, n := range names {
