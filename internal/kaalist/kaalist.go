@@ -332,6 +332,7 @@ func ReadContext(ctx context.Context, name string, data []byte, o Options) (*Tab
 func readCSV(ctx context.Context, data []byte, encoding string) (*Table, error) {
 	t := &Table{Format: "csv-utf8"}
 	guessed := encoding == ""
+	eightBit := false // guessed as Windows-1252 because the bytes are not valid UTF-8
 	switch cm := charmaps[encoding]; {
 	case bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")) && (guessed || encoding == "utf-8"):
 		t.Format = "csv-utf8-bom"
@@ -343,6 +344,7 @@ func readCSV(ctx context.Context, data []byte, encoding string) (*Table, error) 
 		if cm == nil {
 			cm = charmap.Windows1252
 			encoding = "windows-1252"
+			eightBit = true
 		}
 		t.Format = "csv-" + encoding
 		var err error
@@ -382,7 +384,7 @@ func readCSV(ctx context.Context, data []byte, encoding string) (*Table, error) 
 			return nil, err
 		}
 	}
-	if guessed && garbledSheet(t.Sheets[0]) {
+	if guessed && garbledSheet(t.Sheets[0], eightBit) {
 		sample := t.Sheets[0].Rows[:min(6, len(t.Sheets[0].Rows))]
 		return nil, &FileError{Err: ErrEncoding, Sample: sample,
 			Msg: "Tecknen i filen ser felaktiga ut (till exempel å, ä och ö). Titta på raderna nedan, välj filens teckenkodning och ladda upp filen igen."}
@@ -391,11 +393,13 @@ func readCSV(ctx context.Context, data []byte, encoding string) (*Table, error) 
 }
 
 // garbledSheet reports whether a cell of s looks like text decoded with
-// the wrong encoding.
-func garbledSheet(s Sheet) bool {
+// the wrong encoding; eightBit says the text was decoded from bytes that
+// were not valid UTF-8, the only case where an IBM 850 or Mac file can
+// have been read as Windows-1252.
+func garbledSheet(s Sheet, eightBit bool) bool {
 	for _, rec := range s.Rows {
 		for _, c := range rec {
-			if Garbled(c) {
+			if garbled(c, eightBit) {
 				return true
 			}
 		}
@@ -407,8 +411,11 @@ func garbledSheet(s Sheet) bool {
 // encoding: a replacement character, UTF-8 read as Windows-1252 ("Ã¶" for
 // "ö"), a C1 control character, or a character that an IBM 850 or Mac
 // file's å, ä or ö becomes in Windows-1252 ("†", "„", "”", "Ž", "™", "Œ",
-// "Š") between two letters.
-func Garbled(s string) bool {
+// "Š") between two letters. The last test is for text decoded as
+// Windows-1252 only: in UTF-8 "BOŠNJAK" and "BOŽIĆ" are names.
+func Garbled(s string) bool { return garbled(s, true) }
+
+func garbled(s string, eightBit bool) bool {
 	rs := []rune(s)
 	for i, r := range rs {
 		switch {
@@ -416,7 +423,7 @@ func Garbled(s string) bool {
 			return true
 		case (r == 'Ã' || r == 'Â') && i+1 < len(rs) && rs[i+1] >= 0x80:
 			return true
-		case strings.ContainsRune("†„”Ž™ŒŠ‰‡", r) && i > 0 && i+1 < len(rs) && unicode.IsLetter(rs[i-1]) && unicode.IsLetter(rs[i+1]):
+		case eightBit && strings.ContainsRune("†„”Ž™ŒŠ‰‡", r) && i > 0 && i+1 < len(rs) && unicode.IsLetter(rs[i-1]) && unicode.IsLetter(rs[i+1]):
 			return true
 		}
 	}

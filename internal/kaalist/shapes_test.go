@@ -488,3 +488,21 @@ func TestRowsDates(t *testing.T) {
 		}
 	})
 }
+
+// TestReadUTF8Names: names with Š, Ž or Œ between letters are names in a
+// valid UTF-8 file, with or without a byte-order mark, not signs of a
+// wrong encoding; in a file that is not UTF-8 the same characters still
+// point to an IBM 850 or Mac file read as Windows-1252.
+func TestReadUTF8Names(t *testing.T) {
+	t.Parallel()
+	list := "Personnummer;Namn\n20080301-0024;Amir BOŠNJAK\n19991231-9994;Ana BOŽIĆ\n20040229-0027;Zoë ŒSTERBERG\n"
+	for name, data := range map[string][]byte{"UTF8": []byte(list), "BOM": append([]byte("\xEF\xBB\xBF"), list...)} {
+		tab, err := Read("lista.csv", data)
+		if err != nil || tab.Rows[0][1] != "Amir BOŠNJAK" || tab.Rows[1][1] != "Ana BOŽIĆ" {
+			t.Errorf("%s: %v %+v", name, err, tab)
+		}
+	}
+	if _, err := Read("lista.csv", []byte("Personnummer;Namn\n20080301-0024;J\x8Ern\n")); !errors.Is(err, ErrEncoding) {
+		t.Errorf("Mac Roman read as Windows-1252: %v", err)
+	}
+}
