@@ -342,6 +342,15 @@ func ApplyImport(ctx context.Context, tx db.Tx, importID int64, rows []PreviewRo
 			queued = append(queued, r)
 		case ImportUnchanged:
 			listed = append(listed, r.Personnummer)
+		case ImportError:
+			// Compare counts a row with errors as on the list when its
+			// personnummer could be read: the list recorded holds the same
+			// people, so that someone with a bad mobile number on this list
+			// is reported gone from the next one (recordList keeps only
+			// people in the register).
+			if r.Personnummer != "" {
+				listed = append(listed, r.Personnummer)
+			}
 		case ImportUpdate:
 			listed = append(listed, r.Personnummer)
 			batch.Queue(`

@@ -115,3 +115,51 @@ func TestSenderSource(t *testing.T) {
 		}
 	}
 }
+
+// TestRecordListWithErrorRows: a row with an error whose personnummer
+// could be read is on the list recorded, as Compare counts it, so that
+// someone with a bad mobile number on one list is reported gone from the
+// next.
+func TestRecordListWithErrorRows(t *testing.T) {
+	t.Parallel()
+	d, tenant, coordinator, _ := kristianstadPerson(t)
+	ctx := context.Background()
+	today := participant.Today()
+	pnr := func(yymmdd, serial string) string {
+		return yymmdd + "-" + serial + fmt.Sprint(personnummer.CheckDigit(yymmdd+serial))
+	}
+	ada, bo := pnr("090101", "123"), pnr("090202", "234")
+	apply := func(rows ...[]string) (c participant.Comparison) {
+		tab := &kaalist.Table{Header: []string{"Personnummer", "Förnamn", "Efternamn", "Mobil"}, Rows: rows}
+		err := db.InTenant(ctx, d.App, tenant, coordinator, func(tx db.Tx) error {
+			id, err := participant.SaveImportFrom(ctx, tx, participant.ImportFrom{Source: "fil:skolan", Filename: "lista.csv", Table: tab})
+			if err != nil {
+				return err
+			}
+			im, err := participant.LockImport(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			rows, _, err := participant.Preview(ctx, tx, id, kaalist.Rows(im.Table, im.Mapping, today), im.Mapping, today)
+			if err != nil {
+				return err
+			}
+			if c, err = participant.Compare(ctx, tx, id, im.Source, rows); err != nil {
+				return err
+			}
+			_, err = participant.ApplyImport(ctx, tx, id, rows, today)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	apply([]string{ada, "Ada", "Ek", ""}, []string{bo, "Bo", "Berg", ""})
+	if c := apply([]string{ada, "Ada", "Ek", ""}, []string{bo, "Bo", "Berg", "12345"}); len(c.Gone) != 0 {
+		t.Fatalf("Bo, on the list with a bad mobile number, is gone: %+v", c.Gone)
+	}
+	if c := apply([]string{ada, "Ada", "Ek", ""}); len(c.Gone) != 1 || c.Gone[0].FirstName != "Bo" {
+		t.Errorf("gone from the list after the one where Bo's row had an error: %+v", c.Gone)
+	}
+}
