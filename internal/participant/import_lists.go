@@ -190,9 +190,12 @@ func Compare(ctx context.Context, tx db.Tx, importID int64, source string, rows 
 
 // queueUnidentified puts the rows of a list that carry a temporary number
 // in the queue "Saknar giltigt personnummer"; a number already queued is
-// left alone. Returns how many rows went in.
-func queueUnidentified(ctx context.Context, tx db.Tx, source, filename string, rows []PreviewRow) (int, error) {
+// left alone. Returns how many rows went in and, in Swedish, each row left
+// out because its number is queued for someone with another name (two
+// schools may give the same school-local number).
+func queueUnidentified(ctx context.Context, tx db.Tx, source, filename string, rows []PreviewRow) (int, []string, error) {
 	var n int
+	var conflicts []string
 	for _, r := range rows {
 		tag, err := tx.Exec(ctx, `
 			INSERT INTO import_unidentified (tenant_id, source, filename, line, number, first_name, last_name, mobile, email,
@@ -202,11 +205,23 @@ func queueUnidentified(ctx context.Context, tx db.Tx, source, filename string, r
 			tx.TenantID, source, filename, r.Line, r.NumberAsWritten, r.FirstName, r.LastName, r.Mobile, r.Email,
 			r.School, r.Programme, dateOrNil(r.LeftSchoolOn), dateOrNil(r.RegisteredOn), r.Reason, tx.UserID)
 		if err != nil {
-			return n, fmt.Errorf("participant: queue unidentified: %w", err)
+			return n, nil, fmt.Errorf("participant: queue unidentified: %w", err)
 		}
-		n += int(tag.RowsAffected())
+		if tag.RowsAffected() == 1 {
+			n++
+			continue
+		}
+		var first, last, file string
+		if err := tx.QueryRow(ctx, `SELECT first_name, last_name, filename FROM import_unidentified WHERE tenant_id = $1 AND number = $2`,
+			tx.TenantID, r.NumberAsWritten).Scan(&first, &last, &file); err != nil {
+			return n, nil, fmt.Errorf("participant: queue unidentified: %w", err)
+		}
+		if !strings.EqualFold(first, r.FirstName) || !strings.EqualFold(last, r.LastName) {
+			conflicts = append(conflicts, fmt.Sprintf("Rad %d (%s %s): numret ”%s” finns redan i kön för %s %s från %s, så raden lades inte i kön. Registrera personen för hand när personnumret är känt.",
+				r.Line, r.FirstName, r.LastName, r.NumberAsWritten, first, last, file))
+		}
 	}
-	return n, nil
+	return n, conflicts, nil
 }
 
 // UnidentifiedRow is a row of a list without a valid personnummer, waiting

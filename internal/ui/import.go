@@ -24,6 +24,10 @@ import (
 // previewLimit is how many rows the preview lists; errors and changes first.
 const previewLimit = 500
 
+// maxFlashConflicts is how many rows left out of the queue the message
+// after an import names one by one.
+const maxFlashConflicts = 5
+
 func (h *Handler) importBase(r *http.Request) string { return h.participantBase(r) + "/import" }
 
 func (h *Handler) importPage(w http.ResponseWriter, r *http.Request) {
@@ -287,7 +291,7 @@ func (h *Handler) importConfirm(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	var counts map[string]int
+	var applied participant.Applied
 	var missing bool
 	err := h.inTenant(r, func(tx db.Tx) error {
 		im, err := h.loadImport(r, tx, true)
@@ -303,7 +307,7 @@ func (h *Handler) importConfirm(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		if counts, err = participant.ApplyImport(ctx, tx, im.ID, rows, now); err != nil {
+		if applied, err = participant.ApplyImportReport(ctx, tx, im.ID, rows, now); err != nil {
 			return err
 		}
 		return participant.DeleteImport(ctx, tx, im.ID, false)
@@ -317,10 +321,21 @@ func (h *Handler) importConfirm(w http.ResponseWriter, r *http.Request) {
 		h.renderImportPreview(w, r, http.StatusUnprocessableEntity, nil, nil)
 		return
 	}
+	counts := applied.Counts
 	msg := fmt.Sprintf("Importen är klar: %s nya, %s uppdaterade, %s oförändrade, %s rader med fel importerades inte.",
 		sv.Num(counts[participant.ImportNew]), sv.Num(counts[participant.ImportUpdate]), sv.Num(counts[participant.ImportUnchanged]), sv.Num(counts[participant.ImportError]))
-	if counts[participant.ImportUnidentified] > 0 {
-		msg += fmt.Sprintf(" %s utan giltigt personnummer finns i kön ”Saknar giltigt personnummer”.", sv.Count(counts[participant.ImportUnidentified], "rad", "rader"))
+	if counts["queued"] > 0 {
+		msg += fmt.Sprintf(" %s utan giltigt personnummer lades i kön ”Saknar giltigt personnummer”.", sv.Count(counts["queued"], "rad", "rader"))
+	}
+	if already := counts[participant.ImportUnidentified] - counts["queued"] - len(applied.QueueConflicts); already > 0 {
+		msg += fmt.Sprintf(" %s utan giltigt personnummer fanns redan i kön.", sv.Count(already, "rad", "rader"))
+	}
+	for i, c := range applied.QueueConflicts {
+		if i == maxFlashConflicts {
+			msg += fmt.Sprintf(" Ytterligare %s lades inte i kön av samma skäl.", sv.Count(len(applied.QueueConflicts)-i, "rad", "rader"))
+			break
+		}
+		msg += " " + c
 	}
 	h.flash(r, msg)
 	redirect(w, r, h.participantBase(r))

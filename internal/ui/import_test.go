@@ -911,3 +911,41 @@ func TestImportSenders(t *testing.T) {
 		t.Errorf("a long sender: %d", res.Status)
 	}
 }
+
+// TestImportQueueConflicts: the message after an import counts the rows
+// that went into the queue "Saknar giltigt personnummer", says which were
+// there already, and names a row left out because its number is queued
+// for someone else (two schools may give the same school-local number).
+func TestImportQueueConflicts(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	c := a.client()
+	c.signIn("samordnare@osby.demo")
+	apply := func(file, list string) string {
+		t.Helper()
+		loc, _ := c.preview(file, []byte("Personnummer;Förnamn;Efternamn\n"+list))
+		if res := c.post(loc+"/bekrafta", nil); res.Status != http.StatusSeeOther {
+			t.Fatalf("confirm %s: %d", file, res.Status)
+		}
+		return c.get("/k/1273/deltagare").Body
+	}
+	page := apply("a.csv", "R1234567;Eva;Ek\n")
+	if !strings.Contains(page, "1 rad utan giltigt personnummer lades i kön") {
+		t.Error("the queued row is not counted")
+	}
+	page = apply("b.csv", "R1234567;Eva;Ek\nR1234567X;Per;Ek\n990101-R123;Ida;Sten\n")
+	if !strings.Contains(page, "2 rader utan giltigt personnummer lades i kön") || !strings.Contains(page, "1 rad utan giltigt personnummer fanns redan i kön") {
+		t.Error("a row already queued is counted as queued")
+	}
+	page = apply("c.csv", "R1234567;Ola;Berg\n")
+	want := "Rad 2 (Ola Berg): numret ”R1234567” finns redan i kön för Eva Ek från a.csv, så raden lades inte i kön."
+	if !strings.Contains(page, want) || strings.Contains(page, "lades i kön ”Saknar") {
+		t.Errorf("the conflict is not reported: %q", want)
+	}
+	if n := a.count(`SELECT count(*) FROM import_unidentified`); n != 3 {
+		t.Errorf("%d rows queued, want 3", n)
+	}
+	if n := a.count(`SELECT count(*) FROM audit_events WHERE action = 'import.confirm' AND detail->>'queue_conflicts' = '1'`); n != 1 {
+		t.Error("the conflict is not in the confirmation's audit row")
+	}
+}
