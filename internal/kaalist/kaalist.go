@@ -7,11 +7,14 @@ package kaalist
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
+	"path"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -40,6 +43,14 @@ const (
 	MaxCells         = 1_000_000 // cells of all rows together, each row up to its last non-empty one
 	MaxCellLen       = 1000      // characters in one cell
 	MaxText          = 8 << 20   // bytes of text in all cells together
+	MaxSheets        = 50        // sheets of an .xlsx, counted in its workbook part before any sheet is read
+	// MaxLine is the last row of a sheet that is read: the data rows, the
+	// rows above the header and as many empty rows again as there may be
+	// title rows. excelize's Rows.Next walks every row number up to the
+	// next row it finds, empty or not, so a sheet holding only row 1048576
+	// would cost a million steps; reading stops here instead, and a
+	// non-empty row at or below it refuses the file.
+	MaxLine = MaxRows + 2*maxTitleRows + 1
 )
 
 // Field is a column the importer understands.
@@ -111,7 +122,8 @@ type Table struct {
 	Format    string  `json:"format"`    // "csv-utf8", "csv-utf8-bom", "csv-windows-1252", "csv-ibm850", "csv-macintosh" or "xlsx"
 	Separator rune    `json:"separator"` // ',', ';' or '\t' for CSV, 0 for xlsx
 	Sheets    []Sheet `json:"sheets"`
-	Sheet     int     `json:"sheet"` // index in Sheets of the sheet chosen
+	Sheet     int     `json:"sheet"`              // index in Sheets of the sheet chosen
+	Date1904  bool    `json:"date1904,omitempty"` // an .xlsx whose serial dates count from 1904 (Excel for Mac's old default)
 
 	cells, text int // counted against MaxCells and MaxText while reading
 }
@@ -206,25 +218,31 @@ func (e *FileError) Unwrap() []error {
 }
 
 var (
-	errTooLarge     = &FileError{Err: ErrTooLarge, Msg: "Filen är för stor (högst 5 MB). Dela upp listan i flera filer."}
-	errTooManyRows  = &FileError{Err: ErrTooManyRows, Msg: "Filen har fler än 20 000 rader. Dela upp listan i flera filer."}
-	errEmpty        = &FileError{Err: ErrEmpty, Msg: "Filen innehåller inga rader att importera."}
-	errOnlyHeader   = &FileError{Err: ErrEmpty, Msg: "Filen har bara en rubrikrad och inga rader med personer. Kontrollera att du valt rätt fil."}
-	errFileType     = &FileError{Err: ErrUnreadable, Msg: "Filtypen stöds inte. Spara listan som .csv eller .xlsx."}
-	errTooWide      = &FileError{Err: ErrTooLarge, Msg: "Filen har fler än 200 kolumner. Ta bort kolumner som inte behövs och försök igen."}
-	errUnzipped     = &FileError{Err: ErrTooLarge, Msg: "Excel-filen är för stor uppackad (högst 16 MB). Dela upp listan i flera filer eller spara den som CSV."}
-	errStrings      = &FileError{Err: ErrTooLarge, Msg: "Excel-filens texter är för stora uppackade (högst 4 MB). Dela upp listan i flera filer eller spara den som CSV."}
-	errTooManyCells = &FileError{Err: ErrTooLarge, Msg: "Filen har fler än 1 000 000 celler. Ta bort kolumner som inte behövs eller dela upp listan i flera filer."}
-	errTooMuchText  = &FileError{Err: ErrTooLarge, Msg: "Filen har mer än 8 MB text. Ta bort kolumner som inte behövs eller dela upp listan i flera filer."}
-	errNotText      = &FileError{Err: ErrUnreadable, Msg: "Filen kunde inte läsas som text. Spara listan som CSV (UTF-8) eller .xlsx och försök igen."}
-	errNotSheet     = &FileError{Err: ErrUnreadable, Msg: "Filen är inte ett kalkylark (den ser ut att vara en PDF, en bild eller ett annat program). Spara listan från Excel som .xlsx eller CSV."}
-	errProtected    = &FileError{Err: ErrProtected, Msg: "Excel-filen är lösenordsskyddad och kan inte läsas. Öppna den i Excel, ta bort lösenordet (Arkiv > Info > Skydda arbetsbok > Kryptera med lösenord, töm fältet) och spara den igen, eller spara listan som CSV."}
-	errOldExcel     = &FileError{Err: ErrUnreadable, Msg: "Filen är i det gamla Excel-formatet (.xls). Öppna den i Excel och spara den som Excel-arbetsbok (.xlsx) eller CSV."}
+	errTooLarge      = &FileError{Err: ErrTooLarge, Msg: "Filen är för stor (högst 5 MB). Dela upp listan i flera filer."}
+	errTooManyRows   = &FileError{Err: ErrTooManyRows, Msg: "Filen har fler än 20 000 rader. Dela upp listan i flera filer."}
+	errTooManySheets = &FileError{Err: ErrTooLarge, Msg: "Excel-filen har fler än 50 blad (högst 50 blad). Spara bladet med listan i en egen fil eller som CSV."}
+	errEmpty         = &FileError{Err: ErrEmpty, Msg: "Filen innehåller inga rader att importera."}
+	errOnlyHeader    = &FileError{Err: ErrEmpty, Msg: "Filen har bara en rubrikrad och inga rader med personer. Kontrollera att du valt rätt fil."}
+	errFileType      = &FileError{Err: ErrUnreadable, Msg: "Filtypen stöds inte. Spara listan som .csv eller .xlsx."}
+	errTooWide       = &FileError{Err: ErrTooLarge, Msg: "Filen har fler än 200 kolumner. Ta bort kolumner som inte behövs och försök igen."}
+	errUnzipped      = &FileError{Err: ErrTooLarge, Msg: "Excel-filen är för stor uppackad (högst 16 MB). Dela upp listan i flera filer eller spara den som CSV."}
+	errStrings       = &FileError{Err: ErrTooLarge, Msg: "Excel-filens texter är för stora uppackade (högst 4 MB). Dela upp listan i flera filer eller spara den som CSV."}
+	errTooManyCells  = &FileError{Err: ErrTooLarge, Msg: "Filen har fler än 1 000 000 celler. Ta bort kolumner som inte behövs eller dela upp listan i flera filer."}
+	errTooMuchText   = &FileError{Err: ErrTooLarge, Msg: "Filen har mer än 8 MB text. Ta bort kolumner som inte behövs eller dela upp listan i flera filer."}
+	errNotText       = &FileError{Err: ErrUnreadable, Msg: "Filen kunde inte läsas som text. Spara listan som CSV (UTF-8) eller .xlsx och försök igen."}
+	errNotSheet      = &FileError{Err: ErrUnreadable, Msg: "Filen är inte ett kalkylark (den ser ut att vara en PDF, en bild eller ett annat program). Spara listan från Excel som .xlsx eller CSV."}
+	errProtected     = &FileError{Err: ErrProtected, Msg: "Excel-filen är lösenordsskyddad och kan inte läsas. Öppna den i Excel, ta bort lösenordet (Arkiv > Info > Skydda arbetsbok > Kryptera med lösenord, töm fältet) och spara den igen, eller spara listan som CSV."}
+	errOldExcel      = &FileError{Err: ErrUnreadable, Msg: "Filen är i det gamla Excel-formatet (.xls). Öppna den i Excel och spara den som Excel-arbetsbok (.xlsx) eller CSV."}
 )
 
 func errCellTooLong(line int) error {
 	return &FileError{Err: ErrTooLarge,
 		Msg: fmt.Sprintf("En cell på rad %d har fler än 1 000 tecken (högst 1 000 tecken per cell). Korta cellen eller ta bort kolumnen och försök igen.", line)}
+}
+
+func errTooLow(sheet string) error {
+	return &FileError{Err: ErrTooManyRows,
+		Msg: fmt.Sprintf("Bladet ”%s” har innehåll på rad %s eller längre ner (högst 20 000 rader med personer). Ta bort tomma rader och det som står långt ner i bladet, eller dela upp listan i flera filer.", sheet, "20 041")}
 }
 
 func errXLSX(cause error) error {
@@ -266,6 +284,11 @@ var binaryMagic = [][]byte{[]byte("%PDF"), []byte("\x89PNG"), []byte("\xFF\xD8\x
 // see ReadWith.
 func Read(name string, data []byte) (*Table, error) { return ReadWith(name, data, Options{}) }
 
+// ReadWith is ReadContext without a context to stop it.
+func ReadWith(name string, data []byte, o Options) (*Table, error) {
+	return ReadContext(context.Background(), name, data, o)
+}
+
 // ReadWith decodes a file by its name and content: .xlsx via excelize
 // (every sheet; the first with a header and rows under it is chosen), .csv and .txt as CSV in
 // UTF-8 (with or without BOM) or Windows-1252 (or the encoding chosen),
@@ -273,8 +296,9 @@ func Read(name string, data []byte) (*Table, error) { return ReadWith(name, data
 // the header is found below any title rows (Select). A password-protected
 // or old-format Excel file, and a binary file, are named as such. Text that
 // looks garbled in the guessed encoding is refused with ErrEncoding and a
-// sample. Errors are *FileError.
-func ReadWith(name string, data []byte, o Options) (*Table, error) {
+// sample. Errors are *FileError, or ctx's error when ctx ends while the
+// rows are read (the request's context: a client gone stops the work).
+func ReadContext(ctx context.Context, name string, data []byte, o Options) (*Table, error) {
 	if len(data) > MaxBytes {
 		return nil, errTooLarge
 	}
@@ -290,24 +314,25 @@ func ReadWith(name string, data []byte, o Options) (*Table, error) {
 	}
 	switch ext {
 	case ".xlsx":
-		return readXLSX(data)
+		return readXLSX(ctx, data)
 	case ".csv", ".txt":
 		if bytes.HasPrefix(data, []byte("PK\x03\x04")) { // an .xlsx saved under the wrong name
-			return readXLSX(data)
+			return readXLSX(ctx, data)
 		}
 		for _, m := range binaryMagic {
 			if bytes.HasPrefix(data, m) {
 				return nil, errNotSheet
 			}
 		}
-		return readCSV(data, o.Encoding)
+		return readCSV(ctx, data, o.Encoding)
 	}
 	return nil, errFileType
 }
 
-func readCSV(data []byte, encoding string) (*Table, error) {
+func readCSV(ctx context.Context, data []byte, encoding string) (*Table, error) {
 	t := &Table{Format: "csv-utf8"}
 	guessed := encoding == ""
+	eightBit := false // guessed as Windows-1252 because the bytes are not valid UTF-8
 	switch cm := charmaps[encoding]; {
 	case bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")) && (guessed || encoding == "utf-8"):
 		t.Format = "csv-utf8-bom"
@@ -319,6 +344,7 @@ func readCSV(data []byte, encoding string) (*Table, error) {
 		if cm == nil {
 			cm = charmap.Windows1252
 			encoding = "windows-1252"
+			eightBit = true
 		}
 		t.Format = "csv-" + encoding
 		var err error
@@ -351,11 +377,14 @@ func readCSV(data []byte, encoding string) (*Table, error) {
 		off := int(r.InputOffset())
 		endLine += bytes.Count(data[pos:off], []byte("\n"))
 		pos = off
+		if line%1024 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
 		if err := t.add(&t.Sheets[0], rec, line); err != nil {
 			return nil, err
 		}
 	}
-	if guessed && garbledSheet(t.Sheets[0]) {
+	if guessed && garbledSheet(t.Sheets[0], eightBit) {
 		sample := t.Sheets[0].Rows[:min(6, len(t.Sheets[0].Rows))]
 		return nil, &FileError{Err: ErrEncoding, Sample: sample,
 			Msg: "Tecknen i filen ser felaktiga ut (till exempel å, ä och ö). Titta på raderna nedan, välj filens teckenkodning och ladda upp filen igen."}
@@ -364,11 +393,13 @@ func readCSV(data []byte, encoding string) (*Table, error) {
 }
 
 // garbledSheet reports whether a cell of s looks like text decoded with
-// the wrong encoding.
-func garbledSheet(s Sheet) bool {
+// the wrong encoding; eightBit says the text was decoded from bytes that
+// were not valid UTF-8, the only case where an IBM 850 or Mac file can
+// have been read as Windows-1252.
+func garbledSheet(s Sheet, eightBit bool) bool {
 	for _, rec := range s.Rows {
 		for _, c := range rec {
-			if Garbled(c) {
+			if garbled(c, eightBit) {
 				return true
 			}
 		}
@@ -380,8 +411,11 @@ func garbledSheet(s Sheet) bool {
 // encoding: a replacement character, UTF-8 read as Windows-1252 ("Ã¶" for
 // "ö"), a C1 control character, or a character that an IBM 850 or Mac
 // file's å, ä or ö becomes in Windows-1252 ("†", "„", "”", "Ž", "™", "Œ",
-// "Š") between two letters.
-func Garbled(s string) bool {
+// "Š") between two letters. The last test is for text decoded as
+// Windows-1252 only: in UTF-8 "BOŠNJAK" and "BOŽIĆ" are names.
+func Garbled(s string) bool { return garbled(s, true) }
+
+func garbled(s string, eightBit bool) bool {
 	rs := []rune(s)
 	for i, r := range rs {
 		switch {
@@ -389,7 +423,7 @@ func Garbled(s string) bool {
 			return true
 		case (r == 'Ã' || r == 'Â') && i+1 < len(rs) && rs[i+1] >= 0x80:
 			return true
-		case strings.ContainsRune("†„”Ž™ŒŠ‰‡", r) && i > 0 && i+1 < len(rs) && unicode.IsLetter(rs[i-1]) && unicode.IsLetter(rs[i+1]):
+		case eightBit && strings.ContainsRune("†„”Ž™ŒŠ‰‡", r) && i > 0 && i+1 < len(rs) && unicode.IsLetter(rs[i-1]) && unicode.IsLetter(rs[i+1]):
 			return true
 		}
 	}
@@ -421,7 +455,7 @@ func separator(data []byte) rune {
 	return best
 }
 
-func readXLSX(data []byte) (t *Table, err error) {
+func readXLSX(ctx context.Context, data []byte) (t *Table, err error) {
 	defer func() { // excelize parses untrusted input; a panic is a broken file
 		if p := recover(); p != nil {
 			t, err = nil, errXLSX(fmt.Errorf("excelize panic: %v", p))
@@ -438,13 +472,19 @@ func readXLSX(data []byte) (t *Table, err error) {
 	}
 	defer f.Close()
 	names := f.GetSheetList()
-	if len(names) == 0 {
+	switch {
+	case len(names) == 0:
 		return nil, errXLSX(errors.New("no sheets"))
+	case len(names) > MaxSheets:
+		return nil, errTooManySheets
 	}
 	t = &Table{Format: "xlsx"}
+	if props, err := f.GetWorkbookProps(); err == nil && props.Date1904 != nil {
+		t.Date1904 = *props.Date1904
+	}
 	for i, name := range names {
 		t.Sheets = append(t.Sheets, Sheet{Name: name})
-		if err := t.readSheet(f, &t.Sheets[i]); err != nil {
+		if err := t.readSheet(ctx, f, &t.Sheets[i]); err != nil {
 			return nil, err
 		}
 	}
@@ -466,16 +506,24 @@ func readXLSX(data []byte) (t *Table, err error) {
 // readSheet reads the rows of one sheet with their raw values: a date
 // cell gives its serial number and a number all its digits, not the text
 // its number format would show (which may be "1,99E+11" or "08-15-26").
-func (t *Table) readSheet(f *excelize.File, s *Sheet) error {
+// It stops at MaxLine: a non-empty row there refuses the file, and nothing
+// below it is read.
+func (t *Table) readSheet(ctx context.Context, f *excelize.File, s *Sheet) error {
 	rows, err := f.Rows(s.Name)
 	if err != nil {
 		return errXLSX(err)
 	}
 	defer rows.Close()
-	for line := 1; rows.Next(); line++ {
+	for line := 1; line <= MaxLine && rows.Next(); line++ {
+		if line%1024 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
 		rec, err := rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
 			return errXLSX(err)
+		}
+		if line == MaxLine && used(rec) > 0 {
+			return errTooLow(s.Name)
 		}
 		if err := t.add(s, rec, line); err != nil {
 			return err
@@ -489,7 +537,8 @@ func (t *Table) readSheet(f *excelize.File, s *Sheet) error {
 
 // checkZip refuses an .xlsx whose parts, as its zip directory gives their
 // sizes, unpack to more than MaxUnzipped together or whose shared strings
-// unpack to more than MaxSharedStrings, before excelize unpacks anything.
+// unpack to more than MaxSharedStrings, and one whose workbook part names
+// more than MaxSheets sheets, before excelize unpacks anything.
 func checkZip(data []byte) error {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
@@ -505,7 +554,36 @@ func checkZip(data []byte) error {
 			return errStrings
 		}
 	}
+	for _, f := range zr.File {
+		if strings.EqualFold(path.Base(strings.ReplaceAll(f.Name, "\\", "/")), "workbook.xml") {
+			if n, err := countSheets(f); err == nil && n > MaxSheets {
+				return errTooManySheets
+			}
+		}
+	}
 	return nil
+}
+
+// countSheets counts the <sheet> elements of a workbook part, up to one
+// more than MaxSheets.
+func countSheets(f *zip.File) (int, error) {
+	r, err := f.Open()
+	if err != nil {
+		return 0, err
+	}
+	defer r.Close()
+	d := xml.NewDecoder(r)
+	n := 0
+	for n <= MaxSheets {
+		tok, err := d.Token()
+		if err != nil {
+			return n, nil // a broken part is excelize's to report
+		}
+		if e, ok := tok.(xml.StartElement); ok && e.Name.Local == "sheet" {
+			n++
+		}
+	}
+	return n, nil
 }
 
 // maxTitleRows is how many rows above the header Select looks through for
@@ -663,7 +741,7 @@ var aliases = func() map[string]Field {
 		FieldSchool:       {"skola", "skolenhet", "senaste skola", "skolans namn", "gymnasieskola", "skolenhetens namn"},
 		FieldProgramme:    {"program", "programkod", "gymnasieprogram", "studievag", "studieväg", "programnamn", "studievägskod", "inriktning"},
 		FieldReason:       {"orsak", "anledning", "registreringsorsak", "skäl", "orsak till registrering", "avbrottsorsak"},
-		FieldRegisteredOn: {"registreringsdatum", "registrerad", "registrerad datum", "datum för registrering", "inskrivningsdatum", "datum"},
+		FieldRegisteredOn: {"registreringsdatum", "registrerad", "registrerad datum", "datum för registrering"}, // not "inskrivningsdatum" or "datum": in a school's list that is when the pupil enrolled at the school
 		FieldLeftSchoolOn: {"avbrottsdatum", "avbrott", "datum för avbrott", "avbrutit", "avbrutit datum", "avbröt", "slutdatum", "utskrivningsdatum", "avslutsdatum", "sista skoldag"},
 	} {
 		for _, n := range names {

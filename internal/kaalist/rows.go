@@ -57,6 +57,19 @@ var reasons = map[string]string{
 // Cells beyond the end of a row count as empty.
 func Rows(t *Table, m Mapping, today time.Time) []Row {
 	out := make([]Row, 0, len(t.Rows))
+	// Day or month first is decided per column, from all its cells.
+	orders := map[Field]columnOrder{}
+	for _, f := range []Field{FieldRegisteredOn, FieldLeftSchoolOn} {
+		if c := m.Col(f); c >= 0 {
+			var values []string
+			for _, rec := range t.Rows {
+				if c < len(rec) {
+					values = append(values, rec[c])
+				}
+			}
+			orders[f] = dateOrder(values)
+		}
+	}
 	first := map[string]int{} // personnummer -> line where it first appears
 	for i, rec := range t.Rows {
 		cell := func(f Field) string {
@@ -71,6 +84,7 @@ func Rows(t *Table, m Mapping, today time.Time) []Row {
 			r.Line = t.Lines[i]
 		}
 		fail := func(msg string) { r.Errors = append(r.Errors, msg) }
+		var birth time.Time // zero when the number could not be read
 
 		switch p := cell(FieldPersonnummer); {
 		case p == "":
@@ -93,7 +107,7 @@ func Rows(t *Table, m Mapping, today time.Time) []Row {
 			if msg != "" {
 				break
 			}
-			r.Personnummer = n.String()
+			r.Personnummer, birth = n.String(), n.Birth()
 			if line, ok := first[r.Personnummer]; ok {
 				fail(fmt.Sprintf("Personnumret finns redan på rad %d i filen.", line))
 			} else {
@@ -109,15 +123,37 @@ func Rows(t *Table, m Mapping, today time.Time) []Row {
 			if s == "" {
 				continue
 			}
-			day, ok := ParseDate(s)
+			o := orders[d.field]
+			if o.ambiguous && dmy.MatchString(datePart(s)) {
+				fail(fmt.Sprintf("Kolumnen för %s har datum skrivna både med dagen först (till exempel ”%s”) och med månaden först (till exempel ”%s”), så ingen av dem kan läsas säkert. Skriv datumen som ÅÅÅÅ-MM-DD och ladda upp filen igen.",
+					strings.ToLower(Label(d.field)), o.dayFirstExample, o.monthFirstExample))
+				continue
+			}
+			day, ok := ParseDateWith(s, DateOptions{MonthFirst: o.monthFirst, Date1904: t.Date1904})
 			switch {
 			case !ok:
 				fail(fmt.Sprintf("%s ”%s” kan inte läsas som ett datum. Skriv det som ÅÅÅÅ-MM-DD, till exempel 2026-08-15.", d.name, s))
 			case day.After(today):
 				fail(fmt.Sprintf("%s %s ligger i framtiden. Rätta datumet i filen.", d.name, day.Format(time.DateOnly)))
+			case day.Before(earliestDate):
+				fail(fmt.Sprintf("%s %s är före 1990 och kan inte stämma. Rätta datumet i filen.", d.name, day.Format(time.DateOnly)))
 			default:
 				*d.to = day
 			}
+		}
+		// A registration date must be possible: not before the 15th birthday
+		// (the activity responsibility starts when compulsory school ends)
+		// nor before the day the person left school.
+		switch reg := r.RegisteredOn; {
+		case reg.IsZero():
+		case !birth.IsZero() && reg.Before(birth.AddDate(15, 0, 0)):
+			fail(fmt.Sprintf("Registreringsdatumet %s är före personens 15-årsdag (%s) och kan inte stämma. Kontrollera att kolumnen är registreringsdatumet och inte till exempel inskrivningsdatumet i skolan.",
+				reg.Format(time.DateOnly), birth.AddDate(15, 0, 0).Format(time.DateOnly)))
+			r.RegisteredOn = time.Time{}
+		case !r.LeftSchoolOn.IsZero() && reg.Before(r.LeftSchoolOn):
+			fail(fmt.Sprintf("Registreringsdatumet %s är före avbrottsdatumet %s: den som går kvar i skolan registreras inte. Rätta datumen i filen.",
+				reg.Format(time.DateOnly), r.LeftSchoolOn.Format(time.DateOnly)))
+			r.RegisteredOn = time.Time{}
 		}
 
 		r.FirstName, r.LastName = cell(FieldFirstName), cell(FieldLastName)
@@ -305,17 +341,28 @@ func Temporary(cell string) bool {
 	return letters >= 1 && letters <= 3 && digitCount >= 6 && utf8.RuneCountInString(cell) <= 20
 }
 
-// ParseDate reads a date as lists write it: 2026-08-15, 2026/08/15,
-// 15/8/2026, 15.8.2026, 15-8-2026, 20260815, an ISO date with a time after
-// it, or an Excel serial date (as an .xlsx date cell reads, or a CSV from a
-// date column formatted as a number) between 1950 and 2100.
-func ParseDate(s string) (time.Time, bool) {
-	s = strings.TrimSpace(s)
-	if d, _, ok := strings.Cut(s, " "); ok && len(d) == 10 {
-		s = d
-	} else if d, _, ok := strings.Cut(s, "T"); ok && len(d) == 10 {
-		s = d
-	}
+// earliestDate is the first date a list may hold: the KAA register is
+// younger, and an earlier date is a mistake (or a birth date).
+var earliestDate = time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// DateOptions say how to read the dates of one column: MonthFirst reads
+// 05/08/2026 as 8 May (a CSV from Excel set to American English), and
+// Date1904 counts serial numbers from 1904-01-01 (a workbook with the 1904
+// date system) instead of 1899-12-30.
+type DateOptions struct {
+	MonthFirst, Date1904 bool
+}
+
+// ParseDate reads a date as lists write it, day first: see ParseDateWith.
+func ParseDate(s string) (time.Time, bool) { return ParseDateWith(s, DateOptions{}) }
+
+// ParseDateWith reads a date as lists write it: 2026-08-15, 2026/08/15,
+// 15/8/2026, 15.8.2026, 15-8-2026 (8/15/2026 with o.MonthFirst), 20260815,
+// an ISO date with a time after it, or an Excel serial date (as an .xlsx
+// date cell reads, or a CSV from a date column formatted as a number)
+// between 1950 and 2100.
+func ParseDateWith(s string, o DateOptions) (time.Time, bool) {
+	s = datePart(s)
 	if len(s) == 8 && digits(s) {
 		return date(s[:4], s[4:6], s[6:])
 	}
@@ -323,16 +370,64 @@ func ParseDate(s string) (time.Time, bool) {
 		return date(m[1], m[2], m[3])
 	}
 	if m := dmy.FindStringSubmatch(s); m != nil {
+		if o.MonthFirst {
+			return date(m[3], m[1], m[2])
+		}
 		return date(m[3], m[2], m[1])
 	}
 	if m := serial.FindStringSubmatch(s); m != nil {
 		n, _ := strconv.Atoi(m[1])
-		d := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, n)
-		if d.Year() >= 1950 && d.Year() <= 2100 {
+		base := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
+		if o.Date1904 {
+			base = time.Date(1904, 1, 1, 0, 0, 0, 0, time.UTC)
+		}
+		if d := base.AddDate(0, 0, n); d.Year() >= 1950 && d.Year() <= 2100 {
 			return d, true
 		}
 	}
 	return time.Time{}, false
+}
+
+// datePart is s trimmed, without a time after a date of ten characters.
+func datePart(s string) string {
+	s = strings.TrimSpace(s)
+	if d, _, ok := strings.Cut(s, " "); ok && len(d) == 10 {
+		return d
+	} else if d, _, ok := strings.Cut(s, "T"); ok && len(d) == 10 {
+		return d
+	}
+	return s
+}
+
+// columnOrder is how the dates of a column written n/n/yyyy are read.
+type columnOrder struct {
+	monthFirst, ambiguous              bool
+	dayFirstExample, monthFirstExample string // a cell that can only be day first, and one that can only be month first
+}
+
+// dateOrder decides whether a column's dates written n/n/yyyy put the day
+// or the month first: a first part over 12 can only be a day, a second part
+// over 12 only a day too; both kinds in one column make it ambiguous, and
+// neither reads the day first, the Swedish way.
+func dateOrder(values []string) columnOrder {
+	var o columnOrder
+	for _, v := range values {
+		m := dmy.FindStringSubmatch(datePart(v))
+		if m == nil {
+			continue
+		}
+		first, _ := strconv.Atoi(m[1])
+		second, _ := strconv.Atoi(m[2])
+		switch {
+		case first > 12 && o.dayFirstExample == "":
+			o.dayFirstExample = v
+		case second > 12 && o.monthFirstExample == "":
+			o.monthFirstExample = v
+		}
+	}
+	o.ambiguous = o.dayFirstExample != "" && o.monthFirstExample != ""
+	o.monthFirst = o.monthFirstExample != "" && !o.ambiguous
+	return o
 }
 
 var (

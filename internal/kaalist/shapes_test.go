@@ -1,7 +1,10 @@
 package kaalist
 
 import (
+	"bytes"
+	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -9,6 +12,8 @@ import (
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/charmap"
+
+	"github.com/kaa-plattform/kaa/internal/kaalist/kaalisttest"
 )
 
 // workbook writes sheets (name, rows from A1 down; a nil row is left
@@ -324,5 +329,180 @@ func TestGuessSwedishNames(t *testing.T) {
 	}
 	if m := Guess([]string{"Personnummer", "Förnamn", "Efternamn", "Telefon", "Avbrott"}); m[FieldMobile] != 3 || m[FieldLeftSchoolOn] != 4 {
 		t.Errorf("got %v", m)
+	}
+}
+
+// TestReadSheetLimits: a workbook with more sheets than MaxSheets is
+// refused from its workbook part; a sheet is read down to MaxLine only,
+// so an empty last row costs nothing and a row of content below the limit
+// refuses the file; a context that has ended stops the reading.
+func TestReadSheetLimits(t *testing.T) {
+	t.Parallel()
+	const list = `<row r="1"><c r="A1" t="inlineStr"><is><t>Personnummer</t></is></c><c r="B1" t="inlineStr"><is><t>Namn</t></is></c></row>` +
+		`<row r="2"><c r="A2" t="inlineStr"><is><t>20080301-0024</t></is></c><c r="B2" t="inlineStr"><is><t>Alva Andersson</t></is></c></row>`
+	t.Run("TooManySheets", func(t *testing.T) {
+		sheets := make([]string, MaxSheets+1)
+		for i := range sheets {
+			sheets[i] = list
+		}
+		_, err := Read("lista.xlsx", kaalisttest.Workbook(sheets))
+		var fe *FileError
+		if !errors.As(err, &fe) || !errors.Is(err, ErrTooLarge) || !strings.Contains(fe.Msg, "högst 50 blad") {
+			t.Fatalf("%d sheets: %v", len(sheets), err)
+		}
+		if _, err := Read("lista.xlsx", kaalisttest.Workbook(sheets[:MaxSheets])); err != nil {
+			t.Fatalf("%d sheets: %v", MaxSheets, err)
+		}
+	})
+	t.Run("SheetBomb", func(t *testing.T) {
+		start := time.Now()
+		_, err := Read("lista.xlsx", kaalisttest.SheetBomb(19800))
+		if !errors.Is(err, ErrTooLarge) || time.Since(start) > 10*time.Second {
+			t.Fatalf("%v after %v", err, time.Since(start))
+		}
+	})
+	t.Run("EmptyLastRow", func(t *testing.T) {
+		tab, err := Read("lista.xlsx", kaalisttest.Workbook([]string{list + `<row r="1048576"/>`}))
+		if err != nil || len(tab.Rows) != 1 {
+			t.Fatalf("%v %+v", err, tab)
+		}
+	})
+	t.Run("ContentBelowTheLimit", func(t *testing.T) {
+		far := fmt.Sprintf(`<row r="%d"><c r="A%d" t="inlineStr"><is><t>x</t></is></c></row>`, MaxLine, MaxLine)
+		_, err := Read("lista.xlsx", kaalisttest.Workbook([]string{list + far}))
+		var fe *FileError
+		if !errors.As(err, &fe) || !errors.Is(err, ErrTooManyRows) || !strings.Contains(fe.Msg, "Bladet ”Blad1” har innehåll på rad 20 041 eller längre ner") {
+			t.Fatalf("%v", err)
+		}
+	})
+	t.Run("ContextEnded", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		if _, err := ReadContext(ctx, "lista.xlsx", kaalisttest.Workbook([]string{list + `<row r="1048576"/>`}), Options{}); !errors.Is(err, context.Canceled) {
+			t.Fatalf("%v", err)
+		}
+	})
+}
+
+// TestParseDateOrder: n/n/yyyy is read day first unless o says month
+// first; a 1904 workbook's serial numbers count from 1904-01-01.
+func TestParseDateOrder(t *testing.T) {
+	t.Parallel()
+	aug15 := time.Date(2026, 8, 15, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		s    string
+		o    DateOptions
+		want time.Time
+	}{
+		{"05/08/2026", DateOptions{}, time.Date(2026, 8, 5, 0, 0, 0, 0, time.UTC)},
+		{"05/08/2026", DateOptions{MonthFirst: true}, time.Date(2026, 5, 8, 0, 0, 0, 0, time.UTC)},
+		{"8/15/2026", DateOptions{MonthFirst: true}, aug15},
+		{"2026-08-15", DateOptions{MonthFirst: true}, aug15},
+		{"46249", DateOptions{}, aug15},
+		{"44787", DateOptions{Date1904: true}, aug15},
+	} {
+		if d, ok := ParseDateWith(tc.s, tc.o); !ok || d != tc.want {
+			t.Errorf("%q %+v: %v %v, want %v", tc.s, tc.o, d, ok, tc.want)
+		}
+	}
+}
+
+// TestRowsDates: day or month first is decided per column; a column with
+// both is refused on its rows; a registration date before the 15th
+// birthday, before the avbrottsdatum or before 1990 is refused; a
+// workbook in the 1904 date system gives its dates right; Inskrivningsdatum
+// and Datum are not the registration date.
+func TestRowsDates(t *testing.T) {
+	t.Parallel()
+	today := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	head := []string{"Personnummer", "Namn", "Avbrottsdatum", "Registreringsdatum"}
+	rows := func(recs ...[]string) []Row {
+		return Rows(&Table{Header: head, Rows: recs}, Guess(head), today)
+	}
+	day := func(m, d int) time.Time { return time.Date(2026, time.Month(m), d, 0, 0, 0, 0, time.UTC) }
+	t.Run("MonthFirstColumn", func(t *testing.T) {
+		r := rows([]string{"20080301-0024", "Åsa Öberg", "05/08/2026", ""}, []string{"19991231-9994", "Bo Berg", "08/15/2026", ""})
+		if r[0].LeftSchoolOn != day(5, 8) || r[1].LeftSchoolOn != day(8, 15) || len(r[0].Errors)+len(r[1].Errors) > 0 {
+			t.Errorf("%+v", r)
+		}
+	})
+	t.Run("DayFirstColumn", func(t *testing.T) {
+		r := rows([]string{"20080301-0024", "Åsa Öberg", "05/08/2026", ""}, []string{"19991231-9994", "Bo Berg", "15/08/2026", ""})
+		if r[0].LeftSchoolOn != day(8, 5) || r[1].LeftSchoolOn != day(8, 15) {
+			t.Errorf("%+v", r)
+		}
+	})
+	t.Run("BothRefused", func(t *testing.T) {
+		r := rows([]string{"20080301-0024", "Åsa Öberg", "13/08/2026", ""}, []string{"19991231-9994", "Bo Berg", "08/14/2026", ""}, []string{"20040229-0027", "Ada Ek", "2026-08-15", ""})
+		want := "Kolumnen för avbrottsdatum har datum skrivna både med dagen först (till exempel ”13/08/2026”) och med månaden först (till exempel ”08/14/2026”)"
+		if len(r[0].Errors) != 1 || !strings.HasPrefix(r[0].Errors[0], want) || len(r[1].Errors) != 1 || !r[0].LeftSchoolOn.IsZero() {
+			t.Errorf("%+v", r)
+		}
+		if len(r[2].Errors) != 0 || r[2].LeftSchoolOn != day(8, 15) {
+			t.Errorf("an ISO date in the column: %+v", r[2])
+		}
+	})
+	t.Run("Plausible", func(t *testing.T) {
+		r := rows(
+			[]string{"20080301-0024", "Åsa Öberg", "", "2023-02-28"},         // before her 15th birthday
+			[]string{"19991231-9994", "Bo Berg", "2026-08-15", "2026-08-14"}, // before he left school
+			[]string{"20040229-0027", "Ada Ek", "1989-12-31", ""},            // before 1990
+			[]string{"20080361-0021", "Cid Ek", "2026-08-15", "2026-08-16"},
+		)
+		for i, want := range []string{
+			"Registreringsdatumet 2023-02-28 är före personens 15-årsdag (2023-03-01) och kan inte stämma.",
+			"Registreringsdatumet 2026-08-14 är före avbrottsdatumet 2026-08-15",
+			"Avbrottsdatumet 1989-12-31 är före 1990 och kan inte stämma.",
+		} {
+			if len(r[i].Errors) != 1 || !strings.HasPrefix(r[i].Errors[0], want) {
+				t.Errorf("row %d: %q, want %q", i, r[i].Errors, want)
+			}
+		}
+		if len(r[3].Errors) != 0 || r[3].RegisteredOn != day(8, 16) {
+			t.Errorf("%+v", r[3])
+		}
+	})
+	t.Run("Workbook1904", func(t *testing.T) {
+		f := excelize.NewFile()
+		defer f.Close()
+		date1904 := true
+		if err := f.SetWorkbookProps(&excelize.WorkbookPropsOptions{Date1904: &date1904}); err != nil {
+			t.Fatal(err)
+		}
+		f.SetSheetRow("Sheet1", "A1", &[]any{"Personnummer", "Namn", "Avbrottsdatum"})
+		f.SetSheetRow("Sheet1", "A2", &[]any{"20080301-0024", "Åsa Öberg", 44787}) // 2026-08-15 counted from 1904
+		var b bytes.Buffer
+		f.Write(&b)
+		tab, err := Read("lista.xlsx", b.Bytes())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := Rows(tab, Guess(tab.Header), today); r[0].LeftSchoolOn != day(8, 15) {
+			t.Errorf("%v %q", r[0].LeftSchoolOn, r[0].Errors)
+		}
+	})
+	t.Run("NotSchoolEnrolment", func(t *testing.T) {
+		m := Guess([]string{"Personnummer", "Namn", "Inskrivningsdatum", "Datum"})
+		if m.Col(FieldRegisteredOn) >= 0 {
+			t.Errorf("%v", m)
+		}
+	})
+}
+
+// TestReadUTF8Names: names with Š, Ž or Œ between letters are names in a
+// valid UTF-8 file, with or without a byte-order mark, not signs of a
+// wrong encoding; in a file that is not UTF-8 the same characters still
+// point to an IBM 850 or Mac file read as Windows-1252.
+func TestReadUTF8Names(t *testing.T) {
+	t.Parallel()
+	list := "Personnummer;Namn\n20080301-0024;Amir BOŠNJAK\n19991231-9994;Ana BOŽIĆ\n20040229-0027;Zoë ŒSTERBERG\n"
+	for name, data := range map[string][]byte{"UTF8": []byte(list), "BOM": append([]byte("\xEF\xBB\xBF"), list...)} {
+		tab, err := Read("lista.csv", data)
+		if err != nil || tab.Rows[0][1] != "Amir BOŠNJAK" || tab.Rows[1][1] != "Ana BOŽIĆ" {
+			t.Errorf("%s: %v %+v", name, err, tab)
+		}
+	}
+	if _, err := Read("lista.csv", []byte("Personnummer;Namn\n20080301-0024;J\x8Ern\n")); !errors.Is(err, ErrEncoding) {
+		t.Errorf("Mac Roman read as Windows-1252: %v", err)
 	}
 }

@@ -315,12 +315,29 @@ func Preview(ctx context.Context, tx db.Tx, importID int64, rows []kaalist.Row, 
 // with, unless it holds the same people as the last one. So applying the
 // same list twice changes nothing the second time.
 func ApplyImport(ctx context.Context, tx db.Tx, importID int64, rows []PreviewRow, today time.Time) (map[string]int, error) {
+	a, err := ApplyImportReport(ctx, tx, importID, rows, today)
+	return a.Counts, err
+}
+
+// Applied is what ApplyImportReport did: Counts by row state, "queued" for
+// the rows that went into the queue "Saknar giltigt personnummer", and
+// QueueConflicts, in Swedish, for each row left out of the queue because
+// its number is queued already for someone else.
+type Applied struct {
+	Counts         map[string]int
+	QueueConflicts []string
+}
+
+// ApplyImportReport is ApplyImport that also says which rows with a
+// temporary number could not be queued.
+func ApplyImportReport(ctx context.Context, tx db.Tx, importID int64, rows []PreviewRow, today time.Time) (Applied, error) {
+	var a Applied
 	var source, filename string
 	err := tx.QueryRow(ctx, `SELECT source, filename FROM imports WHERE tenant_id = $1 AND id = $2`, tx.TenantID, importID).Scan(&source, &filename)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, fmt.Errorf("import %d: %w", importID, db.ErrNotFound)
+		return a, fmt.Errorf("import %d: %w", importID, db.ErrNotFound)
 	} else if err != nil {
-		return nil, fmt.Errorf("participant: import: %w", err)
+		return a, fmt.Errorf("participant: import: %w", err)
 	}
 	counts := map[string]int{}
 	// New people go in with one statement; updates in one batch.
@@ -334,7 +351,7 @@ func ApplyImport(ctx context.Context, tx db.Tx, importID int64, rows []PreviewRo
 		case ImportNew:
 			num, err := personnummer.Parse(r.Personnummer, today)
 			if err != nil {
-				return nil, fmt.Errorf("participant: import line %d: %w", r.Line, err)
+				return a, fmt.Errorf("participant: import line %d: %w", r.Line, err)
 			}
 			n.add(r, num, today)
 			listed = append(listed, r.Personnummer)
@@ -342,6 +359,15 @@ func ApplyImport(ctx context.Context, tx db.Tx, importID int64, rows []PreviewRo
 			queued = append(queued, r)
 		case ImportUnchanged:
 			listed = append(listed, r.Personnummer)
+		case ImportError:
+			// Compare counts a row with errors as on the list when its
+			// personnummer could be read: the list recorded holds the same
+			// people, so that someone with a bad mobile number on this list
+			// is reported gone from the next one (recordList keeps only
+			// people in the register).
+			if r.Personnummer != "" {
+				listed = append(listed, r.Personnummer)
+			}
 		case ImportUpdate:
 			listed = append(listed, r.Personnummer)
 			batch.Queue(`
@@ -367,22 +393,24 @@ func ApplyImport(ctx context.Context, tx db.Tx, importID int64, rows []PreviewRo
 		}
 	}
 	if err := insertNew(ctx, tx, importID, n, today); err != nil {
-		return nil, err
+		return a, err
 	}
 	if err := tx.SendBatch(ctx, batch).Close(); err != nil {
-		return nil, fmt.Errorf("participant: import: %w", err)
+		return a, fmt.Errorf("participant: import: %w", err)
 	}
-	if counts["queued"], err = queueUnidentified(ctx, tx, source, filename, queued); err != nil {
-		return nil, err
+	if counts["queued"], a.QueueConflicts, err = queueUnidentified(ctx, tx, source, filename, queued); err != nil {
+		return a, err
 	}
 	if err := recordList(ctx, tx, source, filename, listed); err != nil {
-		return nil, err
+		return a, err
 	}
 	detail := map[string]any{"source": source}
 	for k, v := range counts {
 		detail[k] = v
 	}
-	return counts, audit.Record(ctx, tx, audit.Event{Action: "import.confirm", RecordType: "import", RecordID: strconv.FormatInt(importID, 10), Detail: detail})
+	a.Counts = counts
+	detail["queue_conflicts"] = len(a.QueueConflicts)
+	return a, audit.Record(ctx, tx, audit.Event{Action: "import.confirm", RecordType: "import", RecordID: strconv.FormatInt(importID, 10), Detail: detail})
 }
 
 // dateOrNil is d for a date parameter, nil (NULL) for the zero time.

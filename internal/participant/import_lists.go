@@ -10,8 +10,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/jackc/pgx/v5"
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/kaa-plattform/kaa/internal/audit"
 	"github.com/kaa-plattform/kaa/internal/db"
@@ -64,6 +68,71 @@ func recordList(ctx context.Context, tx db.Tx, source, filename string, pnrs []s
 	return nil
 }
 
+// MaxSenderLen is the longest sender a coordinator may name, in characters.
+const MaxSenderLen = 100
+
+var foldAccents = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+
+// SenderSource is the source of a file from sender (the school or office
+// that sends the list, as the coordinator names it): "fil:" and the name
+// in lower case, å and ä as a, ö as o, other accents dropped and anything
+// but a–z and 0–9 as '-', at most 40 characters in all. Each sender's
+// lists are compared with that sender's previous list only. Without a
+// sender (or one with no letter or digit) it is "fil".
+func SenderSource(sender string) string {
+	folded, _, _ := transform.String(foldAccents, strings.ToLower(sender))
+	var b strings.Builder
+	dash := false
+	for _, r := range folded {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		default:
+			dash = true
+		}
+	}
+	slug := b.String()
+	if max := 40 - len(SourceFile+":"); len(slug) > max {
+		slug = strings.TrimRight(slug[:max], "-")
+	}
+	if slug == "" {
+		return SourceFile
+	}
+	return SourceFile + ":" + slug
+}
+
+// SenderName is the sender of a file's source as the upload form offers it
+// again ("hassleholms tekniska skola" for "fil:hassleholms-tekniska-skola"):
+// SenderSource of it is the same source. "" for any other source.
+func SenderName(source string) string {
+	slug, ok := strings.CutPrefix(source, SourceFile+":")
+	if !ok {
+		return ""
+	}
+	return strings.ReplaceAll(slug, "-", " ")
+}
+
+// Senders are the senders of the files applied before in the
+// municipality of tx (their lists are kept), newest first, to offer on
+// the upload form.
+func Senders(ctx context.Context, tx db.Tx) ([]string, error) {
+	q, _ := tx.Query(ctx, `SELECT source FROM import_lists WHERE tenant_id = $1 AND source LIKE 'fil:%'
+		GROUP BY source ORDER BY max(id) DESC LIMIT 100`, tx.TenantID)
+	var out []string
+	var source string
+	if _, err := pgx.ForEachRow(q, []any{&source}, func() error {
+		out = append(out, SenderName(source))
+		return nil
+	}); err != nil {
+		return nil, fmt.Errorf("participant: senders: %w", err)
+	}
+	return out, nil
+}
+
 // Gone is a person who was on the previous list of the same source but is
 // not on this one: a candidate for avregistrering, never removed by the
 // import.
@@ -78,6 +147,7 @@ type Gone struct {
 type Comparison struct {
 	Previous time.Time // when the previous list was applied; zero when there was none
 	PrevName string    // its file name
+	Sender   string    // the sender of this list and the previous one (SenderName), "" for files without one
 	Gone     []Gone
 }
 
@@ -86,7 +156,7 @@ type Comparison struct {
 // on the list when their personnummer could be read), ordered by name.
 // Erased people are left out. Audited as a read of their names.
 func Compare(ctx context.Context, tx db.Tx, importID int64, source string, rows []PreviewRow) (Comparison, error) {
-	var c Comparison
+	c := Comparison{Sender: SenderName(source)}
 	var listID int64
 	err := tx.QueryRow(ctx, `SELECT id, applied_at, filename FROM import_lists WHERE tenant_id = $1 AND source = $2 ORDER BY id DESC LIMIT 1`,
 		tx.TenantID, source).Scan(&listID, &c.Previous, &c.PrevName)
@@ -120,9 +190,12 @@ func Compare(ctx context.Context, tx db.Tx, importID int64, source string, rows 
 
 // queueUnidentified puts the rows of a list that carry a temporary number
 // in the queue "Saknar giltigt personnummer"; a number already queued is
-// left alone. Returns how many rows went in.
-func queueUnidentified(ctx context.Context, tx db.Tx, source, filename string, rows []PreviewRow) (int, error) {
+// left alone. Returns how many rows went in and, in Swedish, each row left
+// out because its number is queued for someone with another name (two
+// schools may give the same school-local number).
+func queueUnidentified(ctx context.Context, tx db.Tx, source, filename string, rows []PreviewRow) (int, []string, error) {
 	var n int
+	var conflicts []string
 	for _, r := range rows {
 		tag, err := tx.Exec(ctx, `
 			INSERT INTO import_unidentified (tenant_id, source, filename, line, number, first_name, last_name, mobile, email,
@@ -132,11 +205,23 @@ func queueUnidentified(ctx context.Context, tx db.Tx, source, filename string, r
 			tx.TenantID, source, filename, r.Line, r.NumberAsWritten, r.FirstName, r.LastName, r.Mobile, r.Email,
 			r.School, r.Programme, dateOrNil(r.LeftSchoolOn), dateOrNil(r.RegisteredOn), r.Reason, tx.UserID)
 		if err != nil {
-			return n, fmt.Errorf("participant: queue unidentified: %w", err)
+			return n, nil, fmt.Errorf("participant: queue unidentified: %w", err)
 		}
-		n += int(tag.RowsAffected())
+		if tag.RowsAffected() == 1 {
+			n++
+			continue
+		}
+		var first, last, file string
+		if err := tx.QueryRow(ctx, `SELECT first_name, last_name, filename FROM import_unidentified WHERE tenant_id = $1 AND number = $2`,
+			tx.TenantID, r.NumberAsWritten).Scan(&first, &last, &file); err != nil {
+			return n, nil, fmt.Errorf("participant: queue unidentified: %w", err)
+		}
+		if !strings.EqualFold(first, r.FirstName) || !strings.EqualFold(last, r.LastName) {
+			conflicts = append(conflicts, fmt.Sprintf("Rad %d (%s %s): numret ”%s” finns redan i kön för %s %s från %s, så raden lades inte i kön. Registrera personen för hand när personnumret är känt.",
+				r.Line, r.FirstName, r.LastName, r.NumberAsWritten, first, last, file))
+		}
 	}
-	return n, nil
+	return n, conflicts, nil
 }
 
 // UnidentifiedRow is a row of a list without a valid personnummer, waiting

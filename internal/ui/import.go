@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 
@@ -22,11 +24,21 @@ import (
 // previewLimit is how many rows the preview lists; errors and changes first.
 const previewLimit = 500
 
+// maxFlashConflicts is how many rows left out of the queue the message
+// after an import names one by one.
+const maxFlashConflicts = 5
+
 func (h *Handler) importBase(r *http.Request) string { return h.participantBase(r) + "/import" }
 
 func (h *Handler) importPage(w http.ResponseWriter, r *http.Request) {
 	v := views.ImportUploadView{Base: h.importBase(r)}
-	if err := h.inTenant(r, func(tx db.Tx) (err error) { v.Queued, err = participant.UnidentifiedCount(r.Context(), tx); return err }); err != nil {
+	if err := h.inTenant(r, func(tx db.Tx) (err error) {
+		if v.Queued, err = participant.UnidentifiedCount(r.Context(), tx); err != nil {
+			return err
+		}
+		v.Senders, err = participant.Senders(r.Context(), tx)
+		return err
+	}); err != nil {
 		h.fail(w, r, err)
 		return
 	}
@@ -43,6 +55,11 @@ func (h *Handler) importRefusedWith(w http.ResponseWriter, r *http.Request, v vi
 	v.Base = h.importBase(r)
 	if r.MultipartForm != nil {
 		v.Encoding = encodingParam(r.FormValue("encoding"))
+		v.Sender = r.FormValue("sender")
+	}
+	if err := h.inTenant(r, func(tx db.Tx) (err error) { v.Senders, err = participant.Senders(r.Context(), tx); return err }); err != nil {
+		h.fail(w, r, err)
+		return
 	}
 	h.render(w, r, http.StatusUnprocessableEntity, views.ImportUpload(h.page(r, "Importera KAA-lista"), v))
 }
@@ -65,6 +82,13 @@ func (h *Handler) importUpload(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	sender := strings.Join(strings.Fields(r.FormValue("sender")), " ")
+	if utf8.RuneCountInString(sender) > participant.MaxSenderLen {
+		var errs views.Errors
+		errs.Add("sender", "Avsändaren får vara högst 100 tecken. Skriv skolans eller förvaltningens namn.")
+		h.importRefusedWith(w, r, views.ImportUploadView{Errors: errs})
+		return
+	}
 	// The slot is taken once the upload has arrived, so that a slow sender
 	// holds none.
 	leave, ok := h.importSlot(w, r, true)
@@ -72,7 +96,7 @@ func (h *Handler) importUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer leave()
-	table, err := kaalist.ReadWith(name, data, kaalist.Options{Encoding: encodingParam(r.FormValue("encoding"))})
+	table, err := kaalist.ReadContext(ctx, name, data, kaalist.Options{Encoding: encodingParam(r.FormValue("encoding"))})
 	data = nil // the rows are kept, not the file
 	var fe *kaalist.FileError
 	if errors.As(err, &fe) {
@@ -85,7 +109,7 @@ func (h *Handler) importUpload(w http.ResponseWriter, r *http.Request) {
 	}
 	var id int64
 	err = h.inTenant(r, func(tx db.Tx) (err error) {
-		id, err = participant.SaveImport(ctx, tx, name, table, kaalist.Guess(table.Header))
+		id, err = participant.SaveImportFrom(ctx, tx, participant.ImportFrom{Source: participant.SenderSource(sender), Filename: name, Table: table})
 		return err
 	})
 	if err != nil {
@@ -278,7 +302,7 @@ func (h *Handler) importConfirm(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	var counts map[string]int
+	var applied participant.Applied
 	var missing bool
 	err := h.inTenant(r, func(tx db.Tx) error {
 		im, err := h.loadImport(r, tx, true)
@@ -294,7 +318,7 @@ func (h *Handler) importConfirm(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		if counts, err = participant.ApplyImport(ctx, tx, im.ID, rows, now); err != nil {
+		if applied, err = participant.ApplyImportReport(ctx, tx, im.ID, rows, now); err != nil {
 			return err
 		}
 		return participant.DeleteImport(ctx, tx, im.ID, false)
@@ -308,10 +332,21 @@ func (h *Handler) importConfirm(w http.ResponseWriter, r *http.Request) {
 		h.renderImportPreview(w, r, http.StatusUnprocessableEntity, nil, nil)
 		return
 	}
+	counts := applied.Counts
 	msg := fmt.Sprintf("Importen är klar: %s nya, %s uppdaterade, %s oförändrade, %s rader med fel importerades inte.",
 		sv.Num(counts[participant.ImportNew]), sv.Num(counts[participant.ImportUpdate]), sv.Num(counts[participant.ImportUnchanged]), sv.Num(counts[participant.ImportError]))
-	if counts[participant.ImportUnidentified] > 0 {
-		msg += fmt.Sprintf(" %s utan giltigt personnummer finns i kön ”Saknar giltigt personnummer”.", sv.Count(counts[participant.ImportUnidentified], "rad", "rader"))
+	if counts["queued"] > 0 {
+		msg += fmt.Sprintf(" %s utan giltigt personnummer lades i kön ”Saknar giltigt personnummer”.", sv.Count(counts["queued"], "rad", "rader"))
+	}
+	if already := counts[participant.ImportUnidentified] - counts["queued"] - len(applied.QueueConflicts); already > 0 {
+		msg += fmt.Sprintf(" %s utan giltigt personnummer fanns redan i kön.", sv.Count(already, "rad", "rader"))
+	}
+	for i, c := range applied.QueueConflicts {
+		if i == maxFlashConflicts {
+			msg += fmt.Sprintf(" Ytterligare %s lades inte i kön av samma skäl.", sv.Count(len(applied.QueueConflicts)-i, "rad", "rader"))
+			break
+		}
+		msg += " " + c
 	}
 	h.flash(r, msg)
 	redirect(w, r, h.participantBase(r))

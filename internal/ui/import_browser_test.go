@@ -52,7 +52,7 @@ func TestJourneyImportWorkbook(t *testing.T) {
 
 	k.press(`form[action$="/bekrafta"] button`, nil)
 	k.waitText(".flash", "Importen är klar: 1 nya")
-	k.waitText(".flash", "1 rad utan giltigt personnummer finns i kön")
+	k.waitText(".flash", "1 rad utan giltigt personnummer lades i kön")
 	if n := a.count(`SELECT count(*) FROM participants WHERE personnummer = '200803010024' AND left_school_on = '2026-08-15'`); n != 1 {
 		t.Error("the repaired personnummer was not imported with its avbrottsdatum")
 	}

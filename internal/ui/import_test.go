@@ -396,6 +396,8 @@ func bombs() []struct {
 		{"XLSXSharedStrings", "lista.xlsx", "högst 4 MB", kaalisttest.SharedStringsBomb(kaalist.MaxSharedStrings + 1)},
 		// Just under the uncompressed limit: excelize reads it, the first cell over the limit stops it.
 		{"XLSXLongCell", "lista.xlsx", "högst 1 000 tecken per cell", kaalisttest.Bomb(1, kaalist.MaxUnzipped-64<<10)},
+		// About 4.8 MB: 19,800 sheets each holding only an empty row 1048576.
+		{"XLSXSheetBomb", "lista.xlsx", "högst 50 blad", kaalisttest.SheetBomb(19800)},
 		{"CSVTooManyRows", "lista.csv", "fler än 20 000 rader", []byte("personnummer;namn\n" + rows)},
 		{"CSVLongCell", "lista.csv", "högst 1 000 tecken per cell", []byte("personnummer;namn\n20080301-0024;" + strings.Repeat("Å", kaalist.MaxCellLen+1) + "\n")},
 		{"CSVTooManyCells", "lista.csv", "fler än 1 000 000 celler", []byte(strings.Repeat(strings.Repeat("x;", kaalist.MaxColumns-1)+"x\n", kaalist.MaxCells/kaalist.MaxColumns+1))},
@@ -863,4 +865,92 @@ func TestImportRefusesBadFiles(t *testing.T) {
 			t.Error("the chosen encoding was not used")
 		}
 	})
+}
+
+// TestImportSenders: each school's list is compared with that school's
+// previous list only, so that school B's list marks none of school A's
+// pupils as gone; the form offers the senders of earlier lists and the
+// preview names the list it compares with.
+func TestImportSenders(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	c := a.client()
+	c.signIn("samordnare@osby.demo")
+	ada, bo, cilla := pnr10("090101", "123"), pnr10("090202", "234"), pnr10("090303", "345")
+	send := func(sender, file, list string) string {
+		t.Helper()
+		res, err := c.uploadFields("1273", file, []byte("Personnummer;Förnamn;Efternamn\n"+list), map[string]string{"sender": sender})
+		if err != nil || res.Status != http.StatusSeeOther {
+			t.Fatalf("upload %s from %q: %d %v", file, sender, res.Status, err)
+		}
+		return res.Location
+	}
+	loc := send("Hässleholms tekniska skola", "a.csv", ada+";Ada;Ek\n"+bo+";Bo;Berg\n")
+	c.post(loc+"/bekrafta", nil)
+	if n := a.count(`SELECT count(*) FROM import_lists WHERE source = 'fil:hassleholms-tekniska-skola'`); n != 1 {
+		t.Fatalf("school A's list is not kept under its sender: %d", n)
+	}
+	// School B's list does not mark school A's pupils.
+	loc = send("Jacobsskolan", "b.csv", cilla+";Cilla;Ceder\n")
+	if page := c.get(loc).Body; strings.Contains(page, "kandidat för avregistrering") || strings.Contains(page, "Inte med på den här listan") {
+		t.Error("school B's list is compared with school A's")
+	}
+	c.post(loc+"/bekrafta", nil)
+	if page := c.get("/k/1273/deltagare/import").Body; !strings.Contains(page, `<datalist id="f-sender-list"><option value="jacobsskolan"></option><option value="hassleholms tekniska skola"></option></datalist>`) {
+		t.Error("the upload form does not offer the earlier senders")
+	}
+	// School A's next list, sent under the name the form offers, is compared with A's.
+	loc = send("hassleholms tekniska skola", "a2.csv", ada+";Ada;Ek\n")
+	page := c.get(loc).Body
+	for _, want := range []string{"Inte med på den här listan (1)", "Berg, Bo", "Jämfört med förra listan från hassleholms tekniska skola, a.csv, som importerades"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the comparison does not show %q", want)
+		}
+	}
+	if strings.Contains(page, "Ceder") {
+		t.Error("school A's list is compared with school B's")
+	}
+	// A sender too long is refused next to its field.
+	res, _ := c.uploadFields("1273", "a.csv", []byte("Personnummer;Namn\n"+ada+";Ada Ek\n"), map[string]string{"sender": strings.Repeat("x", 101)})
+	if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, `id="f-sender-error"`) {
+		t.Errorf("a long sender: %d", res.Status)
+	}
+}
+
+// TestImportQueueConflicts: the message after an import counts the rows
+// that went into the queue "Saknar giltigt personnummer", says which were
+// there already, and names a row left out because its number is queued
+// for someone else (two schools may give the same school-local number).
+func TestImportQueueConflicts(t *testing.T) {
+	t.Parallel()
+	a := newApp(t)
+	c := a.client()
+	c.signIn("samordnare@osby.demo")
+	apply := func(file, list string) string {
+		t.Helper()
+		loc, _ := c.preview(file, []byte("Personnummer;Förnamn;Efternamn\n"+list))
+		if res := c.post(loc+"/bekrafta", nil); res.Status != http.StatusSeeOther {
+			t.Fatalf("confirm %s: %d", file, res.Status)
+		}
+		return c.get("/k/1273/deltagare").Body
+	}
+	page := apply("a.csv", "R1234567;Eva;Ek\n")
+	if !strings.Contains(page, "1 rad utan giltigt personnummer lades i kön") {
+		t.Error("the queued row is not counted")
+	}
+	page = apply("b.csv", "R1234567;Eva;Ek\nR1234567X;Per;Ek\n990101-R123;Ida;Sten\n")
+	if !strings.Contains(page, "2 rader utan giltigt personnummer lades i kön") || !strings.Contains(page, "1 rad utan giltigt personnummer fanns redan i kön") {
+		t.Error("a row already queued is counted as queued")
+	}
+	page = apply("c.csv", "R1234567;Ola;Berg\n")
+	want := "Rad 2 (Ola Berg): numret ”R1234567” finns redan i kön för Eva Ek från a.csv, så raden lades inte i kön."
+	if !strings.Contains(page, want) || strings.Contains(page, "lades i kön ”Saknar") {
+		t.Errorf("the conflict is not reported: %q", want)
+	}
+	if n := a.count(`SELECT count(*) FROM import_unidentified`); n != 3 {
+		t.Errorf("%d rows queued, want 3", n)
+	}
+	if n := a.count(`SELECT count(*) FROM audit_events WHERE action = 'import.confirm' AND detail->>'queue_conflicts' = '1'`); n != 1 {
+		t.Error("the conflict is not in the confirmation's audit row")
+	}
 }

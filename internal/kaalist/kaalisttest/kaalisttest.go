@@ -88,3 +88,52 @@ func SharedStringsBomb(size int) []byte {
 		io.WriteString(w, `<row r="1"><c r="A1" t="s"><v>0</v></c></row>`)
 	}, strs)
 }
+
+// Workbook is a minimal workbook with one sheet (Blad1, Blad2, …) per
+// element of sheets, each the XML inside that sheet's <sheetData>, with
+// short part names so that many sheets weigh little.
+func Workbook(sheets []string) []byte {
+	var b bytes.Buffer
+	z := zip.NewWriter(&b)
+	part := func(name, s string) {
+		w, err := z.Create(name)
+		if err != nil {
+			panic(err)
+		}
+		io.WriteString(w, s)
+	}
+	part("[Content_Types].xml", xmlHead+`<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">`+
+		`<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>`+
+		`<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>`)
+	part("_rels/.rels", xmlHead+`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">`+
+		`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`)
+	var wb, rels strings.Builder
+	wb.WriteString(xmlHead + `<workbook ` + ns + ` xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>`)
+	rels.WriteString(xmlHead + `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">`)
+	for i := range sheets {
+		fmt.Fprintf(&wb, `<sheet name="Blad%d" sheetId="%d" r:id="r%d"/>`, i+1, i+1, i+1)
+		fmt.Fprintf(&rels, `<Relationship Id="r%d" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="s/%d.xml"/>`, i+1, i+1)
+	}
+	wb.WriteString(`</sheets></workbook>`)
+	rels.WriteString(`</Relationships>`)
+	part("xl/workbook.xml", wb.String())
+	part("xl/_rels/workbook.xml.rels", rels.String())
+	for i, s := range sheets {
+		part(fmt.Sprintf("xl/s/%d.xml", i+1), `<worksheet `+ns+`><sheetData>`+s+`</sheetData></worksheet>`)
+	}
+	if err := z.Close(); err != nil {
+		panic(err)
+	}
+	return b.Bytes()
+}
+
+// SheetBomb is the sheet bomb: n sheets, each holding nothing but an empty
+// last row (1048576), which excelize walks to row by row. With n = 19800
+// it weighs under 5 MB.
+func SheetBomb(n int) []byte {
+	sheets := make([]string, n)
+	for i := range sheets {
+		sheets[i] = `<row r="1048576"/>`
+	}
+	return Workbook(sheets)
+}
