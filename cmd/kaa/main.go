@@ -138,7 +138,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	}
 	go housekeeping(ctx, pool, cfg.Retention, log)
 	go digest.Loop(ctx, pool, mailer(cfg, log), cfg.PublicURL, cfg.Mail.DigestAt, log)
-	go ss12000.Loop(ctx, pool, cfg.TOTPKeys, cfg.SchoolSystemTimeout, log)
+	go ss12000.Loop(ctx, pool, cfg.TOTPKeys, cfg.SchoolSystemTimeout, cfg.SchoolSystemLocalNetwork, log)
 	anchored := make(chan struct{})
 	go func() { anchor(ctx, pool, cfg.Audit, log); close(anchored) }()
 	log.Info("listening", "addr", ln.Addr().String(), "public_url", cfg.PublicURL)

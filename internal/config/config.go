@@ -66,6 +66,11 @@ type Config struct {
 	// SchoolSystemTimeout is how long one request to a school system over
 	// SS12000 may take (KAA_SS12000_TIMEOUT, default 30s; docs/design/ss12000.md).
 	SchoolSystemTimeout time.Duration
+	// SchoolSystemLocalNetwork (KAA_SS12000_LOCAL_NETWORK=true) lets school
+	// systems be at loopback and private addresses: for a school system in
+	// the municipality's own network. Off by default, so an address typed
+	// by an administrator cannot reach services of the hosting network.
+	SchoolSystemLocalNetwork bool
 }
 
 // SMS configures the SMS gateway (docs/design/sms.md): KAA_SMS_PROVIDER
@@ -222,6 +227,11 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.SchoolSystemTimeout, err = duration(getenv, "KAA_SS12000_TIMEOUT", 30*time.Second); err != nil {
 		return c, err
+	}
+	if v := getenv("KAA_SS12000_LOCAL_NETWORK"); v != "" {
+		if c.SchoolSystemLocalNetwork, err = strconv.ParseBool(v); err != nil {
+			return c, fmt.Errorf("config: KAA_SS12000_LOCAL_NETWORK must be true or false, got %q", v)
+		}
 	}
 	if !strings.HasPrefix(c.PublicURL, "http://") && !strings.HasPrefix(c.PublicURL, "https://") {
 		return c, fmt.Errorf("config: KAA_PUBLIC_URL must start with http:// or https://, got %q", c.PublicURL)

@@ -18,6 +18,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -41,6 +42,34 @@ type Limits struct {
 	MaxPageBytes int64         // bytes of one response body
 	Request      time.Duration // one HTTP request, token included
 	Total        time.Duration // the whole sync
+	// LocalNetwork lets a sync reach loopback and private addresses (a
+	// school system inside the municipality's own network, or a test's
+	// server). Off, those addresses are refused when dialled, so an address
+	// typed on the admin page cannot reach the hosting network's own
+	// services; link-local (cloud metadata) is refused always.
+	LocalNetwork bool
+}
+
+// guard refuses, at dial time (after DNS, so a name that resolves to an
+// inner address is caught too), the addresses a school system may not be
+// at.
+func guard(local bool) func(network, address string, _ syscall.RawConn) error {
+	return func(network, address string, _ syscall.RawConn) error {
+		host, _, err := net.SplitHostPort(address)
+		if err != nil {
+			return err
+		}
+		ip := net.ParseIP(host)
+		switch {
+		case ip == nil:
+			return fmt.Errorf("ss12000: dial %s: not an IP address", address)
+		case ip.IsLinkLocalUnicast(), ip.IsLinkLocalMulticast(), ip.IsMulticast(), ip.IsUnspecified():
+			return fmt.Errorf("ss12000: dial %s: address refused", address)
+		case !local && (ip.IsLoopback() || ip.IsPrivate()):
+			return fmt.Errorf("ss12000: dial %s: a loopback or private address (KAA_SS12000_LOCAL_NETWORK is off)", address)
+		}
+		return nil
+	}
 }
 
 // DefaultLimits are the limits of a sync: a large municipality's whole
@@ -119,7 +148,9 @@ func Read(ctx context.Context, c Conn, lim Limits, client *http.Client, fn func(
 	ctx, cancel := context.WithTimeout(ctx, lim.Total)
 	defer cancel()
 	if client == nil {
-		client = &http.Client{}
+		d := &net.Dialer{Timeout: lim.Request, Control: guard(lim.LocalNetwork)}
+		client = &http.Client{Transport: &http.Transport{DialContext: d.DialContext, ForceAttemptHTTP2: true,
+			TLSHandshakeTimeout: lim.Request, ResponseHeaderTimeout: lim.Request, MaxIdleConns: 4, IdleConnTimeout: 30 * time.Second}}
 	}
 	base := *client
 	base.Timeout = lim.Request

@@ -75,6 +75,7 @@ func TestRead(t *testing.T) {
 			ss12000test.Enrolment("GY", "S", 1, "2024-08-19", "2025-03-01", "NA", "")))
 	}
 	lim := ss12000.DefaultLimits
+	lim.LocalNetwork = true // the test server is on 127.0.0.1
 	lim.Request, lim.Total = 2*time.Second, 5*time.Second
 	t.Run("FollowsPages", func(t *testing.T) {
 		s := ss12000test.New(t, ps...)
@@ -125,5 +126,35 @@ func TestRead(t *testing.T) {
 				t.Error("the secret is in the message")
 			}
 		})
+	}
+}
+
+// An address typed on the admin page must not reach the hosting network's
+// own services: loopback and private addresses are refused when dialled
+// unless the operator allows them, link-local (cloud metadata) always.
+func TestReadRefusesInnerAddresses(t *testing.T) {
+	t.Parallel()
+	s := ss12000test.New(t, ss12000test.Pupil("a", ss12000test.Pnr("20080315", "238"), "Ada", "Ek", 1273))
+	for _, c := range []struct {
+		name  string
+		conn  ss12000.Conn
+		local bool
+	}{
+		{"loopback", conn(s), false},
+		{"metadata", ss12000.Conn{BaseURL: "http://169.254.169.254/v2.0", TokenURL: "http://169.254.169.254/token", ClientID: "x", ClientSecret: "y"}, true},
+	} {
+		lim := ss12000.DefaultLimits
+		lim.LocalNetwork, lim.Request, lim.Total = c.local, time.Second, 2*time.Second
+		n := 0
+		err := ss12000.Read(context.Background(), c.conn, lim, nil, func(ss12000.Person) error { n++; return nil })
+		var own *ss12000.Error
+		if err == nil || !errors.As(err, &own) || n != 0 {
+			t.Errorf("%s: read %d persons, err %v; want a refusal in Swedish", c.name, n, err)
+		}
+	}
+	lim := ss12000.DefaultLimits
+	lim.LocalNetwork = true
+	if err := ss12000.Read(context.Background(), conn(s), lim, nil, func(ss12000.Person) error { return nil }); err != nil {
+		t.Errorf("with KAA_SS12000_LOCAL_NETWORK the test server is reached: %v", err)
 	}
 }

@@ -199,11 +199,12 @@ func (s Syncer) SyncEverywhere(ctx context.Context, today time.Time, log *slog.L
 // Loop is the daily scheduled sync of `kaa serve`: once a day, from 02:00
 // Swedish time (or at start, when the server starts later in the day), it
 // runs SyncEverywhere, then checks again every hour, until ctx ends.
-func Loop(ctx context.Context, pool db.Pool, keys *secretbox.Keyring, timeout time.Duration, log *slog.Logger) {
+func Loop(ctx context.Context, pool db.Pool, keys *secretbox.Keyring, timeout time.Duration, localNetwork bool, log *slog.Logger) {
 	lim := DefaultLimits
 	if timeout > 0 {
 		lim.Request = timeout
 	}
+	lim.LocalNetwork = localNetwork
 	s := Syncer{Pool: pool, Keys: keys, Limits: lim}
 	var ranOn time.Time
 	t := time.NewTicker(time.Hour)

@@ -165,6 +165,7 @@ func (h *Handler) schoolSystemFetch(w http.ResponseWriter, r *http.Request) {
 	o := orgFrom(ctx)
 	lim := ss12000.DefaultLimits
 	lim.Request = h.cfg.SchoolSystemTimeout
+	lim.LocalNetwork = h.cfg.SchoolSystemLocalNetwork
 	res, err := ss12000.Syncer{Pool: h.pool, Keys: h.cfg.TOTPKeys, Limits: lim}.
 		Sync(ctx, o.ID, principalFrom(ctx).UserID, o.Key, id, participant.Today())
 	var own *ss12000.Error

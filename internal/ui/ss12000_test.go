@@ -139,7 +139,11 @@ func TestSchoolSystemSync(t *testing.T) {
 	t.Parallel()
 	logs := &syncBuffer{}
 	keys, _ := secretbox.ParseKeys(secretbox.NewKey("test"))
-	a := newAppWithLog(t, logs, func(c *config.Config) { c.SchoolSystemTimeout = 500 * time.Millisecond; c.TOTPKeys = keys })
+	a := newAppWithLog(t, logs, func(c *config.Config) {
+		c.SchoolSystemTimeout = 500 * time.Millisecond
+		c.TOTPKeys = keys
+		c.SchoolSystemLocalNetwork = true
+	})
 	s := ss12000test.New(t, osbySchool()...)
 	id := connect(t, a, s)
 	c := a.client()
@@ -150,7 +154,9 @@ func TestSchoolSystemSync(t *testing.T) {
 		// Twice, as a restarted server or a second instance would: a
 		// system read today is not read again.
 		for range 2 {
-			err := ss12000.Syncer{Pool: a.db.App, Keys: keys, Limits: ss12000.DefaultLimits}.
+			lim := ss12000.DefaultLimits
+			lim.LocalNetwork = true // the test's school system is on 127.0.0.1
+			err := ss12000.Syncer{Pool: a.db.App, Keys: keys, Limits: lim}.
 				SyncEverywhere(t.Context(), participant.Today(), slog.New(slog.NewJSONHandler(logs, nil)))
 			if err != nil {
 				t.Fatal(err)
@@ -297,7 +303,7 @@ func TestSchoolSystemSync(t *testing.T) {
 func TestSchoolSystemPupilsWithoutPersonnummer(t *testing.T) {
 	t.Parallel()
 	keys, _ := secretbox.ParseKeys(secretbox.NewKey("test"))
-	a := newAppWithLog(t, &syncBuffer{}, func(c *config.Config) { c.TOTPKeys = keys })
+	a := newAppWithLog(t, &syncBuffer{}, func(c *config.Config) { c.TOTPKeys = keys; c.SchoolSystemLocalNetwork = true })
 	ended := time.Now().AddDate(0, -1, 0).Format(time.DateOnly)
 	var pupils []ss12000.Person
 	for i, name := range []string{"Ali", "Sara", "Yonas"} {
