@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -130,6 +131,14 @@ func RecordConsent(ctx context.Context, tx db.Tx, id int64, c Consent, today tim
 	if err != nil {
 		return "", err
 	}
+	// The notice appends to the receiver's audit chain as well as to ours:
+	// each chain's lock (pg_advisory_xact_lock(1096, tenant), the audit
+	// trigger's) is taken here first, lower tenant first, so that two
+	// municipalities sending each other notices at the same moment wait
+	// for each other instead of deadlocking.
+	if err := lockChains(ctx, tx, m.To); err != nil {
+		return "", err
+	}
 	var cid int64
 	err = tx.QueryRow(ctx, `
 		INSERT INTO move_consents (tenant_id, participant_id, enrolment_id, given_by, given_on, method, recorded_by)
@@ -235,4 +244,25 @@ func PrintLetter(ctx context.Context, tx db.Tx, id int64, ch Choices, orgName st
 	}
 	return l, audit.Record(ctx, tx, audit.Event{Action: "move.letter", RecordType: "participant", RecordID: strconv.FormatInt(id, 10),
 		Detail: map[string]any{"name": ch.Name, "move_date": ch.MoveDate, "coordinator": ch.Coordinator, "goals": ch.Goals}})
+}
+
+// lockChains takes the audit-chain locks of this municipality and of the
+// one with kommunkod to (when it is in the product), in tenant order.
+func lockChains(ctx context.Context, tx db.Tx, to string) error {
+	ids := []int{tx.TenantID}
+	var receiver int
+	err := tx.QueryRow(ctx, `SELECT id FROM orgs WHERE kind = 'municipality' AND key = $1`, to).Scan(&receiver)
+	switch {
+	case err == nil && receiver != tx.TenantID:
+		ids = append(ids, receiver)
+	case err != nil && !errors.Is(err, pgx.ErrNoRows):
+		return fmt.Errorf("moves: find the receiving municipality: %w", err)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(1096, $1)`, id); err != nil {
+			return fmt.Errorf("moves: lock the audit chains: %w", err)
+		}
+	}
+	return nil
 }

@@ -3,11 +3,14 @@ package moves_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strconv"
 	"testing"
 	"time"
 
 	"github.com/kaa-plattform/kaa/internal/db"
 	"github.com/kaa-plattform/kaa/internal/moves"
+	"github.com/kaa-plattform/kaa/internal/personnummer"
 	"github.com/kaa-plattform/kaa/internal/pgtest"
 	"github.com/kaa-plattform/kaa/internal/seed"
 )
@@ -130,5 +133,74 @@ func TestSendMoveNoticeChecksInSQL(t *testing.T) {
 	})
 	if !errors.As(err, &p) || p["given_on"] == "" {
 		t.Errorf("a consent in the future: %v", err)
+	}
+}
+
+// pnr is a valid personnummer of a birth date "YYYYMMDD" and a serial.
+func pnr(birth, serial string) string {
+	return birth + serial + strconv.Itoa(personnummer.CheckDigit(birth[2:]+serial))
+}
+
+// TestNoticesBothWaysAtOnce: Osby and Hörby record consents for notices to
+// each other at the same moment. Each notice appends to both municipalities'
+// audit chains; taken in different orders, the chains' locks deadlocked and
+// one coordinator got an error.
+func TestNoticesBothWaysAtOnce(t *testing.T) {
+	t.Parallel()
+	d := pgtest.NewFrom(t, "accounts", seed.StructureAt)
+	ctx := context.Background()
+	ids := map[string]int{}
+	for _, k := range []string{"1273", "1266"} {
+		var id int
+		d.Owner.QueryRow(ctx, `SELECT id FROM orgs WHERE key = $1`, k).Scan(&id)
+		ids[k] = id
+	}
+	var osbyUser, horbyUser int
+	d.Owner.QueryRow(ctx, `SELECT id FROM users WHERE email = 'samordnare@osby.demo'`).Scan(&osbyUser)
+	d.Owner.QueryRow(ctx, `SELECT id FROM users WHERE email = 'samordnare@horby.demo'`).Scan(&horbyUser)
+	type job struct {
+		tenant, user int
+		pid          int64
+	}
+	var jobs []job
+	for i := range 12 {
+		from, to, user := "1273", "1266", osbyUser
+		if i%2 == 1 {
+			from, to, user = "1266", "1273", horbyUser
+		}
+		var pid int64
+		err := d.Owner.QueryRow(ctx, `
+			WITH p AS (INSERT INTO participants (tenant_id, personnummer, birth_date, first_name, last_name)
+			           VALUES ($1, $2, '2008-03-01', 'Test', 'Testsson') RETURNING id)
+			INSERT INTO enrolments (tenant_id, participant_id, kind, starts_on, registration_reason, ends_on, end_reason, moved_to)
+			SELECT $1, id, 'kaa', '2026-01-01', 'dropped_out', current_date, 'moved', $3 FROM p
+			RETURNING participant_id`, ids[from], pnr(fmt.Sprintf("200803%02d", i+1), "123"), to).Scan(&pid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		jobs = append(jobs, job{ids[from], user, pid})
+	}
+	today := time.Now()
+	start := make(chan struct{})
+	errs := make(chan error, len(jobs))
+	for _, j := range jobs {
+		go func() {
+			<-start
+			errs <- db.InTenant(ctx, d.App, j.tenant, j.user, func(tx db.Tx) error {
+				_, err := moves.RecordConsent(ctx, tx, j.pid, moves.Consent{GivenBy: "young_person", GivenOn: today, Method: "oral"}, today)
+				return err
+			})
+		}()
+	}
+	close(start)
+	for range jobs {
+		if err := <-errs; err != nil {
+			t.Errorf("a consent recorded at the same time as one the other way: %v", err)
+		}
+	}
+	var n int
+	d.Owner.QueryRow(ctx, `SELECT count(*) FROM move_notices`).Scan(&n)
+	if n != len(jobs) {
+		t.Errorf("%d notices, want %d", n, len(jobs))
 	}
 }
