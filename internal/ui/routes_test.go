@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/kaa-plattform/kaa/internal/auth"
+	"github.com/kaa-plattform/kaa/internal/config"
 	"github.com/kaa-plattform/kaa/internal/ss12000/ss12000test"
 	"github.com/kaa-plattform/kaa/internal/ui"
 )
@@ -79,7 +80,8 @@ func classify(res response) string {
 // municipality's users and signed out, and checks the answer.
 func TestRouteTable(t *testing.T) {
 	t.Parallel()
-	a := newApp(t)
+	// The test's school system is on 127.0.0.1.
+	a := newApp(t, func(c *config.Config) { c.SchoolSystemLocalNetwork = true })
 	ctx := context.Background()
 	// A user of Osby for the {user} routes, so deactivating one harms no persona.
 	a.db.Owner.Exec(ctx, `INSERT INTO users (email, name, password_hash) VALUES ('extra@osby.demo', 'Extra', 'x')`)
