@@ -728,6 +728,9 @@ func TestImportSchoolLists(t *testing.T) {
 		if n := a.count(`SELECT count(*) FROM import_unidentified WHERE tenant_id = $1 AND number = '990101-R123' AND first_name = 'Eva' AND line = 6`, osby); n != 1 {
 			t.Error("the reservnummer row is not in the queue")
 		}
+		if body := c.get("/k/1273/att-gora").Body; !strings.Contains(body, `href="/k/1273/deltagare/import/saknar-personnummer"`) {
+			t.Error("Att göra does not point to the queue Saknar giltigt personnummer")
+		}
 		if n := a.count(`SELECT count(*) FROM audit_events WHERE action = 'import.confirm' AND detail->>'unidentified' = '1' AND detail->>'source' = 'fil'`); n != 1 {
 			t.Error("the confirmation's audit row lacks the queued row or the source")
 		}

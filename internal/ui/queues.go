@@ -35,6 +35,9 @@ func (h *Handler) renderQueues(w http.ResponseWriter, r *http.Request, status in
 		if v.MovedIn, err = moves.Notices(ctx, tx); err != nil {
 			return err
 		}
+		if v.Unidentified, err = participant.UnidentifiedCount(ctx, tx); err != nil {
+			return err
+		}
 		v.SchoolSystems, err = ss12000.List(ctx, tx)
 		return err
 	})
