@@ -67,6 +67,11 @@ var Actions = []Option{
 	{Value: "school_system.update", Label: "Ändrade ett skolsystems anslutning"},
 	{Value: "school_system.delete", Label: "Tog bort ett skolsystem"},
 	{Value: "school_system.sync", Label: "Hämtade KAA-listan från ett skolsystem"},
+	{Value: "identity_provider.create", Label: "Anslöt en inloggningstjänst"},
+	{Value: "identity_provider.update", Label: "Ändrade en inloggningstjänst"},
+	{Value: "identity_provider.delete", Label: "Tog bort en inloggningstjänst"},
+	{Value: "identity.link", Label: "Kopplade ett konto till inloggningstjänsten vid första inloggningen"},
+	{Value: "identity.signin_refused", Label: "Nekades inloggning via inloggningstjänsten"},
 	{Value: "project.join", Label: "Tackade ja till ett projekt"},
 	{Value: "project.decline", Label: "Tackade nej till ett projekt"},
 	{Value: "project.period", Label: "Ändrade ett projekts period"},
@@ -110,7 +115,7 @@ var records = map[string]string{
 	"participant": "Person", "user": "Användare", "import": "Import", "project": "Projekt", "report": "SCB-rapport",
 	"retention": "Gallring", "settings": "Inställningar", "audit": "Loggen", "dashboard": "Statistik",
 	"export": "Export", "org": "Organisation", "contact": "Kontakt", "enrolment": "Registrering eller inskrivning",
-	"school_system": "Skolsystem",
+	"school_system": "Skolsystem", "identity_provider": "Inloggningstjänst",
 }
 
 // RecordLabel is the Swedish name of a kind of record in the audit log, or
