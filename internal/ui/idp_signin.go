@@ -23,7 +23,12 @@ import (
 // (/logga-in/oidc/{provider}, {provider} = idp.Entry.Ref), and the sign-in
 // under way remembers which one it started at.
 
-const sessOIDCProvider = "oidc_provider"
+const (
+	sessOIDCProvider = "oidc_provider"
+	// sessThrough: the session was signed in through an organisation's
+	// provider, so a temporary password need not be changed first.
+	sessThrough = "signed_in_through"
+)
 
 // idpClients caches each issuer's discovery document.
 type idpClients struct {
@@ -225,6 +230,7 @@ func (h *Handler) orgOIDCDone(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if h.completeSignIn(w, r, in.UserID, in.At) {
+		h.sessions.Put(ctx, sessThrough, p.Issuer)
 		if p.Strong(c) {
 			h.sessions.Put(ctx, sessExternal, p.Issuer)
 		}
