@@ -14,7 +14,9 @@ import (
 // An organisation's own identity providers, kept by its administrators
 // (docs/design/idp.md).
 
-func (h *Handler) idpBase(r *http.Request) string { return "/k/" + orgFrom(r.Context()).Key + "/inloggning" }
+func (h *Handler) idpBase(r *http.Request) string {
+	return "/k/" + orgFrom(r.Context()).Key + "/inloggning"
+}
 
 // idpRedirect is the address provider p must send people back to.
 func (h *Handler) idpRedirect(r *http.Request) func(idp.Provider) string {

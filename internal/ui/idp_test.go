@@ -168,7 +168,9 @@ func TestSignInThroughProviderRefusals(t *testing.T) {
 	osbyOP.AddUser("osby-1", "osbysam", "samordnare@osby.demo", "Samordnare Osby")
 	// Hörby's coordinator, known (by mistake) to Osby's directory.
 	osbyOP.AddUser("osby-2", "horbysam", "samordnare@horby.demo", "Samordnare Hörby")
-	failed := func() int { return a.count(`SELECT count(*) FROM security_events WHERE action = 'session.signin_failed'`) }
+	failed := func() int {
+		return a.count(`SELECT count(*) FROM security_events WHERE action = 'session.signin_failed'`)
+	}
 
 	t.Run("UnknownProvider", func(t *testing.T) {
 		before := failed()
