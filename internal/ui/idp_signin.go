@@ -101,7 +101,10 @@ func (h *Handler) orgSignInFind(w http.ResponseWriter, r *http.Request) {
 		f.Choices = found
 		f.Errors.Add("org_email", "Flera organisationer använder den e-postdomänen. Välj din organisation i listan.")
 	default:
-		http.Redirect(w, r, "/logga-in/oidc/"+found[0].Ref(), http.StatusSeeOther)
+		// A link, not a redirect: the sign-in page's form-action 'self'
+		// stops a form's redirect to another origin.
+		f.Found = &found[0]
+		h.render(w, r, http.StatusOK, views.SignIn(h.page(r, "Logga in"), views.SignInForm{OIDC: h.oidcLabel(), Orgs: f}))
 		return
 	}
 	h.render(w, r, http.StatusUnprocessableEntity, views.SignIn(h.page(r, "Logga in"), views.SignInForm{OIDC: h.oidcLabel(), Orgs: f}))

@@ -119,8 +119,11 @@ func TestSignInThroughOrganisationsProvider(t *testing.T) {
 	if res := c.get("/logga-in"); !strings.Contains(res.Body, "Logga in via din organisation") {
 		t.Fatal("the sign-in page does not offer the organisation's sign-in")
 	}
-	if res := c.post("/logga-in/organisation", url.Values{"org_email": {"Anna.Berg@OSBY.se"}}); res.Location != "/logga-in/oidc/"+ref {
-		t.Fatalf("the e-mail step: %d %q", res.Status, res.Location)
+	if res := c.post("/logga-in/organisation", url.Values{"org_email": {"Anna.Berg@OSBY.se"}}); res.Status != 200 || !strings.Contains(res.Body, `href="/logga-in/oidc/`+ref+`" data-testid="org-continue"`) {
+		t.Fatalf("the e-mail step: %d", res.Status)
+	}
+	if res := c.post("/logga-in/organisation", url.Values{"org_email": {"anna@example.org"}}); res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Ingen organisation") {
+		t.Errorf("an address no provider serves: %d", res.Status)
 	}
 	res, body := signInAt(t, c, "/logga-in/oidc/"+ref, entra, "anna")
 	if res.StatusCode != 200 || !strings.HasPrefix(res.Request.URL.String(), a.srv.URL+"/k/1273/") {
