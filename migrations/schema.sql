@@ -242,6 +242,30 @@ BEGIN
 END
 $$;
 
+-- Name: idp_directory(); Type: FUNCTION; Schema: public; Owner: kaa_aggregate
+
+CREATE FUNCTION public.idp_directory() RETURNS TABLE(tenant_id integer, org_key text, org_name text, id bigint, name text, domains text[])
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'public'
+    AS $$
+    SELECT p.tenant_id, o.key, o.name, p.id, p.name, p.domains
+    FROM identity_providers p JOIN orgs o ON o.id = p.tenant_id ORDER BY o.name, p.name
+$$;
+
+ALTER FUNCTION public.idp_directory() OWNER TO kaa_aggregate;
+
+-- Name: idp_passwords_refused(integer); Type: FUNCTION; Schema: public; Owner: kaa_aggregate
+
+CREATE FUNCTION public.idp_passwords_refused(uid integer) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'public'
+    AS $$
+    SELECT EXISTS (SELECT 1 FROM memberships m JOIN identity_providers p ON p.tenant_id = m.tenant_id
+                   WHERE m.user_id = uid AND NOT p.passwords_allowed)
+$$;
+
+ALTER FUNCTION public.idp_passwords_refused(uid integer) OWNER TO kaa_aggregate;
+
 -- Name: kaa_list_by_month(integer, date); Type: FUNCTION; Schema: public
 
 CREATE FUNCTION public.kaa_list_by_month(tenant integer, as_of date) RETURNS TABLE(month date, value bigint)
@@ -1133,6 +1157,40 @@ ALTER TABLE public.followups ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     CACHE 1
 );
 
+-- Name: identity_providers; Type: TABLE; Schema: public
+
+CREATE TABLE public.identity_providers (
+    tenant_id integer NOT NULL,
+    id bigint NOT NULL,
+    name text NOT NULL,
+    issuer text NOT NULL,
+    client_id text NOT NULL,
+    client_secret text NOT NULL,
+    domains text[] DEFAULT '{}'::text[] NOT NULL,
+    strong_methods text[] DEFAULT '{}'::text[] NOT NULL,
+    passwords_allowed boolean DEFAULT true NOT NULL,
+    created_by integer,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT identity_providers_client_id_check CHECK (((length(client_id) >= 1) AND (length(client_id) <= 200))),
+    CONSTRAINT identity_providers_client_secret_check CHECK ((client_secret ~~ 'kaa1:%'::text)),
+    CONSTRAINT identity_providers_issuer_check CHECK (((length(issuer) >= 1) AND (length(issuer) <= 500))),
+    CONSTRAINT identity_providers_name_check CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 100)))
+);
+
+ALTER TABLE ONLY public.identity_providers FORCE ROW LEVEL SECURITY;
+
+-- Name: identity_providers_id_seq; Type: SEQUENCE; Schema: public
+
+ALTER TABLE public.identity_providers ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.identity_providers_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
 -- Name: import_list_people; Type: TABLE; Schema: public
 
 CREATE TABLE public.import_list_people (
@@ -1891,6 +1949,22 @@ CREATE TABLE public.tenant_settings (
 
 ALTER TABLE ONLY public.tenant_settings FORCE ROW LEVEL SECURITY;
 
+-- Name: user_identities; Type: TABLE; Schema: public
+
+CREATE TABLE public.user_identities (
+    tenant_id integer NOT NULL,
+    provider_id bigint NOT NULL,
+    issuer text NOT NULL,
+    subject text NOT NULL,
+    user_id integer NOT NULL,
+    linked_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_used_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT user_identities_issuer_check CHECK (((length(issuer) >= 1) AND (length(issuer) <= 500))),
+    CONSTRAINT user_identities_subject_check CHECK (((length(subject) >= 1) AND (length(subject) <= 255)))
+);
+
+ALTER TABLE ONLY public.user_identities FORCE ROW LEVEL SECURITY;
+
 -- Name: users; Type: TABLE; Schema: public
 
 CREATE TABLE public.users (
@@ -1976,6 +2050,16 @@ ALTER TABLE ONLY public.followups
 
 ALTER TABLE ONLY public.followups
     ADD CONSTRAINT followups_tenant_id_enrolment_id_kind_key UNIQUE (tenant_id, enrolment_id, kind);
+
+-- Name: identity_providers identity_providers_pkey; Type: CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.identity_providers
+    ADD CONSTRAINT identity_providers_pkey PRIMARY KEY (tenant_id, id);
+
+-- Name: identity_providers identity_providers_tenant_id_name_key; Type: CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.identity_providers
+    ADD CONSTRAINT identity_providers_tenant_id_name_key UNIQUE (tenant_id, name);
 
 -- Name: import_list_people import_list_people_pkey; Type: CONSTRAINT; Schema: public
 
@@ -2197,6 +2281,16 @@ ALTER TABLE ONLY public.subprojects
 ALTER TABLE ONLY public.tenant_settings
     ADD CONSTRAINT tenant_settings_pkey PRIMARY KEY (tenant_id);
 
+-- Name: user_identities user_identities_pkey; Type: CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.user_identities
+    ADD CONSTRAINT user_identities_pkey PRIMARY KEY (tenant_id, issuer, subject);
+
+-- Name: user_identities user_identities_tenant_id_provider_id_user_id_key; Type: CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.user_identities
+    ADD CONSTRAINT user_identities_tenant_id_provider_id_user_id_key UNIQUE (tenant_id, provider_id, user_id);
+
 -- Name: users users_pkey; Type: CONSTRAINT; Schema: public
 
 ALTER TABLE ONLY public.users
@@ -2390,6 +2484,10 @@ CREATE INDEX sms_messages_phone_idx ON public.sms_messages USING btree (phone, i
 
 CREATE INDEX sms_messages_provider_idx ON public.sms_messages USING btree (provider_id) WHERE (provider_id <> ''::text);
 
+-- Name: user_identities_user; Type: INDEX; Schema: public
+
+CREATE INDEX user_identities_user ON public.user_identities USING btree (user_id);
+
 -- Name: users_email_key; Type: INDEX; Schema: public
 
 CREATE UNIQUE INDEX users_email_key ON public.users USING btree (email);
@@ -2538,6 +2636,16 @@ ALTER TABLE ONLY public.followups
 
 ALTER TABLE ONLY public.followups
     ADD CONSTRAINT followups_tenant_id_participant_id_fkey FOREIGN KEY (tenant_id, participant_id) REFERENCES public.participants(tenant_id, id) ON DELETE CASCADE;
+
+-- Name: identity_providers identity_providers_created_by_fkey; Type: FK CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.identity_providers
+    ADD CONSTRAINT identity_providers_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users(id);
+
+-- Name: identity_providers identity_providers_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.identity_providers
+    ADD CONSTRAINT identity_providers_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.orgs(id);
 
 -- Name: import_list_people import_list_people_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public
 
@@ -2854,6 +2962,21 @@ ALTER TABLE ONLY public.subprojects
 ALTER TABLE ONLY public.tenant_settings
     ADD CONSTRAINT tenant_settings_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.orgs(id);
 
+-- Name: user_identities user_identities_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.user_identities
+    ADD CONSTRAINT user_identities_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.orgs(id);
+
+-- Name: user_identities user_identities_tenant_id_provider_id_fkey; Type: FK CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.user_identities
+    ADD CONSTRAINT user_identities_tenant_id_provider_id_fkey FOREIGN KEY (tenant_id, provider_id) REFERENCES public.identity_providers(tenant_id, id) ON DELETE CASCADE;
+
+-- Name: user_identities user_identities_user_id_fkey; Type: FK CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.user_identities
+    ADD CONSTRAINT user_identities_user_id_fkey FOREIGN KEY (user_id) REFERENCES public.users(id);
+
 -- Name: project_orgs accepted_by_the_invited; Type: POLICY; Schema: public
 
 CREATE POLICY accepted_by_the_invited ON public.project_orgs FOR INSERT TO kaa_app WITH CHECK (((org_id = public.app_tenant_id()) AND (accepted_by = public.app_user_id()) AND (EXISTS ( SELECT 1
@@ -2885,6 +3008,10 @@ CREATE POLICY aggregate_read ON public.enrolments FOR SELECT TO kaa_aggregate US
 -- Name: followups aggregate_read; Type: POLICY; Schema: public
 
 CREATE POLICY aggregate_read ON public.followups FOR SELECT TO kaa_aggregate USING (true);
+
+-- Name: identity_providers aggregate_read; Type: POLICY; Schema: public
+
+CREATE POLICY aggregate_read ON public.identity_providers FOR SELECT TO kaa_aggregate USING (true);
 
 -- Name: memberships aggregate_read; Type: POLICY; Schema: public
 
@@ -2941,6 +3068,10 @@ ALTER TABLE public.followup_revisions ENABLE ROW LEVEL SECURITY;
 -- Name: followups; Type: ROW SECURITY; Schema: public
 
 ALTER TABLE public.followups ENABLE ROW LEVEL SECURITY;
+
+-- Name: identity_providers; Type: ROW SECURITY; Schema: public
+
+ALTER TABLE public.identity_providers ENABLE ROW LEVEL SECURITY;
 
 -- Name: import_list_people; Type: ROW SECURITY; Schema: public
 
@@ -3090,6 +3221,10 @@ CREATE POLICY tenant_isolation ON public.followup_revisions USING ((tenant_id = 
 
 CREATE POLICY tenant_isolation ON public.followups USING ((tenant_id = public.app_tenant_id())) WITH CHECK ((tenant_id = public.app_tenant_id()));
 
+-- Name: identity_providers tenant_isolation; Type: POLICY; Schema: public
+
+CREATE POLICY tenant_isolation ON public.identity_providers USING ((tenant_id = public.app_tenant_id())) WITH CHECK ((tenant_id = public.app_tenant_id()));
+
 -- Name: import_list_people tenant_isolation; Type: POLICY; Schema: public
 
 CREATE POLICY tenant_isolation ON public.import_list_people USING ((tenant_id = public.app_tenant_id())) WITH CHECK ((tenant_id = public.app_tenant_id()));
@@ -3178,9 +3313,17 @@ CREATE POLICY tenant_isolation ON public.sms_messages USING ((tenant_id = public
 
 CREATE POLICY tenant_isolation ON public.tenant_settings USING ((tenant_id = public.app_tenant_id())) WITH CHECK ((tenant_id = public.app_tenant_id()));
 
+-- Name: user_identities tenant_isolation; Type: POLICY; Schema: public
+
+CREATE POLICY tenant_isolation ON public.user_identities USING ((tenant_id = public.app_tenant_id())) WITH CHECK ((tenant_id = public.app_tenant_id()));
+
 -- Name: tenant_settings; Type: ROW SECURITY; Schema: public
 
 ALTER TABLE public.tenant_settings ENABLE ROW LEVEL SECURITY;
+
+-- Name: user_identities; Type: ROW SECURITY; Schema: public
+
+ALTER TABLE public.user_identities ENABLE ROW LEVEL SECURITY;
 
 -- Name: SCHEMA public; Type: ACL; Schema: -; Owner: pg_database_owner
 
@@ -3239,6 +3382,16 @@ GRANT SELECT ON TABLE public.contacts_effective TO kaa_retention;
 
 GRANT ALL ON FUNCTION public.contacts_between(t integer, period_from date, period_to date) TO kaa_app;
 GRANT ALL ON FUNCTION public.contacts_between(t integer, period_from date, period_to date) TO kaa_aggregate;
+
+-- Name: FUNCTION idp_directory(); Type: ACL; Schema: public; Owner: kaa_aggregate
+
+REVOKE ALL ON FUNCTION public.idp_directory() FROM PUBLIC;
+GRANT ALL ON FUNCTION public.idp_directory() TO kaa_app;
+
+-- Name: FUNCTION idp_passwords_refused(uid integer); Type: ACL; Schema: public; Owner: kaa_aggregate
+
+REVOKE ALL ON FUNCTION public.idp_passwords_refused(uid integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.idp_passwords_refused(uid integer) TO kaa_app;
 
 -- Name: FUNCTION org_admin_counts(); Type: ACL; Schema: public; Owner: kaa_aggregate
 
@@ -3398,6 +3551,11 @@ GRANT SELECT,INSERT ON TABLE public.followup_revisions TO kaa_app;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.followups TO kaa_app;
 GRANT SELECT ON TABLE public.followups TO kaa_aggregate;
+
+-- Name: TABLE identity_providers; Type: ACL; Schema: public
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.identity_providers TO kaa_app;
+GRANT SELECT ON TABLE public.identity_providers TO kaa_aggregate;
 
 -- Name: TABLE import_list_people; Type: ACL; Schema: public
 
@@ -3665,6 +3823,10 @@ GRANT SELECT(tenant_id) ON TABLE public.tenant_settings TO kaa_notice;
 -- Name: COLUMN tenant_settings.accepts_move_notices; Type: ACL; Schema: public
 
 GRANT SELECT(accepts_move_notices) ON TABLE public.tenant_settings TO kaa_notice;
+
+-- Name: TABLE user_identities; Type: ACL; Schema: public
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.user_identities TO kaa_app;
 
 -- Name: TABLE users; Type: ACL; Schema: public
 

@@ -165,7 +165,8 @@ func TestCatalog(t *testing.T) {
 			"project_participants": "kaa_aggregate", "project_esf_indicators": "kaa_aggregate", "retention_erase": "kaa_retention",
 			"signin_account": "kaa_credentials", "own_password_hash": "kaa_credentials", "own_totp_secret": "kaa_credentials",
 			"use_recovery_code": "kaa_credentials", "send_move_notice": "kaa_notice",
-			"sms_report_tenant": "kaa_aggregate", "sms_reply_tenant": "kaa_aggregate"}
+			"sms_report_tenant": "kaa_aggregate", "sms_reply_tenant": "kaa_aggregate",
+			"idp_directory": "kaa_aggregate", "idp_passwords_refused": "kaa_aggregate"}
 		rows, _ := d.Owner.Query(ctx, `
 			SELECT p.proname, r.rolname FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner
 			WHERE p.prosecdef AND p.pronamespace = 'public'::regnamespace`)
@@ -366,6 +367,8 @@ func seedTwoTenants(t *testing.T, d *pgtest.DB) (a, b int) {
 			`INSERT INTO school_systems (tenant_id, name, base_url, token_url, client_id, client_secret, created_by) VALUES ($1, 'Skolsystem', 'https://s.invalid/v2.0', 'https://s.invalid/token', 'kaa', 'kaa1:test:x', $2) ON CONFLICT DO NOTHING`,
 			`INSERT INTO scim_tokens (tenant_id, token_hash, created_by) VALUES ($1, sha256(convert_to('scim' || $1::int, 'UTF8')), $2) ON CONFLICT DO NOTHING`,
 			`INSERT INTO scim_users (tenant_id, user_id, user_name, external_id) VALUES ($1, $2, 'catalog@test.invalid', 'entra-' || $1::int) ON CONFLICT DO NOTHING`,
+			`INSERT INTO identity_providers (tenant_id, name, issuer, client_id, client_secret, created_by) VALUES ($1, 'Kommunens konto', 'https://idp.invalid', 'kaa', 'kaa1:test:x', $2) ON CONFLICT DO NOTHING`,
+			`INSERT INTO user_identities (tenant_id, provider_id, issuer, subject, user_id) SELECT $1, id, issuer, 'sub-' || $2::int, $2::int FROM identity_providers WHERE tenant_id = $1 AND $2::int IS NOT NULL ON CONFLICT DO NOTHING`,
 			`INSERT INTO tenant_settings (tenant_id) SELECT $1 WHERE $2::int IS NOT NULL ON CONFLICT DO NOTHING`,
 			`INSERT INTO retention_policies (tenant_id, kaa_months, project_months, unenrolled_months) SELECT $1, 24, 120, 6 WHERE $2::int IS NOT NULL ON CONFLICT DO NOTHING`,
 			`INSERT INTO retention_decisions (tenant_id, reference, decided_on, decided_by, kaa_months, project_months, unenrolled_months, recorded_by)

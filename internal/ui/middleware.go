@@ -224,7 +224,7 @@ func (h *Handler) requireUser(next http.Handler) http.Handler {
 			redirect(w, r, "/logga-in")
 			return
 		}
-		if p.MustChangePassword && r.URL.Path != "/konto/losenord" && r.URL.Path != "/logga-ut" {
+		if p.MustChangePassword && h.sessions.GetString(r.Context(), sessThrough) == "" && r.URL.Path != "/konto/losenord" && r.URL.Path != "/logga-ut" {
 			redirect(w, r, "/konto/losenord")
 			return
 		}

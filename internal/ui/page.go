@@ -40,6 +40,7 @@ func (h *Handler) page(r *http.Request, title string) views.Page {
 			add("Överlämning", current+"overlamning")
 			add("Inställningar", current+"installningar")
 			add("Skolsystem", current+"skolsystem")
+			add("Inloggning", current+"inloggning")
 		}
 	} else if pr, ok := ctx.Value(projectKey).(auth.Project); ok {
 		current = "/p/" + pr.Key + "/"

@@ -51,6 +51,10 @@ func (h *Handler) Routes() []Route {
 		{"POST", "/glomt-losenord", Public, nil, h.forgot},
 		{"GET", "/glomt-losenord/{token}", Public, nil, h.newPasswordPage},
 		{"POST", "/glomt-losenord/{token}", Public, nil, h.newPassword},
+		// Each organisation's own identity providers (docs/design/idp.md).
+		{"POST", "/logga-in/organisation", Public, nil, h.orgSignInFind},
+		{"GET", "/logga-in/oidc/{provider}", Public, nil, h.orgOIDCStart},
+		{"GET", "/logga-in/oidc/{provider}/klar", Public, nil, h.orgOIDCDone},
 		{"GET", "/healthz", Public, nil, h.healthz},
 		{"GET", "/readyz", Public, nil, h.readyz},
 		{"GET", "/static/*", Public, nil, h.assets.ServeHTTP},
@@ -188,6 +192,12 @@ func (h *Handler) Routes() []Route {
 		{"POST", "/k/{tenant}/skolsystem/{sid}", Tenant, tenantAdmin, h.schoolSystemUpdate},
 		{"POST", "/k/{tenant}/skolsystem/{sid}/ta-bort", Tenant, tenantAdmin, h.schoolSystemDelete},
 		{"POST", "/k/{tenant}/skolsystem/{sid}/hamta", Tenant, coordinator, h.schoolSystemFetch},
+		// The organisation's own identity providers (docs/design/idp.md).
+		{"GET", "/k/{tenant}/inloggning", Tenant, tenantAdmin, h.identityProviders},
+		{"POST", "/k/{tenant}/inloggning", Tenant, tenantAdmin, h.identityProviderCreate},
+		{"GET", "/k/{tenant}/inloggning/{pid}", Tenant, tenantAdmin, h.identityProviderEdit},
+		{"POST", "/k/{tenant}/inloggning/{pid}", Tenant, tenantAdmin, h.identityProviderUpdate},
+		{"POST", "/k/{tenant}/inloggning/{pid}/ta-bort", Tenant, tenantAdmin, h.identityProviderDelete},
 
 		// SMS (docs/design/sms.md): sending, and the gateway's callbacks,
 		// which carry the installation's secret token instead of a session.

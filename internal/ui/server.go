@@ -29,6 +29,7 @@ type Handler struct {
 	metrics  *metrics
 	store    *pgxstore.PostgresStore
 	oidc     oidcClient
+	idps     idpClients // each organisation's own providers (idp_signin.go)
 	imports  *importSlots
 	sms      *sms.Sender // nil when SMS is not set up
 	scimGate scimLimiter // SCIM requests of each organisation at once

@@ -43,7 +43,7 @@ func (h *Handler) signInPage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
 	}
-	h.render(w, r, http.StatusOK, views.SignIn(h.page(r, "Logga in"), views.SignInForm{OIDC: h.oidcLabel()}))
+	h.render(w, r, http.StatusOK, views.SignIn(h.page(r, "Logga in"), views.SignInForm{OIDC: h.oidcLabel(), Orgs: h.signInOrgs(r)}))
 }
 
 func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
@@ -58,11 +58,14 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 		if errors.Is(err, auth.ErrThrottled) {
 			status, msg = throttled(w, err)
 		}
-		h.render(w, r, status, views.SignIn(h.page(r, "Logga in"), views.SignInForm{Email: email, Error: msg, OIDC: h.oidcLabel()}))
+		h.render(w, r, status, views.SignIn(h.page(r, "Logga in"), views.SignInForm{Email: email, Error: msg, OIDC: h.oidcLabel(), Orgs: h.signInOrgs(r)}))
 		return
 	}
 	if err != nil {
 		h.serverError(w, r, err)
+		return
+	}
+	if h.passwordRefused(w, r, in.UserID, email) {
 		return
 	}
 	if in.TwoFactor {

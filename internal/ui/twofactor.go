@@ -37,6 +37,7 @@ func (h *Handler) completeSignIn(w http.ResponseWriter, r *http.Request, uid int
 	h.sessions.Remove(ctx, sessPendingUser)
 	h.sessions.Remove(ctx, sessPendingAt)
 	h.sessions.Remove(ctx, sessExternal)
+	h.sessions.Remove(ctx, sessThrough)
 	h.sessions.Put(ctx, sessUserID, uid)
 	h.sessions.Put(ctx, sessAuthAt, at.UnixNano())
 	h.sessions.Put(ctx, sessSeenAt, time.Now().UnixNano())

@@ -82,6 +82,11 @@ var Actions = []Option{
 	{Value: "scim.user_reactivate", Label: "Kontohanteringen (SCIM) aktiverade en användare igen"},
 	{Value: "scim.user_delete", Label: "Kontohanteringen (SCIM) tog bort en användare"},
 	{Value: "scim.user_refused", Label: "Kontohanteringen (SCIM) nekades en användare som inte finns här"},
+	{Value: "identity_provider.create", Label: "Anslöt en inloggningstjänst"},
+	{Value: "identity_provider.update", Label: "Ändrade en inloggningstjänst"},
+	{Value: "identity_provider.delete", Label: "Tog bort en inloggningstjänst"},
+	{Value: "identity.link", Label: "Kopplade ett konto till inloggningstjänsten vid första inloggningen"},
+	{Value: "identity.signin_refused", Label: "Nekades inloggning via inloggningstjänsten"},
 	{Value: "project.join", Label: "Tackade ja till ett projekt"},
 	{Value: "project.roles_read", Label: "Visade vilka som har roller i ett projekt"},
 	{Value: "project.role_grant", Label: "Gav en roll i ett projekt"},
@@ -137,6 +142,7 @@ var records = map[string]string{
 	"export": "Export", "org": "Organisation", "contact": "Kontakt", "enrolment": "Registrering eller inskrivning",
 	"school_system": "Skolsystem", "import_unidentified": "Rad utan giltigt personnummer",
 	"move_notice": "Underrättelse om flytt", "retention_decision": "Gallringsbeslut", "scb_file": "SCB-fil", "sms": "Sms",
+	"identity_provider": "Inloggningstjänst",
 }
 
 // RecordLabel is the Swedish name of a kind of record in the audit log, or
