@@ -164,9 +164,26 @@ func Create(ctx context.Context, tx db.Tx, keys *secretbox.Keyring, in Input) (i
 		Detail: map[string]any{"passwords_allowed": in.PasswordsAllowed}})
 }
 
+// ErrSecretNeeded is Update refusing to keep the stored secret while the
+// issuer moves to another host: the secret would be sent there at the
+// next sign-in, so whoever changes where it goes must know it.
+var ErrSecretNeeded = errors.New("idp: the client secret must be given again when the issuer changes host")
+
 // Update changes provider id; an empty in.ClientSecret keeps the stored
-// secret. Returns db.ErrNotFound or db.ErrConflict (name taken).
+// secret, unless the issuer now is at another host (ErrSecretNeeded).
+// Returns db.ErrNotFound or db.ErrConflict (name taken).
 func Update(ctx context.Context, tx db.Tx, keys *secretbox.Keyring, id int64, in Input) error {
+	var oldIssuer string
+	err := tx.QueryRow(ctx, `SELECT issuer FROM identity_providers WHERE tenant_id = $1 AND id = $2 FOR UPDATE`, tx.TenantID, id).Scan(&oldIssuer)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("identity provider %d: %w", id, db.ErrNotFound)
+	}
+	if err != nil {
+		return fmt.Errorf("idp: update: %w", err)
+	}
+	if in.ClientSecret == "" && secretbox.Origin(oldIssuer) != secretbox.Origin(in.Issuer) {
+		return ErrSecretNeeded
+	}
 	secret := ""
 	if in.ClientSecret != "" {
 		secret = keys.Seal(in.ClientSecret, secretContext(tx.TenantID))

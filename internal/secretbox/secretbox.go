@@ -13,6 +13,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"net/url"
 	"regexp"
 	"strings"
 )
@@ -117,3 +118,15 @@ func (k *Keyring) Open(stored, context string) (plain string, stale bool, err er
 
 // Sealed reports whether stored is a sealed value rather than a legacy plain one.
 func Sealed(stored string) bool { return strings.HasPrefix(stored, prefix) }
+
+// Origin is the scheme, host and port an address sends to, in lower case.
+// A kept secret (a client secret sealed with its provider's addresses) may
+// follow an address that moves on the same origin, never to another one:
+// whoever moves it there must type the secret again.
+func Origin(address string) string {
+	u, err := url.Parse(strings.TrimSpace(address))
+	if err != nil {
+		return address
+	}
+	return strings.ToLower(u.Scheme + "://" + u.Host)
+}

@@ -149,15 +149,6 @@ func Create(ctx context.Context, tx db.Tx, keys *secretbox.Keyring, in Input) (i
 // next sync, so whoever changes where it goes must know it.
 var ErrSecretNeeded = errors.New("ss12000: the client secret must be given again when an address changes host")
 
-// origin is the scheme, host and port an address sends to.
-func origin(s string) string {
-	u, err := url.Parse(strings.TrimSpace(s))
-	if err != nil {
-		return s
-	}
-	return strings.ToLower(u.Scheme + "://" + u.Host)
-}
-
 // Update changes school system id; an empty in.ClientSecret keeps the
 // stored secret, unless the base or token address now points at another
 // host (ErrSecretNeeded). Returns db.ErrNotFound or db.ErrConflict (name
@@ -172,7 +163,7 @@ func Update(ctx context.Context, tx db.Tx, keys *secretbox.Keyring, id int64, in
 	if err != nil {
 		return fmt.Errorf("ss12000: update: %w", err)
 	}
-	moved := origin(oldBase) != origin(in.BaseURL) || origin(oldToken) != origin(in.TokenURL)
+	moved := secretbox.Origin(oldBase) != secretbox.Origin(in.BaseURL) || secretbox.Origin(oldToken) != secretbox.Origin(in.TokenURL)
 	if moved && in.ClientSecret == "" {
 		return ErrSecretNeeded
 	}
@@ -193,8 +184,8 @@ func Update(ctx context.Context, tx db.Tx, keys *secretbox.Keyring, id int64, in
 		return fmt.Errorf("school system %d: %w", id, db.ErrNotFound)
 	}
 	return audit.Record(ctx, tx, audit.Event{Action: "school_system.update", RecordType: "school_system", RecordID: strconv.FormatInt(id, 10),
-		Detail: map[string]any{"secret_changed": secret != "", "hosts": []string{origin(in.BaseURL), origin(in.TokenURL)},
-			"hosts_before": []string{origin(oldBase), origin(oldToken)}}})
+		Detail: map[string]any{"secret_changed": secret != "", "hosts": []string{secretbox.Origin(in.BaseURL), secretbox.Origin(in.TokenURL)},
+			"hosts_before": []string{secretbox.Origin(oldBase), secretbox.Origin(oldToken)}}})
 }
 
 // Delete removes school system id. Returns db.ErrNotFound.

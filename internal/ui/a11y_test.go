@@ -383,6 +383,14 @@ func TestAccessibility(t *testing.T) {
 	}
 	visit("/k/1273/skolsystem")
 	visit(fmt.Sprintf("/k/1273/skolsystem/%d", sid))
+	var provider int64 // the sign-in providers page with one (docs/design/idp.md)
+	if err := a.db.Owner.QueryRow(context.Background(), `INSERT INTO identity_providers (tenant_id, name, issuer, client_id, client_secret)
+		VALUES ($1, 'Osby kommuns konto', 'https://login.microsoftonline.com/2b7a0c1e-0000-4c5b-b112-36a304b66dad/v2.0', 'kaa', 'kaa1:test:x') RETURNING id`,
+		a.orgID("1273")).Scan(&provider); err != nil {
+		t.Fatal(err)
+	}
+	visit("/k/1273/inloggning")
+	visit(fmt.Sprintf("/k/1273/inloggning/%d", provider))
 	visit("/k/1273/kontohantering") // no SCIM token (docs/design/scim.md)
 	here("the new SCIM token, shown once", chromedp.Click(chromedp.CSS(`main form[action$="/kontohantering"] button`)),
 		chromedp.WaitVisible(chromedp.CSS(`[data-testid="new-token"]`)))
@@ -435,6 +443,7 @@ func TestAccessibility(t *testing.T) {
 	// without an audit stands out. Downloads and machine endpoints are not
 	// pages; the pages in notYet are still to be audited (issue 9).
 	notPages := map[string]bool{"/healthz": true, "/readyz": true, "/metrics": true, "/static/*": true, "/logga-in/oidc": true, "/logga-in/oidc/klar": true,
+		"/logga-in/oidc/{provider}": true, "/logga-in/oidc/{provider}/klar": true,
 		"/k/{tenant}/statistik/tabell/{table}": true, "/k/{tenant}/scb/arkiv/{id}/{format}": true, "/k/{tenant}/export/fil": true, "/k/{tenant}/export/kodbok": true,
 		"/k/{tenant}/loggkontroll/csv": true, "/p/{project}/paraply/tabell/{table}": true, "/p/{project}/esf/tabell/{table}": true,
 		"/p/{project}/export/fil": true, "/p/{project}/export/kodbok": true, "/": true,

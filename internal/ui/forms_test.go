@@ -35,6 +35,11 @@ func TestUnreadableForms(t *testing.T) {
 	a.db.Owner.Exec(ctx, `INSERT INTO project_invitations (project_id, org_id) SELECT id, $1 FROM projects WHERE key = 'osbyprojekt'`, a.orgID("1266"))
 	a.db.Owner.Exec(ctx, `WITH p AS (INSERT INTO projects (key, name, owner_org_id, starts_on, ends_on) VALUES ('inbjudan', 'Inbjudan', $1, '2026-01-01', '2027-12-31') RETURNING id)
 		INSERT INTO project_invitations (project_id, org_id) SELECT id, $2 FROM p`, a.orgID("1290"), a.orgID("1273"))
+	var provider int64 // an identity provider of Osby's
+	if err := a.db.Owner.QueryRow(context.Background(), `INSERT INTO identity_providers (tenant_id, name, issuer, client_id, client_secret)
+		VALUES ($1, 'Osby kommuns konto', 'https://idp.invalid', 'kaa', 'kaa1:test:x') RETURNING id`, a.orgID("1273")).Scan(&provider); err != nil {
+		t.Fatal(err)
+	}
 	var sid int64 // a school system of Osby's (its secret is never opened here)
 	if err := a.db.Owner.QueryRow(ctx, `INSERT INTO school_systems (tenant_id, name, base_url, token_url, client_id, client_secret)
 		VALUES ($1, 'Elevregistret', 'https://s.invalid/v2.0', 'https://s.invalid/token', 'kaa', 'kaa1:test:x') RETURNING id`, a.orgID("1273")).Scan(&sid); err != nil {
@@ -50,7 +55,7 @@ func TestUnreadableForms(t *testing.T) {
 		}
 		return strings.NewReplacer("{tenant}", "1273", "{project}", "osbyprojekt", "{user}", strconv.Itoa(extra), "{org}", strconv.Itoa(org),
 			"{id}", strconv.FormatInt(pid, 10), "{eid}", strconv.FormatInt(eid, 10), "{cid}", strconv.FormatInt(cid, 10),
-			"{fid}", a.followUpOf(pid), "{iid}", strconv.FormatInt(iid, 10), "{nid}", "1", "{sid}", strconv.FormatInt(sid, 10), "{uid}", "1").Replace(pattern)
+			"{fid}", a.followUpOf(pid), "{iid}", strconv.FormatInt(iid, 10), "{nid}", "1", "{sid}", strconv.FormatInt(sid, 10), "{uid}", "1", "{pid}", strconv.FormatInt(provider, 10)).Replace(pattern)
 	}
 	clients := map[string]*client{"": a.client()}
 	as := func(rt ui.Route) *client {

@@ -122,6 +122,11 @@ func (h *Handler) identityProviderUpdate(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	err = h.inTenant(r, func(tx db.Tx) error { return idp.Update(r.Context(), tx, h.cfg.TOTPKeys, id, in) })
+	if errors.Is(err, idp.ErrSecretNeeded) {
+		f.Errors.Add("client_secret", "Skriv klienthemligheten igen: utfärdaren finns nu på en annan server, och hemligheten skickas dit vid nästa inloggning.")
+		h.render(w, r, http.StatusUnprocessableEntity, views.IdentityProviderEdit(h.page(r, "Ändra inloggningstjänst"), f))
+		return
+	}
 	if errors.Is(err, db.ErrConflict) {
 		f.Errors.Add("name", "Det finns redan en inloggningstjänst med det namnet.")
 		h.render(w, r, http.StatusUnprocessableEntity, views.IdentityProviderEdit(h.page(r, "Ändra inloggningstjänst"), f))

@@ -259,6 +259,21 @@ func TestSignInThroughProviderRefusals(t *testing.T) {
 			t.Error("a client secret is stored in the clear")
 		}
 	})
+	t.Run("IssuerMovedNeedsTheSecret", func(t *testing.T) {
+		// The kept secret would be sent to the new issuer at the next
+		// sign-in: moving it to another host needs the secret again.
+		c := a.client()
+		c.signIn("admin@horby.demo")
+		id := strings.TrimPrefix(horby, "1266-")
+		form := url.Values{"name": {"Hörbys konto"}, "issuer": {"https://annan.example/v2.0"}, "client_id": {"horby-kaa"}, "domains": {"horby.demo"}, "passwords_allowed": {"1"}}
+		res := c.post("/k/1266/inloggning/"+id, form)
+		if res.Status != http.StatusUnprocessableEntity || !strings.Contains(res.Body, "Skriv klienthemligheten igen") {
+			t.Errorf("the issuer moved to another host without the secret: %d", res.Status)
+		}
+		if n := a.count(`SELECT count(*) FROM identity_providers WHERE issuer LIKE '%annan.example%'`); n != 0 {
+			t.Error("the moved issuer was saved")
+		}
+	})
 	t.Run("PasswordsNotAllowed", func(t *testing.T) {
 		c := a.client()
 		c.signIn("admin@horby.demo")

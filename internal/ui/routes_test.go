@@ -161,7 +161,19 @@ func TestRouteTable(t *testing.T) {
 			FROM school_systems ORDER BY id LIMIT 1 RETURNING id`).Scan(&id)
 		return strconv.FormatInt(id, 10)
 	}
+	// An identity provider of Osby's for the {pid} routes, afresh for each
+	// request as well.
+	provider := func() string {
+		var id int64
+		a.db.Owner.QueryRow(ctx, `INSERT INTO identity_providers (tenant_id, name, issuer, client_id, client_secret)
+			VALUES ($1, 'Konto ' || (SELECT count(*) FROM identity_providers), 'https://idp' || (SELECT count(*) FROM identity_providers) || '.invalid', 'kaa', 'kaa1:test:x')
+			RETURNING id`, a.orgID("1273")).Scan(&id)
+		return strconv.FormatInt(id, 10)
+	}
 	path := func(pattern string) string {
+		if strings.Contains(pattern, "{pid}") {
+			pattern = strings.Replace(pattern, "{pid}", provider(), 1)
+		}
 		if strings.Contains(pattern, "{sid}") {
 			pattern = strings.Replace(pattern, "{sid}", schoolSystem(), 1)
 		}

@@ -501,7 +501,7 @@ func IdentityProviderFields(f IdentityProviderForm) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = Field("url", "issuer", "Utfärdare (issuer)", f.Issuer, "För Entra ID: https://login.microsoftonline.com/<katalog-id>/v2.0. Måste börja med https://.", "off", f.Errors).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = TextArea("issuer", "Utfärdare (issuer)", f.Issuer, "För Entra ID: https://login.microsoftonline.com/<katalog-id>/v2.0. Måste börja med https://.", 500, f.Errors).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
