@@ -1,4 +1,4 @@
--- The schema after every migration (up to 000046), as pg_dump of PostgreSQL 15
+-- The schema after every migration (up to 000047), as pg_dump of PostgreSQL 15
 -- prints it (--schema-only, with grants, row-level security policies and the
 -- owners other than the migrating role), normalised. Written by
 -- `make schema` from a freshly migrated database: do not edit it by hand.
@@ -928,6 +928,19 @@ CREATE FUNCTION public.user_has_any_role(uid integer) RETURNS boolean
     $$;
 
 ALTER FUNCTION public.user_has_any_role(uid integer) OWNER TO kaa_aggregate;
+
+-- Name: user_has_role_outside(integer, integer); Type: FUNCTION; Schema: public; Owner: kaa_aggregate
+
+CREATE FUNCTION public.user_has_role_outside(uid integer, t integer) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'public'
+    AS $$
+        SELECT EXISTS (SELECT 1 FROM memberships WHERE user_id = uid AND tenant_id <> t)
+            OR EXISTS (SELECT 1 FROM project_roles WHERE user_id = uid)
+            OR EXISTS (SELECT 1 FROM users WHERE id = uid AND is_system_admin)
+    $$;
+
+ALTER FUNCTION public.user_has_role_outside(uid integer, t integer) OWNER TO kaa_aggregate;
 
 -- Name: appointments; Type: TABLE; Schema: public
 
@@ -3486,6 +3499,11 @@ GRANT ALL ON FUNCTION public.use_recovery_code(uid integer, hash text) TO kaa_ap
 
 REVOKE ALL ON FUNCTION public.user_has_any_role(uid integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.user_has_any_role(uid integer) TO kaa_app;
+
+-- Name: FUNCTION user_has_role_outside(uid integer, t integer); Type: ACL; Schema: public; Owner: kaa_aggregate
+
+REVOKE ALL ON FUNCTION public.user_has_role_outside(uid integer, t integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.user_has_role_outside(uid integer, t integer) TO kaa_app;
 
 -- Name: TABLE appointments; Type: ACL; Schema: public
 

@@ -53,8 +53,8 @@ func GrantProjectRole(ctx context.Context, tx pgx.Tx, projectID int, email, name
 		return 0, fmt.Errorf("accounts: grant project role %q: %w", role, db.ErrNotFound)
 	}
 	var id int
-	var systemAdmin bool
-	err := tx.QueryRow(ctx, `SELECT id, is_system_admin FROM users WHERE email = $1`, email).Scan(&id, &systemAdmin)
+	var systemAdmin, deactivated bool
+	err := tx.QueryRow(ctx, `SELECT id, is_system_admin, NOT active AND NOT must_change_password FROM users WHERE email = $1`, email).Scan(&id, &systemAdmin, &deactivated)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		err = tx.QueryRow(ctx, `
@@ -67,6 +67,11 @@ func GrantProjectRole(ctx context.Context, tx pgx.Tx, projectID int, email, name
 		return 0, fmt.Errorf("accounts: grant project role: %w", err)
 	case systemAdmin:
 		return 0, auth.ErrSystemAdmin
+	case deactivated:
+		// An account its organisation ended (a leaver, deprovisioned) is
+		// not brought back by a project role: only an invited account that
+		// never signed in is activated here.
+		return 0, ErrDeactivated
 	}
 	tag, err := tx.Exec(ctx, `
 		INSERT INTO project_roles (project_id, user_id, role) VALUES ($1, $2, $3)
@@ -83,6 +88,10 @@ func GrantProjectRole(ctx context.Context, tx pgx.Tx, projectID int, email, name
 	return id, audit.RecordSecurity(ctx, tx, audit.SecurityEvent{UserID: audit.MetaFrom(ctx).UserID, Action: "project.role_grant",
 		ProjectID: projectID, Detail: map[string]any{"user": id, "role": role}})
 }
+
+// ErrDeactivated is a project role given to an account that its
+// organisation has deactivated.
+var ErrDeactivated = errors.New("accounts: the account is deactivated")
 
 // RevokeProjectRole takes role in project from user userID. An account left
 // with no role anywhere is deactivated and its sessions end, as when an

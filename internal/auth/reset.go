@@ -187,6 +187,10 @@ func ResetPassword(ctx context.Context, pool *pgxpool.Pool, token, next string) 
 // sign-in, and every session of the user ends. Returns the user's address
 // for the notice. Returns ErrNotFound for anyone without a role here and
 // ErrOwnTwoFactor for the administrator's own account.
+// ErrRolesElsewhere is an organisation's administrator acting on the sign-in
+// of an account that also holds a role in another organisation or a project.
+var ErrRolesElsewhere = errors.New("auth: the account has roles outside this organisation")
+
 func ResetTwoFactor(ctx context.Context, tx db.Tx, id int) (email string, err error) {
 	if id == tx.UserID {
 		return "", ErrOwnTwoFactor
@@ -200,6 +204,13 @@ func ResetTwoFactor(ctx context.Context, tx db.Tx, id int) (email string, err er
 	}
 	if err != nil {
 		return "", fmt.Errorf("auth: reset two-factor: %w", err)
+	}
+	// An account that also opens another organisation's or a project's
+	// data is not this administrator's alone to reset.
+	if outside, err := RoleOutside(ctx, tx, id, tx.TenantID); err != nil {
+		return "", err
+	} else if outside {
+		return "", ErrRolesElsewhere
 	}
 	if _, err := tx.Exec(ctx, `
 		UPDATE users SET totp_secret = NULL, totp_enabled_at = NULL, totp_last_step = NULL,

@@ -43,6 +43,26 @@ type SignedIn struct {
 	At time.Time
 	// TwoFactor: the user has an authenticator app and must still give its code.
 	TwoFactor bool
+	// RolesElsewhere: the account holds a role outside the organisation it
+	// signed in through (RoleOutside); that organisation's identity
+	// provider does not stand in for the product's own code then.
+	RolesElsewhere bool
+}
+
+// RoleOutside reports whether user uid holds a role outside organisation
+// tenant: a membership in another, a project role, or system
+// administration. An organisation's identity provider, SCIM token and
+// administrators act on an account's sign-in, address or second factor
+// only where it is false, so that one municipality cannot take over an
+// account that also opens another's data.
+func RoleOutside(ctx context.Context, q interface {
+	QueryRow(context.Context, string, ...any) pgx.Row
+}, uid, tenant int) (bool, error) {
+	var outside bool
+	if err := q.QueryRow(ctx, `SELECT user_has_role_outside($1, $2)`, uid, tenant).Scan(&outside); err != nil {
+		return false, fmt.Errorf("auth: roles outside: %w", err)
+	}
+	return outside, nil
 }
 
 // SignIn checks email and password and returns the user and the time of

@@ -166,7 +166,8 @@ func TestCatalog(t *testing.T) {
 			"signin_account": "kaa_credentials", "own_password_hash": "kaa_credentials", "own_totp_secret": "kaa_credentials",
 			"use_recovery_code": "kaa_credentials", "send_move_notice": "kaa_notice",
 			"sms_report_tenant": "kaa_aggregate", "sms_reply_tenant": "kaa_aggregate",
-			"idp_directory": "kaa_aggregate", "idp_passwords_refused": "kaa_aggregate"}
+			"idp_directory": "kaa_aggregate", "idp_passwords_refused": "kaa_aggregate",
+			"user_has_role_outside": "kaa_aggregate"}
 		rows, _ := d.Owner.Query(ctx, `
 			SELECT p.proname, r.rolname FROM pg_proc p JOIN pg_roles r ON r.oid = p.proowner
 			WHERE p.prosecdef AND p.pronamespace = 'public'::regnamespace`)

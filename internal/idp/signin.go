@@ -145,6 +145,17 @@ func SignIn(ctx context.Context, pool *pgxpool.Pool, p Provider, c Claims) (auth
 		if !active || !member {
 			return refuse(tx, ErrNoAccount, "inactive_or_not_member")
 		}
+		// An account with a role in another organisation or a project is
+		// never linked by its address here: this organisation's provider
+		// (its domains are its administrator's word) would otherwise open
+		// the other's data. A linked one keeps signing in, but with the
+		// product's own code whatever the provider says.
+		if s.RolesElsewhere, err = auth.RoleOutside(ctx, tx, s.UserID, tx.TenantID); err != nil {
+			return err
+		}
+		if s.RolesElsewhere && !linked {
+			return refuse(tx, ErrNoAccount, "roles_elsewhere")
+		}
 		tx.UserID = s.UserID
 		if linked {
 			_, err = tx.Exec(ctx, `UPDATE user_identities SET last_used_at = now() WHERE tenant_id = $1 AND issuer = $2 AND subject = $3`,

@@ -169,6 +169,16 @@ func Create(ctx context.Context, tx db.Tx, c Client, in Input) (User, error) {
 		roles = []auth.Role{c.DefaultRole}
 	}
 	id, _, err := auth.CreateTenantUser(ctx, tx, auth.NewUser{Email: email, Name: name, Password: pw, Roles: roles})
+	if err == nil {
+		// An existing account with a role in another organisation or a
+		// project is not this organisation's to provision: its address and
+		// name would then follow this token (the transaction is rolled back).
+		if outside, oerr := auth.RoleOutside(ctx, tx, id, tx.TenantID); oerr != nil {
+			return User{}, oerr
+		} else if outside {
+			return User{}, &Error{Status: 409, ScimType: "uniqueness", Detail: "the e-mail address belongs to an account that is managed elsewhere"}
+		}
+	}
 	switch {
 	case errors.Is(err, db.ErrConflict):
 		return User{}, &Error{Status: 409, ScimType: "uniqueness", Detail: "the e-mail address already has an account here"}
@@ -239,6 +249,18 @@ func update(ctx context.Context, tx db.Tx, c Client, id int, change func(Input) 
 		}
 	}
 	if email != cur.email || name != cur.name {
+		// The address and name are the account's, shared with every
+		// organisation it has a role in: only an account whose every role is
+		// here follows this organisation's directory.
+		if outside, err := auth.RoleOutside(ctx, tx, id, tx.TenantID); err != nil {
+			return User{}, err
+		} else if outside {
+			return User{}, &Error{Status: 400, ScimType: "mutability", Detail: "the account has roles in another organisation: its e-mail address and name are not changed from here"}
+		}
+		// Links sent to the old address stop working.
+		if _, err := tx.Exec(ctx, `UPDATE password_resets SET used_at = clock_timestamp() WHERE user_id = $1 AND used_at IS NULL`, id); err != nil {
+			return User{}, fmt.Errorf("scim: update: %w", err)
+		}
 		_, err := tx.Exec(ctx, `UPDATE users SET email = $2, name = $3 WHERE id = $1`, id, email, name)
 		if db.IsUniqueViolation(err) {
 			return User{}, &Error{Status: 409, ScimType: "uniqueness", Detail: "the e-mail address belongs to another account"}
@@ -271,6 +293,16 @@ func update(ctx context.Context, tx db.Tx, c Client, id int, change func(Input) 
 }
 
 func setActive(ctx context.Context, tx db.Tx, c Client, id int, active bool) error {
+	// The organisation's administrators are not managed through SCIM: a
+	// leaked token must not be able to lock out the one who would revoke it.
+	var admin bool
+	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM memberships WHERE tenant_id = $1 AND user_id = $2 AND role = 'municipality_admin')`,
+		tx.TenantID, id).Scan(&admin); err != nil {
+		return fmt.Errorf("scim: set active: %w", err)
+	}
+	if admin {
+		return &Error{Status: 400, ScimType: "mutability", Detail: "an administrator of the organisation is not managed through SCIM"}
+	}
 	var roles []auth.Role
 	action := "scim.user_deactivate"
 	if active {

@@ -179,6 +179,8 @@ func (h *Handler) projectRoleGrant(w http.ResponseWriter, r *http.Request) {
 			v.Errors.Add("email", "Personen har redan den rollen i projektet.")
 		case errors.Is(err, auth.ErrSystemAdmin):
 			v.Errors.Add("email", "Den här adressen kan inte få en roll i projektet. Använd personens egen e-postadress i tjänsten.")
+		case errors.Is(err, accounts.ErrDeactivated):
+			v.Errors.Add("email", "Kontot är inaktiverat av personens organisation. Be organisationen aktivera det först.")
 		case err != nil:
 			h.fail(w, r, err)
 			return

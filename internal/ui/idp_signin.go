@@ -220,7 +220,11 @@ func (h *Handler) orgOIDCDone(w http.ResponseWriter, r *http.Request) {
 		h.serverError(w, r, err)
 		return
 	}
-	if !p.Strong(c) && in.TwoFactor {
+	// The provider's strong method stands in for the product's own code
+	// only for an account whose every role is in the provider's
+	// organisation.
+	strong := p.Strong(c) && !in.RolesElsewhere
+	if !strong && in.TwoFactor {
 		// The provider did not say a strong method was used: the product's
 		// own code, as after a password.
 		if err := h.sessions.RenewToken(ctx); err != nil {
@@ -234,7 +238,7 @@ func (h *Handler) orgOIDCDone(w http.ResponseWriter, r *http.Request) {
 	}
 	if h.completeSignIn(w, r, in.UserID, in.At) {
 		h.sessions.Put(ctx, sessThrough, p.Issuer)
-		if p.Strong(c) {
+		if strong {
 			h.sessions.Put(ctx, sessExternal, p.Issuer)
 		}
 		http.Redirect(w, r, "/", http.StatusSeeOther)

@@ -187,6 +187,11 @@ func (h *Handler) userResetTwoFactor(w http.ResponseWriter, r *http.Request) {
 		}
 		return unlessConfirmed(r)
 	})
+	if errors.Is(err, auth.ErrRolesElsewhere) {
+		h.renderError(w, r, http.StatusForbidden, "Tvåstegsinloggningen kan inte återställas här",
+			"Kontot har behörighet även i en annan organisation eller i ett projekt. Be systemadministratören återställa den.")
+		return
+	}
 	if errors.Is(err, auth.ErrOwnTwoFactor) {
 		h.renderError(w, r, http.StatusForbidden, "Du kan inte återställa din egen tvåstegsinloggning",
 			"En annan administratör i organisationen kan återställa den åt dig. Har du kvar appen kan du i stället använda en reservkod.")

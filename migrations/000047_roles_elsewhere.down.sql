@@ -1,0 +1,1 @@
+DROP FUNCTION user_has_role_outside(integer, integer);
