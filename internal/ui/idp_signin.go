@@ -227,13 +227,7 @@ func (h *Handler) orgOIDCDone(w http.ResponseWriter, r *http.Request) {
 	if !strong && in.TwoFactor {
 		// The provider did not say a strong method was used: the product's
 		// own code, as after a password.
-		if err := h.sessions.RenewToken(ctx); err != nil {
-			h.serverError(w, r, err)
-			return
-		}
-		h.sessions.Put(ctx, sessPendingUser, in.UserID)
-		h.sessions.Put(ctx, sessPendingAt, in.At.UnixNano())
-		http.Redirect(w, r, "/logga-in/kod", http.StatusSeeOther)
+		h.askForCode(w, r, in)
 		return
 	}
 	if h.completeSignIn(w, r, in.UserID, in.At) {

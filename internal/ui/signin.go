@@ -70,13 +70,7 @@ func (h *Handler) signIn(w http.ResponseWriter, r *http.Request) {
 	}
 	if in.TwoFactor {
 		// The password was right; the session is not the user's until the code is.
-		if err := h.sessions.RenewToken(ctx); err != nil {
-			h.serverError(w, r, err)
-			return
-		}
-		h.sessions.Put(ctx, sessPendingUser, in.UserID)
-		h.sessions.Put(ctx, sessPendingAt, in.At.UnixNano())
-		http.Redirect(w, r, "/logga-in/kod", http.StatusSeeOther)
+		h.askForCode(w, r, in)
 		return
 	}
 	if h.completeSignIn(w, r, in.UserID, in.At) {
@@ -202,4 +196,18 @@ func (h *Handler) oidcLabel() string {
 		return ""
 	}
 	return h.cfg.OIDC.Label
+}
+
+// askForCode leaves the signed-in user half-way: the password or the
+// provider was right, but the session is not the user's until the
+// product's own code is (/logga-in/kod).
+func (h *Handler) askForCode(w http.ResponseWriter, r *http.Request, in auth.SignedIn) {
+	ctx := r.Context()
+	if err := h.sessions.RenewToken(ctx); err != nil {
+		h.serverError(w, r, err)
+		return
+	}
+	h.sessions.Put(ctx, sessPendingUser, in.UserID)
+	h.sessions.Put(ctx, sessPendingAt, in.At.UnixNano())
+	http.Redirect(w, r, "/logga-in/kod", http.StatusSeeOther)
 }
