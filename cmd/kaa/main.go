@@ -62,6 +62,10 @@ const usage = `usage: kaa <command>
                             yet, as the server does daily from KAA_DIGEST_AT
                             (APP_DATABASE_URL or DATABASE_URL, KAA_SMTP_URL, KAA_SMTP_FROM)
 
+  version                   print the version, commit and Go version of this build
+  healthcheck [URL]         exit 0 if the server on this machine (KAA_ADDR) answers
+                            /readyz with 200, or URL when given: for container health checks
+
 Configuration is read from environment variables; see README.md. The national
 dataset and the benchmark are another command's: go run ./cmd/kaa-bench.
 `
@@ -72,17 +76,19 @@ func main() { cli.Main("kaa", run) }
 // the whole thing with their own arguments, environment and output.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	return cli.Dispatch(ctx, args, getenv, stdout, usage, map[string]cli.Command{
-		"serve":     serveCmd,
-		"migrate":   migrateCmd,
-		"seed":      seedCmd,
-		"dev":       devCmd,
-		"user":      userCmd,
-		"job":       jobCmd,
-		"export":    exportCmd,
-		"retention": retentionCmd,
-		"audit":     auditCmd,
-		"totp":      totpCmd,
-		"digest":    digestCmd,
+		"serve":       serveCmd,
+		"migrate":     migrateCmd,
+		"seed":        seedCmd,
+		"dev":         devCmd,
+		"user":        userCmd,
+		"job":         jobCmd,
+		"export":      exportCmd,
+		"retention":   retentionCmd,
+		"audit":       auditCmd,
+		"totp":        totpCmd,
+		"digest":      digestCmd,
+		"version":     versionCmd,
+		"healthcheck": healthcheckCmd,
 	})
 }
 
@@ -108,7 +114,7 @@ func serveCmd(ctx context.Context, cfg config.Config, _ []string, stdout io.Writ
 
 // serve runs the web server until ctx ends, then shuts down gracefully.
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.Writer) error {
-	pool, err := db.OpenKeyed(ctx, cfg.AppDatabaseURL, cfg.Audit.Key)
+	pool, err := servingPool(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -124,11 +130,11 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 	// the application's address (the one the proxy publishes) never serves
 	// them.
 	var metrics *http.Server
-	if cfg.MetricsAddr != "" {
-		mln, err := net.Listen("tcp", cfg.MetricsAddr)
-		if err != nil {
-			return fmt.Errorf("serve: metrics: %w", err)
-		}
+	mln, err := listenMetrics(cfg, log.Warn)
+	if err != nil {
+		return err
+	}
+	if mln != nil {
 		mux := http.NewServeMux()
 		mux.Handle("GET /metrics", h.Metrics())
 		metrics = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: srv.ErrorLog}
@@ -136,11 +142,14 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, stdout io.W
 		go metrics.Serve(mln)
 		defer metrics.Close()
 	}
-	go housekeeping(ctx, pool, cfg.Retention, log)
-	go digest.Loop(ctx, pool, mailer(cfg, log), cfg.PublicURL, cfg.Mail.DigestAt, log)
-	go ss12000.Loop(ctx, pool, cfg.TOTPKeys, cfg.SchoolSystemTimeout, cfg.SchoolSystemLocalNetwork, log)
+	// The background jobs work through whole municipalities: they get the
+	// long statements' allowance, the pages the ordinary one.
+	jobs := db.WithLongStatements(ctx, cfg.DB.Long)
+	go housekeeping(jobs, pool, cfg.Retention, log)
+	go digest.Loop(jobs, pool, mailer(cfg, log), cfg.PublicURL, cfg.Mail.DigestAt, log)
+	go ss12000.Loop(jobs, pool, cfg.TOTPKeys, cfg.SchoolSystemTimeout, cfg.SchoolSystemLocalNetwork, log)
 	anchored := make(chan struct{})
-	go func() { anchor(ctx, pool, cfg.Audit, log); close(anchored) }()
+	go func() { anchor(jobs, pool, cfg.Audit, log); close(anchored) }()
 	log.Info("listening", "addr", ln.Addr().String(), "public_url", cfg.PublicURL)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -20,9 +20,14 @@ type Config struct {
 	Addr string
 	// MetricsAddr is where /metrics is served, on a listener of its own that
 	// the monitoring network reaches and the internet does not
-	// (KAA_METRICS_ADDR, e.g. "127.0.0.1:9090" or ":9090" in a pod; empty:
+	// (KAA_METRICS_ADDR, default 127.0.0.1:9090, ":9090" in a pod; "off":
 	// no metrics). The application's own address never serves them.
 	MetricsAddr string
+	// MetricsAddrDefault is true when KAA_METRICS_ADDR was not set: then a
+	// taken port costs the metrics, not the server.
+	MetricsAddrDefault bool
+	// DB bounds the serving role's statements and transactions.
+	DB DBLimits
 	// DatabaseURL connects as the schema owner, for migrations and seeding (DATABASE_URL).
 	DatabaseURL string
 	// AppDatabaseURL connects as the serving role kaa_app, which owns nothing and
@@ -175,7 +180,6 @@ type OIDC struct {
 func Load(getenv func(string) string) (Config, error) {
 	c := Config{
 		Addr:               or(getenv("KAA_ADDR"), ":8080"),
-		MetricsAddr:        getenv("KAA_METRICS_ADDR"),
 		DatabaseURL:        getenv("DATABASE_URL"),
 		AppDatabaseURL:     getenv("APP_DATABASE_URL"),
 		PublicURL:          strings.TrimRight(or(getenv("KAA_PUBLIC_URL"), "http://localhost:8080"), "/"),
@@ -192,6 +196,9 @@ func Load(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("config: KAA_RETENTION must be off, report or erase, got %q", string(m))
 	}
 	var err error
+	if err = loadServing(getenv, &c); err != nil {
+		return c, err
+	}
 	if c.Mail, err = loadMail(getenv); err != nil {
 		return c, err
 	}

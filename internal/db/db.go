@@ -42,6 +42,10 @@ func OpenKeyed(ctx context.Context, url string, key auditkey.Key) (*pgxpool.Pool
 	if err != nil {
 		return nil, fmt.Errorf("db: parse url: %w", err)
 	}
+	return openConfig(ctx, cfg, key)
+}
+
+func openConfig(ctx context.Context, cfg *pgxpool.Config, key auditkey.Key) (*pgxpool.Pool, error) {
 	if !key.IsZero() {
 		cfg.ConnConfig.RuntimeParams["kaa.audit_key"] = key.String()
 	}
@@ -73,6 +77,9 @@ type Tx struct {
 // rolls everything back.
 func InTenant(ctx context.Context, pool *pgxpool.Pool, tenantID, userID int, fn func(Tx) error) error {
 	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if err := allowLong(ctx, tx); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx,
 			`SELECT set_config('app.tenant_id', $1, true), set_config('app.user_id', $2, true)`,
 			strconv.Itoa(tenantID), idString(userID)); err != nil {
@@ -86,6 +93,9 @@ func InTenant(ctx context.Context, pool *pgxpool.Pool, tenantID, userID int, fn 
 // rows. userID, when not 0, lets the user read their own memberships.
 func InGlobal(ctx context.Context, pool *pgxpool.Pool, userID int, fn func(pgx.Tx) error) error {
 	return pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+		if err := allowLong(ctx, tx); err != nil {
+			return err
+		}
 		if userID != 0 {
 			if _, err := tx.Exec(ctx, `SELECT set_config('app.user_id', $1, true)`, idString(userID)); err != nil {
 				return fmt.Errorf("db: set user: %w", err)

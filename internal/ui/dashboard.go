@@ -236,6 +236,9 @@ func (h *Handler) dashboardView(r *http.Request) (views.DashboardView, error) {
 }
 
 func (h *Handler) municipalityDashboard(w http.ResponseWriter, r *http.Request) {
+	if !h.queryInBounds(w, r, r.URL.Query()) {
+		return
+	}
 	v, err := h.dashboardView(r)
 	if err != nil {
 		h.fail(w, r, err)
@@ -246,6 +249,9 @@ func (h *Handler) municipalityDashboard(w http.ResponseWriter, r *http.Request) 
 
 // dashboardTable downloads the numbers of one chart as CSV.
 func (h *Handler) dashboardTable(w http.ResponseWriter, r *http.Request) {
+	if !h.queryInBounds(w, r, r.URL.Query()) {
+		return
+	}
 	v, err := h.dashboardView(r)
 	if err != nil {
 		h.fail(w, r, err)

@@ -9,6 +9,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/kaa-plattform/kaa/internal/buildinfo"
 )
 
 type metrics struct {
@@ -31,7 +33,11 @@ func newMetrics(pool *pgxpool.Pool) *metrics {
 	stat := func(f func(*pgxpool.Stat) float64) func() float64 {
 		return func() float64 { return f(pool.Stat()) }
 	}
-	m.registry.MustRegister(m.requests, m.duration,
+	bi := buildinfo.Read()
+	build := prometheus.NewGauge(prometheus.GaugeOpts{Name: "kaa_build_info", Help: "Always 1; the labels say which build is running.",
+		ConstLabels: prometheus.Labels{"version": bi.Version, "commit": bi.Commit, "goversion": bi.GoVersion}})
+	build.Set(1)
+	m.registry.MustRegister(m.requests, m.duration, build,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "kaa_db_pool_acquired_conns", Help: "Connections in use."},
 			stat(func(s *pgxpool.Stat) float64 { return float64(s.AcquiredConns()) })),

@@ -63,6 +63,9 @@ func listQuery(q url.Values) url.Values {
 }
 
 func (h *Handler) participants(w http.ResponseWriter, r *http.Request) {
+	if !h.queryInBounds(w, r, r.URL.Query()) {
+		return
+	}
 	h.renderList(w, r, http.StatusOK, r.URL.Query(), "", nil)
 }
 

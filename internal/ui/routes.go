@@ -249,6 +249,7 @@ func (h *Handler) Router() http.Handler {
 		case System:
 			next = h.requireUser(h.requireSystemAdmin(next))
 		}
+		next = h.allowLong(rt.Method, rt.Pattern, next)
 		r.Method(rt.Method, rt.Pattern, next)
 	}
 	// /k/{tenant} without the slash: same page.

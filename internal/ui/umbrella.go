@@ -231,6 +231,9 @@ func yesNo(b bool) string {
 }
 
 func (h *Handler) umbrella(w http.ResponseWriter, r *http.Request) {
+	if !h.queryInBounds(w, r, r.URL.Query()) {
+		return
+	}
 	v, err := h.umbrellaView(r)
 	if err != nil {
 		h.fail(w, r, err)
@@ -240,6 +243,9 @@ func (h *Handler) umbrella(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) umbrellaTable(w http.ResponseWriter, r *http.Request) {
+	if !h.queryInBounds(w, r, r.URL.Query()) {
+		return
+	}
 	v, err := h.umbrellaView(r)
 	h.downloadTable(w, r, err, "paraply", "Projektparaply", v.Period, v.PeriodLabel, v.Tables)
 }
