@@ -294,7 +294,9 @@ func TestComposeUp(t *testing.T) {
 		cmd.Env = env
 		return cmd
 	}
-	t.Cleanup(func() { exec.Command("docker", "compose", "-p", project, "--env-file", envFile, "-f", "../../docker-compose.yml", "down", "-v", "--remove-orphans").Run() })
+	t.Cleanup(func() {
+		exec.Command("docker", "compose", "-p", project, "--env-file", envFile, "-f", "../../docker-compose.yml", "down", "-v", "--remove-orphans").Run()
+	})
 	if out, err := compose("up", "-d", "--build", "--wait", "--wait-timeout", "300").CombinedOutput(); err != nil {
 		logs, _ := compose("logs").CombinedOutput()
 		t.Fatalf("docker compose up --wait: %v\n%s\n%s", err, out, logs)

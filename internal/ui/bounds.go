@@ -3,7 +3,9 @@ package ui
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
+	"strconv"
 
 	"github.com/kaa-plattform/kaa/internal/scb"
 )
@@ -11,6 +13,8 @@ import (
 // maxPeriodYears is how far back a dashboard's period may start: the register
 // is young, and a period decades back would only make PostgreSQL search.
 const maxPeriodYears = 10
+
+var halfYearRe = regexp.MustCompile(`^(\d{4})-([12])$`)
 
 // listSorts are the orders the participant list knows (participant.Filter.Sort).
 var listSorts = []string{"", "name", "identified", "last_contact", "age"}
@@ -31,10 +35,17 @@ func (h *Handler) queryInBounds(w http.ResponseWriter, r *http.Request, q url.Va
 // (?sortera=), or "".
 func queryProblem(q url.Values) string {
 	if p := q.Get("period"); p != "" && p != "12m" {
-		h, ok := scb.ParseHalfYear(p)
+		// Any year, so that 1975-1 is told it is too far back rather
+		// than that it is not a period.
+		m := halfYearRe.FindStringSubmatch(p)
+		var h scb.HalfYear
+		if m != nil {
+			h.Year, _ = strconv.Atoi(m[1])
+			h.Half, _ = strconv.Atoi(m[2])
+		}
 		now := today()
 		switch {
-		case !ok:
+		case m == nil:
 			return "Perioden ska vara ett halvår, till exempel " + scb.Current(now).String() + ", eller de senaste tolv månaderna. Välj en period i listan på sidan."
 		case h.Start().After(now):
 			return "Perioden " + h.Label() + " har inte börjat än. Välj en period i listan på sidan."

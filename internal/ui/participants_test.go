@@ -563,7 +563,7 @@ func TestRegisterFormDetails(t *testing.T) {
 		}
 	})
 	t.Run("OutlandishFiltersAreHarmless", func(t *testing.T) {
-		for _, q := range []string{"sida=999999999999", "alder_min=100000", "alder_max=500", "ingen_kontakt=9999999", "status=<script>", "sortera=drop"} {
+		for _, q := range []string{"sida=999999999999", "alder_min=100000", "alder_max=500", "ingen_kontakt=9999999", "status=<script>"} {
 			if res := c.get("/k/1273/deltagare?" + q); res.Status != http.StatusOK {
 				t.Errorf("%s: %d", q, res.Status)
 			}
