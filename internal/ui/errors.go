@@ -38,6 +38,9 @@ func (h *Handler) forbidden(w http.ResponseWriter, r *http.Request) {
 // serverError logs err with the request id and shows a generic page.
 func (h *Handler) serverError(w http.ResponseWriter, r *http.Request, err error) {
 	id := infoFrom(r.Context()).ID
+	if h.tooSlow(w, r, err) {
+		return
+	}
 	if db.Unavailable(err) {
 		// The database is down or restarting: nothing was saved, and it is
 		// worth trying again in a moment rather than calling support.

@@ -33,3 +33,17 @@ func (h *Handler) allowLong(method, pattern string, next http.Handler) http.Hand
 		next.ServeHTTP(w, r.WithContext(db.WithLongStatements(r.Context(), h.cfg.DB.Long)))
 	})
 }
+
+// tooSlow answers a request whose statement ran past the statement timeout
+// with 503 and a sentence that says what to do; it returns false for any
+// other error.
+func (h *Handler) tooSlow(w http.ResponseWriter, r *http.Request, err error) bool {
+	if !db.TimedOut(err) {
+		return false
+	}
+	h.log.Warn("statement timeout", "err", err, "request_id", infoFrom(r.Context()).ID, "method", r.Method, "path", r.URL.Path)
+	w.Header().Set("Retry-After", "30")
+	h.renderError(w, r, http.StatusServiceUnavailable, "Det tog för lång tid",
+		"Databasen hann inte svara inom den tid tjänsten tillåter, och ingenting har sparats. Försök igen om en stund, eller välj en kortare period eller färre deltagare.")
+	return true
+}
