@@ -54,7 +54,6 @@ func TestCheck(t *testing.T) {
 	}
 }
 
-
 // TestDays counts the days in the project to the month's end, the end, or
 // today, first and last day included.
 func TestDays(t *testing.T) {
