@@ -800,6 +800,10 @@ BEGIN
     DELETE FROM scb_files f WHERE f.tenant_id = t
        AND (CASE WHEN right(f.half_year, 1) = '1' THEN make_date(left(f.half_year, 4)::int, 6, 30)
                  ELSE make_date(left(f.half_year, 4)::int, 12, 31) END) < today - make_interval(months => d.kaa_months);
+    -- The ESF monthly files (000050) hold personnummer: kept as long as the
+    -- decision keeps project data, counted from the end of their month.
+    DELETE FROM esf_files f WHERE f.tenant_id = t
+       AND (f.month + interval '1 month' - interval '1 day')::date < today - make_interval(months => d.project_months);
     RETURN QUERY SELECT r.rule, count(*) FROM unnest(rules) r(rule) GROUP BY r.rule ORDER BY r.rule;
 END
 $$;
@@ -3670,6 +3674,7 @@ GRANT SELECT(moved_to) ON TABLE public.enrolments TO kaa_notice;
 -- Name: TABLE esf_files; Type: ACL; Schema: public
 
 GRANT SELECT,INSERT ON TABLE public.esf_files TO kaa_app;
+GRANT SELECT,DELETE ON TABLE public.esf_files TO kaa_retention;
 
 -- Name: TABLE esf_hours; Type: ACL; Schema: public
 
