@@ -1,4 +1,4 @@
--- The schema after every migration (up to 000047), as pg_dump of PostgreSQL 15
+-- The schema after every migration (up to 000050), as pg_dump of PostgreSQL 15
 -- prints it (--schema-only, with grants, row-level security policies and the
 -- owners other than the migrating role), normalised. Written by
 -- `make schema` from a freshly migrated database: do not edit it by hand.
@@ -800,6 +800,10 @@ BEGIN
     DELETE FROM scb_files f WHERE f.tenant_id = t
        AND (CASE WHEN right(f.half_year, 1) = '1' THEN make_date(left(f.half_year, 4)::int, 6, 30)
                  ELSE make_date(left(f.half_year, 4)::int, 12, 31) END) < today - make_interval(months => d.kaa_months);
+    -- The ESF monthly files (000050) hold personnummer: kept as long as the
+    -- decision keeps project data, counted from the end of their month.
+    DELETE FROM esf_files f WHERE f.tenant_id = t
+       AND (f.month + interval '1 month' - interval '1 day')::date < today - make_interval(months => d.project_months);
     RETURN QUERY SELECT r.rule, count(*) FROM unnest(rules) r(rule) GROUP BY r.rule ORDER BY r.rule;
 END
 $$;
@@ -1089,6 +1093,59 @@ ALTER TABLE public.enrolments ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     NO MAXVALUE
     CACHE 1
 );
+
+-- Name: esf_files; Type: TABLE; Schema: public
+
+CREATE TABLE public.esf_files (
+    tenant_id integer NOT NULL,
+    id bigint NOT NULL,
+    project_id integer NOT NULL,
+    month date NOT NULL,
+    spec_version text NOT NULL,
+    file_name text NOT NULL,
+    rows integer NOT NULL,
+    warnings integer NOT NULL,
+    content_sha256 text NOT NULL,
+    xlsx bytea NOT NULL,
+    xlsx_sha256 text NOT NULL,
+    created_by integer NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT esf_files_content_sha256_check CHECK ((content_sha256 ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT esf_files_file_name_check CHECK (((length(file_name) >= 1) AND (length(file_name) <= 200))),
+    CONSTRAINT esf_files_month_check CHECK ((EXTRACT(day FROM month) = (1)::numeric)),
+    CONSTRAINT esf_files_rows_check CHECK ((rows >= 0)),
+    CONSTRAINT esf_files_spec_version_check CHECK ((spec_version ~ '^[0-9]{4}-[0-9]{2}$'::text)),
+    CONSTRAINT esf_files_warnings_check CHECK ((warnings >= 0)),
+    CONSTRAINT esf_files_xlsx_sha256_check CHECK ((xlsx_sha256 ~ '^[0-9a-f]{64}$'::text))
+);
+
+ALTER TABLE ONLY public.esf_files FORCE ROW LEVEL SECURITY;
+
+-- Name: esf_files_id_seq; Type: SEQUENCE; Schema: public
+
+ALTER TABLE public.esf_files ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.esf_files_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+-- Name: esf_hours; Type: TABLE; Schema: public
+
+CREATE TABLE public.esf_hours (
+    tenant_id integer NOT NULL,
+    enrolment_id bigint NOT NULL,
+    month date NOT NULL,
+    hours numeric(5,1) NOT NULL,
+    recorded_by integer NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT esf_hours_hours_check CHECK (((hours >= (0)::numeric) AND (hours <= (744)::numeric))),
+    CONSTRAINT esf_hours_month_check CHECK ((EXTRACT(day FROM month) = (1)::numeric))
+);
+
+ALTER TABLE ONLY public.esf_hours FORCE ROW LEVEL SECURITY;
 
 -- Name: export_keys; Type: TABLE; Schema: public
 
@@ -1647,7 +1704,9 @@ CREATE TABLE public.projects (
     ends_on date NOT NULL,
     funding text DEFAULT 'ESF'::text NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
+    esf_case_number text,
     CONSTRAINT projects_check CHECK ((ends_on >= starts_on)),
+    CONSTRAINT projects_esf_case_number_check CHECK ((esf_case_number ~ '^[0-9A-Za-zÅÄÖåäö/. -]{1,40}$'::text)),
     CONSTRAINT projects_funding_check CHECK ((funding = ANY (ARRAY['ESF'::text, 'ESF+'::text, 'other'::text]))),
     CONSTRAINT projects_key_check CHECK ((key ~ '^[a-z0-9-]{2,30}$'::text)),
     CONSTRAINT projects_name_check CHECK (((length(name) >= 1) AND (length(name) <= 200)))
@@ -2044,6 +2103,16 @@ ALTER TABLE ONLY public.enrolment_corrections
 ALTER TABLE ONLY public.enrolments
     ADD CONSTRAINT enrolments_pkey PRIMARY KEY (tenant_id, id);
 
+-- Name: esf_files esf_files_pkey; Type: CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.esf_files
+    ADD CONSTRAINT esf_files_pkey PRIMARY KEY (tenant_id, id);
+
+-- Name: esf_hours esf_hours_pkey; Type: CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.esf_hours
+    ADD CONSTRAINT esf_hours_pkey PRIMARY KEY (tenant_id, enrolment_id, month);
+
 -- Name: export_keys export_keys_pkey; Type: CONSTRAINT; Schema: public
 
 ALTER TABLE ONLY public.export_keys
@@ -2369,6 +2438,10 @@ CREATE INDEX enrolments_participant_idx ON public.enrolments USING btree (tenant
 
 CREATE INDEX enrolments_subproject_idx ON public.enrolments USING btree (tenant_id, subproject_id) WHERE (subproject_id IS NOT NULL);
 
+-- Name: esf_files_month_idx; Type: INDEX; Schema: public
+
+CREATE INDEX esf_files_month_idx ON public.esf_files USING btree (tenant_id, project_id, month, id);
+
 -- Name: followup_revisions_followup_idx; Type: INDEX; Schema: public
 
 CREATE INDEX followup_revisions_followup_idx ON public.followup_revisions USING btree (tenant_id, followup_id);
@@ -2619,6 +2692,31 @@ ALTER TABLE ONLY public.enrolments
 
 ALTER TABLE ONLY public.enrolments
     ADD CONSTRAINT enrolments_tenant_id_subproject_id_fkey FOREIGN KEY (tenant_id, subproject_id) REFERENCES public.subprojects(org_id, id);
+
+-- Name: esf_files esf_files_created_by_fkey; Type: FK CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.esf_files
+    ADD CONSTRAINT esf_files_created_by_fkey FOREIGN KEY (created_by) REFERENCES public.users(id);
+
+-- Name: esf_files esf_files_project_id_fkey; Type: FK CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.esf_files
+    ADD CONSTRAINT esf_files_project_id_fkey FOREIGN KEY (project_id) REFERENCES public.projects(id);
+
+-- Name: esf_files esf_files_tenant_id_fkey; Type: FK CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.esf_files
+    ADD CONSTRAINT esf_files_tenant_id_fkey FOREIGN KEY (tenant_id) REFERENCES public.orgs(id);
+
+-- Name: esf_hours esf_hours_recorded_by_fkey; Type: FK CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.esf_hours
+    ADD CONSTRAINT esf_hours_recorded_by_fkey FOREIGN KEY (recorded_by) REFERENCES public.users(id);
+
+-- Name: esf_hours esf_hours_tenant_id_enrolment_id_fkey; Type: FK CONSTRAINT; Schema: public
+
+ALTER TABLE ONLY public.esf_hours
+    ADD CONSTRAINT esf_hours_tenant_id_enrolment_id_fkey FOREIGN KEY (tenant_id, enrolment_id) REFERENCES public.enrolments(tenant_id, id) ON DELETE CASCADE;
 
 -- Name: export_keys export_keys_project_id_fkey; Type: FK CONSTRAINT; Schema: public
 
@@ -3074,6 +3172,14 @@ ALTER TABLE public.enrolment_corrections ENABLE ROW LEVEL SECURITY;
 
 ALTER TABLE public.enrolments ENABLE ROW LEVEL SECURITY;
 
+-- Name: esf_files; Type: ROW SECURITY; Schema: public
+
+ALTER TABLE public.esf_files ENABLE ROW LEVEL SECURITY;
+
+-- Name: esf_hours; Type: ROW SECURITY; Schema: public
+
+ALTER TABLE public.esf_hours ENABLE ROW LEVEL SECURITY;
+
 -- Name: followup_revisions; Type: ROW SECURITY; Schema: public
 
 ALTER TABLE public.followup_revisions ENABLE ROW LEVEL SECURITY;
@@ -3225,6 +3331,14 @@ CREATE POLICY tenant_isolation ON public.enrolment_corrections USING ((tenant_id
 -- Name: enrolments tenant_isolation; Type: POLICY; Schema: public
 
 CREATE POLICY tenant_isolation ON public.enrolments USING ((tenant_id = public.app_tenant_id())) WITH CHECK ((tenant_id = public.app_tenant_id()));
+
+-- Name: esf_files tenant_isolation; Type: POLICY; Schema: public
+
+CREATE POLICY tenant_isolation ON public.esf_files USING ((tenant_id = public.app_tenant_id())) WITH CHECK ((tenant_id = public.app_tenant_id()));
+
+-- Name: esf_hours tenant_isolation; Type: POLICY; Schema: public
+
+CREATE POLICY tenant_isolation ON public.esf_hours USING ((tenant_id = public.app_tenant_id())) WITH CHECK ((tenant_id = public.app_tenant_id()));
 
 -- Name: followup_revisions tenant_isolation; Type: POLICY; Schema: public
 
@@ -3556,6 +3670,15 @@ GRANT UPDATE(end_note) ON TABLE public.enrolments TO kaa_retention;
 -- Name: COLUMN enrolments.moved_to; Type: ACL; Schema: public
 
 GRANT SELECT(moved_to) ON TABLE public.enrolments TO kaa_notice;
+
+-- Name: TABLE esf_files; Type: ACL; Schema: public
+
+GRANT SELECT,INSERT ON TABLE public.esf_files TO kaa_app;
+GRANT SELECT,DELETE ON TABLE public.esf_files TO kaa_retention;
+
+-- Name: TABLE esf_hours; Type: ACL; Schema: public
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.esf_hours TO kaa_app;
 
 -- Name: TABLE export_keys; Type: ACL; Schema: public
 

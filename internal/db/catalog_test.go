@@ -416,6 +416,16 @@ func seedTwoTenants(t *testing.T, d *pgtest.DB) (a, b int) {
 			 INSERT INTO import_list_people (tenant_id, list_id, participant_id) SELECT $1, l.id, p.id FROM l, participants p WHERE p.tenant_id = $1`,
 			`INSERT INTO import_unidentified (tenant_id, source, filename, line, number, first_name, last_name, created_by)
 			 VALUES ($1, 'fil', 'lista.csv', 2, '990101-R123', 'Test', 'Testsson', $2) ON CONFLICT DO NOTHING`,
+			`WITH pr AS (INSERT INTO projects (key, name, owner_org_id, starts_on, ends_on) VALUES ('catalog-' || $1::int, 'Test', $1, '2026-01-01', '2026-12-31')
+			             ON CONFLICT (key) DO UPDATE SET name = 'Test' RETURNING id),
+			      m AS (INSERT INTO project_orgs (project_id, org_id, accepted_at) SELECT id, $1, now() FROM pr ON CONFLICT DO NOTHING),
+			      s AS (INSERT INTO subprojects (project_id, org_id, name) SELECT id, $1, 'Test' FROM pr
+			            ON CONFLICT (project_id, org_id, name) DO UPDATE SET focus = '' RETURNING id, project_id),
+			      e AS (INSERT INTO enrolments (tenant_id, participant_id, kind, subproject_id, starts_on) SELECT $1, p.id, 'project', s.id, '2026-01-01'
+			            FROM s, participants p WHERE p.tenant_id = $1 RETURNING id),
+			      h AS (INSERT INTO esf_hours (tenant_id, enrolment_id, month, hours, recorded_by) SELECT $1, id, '2026-01-01', 10, $2 FROM e)
+			 INSERT INTO esf_files (tenant_id, project_id, month, spec_version, file_name, rows, warnings, content_sha256, xlsx, xlsx_sha256, created_by)
+			 SELECT $1, project_id, '2026-01-01', '2026-12', 'ESF', 0, 0, repeat('0', 64), '', repeat('0', 64), $2 FROM s`,
 		} {
 			if _, err := d.Owner.Exec(ctx, stmt, id, u); err != nil {
 				t.Fatalf("%s: %v", stmt, err)

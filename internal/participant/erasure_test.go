@@ -105,6 +105,10 @@ func TestErasureLeavesNoFreeText(t *testing.T) {
 		`INSERT INTO scb_files (tenant_id, half_year, spec_version, spec_date, file_name, rows, findings, xlsx, xlsx_sha256, text, text_sha256, created_by)
 		 SELECT $1, h, '2026-2', '2026-12-01', $3, 1, 0, '', repeat('0', 64), '', repeat('0', 64), $4 FROM unnest(ARRAY['2015-1', '2026-2']) h
 		 WHERE $2::bigint IS NOT NULL`,
+		// ESF monthly files of long ago and of now (000050).
+		`INSERT INTO esf_files (tenant_id, project_id, month, spec_version, file_name, rows, warnings, content_sha256, xlsx, xlsx_sha256, created_by)
+		 SELECT $1, (SELECT min(id) FROM projects), m, '2026-12', $3, 1, 0, repeat('0', 64), '', repeat('0', 64), $4 FROM unnest(ARRAY[date '2015-03-01', date '2026-11-01']) m
+		 WHERE $2::bigint IS NOT NULL`,
 		`INSERT INTO appointments (tenant_id, participant_id, kind, due_at, note, responsible, created_by)
 		 VALUES ($1, $2, 'home_visit', now(), $3, $4, $4)`,
 		// An SMS sent to the person, and a reply from the same number.
@@ -164,6 +168,12 @@ func TestErasureLeavesNoFreeText(t *testing.T) {
 	rows, _ = d.Owner.Query(ctx, `SELECT half_year FROM scb_files WHERE tenant_id = $1 AND file_name = $2 ORDER BY 1`, osby, marker)
 	if files, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil || !slices.Equal(files, []string{"2026-2"}) {
 		t.Errorf("SCB files kept after gallring: %v (%v), want only 2026-2", files, err)
+	}
+	// Likewise the ESF monthly file of 2015 (the decision's twelve months of
+	// project data); this month's stays.
+	rows, _ = d.Owner.Query(ctx, `SELECT to_char(month, 'YYYY-MM') FROM esf_files WHERE tenant_id = $1 AND file_name = $2 ORDER BY 1`, osby, marker)
+	if files, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil || !slices.Equal(files, []string{"2026-11"}) {
+		t.Errorf("ESF files kept after gallring: %v (%v), want only 2026-11", files, err)
 	}
 	// Of the unmatched replies, the unanswered notices and the unresolved
 	// reservnummer rows, those of 2015 are gone (past the decision's twelve

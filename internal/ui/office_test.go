@@ -36,6 +36,8 @@ var downloadRoutes = map[string]string{
 	"GET /k/{tenant}/deltagare/excel":          "the filtered list as a workbook",
 	"POST /k/{tenant}/scb/fil":                 "makes the SCB file and sends the browser to the archive",
 	"GET /k/{tenant}/scb/arkiv/{id}/{format}":  "a kept SCB file: the workbook, or SCB's own text format",
+	"POST /k/{tenant}/esf-manadsfil/fil":       "makes the ESF monthly file and sends the browser to the archive",
+	"GET /k/{tenant}/esf-manadsfil/arkiv/{id}": "a kept ESF monthly participant file (workbook)",
 	"GET /k/{tenant}/statistik/tabell/{table}": "a dashboard table as CSV or workbook",
 	"GET /k/{tenant}/export/fil":               "a member's export: a zip of CSV files, or a workbook",
 	"GET /k/{tenant}/export/kodbok":            "the export's codebook as CSV",
@@ -108,6 +110,11 @@ func TestDownloadsInLibreOffice(t *testing.T) {
 				}
 				routesSeen["POST /k/{tenant}/scb/fil"] = true
 			}
+			// The ESF monthly file, for a month of Within with no errors in the demo data.
+			if res := c.post("/k/1273/esf-manadsfil/fil", url.Values{"projekt": {"within"}, "manad": {"2016-03"}}); res.Status != http.StatusSeeOther {
+				t.Fatalf("make the ESF monthly file: %d", res.Status)
+			}
+			routesSeen["POST /k/{tenant}/esf-manadsfil/fil"] = true
 		}
 		var queue []string
 		for _, rt := range routes {

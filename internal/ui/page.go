@@ -32,6 +32,7 @@ func (h *Handler) page(r *http.Request, title string) views.Page {
 			h.dueBadge(r, &p.Nav[len(p.Nav)-1])
 			add("Sök i anteckningar", current+"sok-anteckningar")
 			add("SCB-rapport", current+"scb")
+			add("ESF-månadsfil", current+"esf-manadsfil")
 			add("Export", current+"export")
 		}
 		add("Statistik", current+"statistik")

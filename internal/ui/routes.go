@@ -158,6 +158,11 @@ func (h *Handler) Routes() []Route {
 		{"GET", "/k/{tenant}/scb", Tenant, coordinator, h.scbReport},
 		{"POST", "/k/{tenant}/scb/fil", Tenant, coordinator, h.scbFile},
 		{"GET", "/k/{tenant}/scb/arkiv/{id}/{format}", Tenant, coordinator, h.scbArchived},
+		// The monthly participant file of an ESF project to SCB (docs/design/esf-reporting.md).
+		{"GET", "/k/{tenant}/esf-manadsfil", Tenant, coordinator, h.esfMonthly},
+		{"POST", "/k/{tenant}/esf-manadsfil/timmar", Tenant, coordinator, h.esfHours},
+		{"POST", "/k/{tenant}/esf-manadsfil/fil", Tenant, coordinator, h.esfMonthlyFile},
+		{"GET", "/k/{tenant}/esf-manadsfil/arkiv/{id}", Tenant, coordinator, h.esfArchived},
 		{"GET", "/k/{tenant}/statistik", Tenant, tenantStaff, h.municipalityDashboard},
 		{"GET", "/k/{tenant}/statistik/tabell/{table}", Tenant, tenantStaff, h.dashboardTable},
 		// A member's anonymised export of its own people in one of its projects.

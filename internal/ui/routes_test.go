@@ -115,6 +115,14 @@ func TestRouteTable(t *testing.T) {
 		t.Fatal(err)
 	}
 	a.db.Owner.Exec(ctx, `SELECT setval(pg_get_serial_sequence('scb_files', 'id'), (SELECT max(id) FROM scb_files))`)
+	// A kept ESF monthly file of Osby under the participant's id as well.
+	if _, err := a.db.Owner.Exec(ctx, `INSERT INTO esf_files (tenant_id, id, project_id, month, spec_version, file_name, rows, warnings,
+		content_sha256, xlsx, xlsx_sha256, created_by) OVERRIDING SYSTEM VALUE
+		SELECT $1, $2, min(id), '2026-01-01', '2026-12', 'ESF', 0, 0, repeat('0', 64), '', repeat('0', 64), $3 FROM projects`,
+		a.orgID("1273"), pid, a.userID("samordnare@osby.demo")); err != nil {
+		t.Fatal(err)
+	}
+	a.db.Owner.Exec(ctx, `SELECT setval(pg_get_serial_sequence('esf_files', 'id'), (SELECT max(id) FROM esf_files))`)
 	who := "" // the persona making the request
 	// Someone of Osby's who moved to Hörby, for the move's routes, and a
 	// notice Osby received from Hörby, for answering it.

@@ -61,6 +61,10 @@ var Actions = []Option{
 	{Value: "scb.report", Label: "Visade halvårsfilen till SCB och dess kontroller"},
 	{Value: "scb.file", Label: "Skapade halvårsfilen till SCB"},
 	{Value: "scb.export", Label: "Laddade ner halvårsfilen till SCB"},
+	{Value: "esf.report", Label: "Visade månadsfilen till SCB för ett ESF-projekt och dess kontroller"},
+	{Value: "esf.hours", Label: "Sparade deltagarnas timmar i ett ESF-projekt"},
+	{Value: "esf.file", Label: "Skapade månadsfilen till SCB för ett ESF-projekt"},
+	{Value: "esf.export", Label: "Laddade ner månadsfilen till SCB för ett ESF-projekt"},
 	{Value: "dashboard.read", Label: "Visade statistiken"},
 	{Value: "user.list", Label: "Visade användarna"},
 	{Value: "user.create", Label: "Gav en person behörighet"},
@@ -141,7 +145,7 @@ var records = map[string]string{
 	"retention": "Gallring", "settings": "Inställningar", "audit": "Loggen", "dashboard": "Statistik",
 	"export": "Export", "org": "Organisation", "contact": "Kontakt", "enrolment": "Registrering eller inskrivning",
 	"school_system": "Skolsystem", "import_unidentified": "Rad utan giltigt personnummer",
-	"move_notice": "Underrättelse om flytt", "retention_decision": "Gallringsbeslut", "scb_file": "SCB-fil", "sms": "Sms",
+	"move_notice": "Underrättelse om flytt", "retention_decision": "Gallringsbeslut", "scb_file": "SCB-fil", "esf_file": "ESF-månadsfil", "sms": "Sms",
 	"identity_provider": "Inloggningstjänst",
 }
 
