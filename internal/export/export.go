@@ -159,8 +159,8 @@ func (d *dataset) problem(k int, keep string) *problem {
 
 // place is a leaf of the place hierarchy: a sub-project of a member.
 type place struct {
-	org                          int
-	municipality, sub, region    string
+	org                       int
+	municipality, sub, region string
 }
 
 // dataset is the quasi-identifiers of the rows, numbered by hierarchy, in

@@ -10,10 +10,10 @@ import (
 
 // person is one row of a test dataset.
 type person struct {
-	org          int
-	gender       string
-	age          int
-	entry, exit  string // 2018-03; exit "" while it goes on
+	org         int
+	gender      string
+	age         int
+	entry, exit string // 2018-03; exit "" while it goes on
 }
 
 var testPlaces = map[int]place{
