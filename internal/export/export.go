@@ -31,9 +31,9 @@ const (
 	// among the generalisations that stay within it.
 	MaxSuppressedShare = 0.10
 	// searchBudget bounds the search: rows times nodes evaluated. A
-	// project of 100 000 people gets some 300 nodes, a few seconds of one
+	// project of 100 000 people gets some 150 nodes, a few seconds of one
 	// core; the fully generalised node always comes first.
-	searchBudget = 30_000_000
+	searchBudget = 15_000_000
 	// Suppressed is a suppressed cell in the file.
 	Suppressed = "dold"
 )

@@ -468,6 +468,8 @@ func TestExportStreams(t *testing.T) {
 			return err
 		}
 		rows = x.Report.Exported
+		t.Logf("search: %d of %d nodes in %v, node %v, loss %.1f %%, %d with hidden cells, %d left out",
+			x.Report.Evaluated, x.Report.LatticeSize, x.Report.Took, x.Report.Node, 100*x.Report.Loss, x.Report.SuppressedRows, x.Report.Dropped)
 		_, err = x.WriteZip(f.ctx, &written, views.Label, "Within", "hela projektet")
 		return err
 	})

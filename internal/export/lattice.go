@@ -110,7 +110,7 @@ type Result struct {
 	SuppressedRows  int // rows kept with at least one suppressed cell
 	SuppressedCells [NumDims]int
 	CapHeld         bool // no more rows touched than the cap allowed
-	Evaluated       int  // nodes evaluated
+	Evaluated       int  // nodes whose groups were counted
 	LatticeSize     int
 	Complete        bool // the search proved the node optimal (it was not cut short)
 	Smallest        int  // the smallest group in the output; 0 when it is empty
@@ -206,21 +206,19 @@ func (p *problem) search(ctx context.Context) (Result, error) {
 				break
 			}
 		}
+		// Once a node holds the cap, a node below one known to miss it
+		// cannot (predictive tagging, as in ARX's Flash): skipped unseen.
+		if best != nil && slices.ContainsFunc(missed, func(m Node) bool { return below(n, m) }) {
+			continue
+		}
 		spent += len(p.rows)
-		if best != nil {
-			// Once a node holds the cap, one that cannot is of no use:
-			// below a node known to miss it (predictive tagging, as in
-			// ARX's Flash), or with more rows standing out than the cap.
-			if slices.ContainsFunc(missed, func(m Node) bool { return below(n, m) }) {
-				continue
-			}
-			if e.outliers(n) > p.cap {
-				missed = append(missed, n)
-				continue
-			}
+		res.Evaluated++
+		// Nor can one with more rows standing out than the cap.
+		if best != nil && e.outliers(n) > p.cap {
+			missed = append(missed, n)
+			continue
 		}
 		r := e.evaluate(n)
-		res.Evaluated++
 		if r.CapHeld && better(r, best) {
 			best = &r
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -231,5 +232,43 @@ func TestSearchIsBounded(t *testing.T) {
 	cancel()
 	if _, err := d.problem(5, KeepGender).search(ctx); err == nil {
 		t.Error("a cancelled search answered")
+	}
+}
+
+// randomPeople is n people of a large project: 60 members, ages 15–29,
+// five years of starts, two thirds ended.
+func randomPeople(n int, seed uint64) []person {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	genders := []string{"woman", "man", "woman", "man", "non_binary", "not_stated"}
+	var people []person
+	for range n {
+		org := 1000 + rng.IntN(60)
+		if _, ok := testPlaces[org]; !ok {
+			testPlaces[org] = place{org, "Kommun " + strconv.Itoa(org), "Delprojekt " + strconv.Itoa(org), strconv.Itoa(10 + org%12)}
+		}
+		p := person{org: org, gender: genders[rng.IntN(len(genders))], age: 15 + rng.IntN(15),
+			entry: time.Date(2016+rng.IntN(5), time.Month(1+rng.IntN(12)), 1, 0, 0, 0, 0, time.UTC).Format("2006-01")}
+		if rng.IntN(3) > 0 {
+			p.exit = time.Date(2017+rng.IntN(5), time.Month(1+rng.IntN(12)), 1, 0, 0, 0, 0, time.UTC).Format("2006-01")
+		}
+		people = append(people, p)
+	}
+	return people
+}
+
+// TestSearchTime logs the search on large random projects (go test -v) for
+// docs/benchmarks.md, and checks it stays within its bound.
+func TestSearchTime(t *testing.T) {
+	for _, n := range []int{1000, 20000, 100000} {
+		d := dataOf(t, randomPeople(n, uint64(n)))
+		start := time.Now()
+		res := search(t, d, 5, KeepGender)
+		took := time.Since(start)
+		t.Logf("%d people: node %v, loss %.1f %%, %d with hidden cells, %d left out, %d of %d nodes, complete %v, %v",
+			n, res.Node, 100*res.Loss, res.SuppressedRows, res.Dropped, res.Evaluated, res.LatticeSize, res.Complete, took)
+		kAnonymous(t, d, res, 5)
+		if res.Evaluated*n > searchBudget+n {
+			t.Errorf("%d nodes of %d rows: over the budget", res.Evaluated, n)
+		}
 	}
 }
