@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/kaa-plattform/kaa/internal/table"
 )
 
 // person is one row of a test dataset.
@@ -270,5 +272,31 @@ func TestSearchTime(t *testing.T) {
 		if res.Evaluated*n > searchBudget+n {
 			t.Errorf("%d nodes of %d rows: over the budget", res.Evaluated, n)
 		}
+	}
+}
+
+// A municipality with two sub-projects: three women of A at work and six of
+// B. A's 3 is hidden; B's 6 must be too (or Osby's 9), or 9 − 6 would give
+// it away across the two tables.
+func TestOutcomeTablesHideAcrossTables(t *testing.T) {
+	cats := 3
+	row := func(work int) []int { v := make([]int, cats); v[0] = work; return v }
+	muni := map[outcomeKey][]int{{"Osby kommun", "", "woman"}: row(9)}
+	sub := map[outcomeKey][]int{{"Osby kommun – A", "Osby kommun", "woman"}: row(3), {"Osby kommun – B", "Osby kommun", "woman"}: row(6)}
+	label := func(group, code string) string { return code }
+	m, s := outcomePair([2]table.Table{{}, {}}, [2]map[outcomeKey][]int{muni, sub}, label)
+	hidden := func(t table.Table, group, gender string) bool {
+		for _, r := range t.Rows {
+			if r[0].S == group && r[1].S == gender {
+				return r[2].Kind == table.Suppressed
+			}
+		}
+		return false
+	}
+	if !hidden(s, "Osby kommun – A", "woman") {
+		t.Fatal("A's 3 is shown")
+	}
+	if !hidden(s, "Osby kommun – B", "woman") && !hidden(m, "Osby kommun", "woman") {
+		t.Errorf("A's 3 can be worked out: Osby %v, B %v", m.Rows, s.Rows)
 	}
 }
