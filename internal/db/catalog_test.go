@@ -161,7 +161,7 @@ func TestCatalog(t *testing.T) {
 		// tenants; kaa_retention erases within the caller's own tenant;
 		// kaa_credentials gives sign-in one account's credentials.
 		listed := map[string]string{"user_has_any_role": "kaa_aggregate", "org_admin_counts": "kaa_aggregate", "purge_stale_imports": "kaa_aggregate",
-			"project_indicators": "kaa_aggregate", "project_kaa_list": "kaa_aggregate", "project_export": "kaa_aggregate",
+			"project_indicators": "kaa_aggregate", "project_kaa_list": "kaa_aggregate", "project_export": "kaa_aggregate", "project_export_entry": "kaa_aggregate",
 			"project_participants": "kaa_aggregate", "project_esf_indicators": "kaa_aggregate", "retention_erase": "kaa_retention",
 			"signin_account": "kaa_credentials", "own_password_hash": "kaa_credentials", "own_totp_secret": "kaa_credentials",
 			"use_recovery_code": "kaa_credentials", "send_move_notice": "kaa_notice",

@@ -20,15 +20,14 @@ type Column struct {
 
 var (
 	genders   = codes.Gender.Keys()
-	ageBands  = []string{"15-17", "18-19", "20-24", "15-24"}
 	surveyQs  = codes.SurveyQuestion.Keys()
-	quasiDesc = " Kvasiidentifierare: kan vara generaliserad, se rapporten."
+	quasiDesc = " Kvasiidentifierare: kan vara generaliserad (se rapporten) eller dold i enskilda rader (värdet ”dold”)."
 )
 
 // numeric reports whether the column holds counts or 1/0 flags.
 func (c Column) numeric() bool {
 	switch c.Name {
-	case "id", "kommun", "delprojekt", "aldersgrupp", "startperiod", "slutperiod":
+	case "id", "kommun", "delprojekt", "alder", "startperiod", "slutperiod":
 		return false
 	}
 	return c.Group == ""
@@ -90,14 +89,14 @@ func Columns() []Column {
 	cols := []Column{
 		{Name: "id", Description: "Pseudonym för personen: HMAC-SHA256 av personnumret med en hemlig nyckel, de första 128 bitarna. Projektets export och varje kommuns egen export har var sin nyckel. Samma person får samma id i varje export med samma nyckel tills nyckeln byts; id:t kan inte räknas tillbaka utan nyckeln.",
 			value: func(r Row) string { return r.Pseudonym }},
-		{Name: "kommun", Description: "Kommunen (organisationen) där personen var inskriven." + quasiDesc, value: func(r Row) string { return r.Municipality }},
-		{Name: "delprojekt", Description: "Delprojektet." + quasiDesc, value: func(r Row) string { return r.Subproject }},
-		{Name: "kon", Description: "Kön som det är registrerat." + quasiDesc, Group: "gender", Codes: genders, value: func(r Row) string { return r.Gender }},
-		{Name: "aldersgrupp", Description: "Ålder när inskrivningen i delprojektet började: 15-17, 18-19 eller 20-24 (15-24 när den är generaliserad)." + quasiDesc,
-			value: func(r Row) string { return r.AgeBand }},
-		{Name: "startperiod", Description: "Månad (ÅÅÅÅ-MM), kvartal (ÅÅÅÅ-K1), halvår (ÅÅÅÅ-H1) eller år då inskrivningen började; aldrig ett datum." + quasiDesc,
+		{Name: "kommun", Description: "Kommunen (organisationen) där personen var inskriven; generaliserad: länet eller ”hela projektet”." + quasiDesc, value: func(r Row) string { return r.Municipality }},
+		{Name: "delprojekt", Description: "Delprojektet; generaliserat: ”alla delprojekt i kommunen”, ”… i länet” eller ”hela projektet”." + quasiDesc, value: func(r Row) string { return r.Subproject }},
+		{Name: "kon", Description: "Kön som det är registrerat; ”alla” när det är generaliserat." + quasiDesc, Group: "gender", Codes: genders, value: func(r Row) string { return r.Gender }},
+		{Name: "alder", Description: "Ålder i år när inskrivningen i delprojektet började, eller en grupp: två år (18–19), fem år (15–19, 20–24) eller ”alla åldrar”." + quasiDesc,
+			value: func(r Row) string { return r.Age }},
+		{Name: "startperiod", Description: "Månad (ÅÅÅÅ-MM), kvartal (ÅÅÅÅ-K1) eller år då inskrivningen började, eller ”hela perioden”; aldrig ett datum." + quasiDesc,
 			value: func(r Row) string { return r.Entry }},
-		{Name: "slutperiod", Description: "Månad, kvartal, halvår eller år då inskrivningen slutade, \"pågår\" om den inte har slutat." + quasiDesc,
+		{Name: "slutperiod", Description: "Månad, kvartal eller år då inskrivningen slutade, ”pågår” om den inte har slutat, eller ”hela perioden”." + quasiDesc,
 			value: func(r Row) string { return r.Exit }},
 		{Name: "dagar_i_projektet", Description: "Dagar från inskrivningens start till dess slut, eller till periodens slut (eller i dag) om den pågår.",
 			value: func(r Row) string { return strconv.Itoa(r.DaysInProject) }},
@@ -105,6 +104,10 @@ func Columns() []Column {
 			Group: "reason", Codes: participant.RegistrationReasons, value: func(r Row) string { return r.RegistrationReason }},
 		{Name: "avslutsorsak", Description: "Varför inskrivningen slutade; tomt om den pågår.", Group: "project_end", Codes: participant.ProjectEnds,
 			value: func(r Row) string { return str(r.EndReason) }},
+		{Name: "esf_arbetsmarknad_start", Description: "ESF+: ställning på arbetsmarknaden när inskrivningen i delprojektet började; tomt om den inte är registrerad.",
+			Group: "labour_market", Codes: participant.LabourMarketStatuses, value: func(r Row) string { return str(r.LabourMarket) }},
+		{Name: "esf_utbildningsniva_start", Description: "ESF+: utbildningsnivå när inskrivningen i delprojektet började; tomt om den inte är registrerad.",
+			Group: "education", Codes: participant.EducationLevels, value: func(r Row) string { return str(r.Education) }},
 	}
 	for _, ch := range participant.Channels {
 		cols = append(cols,

@@ -151,7 +151,7 @@ func checkK(t *testing.T, data [][]string, k int) (smallest int) {
 		t.Fatal("no header")
 	}
 	var idx []int
-	for _, name := range []string{"kommun", "delprojekt", "kon", "aldersgrupp", "startperiod", "slutperiod"} {
+	for _, name := range []string{"kommun", "delprojekt", "kon", "alder", "startperiod", "slutperiod"} {
 		found := false
 		for i, h := range data[0] {
 			if h == name {
@@ -199,7 +199,8 @@ func TestGeneralisesUntilKThenSuppresses(t *testing.T) {
 	within, leader := f.project("within"), f.user("projektledare@within.demo")
 	// Ten women of Osby aged 17, who started in January, February and March
 	// (3, 3 and 4): no month holds five, the quarter holds all ten. One man
-	// stands out whatever is generalised, since gender never is.
+	// stands out; gender is kept (the default), so he cannot be hidden in
+	// the women's group and nobody else shares his gender: he is left out.
 	months := []string{"2026-01-05", "2026-01-20", "2026-01-25", "2026-02-03", "2026-02-10", "2026-02-20", "2026-03-01", "2026-03-05", "2026-03-10", "2026-03-20"}
 	for i, m := range months {
 		b := date("2008-06-01").AddDate(0, 0, i)
@@ -209,19 +210,20 @@ func TestGeneralisesUntilKThenSuppresses(t *testing.T) {
 
 	got := f.export(leader, export.Params{Project: within, From: date("2026-01-01"), To: date("2026-06-30"), K: 5})
 	r := got.report
-	if r.Rows != 11 || r.Suppressed != 1 || r.Exported != 10 || r.KReached != 10 {
-		t.Errorf("rows %d suppressed %d exported %d k reached %d; want 11 1 10 10", r.Rows, r.Suppressed, r.Exported, r.KReached)
+	if r.Rows != 11 || r.Dropped != 1 || r.Exported != 10 || r.KReached != 10 {
+		t.Errorf("rows %d dropped %d exported %d k reached %d; want 11 1 10 10", r.Rows, r.Dropped, r.Exported, r.KReached)
 	}
-	if r.Levels != (export.Levels{Time: 1}) {
-		t.Errorf("levels %+v, want quarters and nothing else", r.Levels)
+	if r.Node != (export.Node{export.Entry: 1}) {
+		t.Errorf("node %+v, want quarters of the start and nothing else", r.Node)
 	}
 	if n := checkK(t, got.data, 5); n != 10 || len(got.data) != 11 {
 		t.Errorf("the file has %d rows, smallest group %d", len(got.data)-1, n)
 	}
-	if got.data[1][5] != "2026-K1" || got.data[1][6] != "pågår" || got.data[1][4] != "15-17" {
+	if got.data[1][5] != "2026-K1" || got.data[1][6] != "pågår" || got.data[1][4] != "17" || got.data[1][1] != "Osby kommun" || got.data[1][3] != "Kvinna" {
 		t.Errorf("first row %v", got.data[1])
 	}
-	for _, want := range []string{"Tid redovisas per: kvartal", "Utelämnade rader (stack ut även efter generalisering): 1", "Minsta grupp i exporten: 10", "SHA-256 av data.csv: "} {
+	for _, want := range []string{"Redovisas per: startperiod: kvartal", "Utelämnade rader (stack ut även med dolda celler): 1", "Minsta grupp i exporten: 10",
+		"SHA-256 av data.csv: ", "Informationsförlust i kvasiidentifierarna: ", "Generaliseringar prövade: "} {
 		if !strings.Contains(got.raw["rapport.txt"], want) {
 			t.Errorf("the report does not say %q:\n%s", want, got.raw["rapport.txt"])
 		}
@@ -233,10 +235,21 @@ func TestGeneralisesUntilKThenSuppresses(t *testing.T) {
 	if !strings.Contains(got.raw["kodbok.csv"], "kon;") || !strings.Contains(got.raw["kodbok.csv"], "Kvinna; Man; Icke-binär; Ej angivet") {
 		t.Errorf("codebook:\n%s", got.raw["kodbok.csv"])
 	}
+	if _, ok := got.raw["utfall.xlsx"]; !ok {
+		t.Error("the zip has no outcome tables")
+	}
 
-	// k = 11 can only be met by suppressing everything; below 3 is refused.
-	if got := f.export(leader, export.Params{Project: within, From: date("2026-01-01"), To: date("2026-06-30"), K: 11}); got.report.Exported != 0 || len(got.data) != 1 {
-		t.Errorf("k = 11: %d rows exported", got.report.Exported)
+	// With nothing kept in particular, the man's gender cell is hidden
+	// instead, with four women's: nobody is left out.
+	free := f.export(leader, export.Params{Project: within, From: date("2026-01-01"), To: date("2026-06-30"), K: 5, Keep: export.KeepNothing})
+	if free.report.Dropped != 0 || free.report.Exported != 11 {
+		t.Errorf("keep nothing: dropped %d, exported %d, node %v, cells %v", free.report.Dropped, free.report.Exported, free.report.Node, free.report.SuppressedCells)
+	}
+	checkK(t, free.data, 5)
+
+	// k = 12 can only be met by leaving everyone out; below 3 is refused.
+	if got := f.export(leader, export.Params{Project: within, From: date("2026-01-01"), To: date("2026-06-30"), K: 12}); got.report.Exported != 0 || len(got.data) != 1 {
+		t.Errorf("k = 12: %d rows exported", got.report.Exported)
 	}
 	err := db.InGlobal(f.ctx, f.d.App, leader, func(tx pgx.Tx) error {
 		_, err := export.Prepare(f.ctx, tx, export.Params{Project: within, From: date("2026-01-01"), To: date("2026-06-30"), K: 2})
@@ -455,6 +468,8 @@ func TestExportStreams(t *testing.T) {
 			return err
 		}
 		rows = x.Report.Exported
+		t.Logf("search: %d of %d nodes in %v, node %v, loss %.1f %%, %d with hidden cells, %d left out",
+			x.Report.Evaluated, x.Report.LatticeSize, x.Report.Took, x.Report.Node, 100*x.Report.Loss, x.Report.SuppressedRows, x.Report.Dropped)
 		_, err = x.WriteZip(f.ctx, &written, views.Label, "Within", "hela projektet")
 		return err
 	})
@@ -505,7 +520,7 @@ func TestXLSX(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := x.GetSheetList(); strings.Join(got, ",") != "Data,Rapport,Kodbok" {
+	if got := x.GetSheetList(); strings.Join(got, ",") != "Data,Rapport,Utfall avslut per kommun,Utfall 6 mån per kommun,Utfall avslut per delprojekt,Utfall 6 mån per delprojekt,Kodbok" {
 		t.Errorf("sheets %v", got)
 	}
 	data, _ := x.GetRows("Data")

@@ -12,6 +12,7 @@ import (
 
 	"github.com/kaa-plattform/kaa/internal/csvsafe"
 	"github.com/kaa-plattform/kaa/internal/sheet"
+	"github.com/kaa-plattform/kaa/internal/sv"
 	"github.com/kaa-plattform/kaa/internal/table"
 )
 
@@ -37,28 +38,68 @@ func Codebook(label Labeller) [][]string {
 	return out
 }
 
-// Lines is the report as label and value, in order. scope names whose
-// people the export holds; dataSHA is the SHA-256 of the data, when known.
+// Lines is the report as label and value, in order: what was asked, what
+// the search chose, what it generalised, suppressed and left out, and how
+// much information that cost. scope names whose people the export holds;
+// dataSHA is the SHA-256 of the data, when known.
 func (r Report) Lines(projectName, scope, dataSHA string) []table.Pair {
 	lines := []table.Pair{
 		{Label: "Projekt", Value: table.T(projectName)},
 		{Label: "Urval", Value: table.T(scope)},
 		{Label: "Period", Value: table.T(r.From.Format("2006-01-02") + " – " + r.To.Format("2006-01-02"))},
 		{Label: "Minsta gruppstorlek som krävs (k)", Value: table.N(r.K)},
+		{Label: "Viktigast att behålla", Value: table.T(keepLabel(r.Keep))},
 		{Label: "Minsta grupp i exporten", Value: kReached(r.KReached)},
-		{Label: "Kvasiidentifierare", Value: table.T("kommun, delprojekt, kön, åldersgrupp, startperiod, slutperiod")},
-		{Label: "Tid redovisas per", Value: table.T(TimeNames[r.Time])},
-		{Label: "Plats redovisas per", Value: table.T(PlaceNames[r.Place])},
-		{Label: "Ålder redovisas som", Value: table.T(AgeNames[r.Age])},
-		{Label: "Personer i urvalet", Value: table.N(r.Rows)},
-		{Label: "Utelämnade rader (stack ut även efter generalisering)", Value: table.N(r.Suppressed)},
-		{Label: "Rader i exporten", Value: table.N(r.Exported)},
-		{Label: "Nyckelversion för id", Value: table.ID(r.KeyVersion)},
+		{Label: "Kvasiidentifierare", Value: table.T("kommun och delprojekt, kön, ålder, startperiod, slutperiod")},
 	}
+	for d := range NumDims {
+		v := LevelNames[d][r.Node[d]]
+		if n := r.SuppressedCells[d]; n > 0 {
+			v += fmt.Sprintf("; dold i %s rader", sv.Num(n))
+		}
+		lines = append(lines, table.Pair{Label: "Redovisas per: " + DimNames[d], Value: table.T(v)})
+	}
+	lines = append(lines,
+		table.Pair{Label: "Personer i urvalet", Value: table.N(r.Rows)},
+		table.Pair{Label: "Rader i exporten", Value: table.N(r.Exported)},
+		table.Pair{Label: "Andel av personerna i exporten", Value: table.Pct(r.Exported, r.Rows)},
+		table.Pair{Label: "Rader med dolda celler", Value: table.N(r.SuppressedRows)},
+		table.Pair{Label: "Dolda celler", Value: table.N(sumCells(r.SuppressedCells))},
+		table.Pair{Label: "Utelämnade rader (stack ut även med dolda celler)", Value: table.N(r.Dropped)},
+		table.Pair{Label: "Informationsförlust i kvasiidentifierarna", Value: table.Fraction(r.Loss)},
+		table.Pair{Label: "Tak för rader med dolda celler eller utelämnade", Value: table.T(capText(r))},
+		table.Pair{Label: "Generaliseringar prövade", Value: table.T(fmt.Sprintf("%s av %s%s", sv.Num(r.Evaluated), sv.Num(r.LatticeSize), searchText(r.Complete)))},
+		table.Pair{Label: "Söktid", Value: table.T(fmt.Sprintf("%s ms", sv.Num(int(r.Took.Milliseconds()))))},
+		table.Pair{Label: "Utfall, ESF-status vid start, tid i projektet", Value: table.T("alltid med, aldrig generaliserade")},
+		table.Pair{Label: "Nyckelversion för id", Value: table.ID(r.KeyVersion)},
+	)
 	if dataSHA != "" {
 		lines = append(lines, table.Pair{Label: "SHA-256 av data.csv", Value: table.T(dataSHA)})
 	}
 	return lines
+}
+
+func sumCells(c [NumDims]int) int {
+	s := 0
+	for _, n := range c {
+		s += n
+	}
+	return s
+}
+
+func capText(r Report) string {
+	s := fmt.Sprintf("%d %% av raderna", int(MaxSuppressedShare*100))
+	if r.CapHeld {
+		return s + ", hölls"
+	}
+	return s + ", kunde inte hållas: ingen generalisering klarade k med så få; vald är den med minst förlust"
+}
+
+func searchText(complete bool) string {
+	if complete {
+		return " (sökningen är fullständig: ingen annan ger mindre förlust)"
+	}
+	return " (sökningen nådde sin gräns: bästa hittills)"
 }
 
 func kReached(k int) table.Cell {
@@ -69,8 +110,8 @@ func kReached(k int) table.Cell {
 }
 
 // WriteZip writes the export as a zip of data.csv and kodbok.csv (csvsafe:
-// UTF-8 with a byte-order mark, ;, CRLF) and rapport.txt, streaming the
-// rows. It returns the SHA-256 of data.csv.
+// UTF-8 with a byte-order mark, ;, CRLF), the outcome tables as utfall.xlsx
+// and rapport.txt, streaming the rows. It returns the SHA-256 of data.csv.
 func (x *Prepared) WriteZip(ctx context.Context, w io.Writer, label Labeller, projectName, scope string) (string, error) {
 	z := zip.NewWriter(w)
 	f, err := z.Create("data.csv")
@@ -109,6 +150,12 @@ func (x *Prepared) WriteZip(ctx context.Context, w io.Writer, label Labeller, pr
 	if cw.Flush(); cw.Error() != nil {
 		return "", cw.Error()
 	}
+	if f, err = z.Create("utfall.xlsx"); err != nil {
+		return "", err
+	}
+	if err := x.writeOutcomes(ctx, f, label); err != nil {
+		return "", err
+	}
 	if f, err = z.Create("rapport.txt"); err != nil {
 		return "", err
 	}
@@ -119,7 +166,7 @@ func (x *Prepared) WriteZip(ctx context.Context, w io.Writer, label Labeller, pr
 }
 
 // WriteXLSX writes the export as a workbook (internal/sheet) with the
-// sheets Data, Rapport and Kodbok. The data sheet is streamed: excelize
+// sheets Data, Rapport, the outcome tables and Kodbok. The data sheet is streamed: excelize
 // keeps at most a chunk of it in memory and the rest in a temporary file.
 func (x *Prepared) WriteXLSX(ctx context.Context, w io.Writer, label Labeller, projectName, scope string) error {
 	b := sheet.New()
@@ -148,6 +195,15 @@ func (x *Prepared) WriteXLSX(ctx context.Context, w io.Writer, label Labeller, p
 	}
 	if err := b.Pairs("Rapport", x.Report.Lines(projectName, scope, "")); err != nil {
 		return err
+	}
+	tables, err := x.OutcomeTables(ctx, label)
+	if err != nil {
+		return err
+	}
+	for i, t := range tables {
+		if err := b.Table(outcomeSheets[i], t); err != nil {
+			return err
+		}
 	}
 	book := Codebook(label)
 	t := table.Table{Head: book[0]}
@@ -179,4 +235,23 @@ func cellValue(s string, numeric bool) table.Cell {
 		}
 	}
 	return table.T(s)
+}
+
+// outcomeSheets name the sheets of OutcomeTables, in order.
+var outcomeSheets = []string{"Utfall avslut per kommun", "Utfall 6 mån per kommun", "Utfall avslut per delprojekt", "Utfall 6 mån per delprojekt"}
+
+// writeOutcomes writes the outcome tables as a workbook of their own.
+func (x *Prepared) writeOutcomes(ctx context.Context, w io.Writer, label Labeller) error {
+	tables, err := x.OutcomeTables(ctx, label)
+	if err != nil {
+		return err
+	}
+	b := sheet.New()
+	defer b.Close()
+	for i, t := range tables {
+		if err := b.Table(outcomeSheets[i], t); err != nil {
+			return err
+		}
+	}
+	return b.Write(w)
 }

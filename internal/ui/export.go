@@ -36,12 +36,27 @@ type exportRequest struct {
 // exportForm reads ?period= and ?k= for project p; scopeOrg is 0 for the
 // whole project, or the member whose own people are exported.
 func exportForm(q url.Values, base string, p org.Project, scopeOrg int) exportRequest {
-	v := views.ExportView{Base: base, Period: q.Get("period"), K: q.Get("k")}
+	v := views.ExportView{Base: base, Period: q.Get("period"), K: q.Get("k"), Keep: q.Get("behall")}
+	for _, p := range export.Priorities {
+		v.Priorities = append(v.Priorities, views.Option{Value: p[0], Label: p[1]})
+	}
+	switch v.Keep {
+	case "":
+		v.Keep = export.KeepGender
+	case export.KeepGender, export.KeepMunicipality, export.KeepAge, export.KeepNothing:
+	default:
+		v.Errors.Add("behall", "Välj vad som är viktigast att behålla.")
+	}
 	for hy, i := scb.Current(today()), 0; i < 4; hy, i = hy.Prev(), i+1 {
 		v.Periods = append(v.Periods, views.Option{Value: hy.String(), Label: "Halvåret " + hy.Label()})
 	}
 	v.Periods = append(v.Periods, views.Option{Value: "12m", Label: "De senaste tolv månaderna"},
 		views.Option{Value: "hela", Label: "Hela projektperioden (" + p.Period() + ")"})
+	// The whole project by default: an evaluator evaluates a project, often
+	// after it has ended, when the latest half-year holds nobody.
+	if v.Period == "" {
+		v.Period = "hela"
+	}
 	var period dashboard.Period
 	if v.Period == "hela" {
 		period = dashboard.Period{From: p.StartsOn, To: p.EndsOn}
@@ -55,13 +70,13 @@ func exportForm(q url.Values, base string, p org.Project, scopeOrg int) exportRe
 	if err != nil || k < export.MinK || k > 1000 {
 		v.Errors.Add("k", fmt.Sprintf("Skriv ett heltal från %d till %s. Ju större k, desto fler rader generaliseras eller tas bort.", export.MinK, sv.Num(1000)))
 	}
-	query := url.Values{"period": {v.Period}, "k": {v.K}}
+	query := url.Values{"period": {v.Period}, "k": {v.K}, "behall": {v.Keep}}
 	if scopeOrg != 0 {
 		query.Set("projekt", p.Key)
 	}
 	v.Query = query.Encode()
 	return exportRequest{view: v, project: p, file: fmt.Sprintf("export-%s-%s", p.Key, v.Period),
-		params: export.Params{Project: p.ID, Org: scopeOrg, From: period.From, To: period.To, K: k}}
+		params: export.Params{Project: p.ID, Org: scopeOrg, From: period.From, To: period.To, K: k, Keep: v.Keep}}
 }
 
 // projectExportRequest is the export of the whole project of the request.
@@ -164,10 +179,16 @@ func (h *Handler) exportPage(w http.ResponseWriter, r *http.Request, e exportReq
 }
 
 func exportDetail(r export.Report, format string) map[string]any {
-	d := map[string]any{"from": r.From.Format("2006-01-02"), "to": r.To.Format("2006-01-02"), "k": r.K,
-		"org": r.Org, "rows": r.Rows, "suppressed": r.Suppressed, "exported": r.Exported, "k_reached": r.KReached,
-		"levels":      map[string]string{"time": export.TimeNames[r.Time], "place": export.PlaceNames[r.Place], "age": export.AgeNames[r.Age]},
-		"key_version": r.KeyVersion}
+	levels := map[string]string{}
+	cells := map[string]int{}
+	for d := range export.NumDims {
+		levels[export.DimNames[d]] = export.LevelNames[d][r.Node[d]]
+		cells[export.DimNames[d]] = r.SuppressedCells[d]
+	}
+	d := map[string]any{"from": r.From.Format("2006-01-02"), "to": r.To.Format("2006-01-02"), "k": r.K, "keep": r.Keep,
+		"org": r.Org, "rows": r.Rows, "dropped": r.Dropped, "suppressed_rows": r.SuppressedRows, "suppressed_cells": cells,
+		"exported": r.Exported, "k_reached": r.KReached, "levels": levels, "loss": r.Loss, "evaluated": r.Evaluated,
+		"lattice": r.LatticeSize, "complete": r.Complete, "cap_held": r.CapHeld, "key_version": r.KeyVersion}
 	if format != "" {
 		d["format"] = format
 	}
@@ -193,7 +214,7 @@ func (h *Handler) exportFile(w http.ResponseWriter, r *http.Request, e exportReq
 		format = "xlsx"
 	}
 	started := map[string]any{"from": e.params.From.Format("2006-01-02"), "to": e.params.To.Format("2006-01-02"), "k": e.params.K,
-		"org": e.params.Org, "format": format}
+		"keep": e.params.Keep, "org": e.params.Org, "format": format}
 	err = db.InGlobal(ctx, h.pool, user, func(tx pgx.Tx) error {
 		return audit.RecordSecurity(ctx, tx, audit.SecurityEvent{UserID: user, Action: "export.started", ProjectID: e.params.Project, Detail: started})
 	})

@@ -1,0 +1,1 @@
+DROP FUNCTION project_export_entry(integer, integer, date, date);
